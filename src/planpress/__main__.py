@@ -1,0 +1,7 @@
+"""Allow ``python -m planpress``."""
+
+import sys
+
+from planpress.cli import main
+
+sys.exit(main())

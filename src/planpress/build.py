@@ -1,0 +1,78 @@
+"""The build, as named stages: load, validate, lay out, render, write."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from planpress.document import Document
+from planpress.documents import DocumentSpec, available
+from planpress.content import load_content
+from planpress.errors import PlanpressError, Problems
+from planpress.model import Content
+from planpress.output import write_atomic
+from planpress.progress import Progress
+from planpress.render import FORMATS, Format
+from planpress.source import Project
+
+
+@dataclass(frozen=True)
+class Job:
+    """One output file to make."""
+
+    spec: DocumentSpec
+    format: Format
+
+    def target(self, project: Project) -> Path:
+        return project.output_dir / f"{self.spec.name}{self.format.suffix}"
+
+
+def check(project: Project, *, strict: bool = False) -> Problems:
+    """Read and validate all content; raise ContentError if anything fails."""
+    problems = Problems()
+    load_content(project, problems)
+    problems.raise_if_any(strict=strict)
+    return problems
+
+
+def load(project: Project, *, strict: bool = False) -> tuple[Content, Problems]:
+    problems = Problems()
+    content = load_content(project, problems)
+    problems.raise_if_any(strict=strict)
+    assert content is not None  # no errors means the content was read
+    return content, problems
+
+
+def plan_jobs(content: Content, names: Sequence[str], formats: Sequence[str]) -> list[Job]:
+    """The documents and formats asked for; every document in the default formats if none."""
+    specs = available(content)
+    by_name = {spec.name: spec for spec in specs}
+    unknown = [name for name in names if name not in by_name]
+    if unknown:
+        known = "、".join(by_name) or "なし"
+        raise PlanpressError(f"文書「{'」「'.join(unknown)}」はありません（作成できる文書: {known}）")
+    chosen = [by_name[name] for name in names] if names else specs
+    kinds = [FORMATS[name] for name in formats] if formats else [f for f in FORMATS.values() if f.default]
+    return [Job(spec, kind) for spec in chosen for kind in kinds]
+
+
+def build(
+    project: Project, *, names: Sequence[str] = (), formats: Sequence[str] = (), strict: bool = False, quiet: bool = False
+) -> list[Path]:
+    """Validate everything first, then render each job; files are replaced only when whole."""
+    content, _ = load(project, strict=strict)
+    jobs = plan_jobs(content, names, formats)
+    progress = Progress(len(jobs), quiet=quiet)
+    finished: list[tuple[Path, bytes]] = []
+    layouts: dict[str, Document] = {}
+    for job in jobs:
+        target = job.target(project)
+        with progress.step(project.display(target)):
+            if job.spec.name not in layouts:
+                layouts[job.spec.name] = job.spec.make()
+            finished.append((target, job.format.render(layouts[job.spec.name], project)))
+    # Written only once every file rendered: a failure leaves output/ as it was.
+    for target, data in finished:
+        write_atomic(target, data)
+    return [target for target, _ in finished]

@@ -1,0 +1,63 @@
+"""Read content/ into the typed model, collecting every problem on the way."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TypeVar
+
+from ruamel.yaml.comments import CommentedMap
+
+from planpress.errors import ContentError, Location, Problem, Problems
+from planpress.fields import Context, read_record
+from planpress.model import City, Content, Evaluation
+from planpress.source import Project, load_yaml
+from planpress.validate import validate
+
+T = TypeVar("T")
+
+CITY_FILE = "city.yaml"
+EVALUATIONS_DIR = "evaluations"
+
+
+def load_content(project: Project, problems: Problems) -> Content | None:
+    """Read and validate content/; every problem goes to ``problems``.
+
+    Returns None when the content is too broken to build anything from.
+    """
+    city_path = project.content_dir / CITY_FILE
+    city = _read_file(project, city_path, City, problems)
+    evaluations = []
+    failed: dict[str, set[str]] = {}
+    for path in sorted((project.content_dir / EVALUATIONS_DIR).glob("*.yaml")):
+        ctx_failed: set[str] = set()
+        evaluation = _read_file(project, path, Evaluation, problems, failed=ctx_failed)
+        if evaluation is not None:
+            evaluations.append(evaluation)
+            failed[evaluation.location.path] = ctx_failed
+    if city is None:
+        return None
+    content = Content(city=city, evaluations=evaluations)
+    validate(content, problems, unreadable=failed)
+    return content
+
+
+def _read_file(
+    project: Project, path: Path, cls: type[T], problems: Problems, *, failed: set[str] | None = None
+) -> T | None:
+    display = project.display(path)
+    if not path.is_file():
+        problems.error(Location(display), "ファイルがありません")
+        return None
+    try:
+        data = load_yaml(path, display)
+    except ContentError as error:
+        problems.extend(error.problems)
+        return None
+    if not isinstance(data, CommentedMap):
+        problems.error(Location(display, 1, 1), "ファイルの中身が「キー: 値」の形ではありません")
+        return None
+    found: list[Problem] = []
+    ctx = Context(display, found, failed if failed is not None else set())
+    record = read_record(cls, data, ctx, at=Location(display, 1, 1))
+    problems.extend(found)
+    return record

@@ -1,0 +1,106 @@
+"""The document model: sections of typed blocks that every renderer shows the same way.
+
+A block kind is a dataclass with a ``kind`` name; the HTML renderer has a template
+``layouts/blocks/<kind>.html`` for it and the DOCX renderer a handler. Style names
+are one vocabulary: the CSS class ``grade-a`` is the Word style "Grade A".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+
+def word_style(css_class: str) -> str:
+    """grade-a → Grade A, body-text → Body Text, heading-1 → Heading 1."""
+    return " ".join(part.capitalize() for part in css_class.split("-"))
+
+
+@dataclass(frozen=True)
+class Block:
+    """Something shown in the flow of a section."""
+
+    kind: ClassVar[str] = ""
+
+
+@dataclass(frozen=True)
+class TitleBlock(Block):
+    """The report's title, its subtitle (the year) and the issuing city."""
+
+    kind: ClassVar[str] = "title"
+    title: str
+    subtitle: str
+    issuer: str
+
+
+@dataclass(frozen=True)
+class Heading(Block):
+    """A heading inside a section; level 2 is the highest inside a section."""
+
+    kind: ClassVar[str] = "heading"
+    text: str
+    level: int = 2
+    anchor: str = ""
+
+
+@dataclass(frozen=True)
+class Paragraph(Block):
+    """A paragraph of running text."""
+
+    kind: ClassVar[str] = "paragraph"
+    text: str
+    style: str = "body-text"
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A table cell: one or more lines, each a paragraph in the given style."""
+
+    lines: tuple[str, ...]
+    style: str = "table-text"
+
+
+@dataclass(frozen=True)
+class Column:
+    """A table column: header text, width as a share of the table, cell alignment."""
+
+    header: str
+    width: int
+    style: str = "table-text"
+
+
+@dataclass(frozen=True)
+class Table(Block):
+    """A table whose header row repeats on every page and whose rows never split."""
+
+    kind: ClassVar[str] = "table"
+    columns: tuple[Column, ...]
+    rows: tuple[tuple[Cell, ...], ...]
+    caption: str = ""
+    style: str = "data-table"
+
+
+@dataclass(frozen=True)
+class Section:
+    """A part of the document that starts on a new page and names the running header."""
+
+    title: str
+    anchor: str
+    blocks: tuple[Block, ...]
+    running_title: str = ""
+
+
+@dataclass(frozen=True)
+class Document:
+    """A whole output document, the same for every format."""
+
+    name: str
+    title: str
+    author: str
+    sections: tuple[Section, ...]
+    subject: str = ""
+    keywords: tuple[str, ...] = field(default_factory=tuple)
+    lang: str = "ja"
+
+
+BLOCK_KINDS: tuple[type[Block], ...] = (TitleBlock, Heading, Paragraph, Table)

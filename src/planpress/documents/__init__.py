@@ -1,0 +1,25 @@
+"""The documents planpress builds, by name, in one registry."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from planpress.document import Document
+from planpress.model import Content
+
+
+@dataclass(frozen=True)
+class DocumentSpec:
+    """A document the content can produce: its name and how to lay it out."""
+
+    name: str
+    title: str
+    make: Callable[[], Document]
+
+
+def available(content: Content) -> list[DocumentSpec]:
+    """Every document the content holds, in build order."""
+    from planpress.documents import evaluation
+
+    return evaluation.specs(content)

@@ -1,0 +1,89 @@
+"""The evaluation report (施策評価) for the council: summary sentence, counts and item table."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from planpress import japanese
+from planpress.document import Cell, Column, Document, Heading, Paragraph, Section, Table, TitleBlock
+from planpress.documents import DocumentSpec
+from planpress.figures import EvaluationFigures, evaluation_figures, fill
+from planpress.model import GRADES, KINDS, Content, Evaluation, EvaluationItem, Plan
+
+
+def specs(content: Content) -> list[DocumentSpec]:
+    """One report per evaluation year whose plan is known."""
+    found = []
+    for evaluation in sorted(content.evaluations, key=lambda e: e.fiscal_year):
+        plan = content.city.plan(evaluation.plan)
+        if plan is not None:
+            make = partial(evaluation_document, evaluation, plan, content.city.city)
+            found.append(DocumentSpec(evaluation.name, evaluation.title, make))
+    return found
+
+
+def evaluation_document(evaluation: Evaluation, plan: Plan, city: str) -> Document:
+    """Lay the evaluation out as one section: title, summary, counts, every item."""
+    figures = evaluation_figures(evaluation, plan)
+    year = japanese.fiscal_year(evaluation.fiscal_year)
+    subtitle = f"{year}までの取組に係る施策評価"
+    blocks = (
+        TitleBlock(evaluation.title, subtitle, city),
+        Heading("概要", anchor="summary"),
+        *(Paragraph(fill(text, figures.fields)) for text in evaluation.intro),
+        Heading("評価の内訳", anchor="distribution"),
+        _distribution_table(figures),
+        Heading("項目別の評価", anchor="items"),
+        _items_table(evaluation.items),
+    )
+    section = Section(evaluation.title, "report", blocks, running_title=f"{evaluation.title}　{year}")
+    return Document(
+        name=evaluation.name,
+        title=f"{evaluation.title}（{subtitle}）",
+        author=city,
+        subject=f"{plan.name} 施策評価 {year}",
+        keywords=("施策評価", plan.name, year),
+        sections=(section,),
+    )
+
+
+def _distribution_table(figures: EvaluationFigures) -> Table:
+    columns = (
+        Column("評価", 16, "table-center"),
+        *(Column(kind, 21, "table-number") for kind in KINDS),
+        Column("合計", 21, "table-number"),
+        Column("割合", 21, "table-number"),
+    )
+    rows = [
+        (
+            Cell((f"{row.grade}評価",), f"grade-{row.grade.lower()}"),
+            *(Cell((f"{count}項目",), "table-number") for count in row.by_kind),
+            Cell((f"{row.total}項目",), "table-number"),
+            Cell((row.share,), "table-number"),
+        )
+        for row in figures.grades
+    ]
+    rows.append(
+        (
+            Cell(("計",), "table-center"),
+            *(Cell((f"{count}項目",), "table-number") for count in figures.by_kind),
+            Cell((f"{figures.total}項目",), "table-number"),
+            Cell((japanese.percent(figures.total, figures.total),), "table-number"),
+        )
+    )
+    return Table(columns, tuple(rows), caption="評価ごとの項目数と割合（割合は小数第2位を四捨五入）")
+
+
+def _items_table(items: list[EvaluationItem]) -> Table:
+    order = {kind: index for index, kind in enumerate(KINDS)}
+    ordered = sorted(items, key=lambda item: (order[item.kind], item.number))
+    columns = (Column("項目", 30), Column("評価", 10, "table-center"), Column("評価の解説", 60))
+    rows = tuple(
+        (
+            Cell((item.code, item.name), "table-item"),
+            Cell((item.grade,), f"grade-{item.grade.lower()}"),
+            Cell((item.commentary,)),
+        )
+        for item in ordered
+    )
+    return Table(columns, rows, caption=f"評価は{'・'.join(GRADES)}の{len(GRADES)}段階（Aが最も良い評価）")

@@ -1,0 +1,240 @@
+"""Typed content records read from YAML: each field says its key, Japanese label and kind."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import unicodedata
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+from planpress.errors import Location, Problem, Problems
+from planpress.source import key_where, where
+
+T = TypeVar("T")
+
+#: Raised inside a kind's ``read`` when the value is wrong; the reader reports it.
+class Invalid(Exception):
+    def __init__(self, message: str, location: Location | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.location = location
+
+
+@dataclass
+class Context:
+    """What a kind needs while reading: the file's display name and the problem list."""
+
+    display: str
+    problems: list[Problem]
+    #: Labels of records that could not be read (so they are not also reported missing).
+    failed: set[str] = field(default_factory=set)
+
+    def here(self, container: Any, key: Any = None) -> Location:
+        return where(self.display, container, key)
+
+
+class Kind:
+    """How one field's YAML value becomes a Python value."""
+
+    def read(self, value: Any, container: Any, key: Any, ctx: Context) -> Any:
+        raise NotImplementedError
+
+
+_BAD_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def check_characters(text: str) -> None:
+    """Refuse characters that corrupt a Word file or print as nothing."""
+    bad = _BAD_CHARS.search(text)
+    if bad:
+        char = bad.group()
+        name = unicodedata.name(char, "制御文字")
+        raise Invalid(f"使えない文字 U+{ord(char):04X}（{name}）が {bad.start() + 1} 文字目にあります")
+
+
+class Text(Kind):
+    """A non-empty string."""
+
+    def __init__(self, *, max_length: int | None = None, allow_empty: bool = False) -> None:
+        self.max_length = max_length
+        self.allow_empty = allow_empty
+
+    def read(self, value: Any, container: Any, key: Any, ctx: Context) -> str:
+        if not isinstance(value, str):
+            raise Invalid(f"文字列で書いてください（今の値: {_show(value)}）")
+        text = str(value)
+        check_characters(text)
+        if not text.strip() and not self.allow_empty:
+            raise Invalid("空です。内容を書いてください")
+        if self.max_length is not None and len(text) > self.max_length:
+            raise Invalid(f"{len(text)}文字あります（{self.max_length}文字以内で書いてください）")
+        return text
+
+
+class Integer(Kind):
+    """A whole number within bounds."""
+
+    def __init__(self, minimum: int | None = None, maximum: int | None = None) -> None:
+        self.minimum = minimum
+        self.maximum = maximum
+
+    def read(self, value: Any, container: Any, key: Any, ctx: Context) -> int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise Invalid(f"整数で書いてください（今の値: {_show(value)}）")
+        if self.minimum is not None and value < self.minimum or self.maximum is not None and value > self.maximum:
+            raise Invalid(f"{value} は範囲外です（{self.minimum}〜{self.maximum}で書いてください）")
+        return int(value)
+
+
+class Choice(Kind):
+    """One of a fixed set of strings."""
+
+    def __init__(self, options: Sequence[str]) -> None:
+        self.options = tuple(options)
+
+    def read(self, value: Any, container: Any, key: Any, ctx: Context) -> str:
+        text = str(value) if isinstance(value, (str, int)) and not isinstance(value, bool) else None
+        if text not in self.options:
+            raise Invalid(f"「{_show(value)}」は使えません（{'・'.join(self.options)}のいずれかで書いてください）")
+        return text
+
+
+class ListOf(Kind):
+    """A YAML list whose items are all of one kind; bad items are reported one by one."""
+
+    def __init__(self, item: Kind, *, min_items: int = 0) -> None:
+        self.item = item
+        self.min_items = min_items
+
+    def read(self, value: Any, container: Any, key: Any, ctx: Context) -> list[Any]:
+        if not isinstance(value, CommentedSeq):
+            raise Invalid(f"リスト（「- 」で始まる行）で書いてください（今の値: {_show(value)}）")
+        if len(value) < self.min_items:
+            raise Invalid(f"{self.min_items}件以上書いてください")
+        items = []
+        for index, item in enumerate(value):
+            try:
+                items.append(self.item.read(item, value, index, ctx))
+            except Invalid as error:
+                ctx.problems.append(Problem(error.location or ctx.here(value, index), error.message))
+        return items
+
+
+class RecordOf(Kind):
+    """A YAML mapping read into a record class (a dataclass built with :func:`spec`)."""
+
+    def __init__(self, cls: type) -> None:
+        self.cls = cls
+
+    def read(self, value: Any, container: Any, key: Any, ctx: Context) -> Any:
+        if not isinstance(value, CommentedMap):
+            raise Invalid(f"「キー: 値」の形で書いてください（今の値: {_show(value)}）")
+        record = read_record(self.cls, value, ctx, at=ctx.here(container, key))
+        if record is None:
+            raise _Reported()
+        return record
+
+
+class _Reported(Invalid):
+    """The record's own problems were already reported; report nothing more."""
+
+    def __init__(self) -> None:
+        super().__init__("")
+
+
+@dataclass(frozen=True)
+class Spec:
+    label: str
+    kind: Kind
+    required: bool
+
+
+_NOTHING = object()
+
+
+def spec(label: str, kind: Kind, *, default: Any = _NOTHING, doc: str = "") -> Any:
+    """Declare a content field: its Japanese label for messages and its kind.
+
+    A field with a default is optional in the YAML.
+    """
+    metadata = {"spec": Spec(label, kind, default is _NOTHING), "doc": doc}
+    if default is _NOTHING:
+        return field(metadata=metadata)
+    if isinstance(default, (list, dict)):
+        return field(default_factory=lambda: type(default)(default), metadata=metadata)
+    return field(default=default, metadata=metadata)
+
+
+def located() -> Any:
+    """The record's own location, filled by the reader."""
+    return field(default=Location(""), compare=False, repr=False)
+
+
+def positions() -> Any:
+    """Where each field's value was written, filled by the reader."""
+    return field(default_factory=dict, compare=False, repr=False)
+
+
+def read_record(cls: type[T], mapping: CommentedMap, ctx: Context, *, at: Location) -> T | None:
+    """Read a mapping into ``cls``; report unknown keys, missing and invalid fields.
+
+    Problems about the record are prefixed with its label (``cls.label_of``) so the
+    user knows which item is meant. Returns None when a required field is unusable.
+    """
+    found: dict[str, Any] = {}
+    spots: dict[str, Location] = {}
+    own: list[Problem] = []
+    inner = Context(ctx.display, own, ctx.failed)
+    specs = {f.name: f.metadata["spec"] for f in dataclasses.fields(cls) if "spec" in f.metadata}
+    for key in mapping:
+        if key not in specs:
+            known = "、".join(specs)
+            own.append(Problem(key_where(ctx.display, mapping, key), f"不明なキー「{key}」があります（使えるキー: {known}）"))
+    usable = True
+    for name, field_spec in specs.items():
+        if name not in mapping:
+            if field_spec.required:
+                own.append(Problem(at, f"必須のキー「{name}」（{field_spec.label}）がありません"))
+                usable = False
+            continue
+        spots[name] = ctx.here(mapping, name)
+        try:
+            found[name] = field_spec.kind.read(mapping[name], mapping, name, inner)
+        except _Reported:
+            usable = False
+        except Invalid as error:
+            own.append(Problem(error.location or spots[name], f"{field_spec.label}（{name}）: {error.message}"))
+            usable = False
+    label_of: Callable[[dict[str, Any]], str | None] = getattr(cls, "label_of", lambda values: None)
+    label = label_of(found)
+    ctx.problems.extend(_prefixed(own, label))
+    if not usable:
+        if label:
+            ctx.failed.add(label)
+        return None
+    record = cls(**found)
+    if hasattr(record, "location"):
+        record.location = at
+    if hasattr(record, "positions"):
+        record.positions = spots
+    return record
+
+
+def _prefixed(problems: list[Problem], label: str | None) -> list[Problem]:
+    if not label:
+        return problems
+    return [
+        p if p.message.startswith(label) else dataclasses.replace(p, message=f"{label}: {p.message}")
+        for p in problems
+    ]
+
+
+def _show(value: Any) -> str:
+    if value is None:
+        return "空"
+    text = str(value)
+    return text if len(text) <= 20 else text[:20] + "…"

@@ -1,0 +1,45 @@
+"""Output formats, registered in one place: name → function from document to file bytes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from planpress.document import Document
+from planpress.source import Project
+
+
+@dataclass(frozen=True)
+class Format:
+    """An output format: its file suffix and its renderer."""
+
+    name: str
+    suffix: str
+    render: Callable[[Document, Project], bytes]
+    default: bool
+
+
+def _pdf(document: Document, project: Project) -> bytes:
+    from planpress.render import pdf
+
+    return pdf.render(document, project)
+
+
+def _docx(document: Document, project: Project) -> bytes:
+    from planpress.render import docx
+
+    return docx.render(document, project)
+
+
+def _html(document: Document, project: Project) -> bytes:
+    from planpress.render import html
+
+    return html.render(document, project).encode("utf-8")
+
+
+#: Every format; ``default`` ones are built when no --format is given.
+FORMATS: dict[str, Format] = {
+    "pdf": Format("pdf", ".pdf", _pdf, default=True),
+    "docx": Format("docx", ".docx", _docx, default=True),
+    "html": Format("html", ".html", _html, default=False),
+}

@@ -1,0 +1,195 @@
+"""Word (.docx) from the document model, with the named styles of layouts/reference.docx."""
+
+from __future__ import annotations
+
+import io
+import time
+import zipfile
+from collections.abc import Callable
+from datetime import datetime, timezone
+
+from docx import Document as open_docx
+from docx.document import Document as WordDocument
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm
+from docx.table import Table as WordTable
+
+from planpress.document import Block, Document, Heading, Paragraph, Section, Table, TitleBlock, word_style
+from planpress.errors import PlanpressError
+from planpress.render.html import build_date
+from planpress.source import Project
+
+REFERENCE = "reference.docx"
+
+# A4 with the margins of layouts/print.css.
+PAGE_WIDTH, PAGE_HEIGHT = Mm(210), Mm(297)
+MARGINS = {"top": Mm(22), "bottom": Mm(20), "left": Mm(20), "right": Mm(20)}
+
+
+def render(document: Document, project: Project) -> bytes:
+    """Fill a copy of the reference document and return the .docx bytes."""
+    word = _open_reference(project)
+    _clear_body(word)
+    _page_setup(word)
+    for index, section in enumerate(document.sections):
+        _add_section(word, section, first=index == 0)
+    _properties(word, document, build_date(project))
+    buffer = io.BytesIO()
+    word.save(buffer)
+    return _fixed_zip_times(buffer.getvalue(), build_date(project))
+
+
+def _open_reference(project: Project) -> WordDocument:
+    path = project.layouts_dir / REFERENCE
+    try:
+        return open_docx(str(path))
+    except Exception as error:  # python-docx raises several kinds for a bad package
+        raise PlanpressError(f"layouts/{REFERENCE}: Wordのスタイル見本を開けません（{error}）") from None
+
+
+def _clear_body(word: WordDocument) -> None:
+    body = word.element.body
+    for child in list(body):
+        if child.tag != qn("w:sectPr"):
+            body.remove(child)
+
+
+def _page_setup(word: WordDocument) -> None:
+    """A4 portrait and explicit margins: python-docx's template is US Letter."""
+    section = word.sections[0]
+    section.page_width, section.page_height = PAGE_WIDTH, PAGE_HEIGHT
+    section.top_margin, section.bottom_margin = MARGINS["top"], MARGINS["bottom"]
+    section.left_margin, section.right_margin = MARGINS["left"], MARGINS["right"]
+    section.header_distance = section.footer_distance = Mm(10)
+    footer = section.footer.paragraphs[0]
+    footer.style = word.styles["Footer"]
+    footer.add_run("－ ")
+    _page_field(footer)
+    footer.add_run(" －")
+
+
+def _page_field(paragraph) -> None:  # noqa: ANN001 - python-docx paragraph
+    """A PAGE field with a cached result, so readers that never update fields still show a number."""
+    for kind, text in (("begin", None), (None, " PAGE "), ("separate", None), (None, "1"), ("end", None)):
+        run = paragraph.add_run()
+        if kind:
+            char = OxmlElement("w:fldChar")
+            char.set(qn("w:fldCharType"), kind)
+            run._r.append(char)
+        elif text == " PAGE ":
+            instruction = OxmlElement("w:instrText")
+            instruction.set(qn("xml:space"), "preserve")
+            instruction.text = text
+            run._r.append(instruction)
+        else:
+            run.text = text
+
+
+def _add_section(word: WordDocument, section: Section, *, first: bool) -> None:
+    if not first:
+        word.add_page_break()
+    header = word.sections[0].header.paragraphs[0]
+    if not header.text:
+        header.style = word.styles["Header"]
+        header.add_run(section.running_title or section.title)
+    for block in section.blocks:
+        HANDLERS[type(block)](word, block)
+
+
+def _title(word: WordDocument, block: TitleBlock) -> None:
+    word.add_paragraph(block.title, style="Title")
+    word.add_paragraph(block.subtitle, style="Subtitle")
+    word.add_paragraph(block.issuer, style="Issuer")
+
+
+def _heading(word: WordDocument, block: Heading) -> None:
+    word.add_paragraph(block.text, style=f"Heading {block.level}")
+
+
+def _paragraph(word: WordDocument, block: Paragraph) -> None:
+    word.add_paragraph(block.text, style=word_style(block.style))
+
+
+def _table(word: WordDocument, block: Table) -> None:
+    table = word.add_table(rows=1 + len(block.rows), cols=len(block.columns))
+    table.style = word.styles[word_style(block.style)]
+    _full_width(table, [column.width for column in block.columns])
+    for cell, column in zip(table.rows[0].cells, block.columns):
+        _fill(cell, (column.header,), "Table Heading")
+    for row, cells in zip(table.rows[1:], block.rows):
+        for cell, content in zip(row.cells, cells):
+            _fill(cell, content.lines, word_style(content.style))
+    for index, row in enumerate(table.rows):
+        properties = row._tr.get_or_add_trPr()
+        properties.append(OxmlElement("w:cantSplit"))
+        if index == 0:
+            properties.append(OxmlElement("w:tblHeader"))
+    if block.caption:
+        word.add_paragraph(block.caption, style="Caption")
+
+
+def _fill(cell, lines: tuple[str, ...], style: str) -> None:  # noqa: ANN001 - python-docx cell
+    first, *rest = lines
+    paragraph = cell.paragraphs[0]
+    paragraph.style = style
+    paragraph.add_run(first)
+    for line in rest:
+        cell.add_paragraph(line, style=style)
+
+
+def _full_width(table: WordTable, shares: list[int]) -> None:
+    """Table as wide as the text area, columns in the model's proportions."""
+    text_width = PAGE_WIDTH - MARGINS["left"] - MARGINS["right"]
+    total = sum(shares)
+    widths = [int(text_width * share / total) for share in shares]
+    table.autofit = False
+    properties = table._tbl.tblPr
+    width = properties.find(qn("w:tblW"))
+    if width is None:
+        width = OxmlElement("w:tblW")
+        properties.append(width)
+    width.set(qn("w:w"), "5000")
+    width.set(qn("w:type"), "pct")
+    for column, value in zip(table.columns, widths):
+        column.width = value
+    for row in table.rows:
+        for cell, value in zip(row.cells, widths):
+            cell.width = value
+
+
+def _properties(word: WordDocument, document: Document, timestamp: float) -> None:
+    date = datetime.fromtimestamp(int(timestamp), tz=timezone.utc).replace(tzinfo=None)
+    core = word.core_properties
+    core.title = document.title
+    core.author = document.author
+    core.last_modified_by = document.author
+    core.subject = document.subject
+    core.keywords = ", ".join(document.keywords)
+    core.language = "ja-JP"
+    core.created = core.modified = date
+    core.last_printed = date
+    core.revision = 1
+
+
+def _fixed_zip_times(data: bytes, timestamp: float) -> bytes:
+    """Rewrite the package with fixed entry times so equal content gives equal bytes."""
+    stamp = time.gmtime(max(timestamp, 315532800))[:6]  # zip cannot store dates before 1980
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            entry = zipfile.ZipInfo(info.filename, date_time=stamp)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o644 << 16
+            target.writestr(entry, source.read(info.filename))
+    return out.getvalue()
+
+
+#: One handler per block kind; a kind missing here is caught by the tests.
+HANDLERS: dict[type[Block], Callable[[WordDocument, Block], None]] = {
+    TitleBlock: _title,
+    Heading: _heading,
+    Paragraph: _paragraph,
+    Table: _table,
+}

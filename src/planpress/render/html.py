@@ -1,0 +1,77 @@
+"""HTML from the document model through the Jinja2 templates in layouts/."""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+from markupsafe import Markup
+
+from planpress import __version__
+from planpress.document import Document
+from planpress.errors import PlanpressError
+from planpress.source import Project
+
+STYLESHEETS = ("print.css",)
+
+
+@dataclass(frozen=True)
+class PageContext:
+    """What the templates see: the document and the page's furniture, nothing else."""
+
+    document: Document
+    styles: Markup
+    version: str
+    date: str
+
+
+def environment(layouts_dir: Path) -> jinja2.Environment:
+    """Templates autoescape everything and fail on any undefined name."""
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(layouts_dir),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def build_date(project: Project) -> float:
+    """The document's date: SOURCE_DATE_EPOCH, else the newest content or layout file.
+
+    Never the clock, so the same content builds the same bytes.
+    """
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return float(epoch)
+    files = [p for folder in (project.content_dir, project.layouts_dir) for p in folder.rglob("*") if p.is_file()]
+    return max((p.stat().st_mtime for p in files), default=0.0)
+
+
+def iso_date(timestamp: float) -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(timestamp))
+
+
+def render(document: Document, project: Project) -> str:
+    """The whole document as one self-contained HTML page (styles inlined)."""
+    styles = "\n".join(_read_layout(project, name) for name in STYLESHEETS)
+    page = PageContext(document, Markup(styles), __version__, iso_date(build_date(project)))
+    try:
+        template = environment(project.layouts_dir).get_template("base.html")
+        return template.render(page=page)
+    except jinja2.TemplateNotFound as error:
+        raise PlanpressError(f"layouts/{error.name}: テンプレートがありません") from None
+    except jinja2.TemplateError as error:
+        where = f"layouts/{error.name}:{error.lineno}" if getattr(error, "name", None) else "layouts/"
+        raise PlanpressError(f"{where}: テンプレートの誤り（{error.message}）") from None
+
+
+def _read_layout(project: Project, name: str) -> str:
+    path = project.layouts_dir / name
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError:
+        raise PlanpressError(f"layouts/{name}: ファイルがありません") from None

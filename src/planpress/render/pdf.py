@@ -1,0 +1,67 @@
+"""PDF through WeasyPrint, fetching nothing the project does not hold."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from urllib.request import url2pathname
+
+from weasyprint import HTML
+from weasyprint.urls import FatalURLFetchingError, URLFetcher
+
+from planpress.document import Document
+from planpress.errors import PlanpressError
+from planpress.render import html
+from planpress.source import Project
+
+log = logging.getLogger(__name__)
+
+
+class RefusedResource(FatalURLFetchingError):
+    """A layout or content asked for something outside the project."""
+
+
+class ProjectFetcher(URLFetcher):
+    """Serves data: URLs and files under content/ and layouts/; refuses the rest."""
+
+    def __init__(self, project: Project) -> None:
+        super().__init__(allowed_protocols={"file", "data"}, allow_redirects=False, fail_on_errors=True)
+        self.roots = (project.content_dir.resolve(), project.layouts_dir.resolve())
+
+    def fetch(self, url: str, headers: dict[str, str] | None = None):  # noqa: ANN201 - WeasyPrint's response
+        if url.startswith("data:"):
+            return super().fetch(url, headers)
+        if url.startswith("file:"):
+            path = Path(url2pathname(url.split("?")[0].removeprefix("file:"))).resolve()
+            if any(path.is_relative_to(root) for root in self.roots):
+                return super().fetch(url, headers)
+        raise RefusedResource(url)
+
+
+class _WeasyPrintWarnings(logging.Handler):
+    """Collects WeasyPrint's own warnings so they reach the user as planpress warnings."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def render(document: Document, project: Project) -> bytes:
+    """Lay the document out and return the PDF bytes."""
+    source = html.render(document, project)
+    weasy_log = logging.getLogger("weasyprint")
+    collector = _WeasyPrintWarnings()
+    weasy_log.addHandler(collector)
+    try:
+        page = HTML(string=source, base_url=str(project.layouts_dir) + "/", url_fetcher=ProjectFetcher(project))
+        data = page.write_pdf(pdf_identifier=document.name.encode("utf-8"), custom_metadata=True)
+    except RefusedResource as error:
+        raise PlanpressError(f"{document.name}: プロジェクトの外の資源は読み込めません（{error.args[0]}）") from None
+    finally:
+        weasy_log.removeHandler(collector)
+    for message in collector.messages:
+        log.warning("WeasyPrint: %s", message)
+    return data

@@ -1,0 +1,135 @@
+"""Find the project's folders and load content YAML, keeping the position of every node."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.constructor import DuplicateKeyError
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+from planpress.errors import ContentError, Location, PlanpressError, Problem
+
+
+@dataclass(frozen=True)
+class Project:
+    """A planpress project: the folder holding content/, layouts/ and output/."""
+
+    root: Path
+
+    @property
+    def content_dir(self) -> Path:
+        return self.root / "content"
+
+    @property
+    def layouts_dir(self) -> Path:
+        return self.root / "layouts"
+
+    @property
+    def output_dir(self) -> Path:
+        return self.root / "output"
+
+    def display(self, path: Path) -> str:
+        """The path as the user should see it: relative to the project, with slashes."""
+        try:
+            return path.resolve().relative_to(self.root.resolve()).as_posix()
+        except ValueError:
+            return str(path)
+
+    @classmethod
+    def at(cls, root: Path) -> Project:
+        """The project in ``root``; it must have a content/ folder."""
+        root = root.resolve()
+        if not (root / "content").is_dir():
+            raise PlanpressError(f"{root}: content/ フォルダがありません（planpress はプロジェクトのフォルダで実行してください）")
+        return cls(root)
+
+
+@dataclass(frozen=True)
+class Node:
+    """A YAML value together with where it was written."""
+
+    value: Any
+    location: Location
+
+
+# ruamel's parser messages are English; the office reads Japanese.
+_YAML_MESSAGES = {
+    "mapping values are not allowed here": "ここに「キー: 値」は書けません（字下げや「:」の後の空白を確認してください）",
+    "found character '\\t' that cannot start any token": "タブ文字は使えません（字下げは半角スペースで書いてください）",
+    "could not find expected ':'": "「:」が見つかりません",
+    "found undefined alias": "定義されていない別名（*）があります",
+    "expected <block end>, but found '<block sequence start>'": "字下げがそろっていません",
+    "expected <block end>, but found '<block mapping start>'": "字下げがそろっていません",
+    "found unexpected end of stream": "引用符やかっこが閉じられていません",
+    "found unknown escape character": "不明なエスケープ文字があります",
+}
+
+
+def _translate(problem: str | None) -> str:
+    problem = (problem or "").strip()
+    for english, japanese in _YAML_MESSAGES.items():
+        if problem.startswith(english):
+            return f"YAMLの書式に誤りがあります: {japanese}"
+    return f"YAMLの書式に誤りがあります（{problem}）"
+
+
+def load_yaml(path: Path, display: str) -> Any:
+    """Parse one YAML file safely (no tags that build objects), or raise ContentError."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        raise ContentError([Problem(Location(display), f"文字コードがUTF-8ではありません（{error.start}バイト目）")]) from None
+    except OSError as error:
+        raise ContentError([Problem(Location(display), f"ファイルを読めません（{error.strerror}）")]) from None
+    yaml = YAML(typ="rt")
+    yaml.allow_duplicate_keys = False
+    try:
+        return yaml.load(text)
+    except DuplicateKeyError as error:
+        mark = error.problem_mark
+        key = str(error.problem).split('"')[1] if '"' in str(error.problem) else ""
+        message = f"キー「{key}」が同じ場所に2回書かれています"
+        raise ContentError([Problem(_mark_location(display, mark), message)]) from None
+    except MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        raise ContentError([Problem(_mark_location(display, mark), _translate(error.problem))]) from None
+    except YAMLError as error:
+        raise ContentError([Problem(Location(display), _translate(str(error)))]) from None
+
+
+def _mark_location(display: str, mark: Any) -> Location:
+    if mark is None:
+        return Location(display)
+    return Location(display, mark.line + 1, mark.column + 1)
+
+
+def where(display: str, container: Any, key: Any = None) -> Location:
+    """Location of a mapping's value for ``key``, a sequence item, or the container itself."""
+    lc = getattr(container, "lc", None)
+    if lc is None:
+        return Location(display)
+    try:
+        if key is None:
+            line, col = lc.line, lc.col
+        elif isinstance(container, CommentedMap):
+            line, col = lc.value(key)
+        elif isinstance(container, CommentedSeq):
+            line, col = lc.item(key)
+        else:
+            line, col = lc.line, lc.col
+    except (KeyError, IndexError, TypeError):
+        line, col = lc.line, lc.col
+    return Location(display, line + 1, col + 1)
+
+
+def key_where(display: str, mapping: CommentedMap, key: Any) -> Location:
+    """Location of a mapping's key (where an unknown key is reported)."""
+    try:
+        line, col = mapping.lc.key(key)
+    except (KeyError, AttributeError, TypeError):
+        return where(display, mapping)
+    return Location(display, line + 1, col + 1)

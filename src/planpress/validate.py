@@ -1,0 +1,79 @@
+"""Rules across the content: every item once, known plans, fillable placeholders."""
+
+from __future__ import annotations
+
+from pathlib import PurePosixPath
+
+from planpress.errors import Location, Problems
+from planpress.figures import PLACEHOLDERS, unknown_placeholders
+from planpress.model import KINDS, Content, Evaluation, Plan, item_code
+
+
+def validate(content: Content, problems: Problems, *, unreadable: dict[str, set[str]]) -> None:
+    """Check what no single field can: cross-references and completeness."""
+    _check_plans(content, problems)
+    for evaluation in content.evaluations:
+        _check_evaluation(content, evaluation, problems, unreadable.get(evaluation.location.path, set()))
+
+
+def _check_plans(content: Content, problems: Problems) -> None:
+    seen: dict[int, Plan] = {}
+    for plan in content.city.plans:
+        if plan.number in seen:
+            problems.error(plan.location, f"{plan.name}: 同じ計画が2回書かれています（最初は{seen[plan.number].location}）")
+        seen.setdefault(plan.number, plan)
+        if plan.end < plan.start:
+            problems.error(plan.positions["end"], f"{plan.name}: 最終年度 {plan.end} が初年度 {plan.start} より前です")
+
+
+def _check_evaluation(content: Content, evaluation: Evaluation, problems: Problems, unreadable: set[str]) -> None:
+    where = evaluation.positions
+    expected_name = f"{evaluation.fiscal_year}.yaml"
+    if PurePosixPath(evaluation.location.path).name != expected_name:
+        problems.error(
+            where["fiscal_year"],
+            f"対象年度 {evaluation.fiscal_year} とファイル名が一致しません（evaluations/{expected_name} にしてください）",
+        )
+    for index, paragraph in enumerate(evaluation.intro):
+        for name in unknown_placeholders(paragraph):
+            problems.error(
+                where["intro"],
+                f"前文の{index + 1}段落目: {{{name}}} は使えません（使えるもの: {'、'.join(PLACEHOLDERS)}）",
+            )
+    plan = content.city.plan(evaluation.plan)
+    if plan is None:
+        known = "、".join(p.name for p in content.city.plans)
+        problems.error(where["plan"], f"第{evaluation.plan}次基本計画は city.yaml にありません（あるもの: {known}）")
+        return
+    if not plan.start <= evaluation.fiscal_year <= plan.end:
+        problems.error(
+            where["fiscal_year"],
+            f"対象年度 {evaluation.fiscal_year} は{plan.name}の計画期間（{plan.start}〜{plan.end}年度）の外です",
+        )
+    _check_items(evaluation, plan, problems, unreadable)
+
+
+def _check_items(evaluation: Evaluation, plan: Plan, problems: Problems, unreadable: set[str]) -> None:
+    if plan.counts is None:
+        problems.error(plan.location, f"{plan.name}: 項目数（counts）がないため、評価項目を確かめられません")
+        return
+    seen: dict[str, int] = {}
+    for item in evaluation.items:
+        if item.code in seen:
+            first = evaluation.items[seen[item.code]].location
+            problems.error(item.location, f"{item.code}: 同じ項目が2回あります（最初は{first.line}行目）")
+            continue
+        seen[item.code] = evaluation.items.index(item)
+        if item.number not in plan.counts.numbers(item.kind):
+            last = item_code(item.kind, plan.counts.numbers(item.kind)[-1])
+            problems.error(item.positions["number"], f"{item.code}: {plan.name}にない項目です（{item.kind}は{last}まで）")
+    for kind in KINDS:
+        for number in plan.counts.numbers(kind):
+            code = item_code(kind, number)
+            if code not in seen and code not in unreadable:
+                problems.error(where_items(evaluation), f"{code}: 評価がありません（{plan.name}の全項目を書いてください）")
+
+
+def where_items(evaluation: Evaluation) -> Location:
+    """Missing items are reported at the items: list itself."""
+    return evaluation.positions.get("items", evaluation.location)

@@ -1,0 +1,207 @@
+"""Write layouts/reference.docx: the Word styles planpress documents use, and nothing else.
+
+Run it after changing a style here (``make reference-docx``); the office may also
+edit layouts/reference.docx in Word directly. Style names match the CSS classes
+in layouts/print.css: ``.body-text`` is "Body Text", ``.grade-a`` is "Grade A".
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from docx import Document
+from docx.enum.style import WD_STYLE_TYPE
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+
+GOTHIC = "BIZ UDPGothic"
+GOTHIC_FIXED = "BIZ UDGothic"
+MINCHO = "BIZ UDMincho"
+NAVY = "1F4E79"
+
+
+@dataclass(frozen=True)
+class ParagraphStyle:
+    name: str
+    font: str
+    size: float
+    bold: bool = False
+    color: str | None = None
+    align: str | None = None  # left, center, right, both
+    first_line_chars: int = 0
+    space_before: int = 0  # twentieths of a point
+    space_after: int = 0
+    keep_next: bool = False
+    shading: str | None = None
+    outline: int | None = None
+    based_on: str = "Normal"
+    border_left: str | None = None
+    border_bottom: str | None = None
+
+
+STYLES = (
+    ParagraphStyle("Normal", MINCHO, 10.5, based_on=""),
+    ParagraphStyle("Title", GOTHIC, 20, bold=True, color=NAVY, align="center", space_before=240, space_after=120,
+                   border_bottom=NAVY),
+    ParagraphStyle("Subtitle", GOTHIC, 12, align="center", space_after=60),
+    ParagraphStyle("Issuer", GOTHIC, 11, align="center", space_after=360),
+    ParagraphStyle("Heading 1", GOTHIC, 16, bold=True, color=NAVY, space_before=240, space_after=120,
+                   keep_next=True, outline=0),
+    ParagraphStyle("Heading 2", GOTHIC, 13, bold=True, color=NAVY, space_before=240, space_after=80,
+                   keep_next=True, outline=1, border_left=NAVY),
+    ParagraphStyle("Body Text", MINCHO, 10.5, align="both", first_line_chars=100, space_after=60),
+    ParagraphStyle("Table Heading", GOTHIC, 9, bold=True, color="FFFFFF", align="center", keep_next=True),
+    ParagraphStyle("Table Text", GOTHIC_FIXED, 9),
+    ParagraphStyle("Table Item", GOTHIC, 9, bold=True),
+    ParagraphStyle("Table Center", GOTHIC_FIXED, 9, align="center"),
+    ParagraphStyle("Table Number", GOTHIC_FIXED, 9, align="right"),
+    ParagraphStyle("Grade A", GOTHIC, 13, bold=True, color="0B5D2A", align="center", shading="D4ECD9"),
+    ParagraphStyle("Grade B", GOTHIC, 13, bold=True, color="174A85", align="center", shading="DBE8F6"),
+    ParagraphStyle("Grade C", GOTHIC, 13, bold=True, color="7A4F00", align="center", shading="FBECC8"),
+    ParagraphStyle("Grade D", GOTHIC, 13, bold=True, color="8F1D14", align="center", shading="F6D5D2"),
+    ParagraphStyle("Caption", GOTHIC, 8, color="4A4A4A", space_before=40, space_after=200),
+    ParagraphStyle("Header", GOTHIC, 8, color="4A4A4A", align="right"),
+    ParagraphStyle("Footer", GOTHIC, 9, align="center"),
+)
+
+
+def _fonts(font: str) -> OxmlElement:
+    fonts = OxmlElement("w:rFonts")
+    for attribute in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+        fonts.set(qn(attribute), font)
+    return fonts
+
+
+def _lang() -> OxmlElement:
+    lang = OxmlElement("w:lang")
+    lang.set(qn("w:val"), "ja-JP")
+    lang.set(qn("w:eastAsia"), "ja-JP")
+    lang.set(qn("w:bidi"), "ar-SA")
+    return lang
+
+
+def _element(tag: str, **attributes: str) -> OxmlElement:
+    element = OxmlElement(tag)
+    for name, value in attributes.items():
+        element.set(qn(f"w:{name}"), value)
+    return element
+
+
+def _run_properties(spec: ParagraphStyle) -> OxmlElement:
+    rpr = OxmlElement("w:rPr")
+    rpr.append(_fonts(spec.font))
+    if spec.bold:
+        rpr.append(_element("w:b"))
+        rpr.append(_element("w:bCs"))
+    if spec.color:
+        rpr.append(_element("w:color", val=spec.color))
+    half_points = str(round(spec.size * 2))
+    rpr.append(_element("w:sz", val=half_points))
+    rpr.append(_element("w:szCs", val=half_points))
+    rpr.append(_lang())
+    return rpr
+
+
+def _paragraph_properties(spec: ParagraphStyle) -> OxmlElement:
+    ppr = OxmlElement("w:pPr")
+    if spec.keep_next:
+        ppr.append(_element("w:keepNext"))
+    borders = OxmlElement("w:pBdr")
+    if spec.border_left:
+        borders.append(_element("w:left", val="single", sz="24", space="6", color=spec.border_left))
+    if spec.border_bottom:
+        borders.append(_element("w:bottom", val="single", sz="12", space="4", color=spec.border_bottom))
+    if len(borders):
+        ppr.append(borders)
+    if spec.shading:
+        ppr.append(_element("w:shd", val="clear", color="auto", fill=spec.shading))
+    ppr.append(_element("w:spacing", before=str(spec.space_before), after=str(spec.space_after),
+                        line="300", lineRule="auto"))
+    if spec.first_line_chars:
+        ppr.append(_element("w:ind", firstLineChars=str(spec.first_line_chars), firstLine="210"))
+    if spec.align:
+        ppr.append(_element("w:jc", val=spec.align))
+    if spec.outline is not None:
+        ppr.append(_element("w:outlineLvl", val=str(spec.outline)))
+    return ppr
+
+
+def _define(document: Document, spec: ParagraphStyle) -> None:
+    styles = document.styles
+    try:
+        style = styles[spec.name]
+    except KeyError:
+        style = styles.add_style(spec.name, WD_STYLE_TYPE.PARAGRAPH)
+    element = style.element
+    for old in element.findall(qn("w:pPr")) + element.findall(qn("w:rPr")):
+        element.remove(old)
+    if spec.based_on:
+        style.base_style = styles[spec.based_on]
+    style.quick_style = True
+    element.append(_paragraph_properties(spec))
+    element.append(_run_properties(spec))
+
+
+def _table_style(document: Document) -> None:
+    """"Data Table": thin grid, navy header row with white bold text."""
+    style = document.styles.add_style("Data Table", WD_STYLE_TYPE.TABLE)
+    element = style.element
+    tblpr = OxmlElement("w:tblPr")
+    borders = OxmlElement("w:tblBorders")
+    for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        borders.append(_element(f"w:{side}", val="single", sz="4", space="0", color="7F8C99"))
+    tblpr.append(borders)
+    margins = OxmlElement("w:tblCellMar")
+    for side, width in (("top", "57"), ("left", "85"), ("bottom", "57"), ("right", "85")):
+        margins.append(_element(f"w:{side}", w=width, type="dxa"))
+    tblpr.append(margins)
+    element.append(tblpr)
+    first_row = _element("w:tblStylePr", type="firstRow")
+    first_row.append(OxmlElement("w:rPr"))
+    first_row[0].append(_element("w:b"))
+    first_row[0].append(_element("w:color", val="FFFFFF"))
+    row_props = OxmlElement("w:trPr")
+    row_props.append(_element("w:tblHeader"))
+    first_row.append(row_props)
+    cell_props = OxmlElement("w:tcPr")
+    cell_props.append(_element("w:shd", val="clear", color="auto", fill=NAVY))
+    first_row.append(cell_props)
+    element.append(first_row)
+
+
+def _defaults(document: Document) -> None:
+    """Document defaults: BIZ UD fonts for every script, Japanese language, no theme fonts."""
+    styles_element = document.styles.element
+    rpr_default = styles_element.find(qn("w:docDefaults")).find(qn("w:rPrDefault"))
+    rpr = rpr_default.find(qn("w:rPr"))
+    for old in list(rpr):
+        if old.tag in (qn("w:rFonts"), qn("w:lang")):
+            rpr.remove(old)
+    rpr.insert(0, _fonts(MINCHO))
+    rpr.append(_lang())
+    for fonts in styles_element.iter(qn("w:rFonts")):
+        for attribute in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+            fonts.attrib.pop(qn(attribute), None)
+
+
+def main(target: Path) -> None:
+    document = Document()
+    _defaults(document)
+    for spec in STYLES:
+        _define(document, spec)
+    _table_style(document)
+    _defaults(document)
+    body = document.element.body
+    for child in list(body):
+        if child.tag != qn("w:sectPr"):
+            body.remove(child)
+    document.core_properties.title = "planpress reference styles"
+    document.core_properties.author = "planpress"
+    document.core_properties.language = "ja-JP"
+    document.save(target)
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1]) if len(sys.argv) > 1 else Path("layouts/reference.docx"))
