@@ -9,7 +9,7 @@ from ruamel.yaml.comments import CommentedMap
 
 from planpress.errors import ContentError, Location, Problem, Problems
 from planpress.fields import Context, read_record
-from planpress.model import City, Content, Evaluation
+from planpress.model import City, Content, Evaluation, PolicyTree
 from planpress.source import Project, load_yaml
 from planpress.validate import validate
 
@@ -37,8 +37,27 @@ def load_content(project: Project, problems: Problems) -> Content | None:
     if city is None:
         return None
     content = Content(city=city, evaluations=evaluations)
+    for plan in city.plans:
+        if plan.tree is not None:
+            tree = _read_content_file(project, plan.tree, plan.positions["tree"], PolicyTree, problems)
+            if tree is not None:
+                content.trees[plan.number] = tree
     validate(content, problems, unreadable=failed)
     return content
+
+
+def _read_content_file(
+    project: Project, name: str, cited_at: Location, cls: type[T], problems: Problems
+) -> T | None:
+    """Read a file named in another content file; the name must stay inside content/."""
+    path = (project.content_dir / name).resolve()
+    if not path.is_relative_to(project.content_dir.resolve()):
+        problems.error(cited_at, f"「{name}」は content/ の外を指しています")
+        return None
+    if not path.is_file():
+        problems.error(cited_at, f"「{name}」というファイルは content/ にありません")
+        return None
+    return _read_file(project, path, cls, problems)
 
 
 def _read_file(

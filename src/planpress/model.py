@@ -35,6 +35,89 @@ class ItemCounts:
 
 
 @dataclass(kw_only=True)
+class Policy:
+    """A 運営方針 or 基本施策 of the policy tree with its numbered 施策 (measures)."""
+
+    number: int = spec("番号", Integer(1, 999))
+    name: str = spec("名称", Text(max_length=80))
+    measures: list[str] = spec("施策", ListOf(Text(max_length=80), min_items=1))
+    location: Location = located()
+    positions: dict[str, Location] = positions()
+    #: 運営方針 or 基本施策; set from where the policy sits in the tree.
+    kind: str = field(default="", compare=False)
+
+    @property
+    def code(self) -> str:
+        return item_code(self.kind, self.number)
+
+    def measure(self, number: int) -> str | None:
+        """施策 ``number`` (1-based) of this policy, or None."""
+        return self.measures[number - 1] if 1 <= number <= len(self.measures) else None
+
+
+@dataclass(kw_only=True)
+class ManagementGoal:
+    """自治体運営 第1/第2 with its 運営方針."""
+
+    number: int = spec("番号", Integer(1, 99))
+    title: str = spec("名称", Text(max_length=80))
+    policies: list[Policy] = spec("運営方針", ListOf(RecordOf(Policy), min_items=1))
+    location: Location = located()
+    positions: dict[str, Location] = positions()
+
+
+@dataclass(kw_only=True)
+class PolicyGroup:
+    """A policy group (政策) of a sector, with its 基本施策."""
+
+    number: int = spec("番号", Integer(1, 99))
+    title: str = spec("名称", Text(max_length=80))
+    policies: list[Policy] = spec("基本施策", ListOf(RecordOf(Policy), min_items=1))
+    location: Location = located()
+    positions: dict[str, Location] = positions()
+
+
+@dataclass(kw_only=True)
+class Sector:
+    """部門別計画 第1–第5 (a まちづくりの目標) with its policy groups."""
+
+    number: int = spec("番号", Integer(1, 99))
+    title: str = spec("名称", Text(max_length=80))
+    groups: list[PolicyGroup] = spec("政策", ListOf(RecordOf(PolicyGroup), min_items=1))
+    location: Location = located()
+    positions: dict[str, Location] = positions()
+
+
+@dataclass(kw_only=True)
+class PolicyTree:
+    """施策の体系: the ideal city, 自治体運営 and 部門別計画 down to every 施策."""
+
+    ideal_city: str = spec("理想の都市", Text(max_length=40))
+    management: list[ManagementGoal] = spec("自治体運営", ListOf(RecordOf(ManagementGoal), min_items=1))
+    sectors: list[Sector] = spec("部門別計画", ListOf(RecordOf(Sector), min_items=1))
+    location: Location = located()
+    positions: dict[str, Location] = positions()
+
+    def __post_init__(self) -> None:
+        for goal in self.management:
+            for policy in goal.policies:
+                policy.kind = KINDS[0]
+        for sector in self.sectors:
+            for group in sector.groups:
+                for policy in group.policies:
+                    policy.kind = KINDS[1]
+
+    def policies(self, kind: str | None = None) -> list[Policy]:
+        """Every 運営方針 then every 基本施策, in tree order (or only one kind)."""
+        found = [p for goal in self.management for p in goal.policies]
+        found += [p for sector in self.sectors for group in sector.groups for p in group.policies]
+        return [p for p in found if kind is None or p.kind == kind]
+
+    def find(self, kind: str, number: int) -> Policy | None:
+        return next((p for p in self.policies(kind) if p.number == number), None)
+
+
+@dataclass(kw_only=True)
 class Plan:
     """One 基本計画 of the city's 総合計画 (the 6th ran FY2018–2022)."""
 
@@ -42,6 +125,7 @@ class Plan:
     start: int = spec("計画期間の初年度", Integer(1900, 2200))
     end: int = spec("計画期間の最終年度", Integer(1900, 2200))
     counts: ItemCounts | None = spec("項目数", RecordOf(ItemCounts), default=None)
+    tree: str | None = spec("施策の体系のファイル", Text(max_length=200), default=None)
     location: Location = located()
     positions: dict[str, Location] = positions()
 
@@ -118,6 +202,17 @@ class Content:
 
     city: City
     evaluations: list[Evaluation] = field(default_factory=list)
+    #: Policy trees by plan number, for plans whose tree is in content/.
+    trees: dict[int, PolicyTree] = field(default_factory=dict)
+
+    def item_numbers(self, plan: Plan, kind: str) -> list[int] | None:
+        """The numbers of a plan's items of one kind, from its tree or its counts."""
+        tree = self.trees.get(plan.number)
+        if tree is not None:
+            return [policy.number for policy in tree.policies(kind)]
+        if plan.counts is not None:
+            return list(plan.counts.numbers(kind))
+        return None
 
     def evaluation(self, year: int) -> Evaluation | None:
         return next((e for e in self.evaluations if e.fiscal_year == year), None)

@@ -50,12 +50,13 @@ def _check_evaluation(content: Content, evaluation: Evaluation, problems: Proble
             where["fiscal_year"],
             f"対象年度 {evaluation.fiscal_year} は{plan.name}の計画期間（{plan.start}〜{plan.end}年度）の外です",
         )
-    _check_items(evaluation, plan, problems, unreadable)
+    _check_items(content, evaluation, plan, problems, unreadable)
 
 
-def _check_items(evaluation: Evaluation, plan: Plan, problems: Problems, unreadable: set[str]) -> None:
-    if plan.counts is None:
-        problems.error(plan.location, f"{plan.name}: 項目数（counts）がないため、評価項目を確かめられません")
+def _check_items(content: Content, evaluation: Evaluation, plan: Plan, problems: Problems, unreadable: set[str]) -> None:
+    numbers = {kind: content.item_numbers(plan, kind) for kind in KINDS}
+    if any(found is None for found in numbers.values()):
+        problems.error(plan.location, f"{plan.name}: 施策の体系（tree）も項目数（counts）もないため、評価項目を確かめられません")
         return
     seen: dict[str, int] = {}
     for item in evaluation.items:
@@ -64,11 +65,11 @@ def _check_items(evaluation: Evaluation, plan: Plan, problems: Problems, unreada
             problems.error(item.location, f"{item.code}: 同じ項目が2回あります（最初は{first.line}行目）")
             continue
         seen[item.code] = evaluation.items.index(item)
-        if item.number not in plan.counts.numbers(item.kind):
-            last = item_code(item.kind, plan.counts.numbers(item.kind)[-1])
+        if item.number not in numbers[item.kind]:
+            last = item_code(item.kind, max(numbers[item.kind]))
             problems.error(item.positions["number"], f"{item.code}: {plan.name}にない項目です（{item.kind}は{last}まで）")
     for kind in KINDS:
-        for number in plan.counts.numbers(kind):
+        for number in numbers[kind]:
             code = item_code(kind, number)
             if code not in seen and code not in unreadable:
                 problems.error(where_items(evaluation), f"{code}: 評価がありません（{plan.name}の全項目を書いてください）")
