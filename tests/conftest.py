@@ -37,9 +37,10 @@ def run_cli(root: Path, *args: str, env: dict[str, str] | None = None) -> subpro
     )
 
 
-def pdf_pages(path: Path) -> list[str]:
-    """The text of each page as pdftotext reads it."""
-    text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, text=True, check=True).stdout
+def pdf_pages(path: Path, mode: str = "-raw") -> list[str]:
+    """The text of each page as pdftotext reads it (``-raw``: in drawing order, a table cell whole)."""
+    command = ["pdftotext", "-enc", "UTF-8", *([mode] if mode else []), str(path), "-"]
+    text = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     pages = text.split("\f")
     return pages[:-1] if pages and not pages[-1].strip() else pages
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import re
 import unicodedata
 from collections.abc import Callable, Sequence
@@ -119,6 +120,8 @@ class ListOf(Kind):
         for index, item in enumerate(value):
             try:
                 items.append(self.item.read(item, value, index, ctx))
+            except _Reported:
+                continue
             except Invalid as error:
                 ctx.problems.append(Problem(error.location or ctx.here(value, index), error.message))
         return items
@@ -192,8 +195,7 @@ def read_record(cls: type[T], mapping: CommentedMap, ctx: Context, *, at: Locati
     specs = {f.name: f.metadata["spec"] for f in dataclasses.fields(cls) if "spec" in f.metadata}
     for key in mapping:
         if key not in specs:
-            known = "、".join(specs)
-            own.append(Problem(key_where(ctx.display, mapping, key), f"不明なキー「{key}」があります（使えるキー: {known}）"))
+            own.append(Problem(key_where(ctx.display, mapping, key), _unknown_key(str(key), list(specs))))
     usable = True
     for name, field_spec in specs.items():
         if name not in mapping:
@@ -222,6 +224,12 @@ def read_record(cls: type[T], mapping: CommentedMap, ctx: Context, *, at: Locati
     if hasattr(record, "positions"):
         record.positions = spots
     return record
+
+
+def _unknown_key(key: str, known: list[str]) -> str:
+    guess = difflib.get_close_matches(key, known, n=1)
+    hint = f"「{guess[0]}」の書き間違いではありませんか。" if guess else ""
+    return f"不明なキー「{key}」があります（{hint}使えるキー: {'、'.join(known)}）"
 
 
 def _prefixed(problems: list[Problem], label: str | None) -> list[Problem]:

@@ -171,7 +171,7 @@ class EvaluationItem:
     def label_of(values: dict[str, Any]) -> str | None:
         if "kind" in values and "number" in values:
             return item_code(values["kind"], values["number"])
-        return None
+        return values.get("kind")
 
     @property
     def code(self) -> str:

@@ -67,7 +67,10 @@ def _check_items(content: Content, evaluation: Evaluation, plan: Plan, problems:
         seen[item.code] = evaluation.items.index(item)
         if item.number not in numbers[item.kind]:
             last = item_code(item.kind, max(numbers[item.kind]))
-            problems.error(item.positions["number"], f"{item.code}: {plan.name}にない項目です（{item.kind}は{last}まで）")
+            problems.error(item.positions["number"], f"{item.code}: {plan.name}にない項目です（{item.kind}の最後は{last}）")
+    expected = {item_code(kind, number) for kind in KINDS for number in numbers[kind]}
+    if any(label not in expected for label in unreadable):
+        return  # an item whose number could not be read: which one is missing is unknown
     for kind in KINDS:
         for number in numbers[kind]:
             code = item_code(kind, number)

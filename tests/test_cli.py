@@ -1,0 +1,66 @@
+"""The command line: Japanese help, one document in one format, usage errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import run_cli
+
+
+def test_help_is_japanese(project: Path) -> None:
+    result = run_cli(project, "--help")
+    assert result.returncode == 0
+    assert "使い方: planpress" in result.stdout
+    assert "文書を output/ に作成します" in result.stdout
+    assert "content/ を検査します" in result.stdout
+    build_help = run_cli(project, "build", "--help").stdout
+    assert "作る形式" in build_help and "--format" in build_help
+
+
+def test_build_one_document_in_one_format(project: Path) -> None:
+    result = run_cli(project, "build", "evaluation-2021", "--format", "pdf")
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in (project / "output").iterdir()) == ["evaluation-2021.pdf"]
+    assert result.stdout.splitlines() == ["output/evaluation-2021.pdf"]
+    assert "[1/1] output/evaluation-2021.pdf … 完了" in result.stderr
+
+
+def test_html_is_a_format_too(project: Path) -> None:
+    result = run_cli(project, "build", "evaluation-2021", "--format", "html")
+    assert result.returncode == 0, result.stderr
+    assert (project / "output" / "evaluation-2021.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+
+
+def test_check_writes_nothing(project: Path) -> None:
+    result = run_cli(project, "check")
+    assert result.returncode == 0, result.stderr
+    assert "問題はありません" in result.stderr
+    assert not (project / "output").exists()
+
+
+def test_unknown_document_names_the_ones_there_are(project: Path) -> None:
+    result = run_cli(project, "build", "evaluation-1999")
+    assert result.returncode == 1
+    assert "文書「evaluation-1999」はありません（作成できる文書: evaluation-2021" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_unknown_format_is_a_usage_error(project: Path) -> None:
+    result = run_cli(project, "build", "--format", "odt")
+    assert result.returncode == 2
+    assert "コマンドの書き方に誤りがあります" in result.stderr
+
+
+def test_a_folder_without_content_is_refused(tmp_path: Path) -> None:
+    result = run_cli(tmp_path, "check")
+    assert result.returncode == 1
+    assert "content/ フォルダがありません" in result.stderr
+
+
+def test_works_on_the_project_in_the_current_folder_only(project: Path, tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    result = run_cli(elsewhere, "-C", str(project), "build", "--format", "html")
+    assert result.returncode == 0, result.stderr
+    assert (project / "output" / "evaluation-2021.html").exists()
+    assert not (elsewhere / "output").exists()

@@ -1,0 +1,166 @@
+"""The FY2021 council report, built for real and read back as a reader would see it."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+
+import pikepdf
+import pytest
+
+from conftest import docx_part, libreoffice_pdf, pdf_pages, squash
+from planpress.content import load_content
+from planpress.errors import Problems
+from planpress.source import Project
+
+SUMMARY = "全48項目のうち、A評価が18項目（37.5％）、B評価が30項目（62.5％）、C評価及びD評価は0という結果となりました。"
+INTRO_2 = "第6次基本計画の施策評価は、計画に示された8項目の運営方針と40項目の基本施策を対象として実施しており、それぞれの項目を良い評価の順にA・B・C・Dの4段階で評価しています。"
+INTRO_5 = "この令和3年度までの取組に係る評価について、令和4年度に作成した施策評価の内容の一部を抜粋し、以下に記載します。"
+
+
+def items(root: Path):  # noqa: ANN201 - list of EvaluationItem
+    problems = Problems()
+    content = load_content(Project.at(root), problems)
+    return content.evaluation(2021).items
+
+
+@pytest.fixture(scope="module")
+def pdf(built: Path) -> Path:
+    return built / "output" / "evaluation-2021.pdf"
+
+
+@pytest.fixture(scope="module")
+def docx(built: Path) -> Path:
+    return built / "output" / "evaluation-2021.docx"
+
+
+def test_pdf_prints_title_year_and_computed_summary(pdf: Path) -> None:
+    text = squash("".join(pdf_pages(pdf)))
+    assert "第6次基本計画の総括について" in text
+    assert "令和3年度（2021年度）までの取組に係る施策評価" in text
+    assert "苫小牧市" in text
+    assert SUMMARY in text
+    assert INTRO_2 in text
+    assert INTRO_5 in text
+    assert "第6次基本計画の4年目に当たる令和3年度までの取組" in text
+
+
+def test_pdf_distribution_table_is_counted_per_kind(pdf: Path) -> None:
+    text = pdf_pages(pdf, "-layout")[0]
+    rows = {m.group(1): m.group(2).split() for m in re.finditer(r"^\s*([ABCD])評価\s+(.+)$", text, flags=re.M)}
+    assert rows["A"] == ["3項目", "15項目", "18項目", "37.5％"]
+    assert rows["B"] == ["5項目", "25項目", "30項目", "62.5％"]
+    assert rows["C"] == ["0項目", "0項目", "0項目", "0.0％"]
+    assert rows["D"] == ["0項目", "0項目", "0項目", "0.0％"]
+
+
+def test_pdf_table_has_every_item_whole_on_one_page(pdf: Path, built: Path) -> None:
+    pages = [squash(page) for page in pdf_pages(pdf)]
+    for item in items(built):
+        holding = [i for i, page in enumerate(pages) if squash(item.commentary) in page]
+        assert len(holding) == 1, f"{item.code} commentary split or missing"
+        page = pages[holding[0]]
+        assert f"{item.code}{item.name}" in page, item.code
+
+
+def test_pdf_header_row_repeats_on_every_table_page(pdf: Path) -> None:
+    pages = pdf_pages(pdf)
+    assert len(pages) >= 3
+    table_pages = [page for page in pages if re.search(r"(運営方針|基本施策)\d\d", page)]
+    for page in table_pages:
+        assert "評 価 の 解 説" in page or "評価の解説" in squash(page)
+
+
+def test_pdf_has_page_numbers_and_running_header(pdf: Path) -> None:
+    pages = [squash(page) for page in pdf_pages(pdf)]
+    header = "第6次基本計画の総括について令和3年度（2021年度）"
+    # Margin boxes are drawn after the page body: header, then footer, close the page's text.
+    assert pages[0].endswith("－1－") and not pages[0].endswith(f"{header}－1－")
+    for number, page in enumerate(pages[1:], start=2):
+        assert page.endswith(f"{header}－{number}－")
+
+
+def test_pdf_fonts_are_biz_ud_subsets_embedded(pdf: Path) -> None:
+    listing = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
+    fonts = listing.splitlines()[2:]
+    assert fonts
+    for line in fonts:
+        name, *_ = line.split()
+        assert re.match(r"[A-Z]{6}\+BIZ-UD", name), line
+        assert " yes yes yes " in line, line  # embedded, subset, unicode map
+
+
+def test_pdf_metadata_bookmarks_language_and_a4(pdf: Path) -> None:
+    with pikepdf.open(pdf) as document:
+        info = document.docinfo
+        assert str(info["/Title"]).startswith("第6次基本計画の総括について")
+        assert str(info["/Author"]) == "苫小牧市"
+        assert str(document.Root.Lang) == "ja"
+        for page in document.pages:
+            width, height = (float(v) for v in page.mediabox[2:])
+            assert round(width * 25.4 / 72) == 210 and round(height * 25.4 / 72) == 297
+        with document.open_outline() as outline:
+            top = [(item.title, [child.title for child in item.children]) for item in outline.root]
+    assert top == [("第6次基本計画の総括について", ["概要", "評価の内訳", "項目別の評価"])]
+
+
+def test_html_is_japanese_and_escaped(built: Path) -> None:
+    html = (built / "output" / "evaluation-2021.html").read_text(encoding="utf-8")
+    assert '<html lang="ja">' in html
+    assert "<title>第6次基本計画の総括について" in html
+
+
+def test_docx_is_a4_with_explicit_margins(docx: Path) -> None:
+    xml = docx_part(docx)
+    assert re.search(r'<w:pgSz w:w="11906" w:h="16838"', xml)
+    margins = re.search(r"<w:pgMar ([^>]*)/>", xml).group(1)
+    assert 'w:top="1247"' in margins and 'w:left="1134"' in margins and 'w:right="1134"' in margins
+
+
+def test_docx_uses_named_styles_without_direct_formatting(docx: Path) -> None:
+    xml = docx_part(docx)
+    assert "<w:rPr>" not in xml.split("<w:sectPr")[0]
+    used = set(re.findall(r'<w:pStyle w:val="([^"]+)"/>', xml))
+    assert {"Title", "Subtitle", "Heading2", "BodyText", "TableHeading", "GradeA", "GradeB"} <= used
+    assert all(p.startswith("<w:pPr><w:pStyle") for p in re.findall(r"<w:p>(<w:pPr>.{0,20})", xml))
+
+
+def test_docx_styles_set_east_asian_biz_ud_font_and_japanese(docx: Path) -> None:
+    styles = docx_part(docx, "word/styles.xml")
+    assert "Theme=" not in styles  # theme fonts would override the BIZ UD names
+    for style_id in ("Normal", "Title", "Heading1", "Heading2", "BodyText", "TableText", "GradeA"):
+        block = re.search(rf'<w:style [^>]*w:styleId="{style_id}".*?</w:style>', styles, flags=re.S).group(0)
+        assert re.search(r'w:eastAsia="BIZ UD(P?Gothic|Mincho)"', block), style_id
+        assert 'w:eastAsia="ja-JP"' in block and 'w:val="ja-JP"' in block, style_id
+
+
+def test_docx_table_header_repeats_and_rows_do_not_split(docx: Path) -> None:
+    xml = docx_part(docx)
+    tables = re.findall(r"<w:tbl>.*?</w:tbl>", xml, flags=re.S)
+    assert len(tables) == 2
+    for table in tables:
+        rows = re.findall(r"<w:tr[ >].*?</w:tr>", table, flags=re.S)
+        assert "<w:tblHeader/>" in rows[0]
+        assert all("<w:cantSplit/>" in row for row in rows)
+        assert all("<w:tblHeader/>" not in row for row in rows[1:])
+    assert len(re.findall(r"<w:tr[ >]", tables[1])) == 49
+
+
+def test_docx_footer_has_page_field(docx: Path) -> None:
+    footer = docx_part(docx, "word/footer1.xml")
+    assert 'w:fldCharType="begin"' in footer and "PAGE" in footer
+
+
+def test_docx_opens_in_libreoffice_with_text_and_fonts(docx: Path, tmp_path: Path, built: Path) -> None:
+    converted = libreoffice_pdf(docx, tmp_path)
+    text = squash("".join(pdf_pages(converted)))
+    assert SUMMARY in text
+    for item in items(built):
+        assert squash(item.commentary) in text, item.code
+    fonts = subprocess.run(["pdffonts", str(converted)], capture_output=True, text=True, check=True).stdout
+    names = {line.split()[0].split("+")[-1] for line in fonts.splitlines()[2:]}
+    assert names and all(name.startswith("BIZUD") for name in names), names
+    with pikepdf.open(converted) as document:
+        width, height = (float(v) for v in document.pages[0].mediabox[2:])
+    assert round(width * 25.4 / 72) == 210 and round(height * 25.4 / 72) == 297
