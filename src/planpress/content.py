@@ -42,8 +42,19 @@ def load_content(project: Project, problems: Problems) -> Content | None:
             tree = _read_content_file(project, plan.tree, plan.positions["tree"], PolicyTree, problems)
             if tree is not None:
                 content.trees[plan.number] = tree
+    _load_departments(project, content, problems)
     validate(content, problems, unreadable=failed)
     return content
+
+
+def _load_departments(project: Project, content: Content, problems: Problems) -> None:
+    """content/departments.yaml is optional: only the yearly cycle needs it."""
+    from planpress.departments import DEPARTMENTS_FILE, Departments, validate_departments
+
+    path = project.content_dir / DEPARTMENTS_FILE
+    if path.is_file():
+        content.departments = _read_file(project, path, Departments, problems)
+        validate_departments(content, problems)
 
 
 def _read_content_file(

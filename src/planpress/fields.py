@@ -65,6 +65,8 @@ class Text(Kind):
         self.allow_empty = allow_empty
 
     def read(self, value: Any, container: Any, key: Any, ctx: Context) -> str:
+        if value is None and self.allow_empty:
+            return ""
         if not isinstance(value, str):
             raise Invalid(f"文字列で書いてください（今の値: {_show(value)}）")
         text = str(value)
@@ -92,12 +94,15 @@ class Integer(Kind):
 
 
 class Choice(Kind):
-    """One of a fixed set of strings."""
+    """One of a fixed set of strings (or, if allowed, empty: "" or nothing after the colon)."""
 
-    def __init__(self, options: Sequence[str]) -> None:
+    def __init__(self, options: Sequence[str], *, allow_empty: bool = False) -> None:
         self.options = tuple(options)
+        self.allow_empty = allow_empty
 
     def read(self, value: Any, container: Any, key: Any, ctx: Context) -> str:
+        if self.allow_empty and value in (None, ""):
+            return ""
         text = str(value) if isinstance(value, (str, int)) and not isinstance(value, bool) else None
         if text not in self.options:
             raise Invalid(f"「{_show(value)}」は使えません（{'・'.join(self.options)}のいずれかで書いてください）")

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from planpress.errors import Location
 from planpress.fields import Choice, Integer, ListOf, RecordOf, Text, located, positions, spec
+
+if TYPE_CHECKING:
+    from planpress.departments import Departments
 
 #: The two kinds of evaluated item, in the order the plan lists them.
 KINDS = ("運営方針", "基本施策")
@@ -162,8 +165,9 @@ class EvaluationItem:
     kind: str = spec("種別", Choice(KINDS))
     number: int = spec("番号", Integer(1, 999))
     name: str = spec("名称", Text(max_length=80))
-    grade: str = spec("評価", Choice(GRADES))
-    commentary: str = spec("評価の解説", Text(max_length=COMMENTARY_LIMIT))
+    # Empty while the year's sheets are still out; a year is complete when every item is filled.
+    grade: str = spec("評価", Choice(GRADES, allow_empty=True))
+    commentary: str = spec("評価の解説", Text(max_length=COMMENTARY_LIMIT, allow_empty=True))
     location: Location = located()
     positions: dict[str, Location] = positions()
 
@@ -176,6 +180,11 @@ class EvaluationItem:
     @property
     def code(self) -> str:
         return item_code(self.kind, self.number)
+
+    @property
+    def filled(self) -> bool:
+        """Graded and commented on."""
+        return bool(self.grade) and bool(self.commentary.strip())
 
 
 @dataclass(kw_only=True)
@@ -195,6 +204,15 @@ class Evaluation:
         """The document name on the command line and in output/."""
         return f"evaluation-{self.fiscal_year}"
 
+    @property
+    def unfilled(self) -> list[EvaluationItem]:
+        """Items still without a grade or commentary."""
+        return [item for item in self.items if not item.filled]
+
+    @property
+    def complete(self) -> bool:
+        return not self.unfilled
+
 
 @dataclass
 class Content:
@@ -204,6 +222,8 @@ class Content:
     evaluations: list[Evaluation] = field(default_factory=list)
     #: Policy trees by plan number, for plans whose tree is in content/.
     trees: dict[int, PolicyTree] = field(default_factory=dict)
+    #: Which department owns which item (content/departments.yaml), if the file exists.
+    departments: Departments | None = None
 
     def item_numbers(self, plan: Plan, kind: str) -> list[int] | None:
         """The numbers of a plan's items of one kind, from its tree or its counts."""
@@ -216,3 +236,12 @@ class Content:
 
     def evaluation(self, year: int) -> Evaluation | None:
         return next((e for e in self.evaluations if e.fiscal_year == year), None)
+
+    def plan_for_year(self, fiscal_year: int) -> Plan | None:
+        """The plan whose period holds the fiscal year."""
+        return next((p for p in self.city.plans if p.start <= fiscal_year <= p.end), None)
+
+    def previous(self, evaluation: Evaluation) -> Evaluation | None:
+        """The year before under the same plan (items of two plans do not compare)."""
+        before = self.evaluation(evaluation.fiscal_year - 1)
+        return before if before is not None and before.plan == evaluation.plan else None

@@ -1,0 +1,122 @@
+"""content/departments.yaml: which department (担当部署) owns each evaluated item."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from ruamel.yaml.comments import CommentedSeq
+
+from planpress.errors import Location, Problems
+from planpress.fields import Context, Integer, Invalid, Kind, ListOf, RecordOf, Text, located, positions, spec
+from planpress.model import KINDS, Content, item_code
+
+DEPARTMENTS_FILE = "departments.yaml"
+
+#: Characters a department name cannot hold: it names the sheet's file on every system.
+_UNSAFE_IN_FILE_NAME = set('/\\:*?"<>|')
+
+
+@dataclass(frozen=True)
+class Owned:
+    """An item number in a department's list, with where it was written."""
+
+    number: int
+    location: Location
+
+
+class ItemNumbers(Kind):
+    """A list of item numbers, each kept with its own location for ownership messages."""
+
+    def read(self, value: Any, container: Any, key: Any, ctx: Context) -> tuple[Owned, ...]:
+        if not isinstance(value, CommentedSeq):
+            raise Invalid("番号のリスト（例: [1, 2, 3]）で書いてください")
+        found = []
+        for index, number in enumerate(value):
+            found.append(Owned(Integer(1, 999).read(number, value, index, ctx), ctx.here(value, index)))
+        return tuple(found)
+
+
+class DepartmentName(Text):
+    """A department's name; it becomes the name of its sheet's file."""
+
+    def read(self, value: Any, container: Any, key: Any, ctx: Context) -> str:
+        text = super().read(value, container, key, ctx)
+        unsafe = sorted(set(text) & _UNSAFE_IN_FILE_NAME)
+        if unsafe or text.strip() != text or text.startswith("."):
+            raise Invalid(f"「{text}」はファイル名に使えません（{' '.join(unsafe) or '前後の空白・先頭の「.」'}を除いてください）")
+        return text
+
+
+@dataclass(kw_only=True)
+class Department:
+    """A department and the 運営方針 / 基本施策 it evaluates."""
+
+    name: str = spec("部署名", DepartmentName(max_length=40))
+    management: tuple[Owned, ...] = spec("担当する運営方針の番号", ItemNumbers(), default=())
+    policies: tuple[Owned, ...] = spec("担当する基本施策の番号", ItemNumbers(), default=())
+    location: Location = located()
+    positions: dict[str, Location] = positions()
+
+    @staticmethod
+    def label_of(values: dict[str, Any]) -> str | None:
+        return values.get("name")
+
+    def owned(self) -> list[tuple[str, Owned]]:
+        """(kind, number) of every item the department owns, in its file order."""
+        return [(KINDS[0], owned) for owned in self.management] + [(KINDS[1], owned) for owned in self.policies]
+
+    def codes(self) -> set[str]:
+        return {item_code(kind, owned.number) for kind, owned in self.owned()}
+
+
+@dataclass(kw_only=True)
+class Departments:
+    """content/departments.yaml."""
+
+    plan: int = spec("対象の基本計画（第○次）", Integer(1, 99))
+    departments: list[Department] = spec("部署の一覧", ListOf(RecordOf(Department), min_items=1))
+    location: Location = located()
+    positions: dict[str, Location] = positions()
+
+    def owner(self, code: str) -> Department | None:
+        return next((d for d in self.departments if code in d.codes()), None)
+
+    def find(self, name: str) -> Department | None:
+        return next((d for d in self.departments if d.name == name), None)
+
+
+def validate_departments(content: Content, problems: Problems) -> None:
+    """Every item of the plan's tree owned by exactly one department; no unknown items."""
+    departments = content.departments
+    if departments is None:
+        return
+    tree = content.trees.get(departments.plan)
+    if tree is None:
+        problems.error(departments.positions["plan"], f"第{departments.plan}次基本計画の施策の体系が content/ にありません")
+        return
+    _check_names(departments, problems)
+    owners: dict[str, tuple[Department, Owned]] = {}
+    for department in departments.departments:
+        for kind, owned in department.owned():
+            code = item_code(kind, owned.number)
+            policy = tree.find(kind, owned.number)
+            if policy is None:
+                problems.error(owned.location, f"{department.name}: {code}は第{departments.plan}次基本計画にありません")
+            elif code in owners:
+                first, where = owners[code]
+                other = "同じ部署に2回" if first is department else f"「{first.name}」と「{department.name}」の2つ"
+                problems.error(owned.location, f"{code}（{policy.name}）: 担当部署が{other}書かれています（最初は{where.location.line}行目）")
+            else:
+                owners[code] = (department, owned)
+    for policy in tree.policies():
+        if policy.code not in owners:
+            problems.error(departments.positions["departments"], f"{policy.code}（{policy.name}）: 担当部署がありません")
+
+
+def _check_names(departments: Departments, problems: Problems) -> None:
+    seen: set[str] = set()
+    for department in departments.departments:
+        if department.name in seen:
+            problems.error(department.positions["name"], f"{department.name}: 同じ部署名が2回あります")
+        seen.add(department.name)
