@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from planpress.document import Document
-from planpress.documents import DocumentSpec, available
+from planpress.documents import DocumentSpec, available, skipped
 from planpress.content import load_content
 from planpress.errors import PlanpressError, Problems
 from planpress.model import Content
@@ -48,6 +48,10 @@ def plan_jobs(content: Content, names: Sequence[str], formats: Sequence[str]) ->
     """The documents and formats asked for; every document in the default formats if none."""
     specs = available(content)
     by_name = {spec.name: spec for spec in specs}
+    waiting = skipped(content)
+    unready = [waiting[name] for name in names if name in waiting]
+    if unready:
+        raise PlanpressError("\n".join(unready))
     unknown = [name for name in names if name not in by_name]
     if unknown:
         known = "、".join(by_name) or "なし"
@@ -64,6 +68,9 @@ def build(
     content, _ = load(project, strict=strict)
     jobs = plan_jobs(content, names, formats)
     progress = Progress(len(jobs), quiet=quiet)
+    if not names:
+        for reason in skipped(content).values():
+            progress.note(reason)
     finished: list[tuple[Path, bytes]] = []
     layouts: dict[str, Document] = {}
     for job in jobs:

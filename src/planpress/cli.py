@@ -50,7 +50,25 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--quiet", action="store_true", help="進み具合を表示しません")
     check = commands.add_parser("check", help="content/ を検査します（何も書き出しません）", description="content/ を検査し、問題をすべて表示します。")
     check.add_argument("--strict", action="store_true", help="警告も問題として扱います")
+    _cycle_commands(commands)
     return parser
+
+
+def _cycle_commands(commands: argparse._SubParsersAction) -> None:
+    """The yearly evaluation cycle: evaluation new → sheets → collect (then build)."""
+    evaluation = commands.add_parser("evaluation", help="施策評価の年度ファイルを扱います", description="施策評価の年度ファイルを扱います。")
+    actions = evaluation.add_subparsers(dest="action", title="操作", metavar="操作", required=True, parser_class=_Parser)
+    new = actions.add_parser("new", help="年度の評価ファイルを作ります", description="content/evaluations/<年度>.yaml を、全項目の評価が空の状態で作ります。")
+    new.add_argument("year", type=int, metavar="年度", help="対象年度（西暦、例: 2023）")
+    sheets = commands.add_parser("sheets", help="部署ごとの評価シート（Word）を作ります",
+                                 description="output/sheets/<年度>/<部署名>.docx を部署ごとに作ります。")
+    sheets.add_argument("year", type=int, metavar="年度", help="対象年度（西暦、例: 2023）")
+    collect = commands.add_parser("collect", help="戻ってきた評価シートを取り込みます",
+                                  description="評価シートの記入内容を確かめ、content/evaluations/<年度>.yaml に取り込みます。\n"
+                                  "問題が1つでもあれば何も書き込みません。")
+    collect.add_argument("year", type=int, metavar="年度", help="対象年度（西暦、例: 2023）")
+    collect.add_argument("files", nargs="+", metavar="ファイル", help="戻ってきた評価シート（.docx、複数指定可）")
+    collect.add_argument("--dry-run", action="store_true", help="変更内容を表示するだけで、書き込みません")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -71,6 +89,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             _print_lines([str(p) for p in problems.items])
             print(f"問題はありません（警告{len(problems.warnings)}件）", file=sys.stderr)
             return EXIT_OK
+        if args.command in ("evaluation", "sheets", "collect"):
+            from planpress.cycle.commands import run
+
+            return EXIT_OK if run(project, args) else EXIT_CONTENT
         written = stages.build(project, names=args.names, formats=args.formats or (), strict=args.strict, quiet=args.quiet)
         for path in written:
             print(project.display(path))

@@ -33,3 +33,8 @@ class Progress:
             start = "\r" if interactive else ""
             self.stream.write(f"{start}{prefix} … 完了（{elapsed:.1f}秒）\n")
             self.stream.flush()
+
+    def note(self, message: str) -> None:
+        """A line the user must see even with --quiet (say, a document left out)."""
+        self.stream.write(f"{message}\n")
+        self.stream.flush()

@@ -23,3 +23,10 @@ def available(content: Content) -> list[DocumentSpec]:
     from planpress.documents import evaluation
 
     return evaluation.specs(content)
+
+
+def skipped(content: Content) -> dict[str, str]:
+    """Documents the content names but cannot make yet, by name, with the reason in Japanese."""
+    from planpress.documents import evaluation
+
+    return evaluation.skipped(content)

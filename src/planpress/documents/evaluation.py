@@ -12,13 +12,27 @@ from planpress.model import GRADES, KINDS, Content, Evaluation, EvaluationItem, 
 
 
 def specs(content: Content) -> list[DocumentSpec]:
-    """One report per evaluation year whose plan is known."""
+    """One report per complete evaluation year whose plan is known."""
     found = []
     for evaluation in sorted(content.evaluations, key=lambda e: e.fiscal_year):
         plan = content.city.plan(evaluation.plan)
-        if plan is not None:
+        if plan is not None and evaluation.complete:
             make = partial(evaluation_document, evaluation, plan, content.city.city)
             found.append(DocumentSpec(evaluation.name, evaluation.title, make))
+    return found
+
+
+def skipped(content: Content) -> dict[str, str]:
+    """Years still being evaluated: their report waits until every item is filled."""
+    found = {}
+    for evaluation in sorted(content.evaluations, key=lambda e: e.fiscal_year):
+        missing = evaluation.unfilled
+        if missing:
+            year = japanese.fiscal_year(evaluation.fiscal_year)
+            found[evaluation.name] = (
+                f"{evaluation.location.path}: {year}の評価は全{len(evaluation.items)}項目のうち"
+                f"{len(missing)}項目が未記入のため、{evaluation.name} は作成しません（最初の未記入: {missing[0].code}）"
+            )
     return found
 
 

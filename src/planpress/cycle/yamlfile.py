@@ -1,0 +1,37 @@
+"""Write content YAML back the way it was read: comments, key order and quoting kept."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+
+from planpress.output import write_atomic
+
+
+def _yaml() -> YAML:
+    """The layout content/ files are written in: two-space maps, lists indented under their key."""
+    yaml = YAML(typ="rt")
+    yaml.preserve_quotes = True
+    yaml.width = 4096  # never fold a long Japanese line
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    yaml.allow_unicode = True
+    return yaml
+
+
+def load_for_update(path: Path) -> Any:
+    """The file's round-trip tree, to change in place and hand to :func:`dump`."""
+    return _yaml().load(path.read_text(encoding="utf-8"))
+
+
+def dumps(data: Any) -> str:
+    stream = io.StringIO()
+    _yaml().dump(data, stream)
+    return stream.getvalue()
+
+
+def write(path: Path, data: Any) -> None:
+    """Replace the file whole or not at all."""
+    write_atomic(path, dumps(data).encode("utf-8"))
