@@ -39,6 +39,7 @@ class ParagraphStyle:
     based_on: str = "Normal"
     border_left: str | None = None
     border_bottom: str | None = None
+    hanging_chars: int = 0
 
 
 STYLES = (
@@ -64,7 +65,37 @@ STYLES = (
     ParagraphStyle("Caption", GOTHIC, 8, color="4A4A4A", space_before=40, space_after=200),
     ParagraphStyle("Header", GOTHIC, 8, color="4A4A4A", align="right"),
     ParagraphStyle("Footer", GOTHIC, 9, align="center"),
+    # Evaluation sheets (planpress sheets): instructions, item labels and the fields departments fill.
+    ParagraphStyle("Instruction", MINCHO, 10.5, space_after=60, hanging_chars=150),
+    # An item's rows keep together ("keep with next") up to the last row, the commentary.
+    ParagraphStyle("Sheet Label", GOTHIC, 9.5, bold=True, color=NAVY, keep_next=True),
+    ParagraphStyle("Sheet Text", GOTHIC_FIXED, 9.5, keep_next=True),
+    ParagraphStyle("Sheet Choice", GOTHIC, 12, bold=True, space_before=40, space_after=40, keep_next=True,
+                   shading="FFF6D5"),
+    ParagraphStyle("Sheet Last Label", GOTHIC, 9.5, bold=True, color=NAVY),
+    ParagraphStyle("Sheet Field", GOTHIC_FIXED, 10.5, space_before=40, space_after=40, shading="FFF6D5"),
+    # Grade distribution chart (bar-chart block): a label, a coloured bar, the count.
+    ParagraphStyle("Chart Label", GOTHIC, 9, bold=True, align="center"),
+    ParagraphStyle("Chart Value", GOTHIC_FIXED, 9),
+    ParagraphStyle("Bar A", GOTHIC, 9, shading="2E7D4F"),
+    ParagraphStyle("Bar B", GOTHIC, 9, shading="2F6DB5"),
+    ParagraphStyle("Bar C", GOTHIC, 9, shading="C98A12"),
+    ParagraphStyle("Bar D", GOTHIC, 9, shading="B3392B"),
+    # Year-over-year table: the change of an item's grade, in words and colour.
+    ParagraphStyle("Change Up", GOTHIC, 9, bold=True, color="0B5D2A", align="center"),
+    ParagraphStyle("Change Down", GOTHIC, 9, bold=True, color="8F1D14", align="center"),
+    ParagraphStyle("Change Same", GOTHIC, 9, color="4A4A4A", align="center"),
 )
+
+
+@dataclass(frozen=True)
+class CharacterStyle:
+    name: str
+    color: str
+
+
+#: Word shows an empty content control's prompt in "Placeholder Text".
+CHARACTER_STYLES = (CharacterStyle("Placeholder Text", "808080"),)
 
 
 def _fonts(font: str) -> OxmlElement:
@@ -121,6 +152,9 @@ def _paragraph_properties(spec: ParagraphStyle) -> OxmlElement:
                         line="300", lineRule="auto"))
     if spec.first_line_chars:
         ppr.append(_element("w:ind", firstLineChars=str(spec.first_line_chars), firstLine="210"))
+    if spec.hanging_chars:
+        ppr.append(_element("w:ind", leftChars=str(spec.hanging_chars), left="315",
+                            hangingChars=str(spec.hanging_chars), hanging="315"))
     if spec.align:
         ppr.append(_element("w:jc", val=spec.align))
     if spec.outline is not None:
@@ -144,9 +178,22 @@ def _define(document: Document, spec: ParagraphStyle) -> None:
     element.append(_run_properties(spec))
 
 
-def _table_style(document: Document) -> None:
-    """"Data Table": thin grid, navy header row with white bold text."""
-    style = document.styles.add_style("Data Table", WD_STYLE_TYPE.TABLE)
+def _character_style(document: Document, spec: CharacterStyle) -> None:
+    try:
+        style = document.styles[spec.name]
+    except KeyError:
+        style = document.styles.add_style(spec.name, WD_STYLE_TYPE.CHARACTER)
+    element = style.element
+    for old in element.findall(qn("w:rPr")):
+        element.remove(old)
+    rpr = OxmlElement("w:rPr")
+    rpr.append(_element("w:color", val=spec.color))
+    element.append(rpr)
+
+
+def _grid_table_style(document: Document, name: str) -> OxmlElement:
+    """A table style with a thin grid and roomy cell margins; returns its element."""
+    style = document.styles.add_style(name, WD_STYLE_TYPE.TABLE)
     element = style.element
     tblpr = OxmlElement("w:tblPr")
     borders = OxmlElement("w:tblBorders")
@@ -158,6 +205,12 @@ def _table_style(document: Document) -> None:
         margins.append(_element(f"w:{side}", w=width, type="dxa"))
     tblpr.append(margins)
     element.append(tblpr)
+    return element
+
+
+def _table_style(document: Document) -> None:
+    """"Data Table": thin grid, navy header row with white bold text."""
+    element = _grid_table_style(document, "Data Table")
     first_row = _element("w:tblStylePr", type="firstRow")
     first_row.append(OxmlElement("w:rPr"))
     first_row[0].append(_element("w:b"))
@@ -169,6 +222,13 @@ def _table_style(document: Document) -> None:
     cell_props.append(_element("w:shd", val="clear", color="auto", fill=NAVY))
     first_row.append(cell_props)
     element.append(first_row)
+
+
+def _chart_table_style(document: Document) -> None:
+    element = _grid_table_style(document, "Chart Table")
+    borders = element.find(qn("w:tblPr")).find(qn("w:tblBorders"))
+    for border in borders:
+        border.set(qn("w:val"), "nil")
 
 
 def _defaults(document: Document) -> None:
@@ -191,7 +251,13 @@ def main(target: Path) -> None:
     _defaults(document)
     for spec in STYLES:
         _define(document, spec)
+    for character in CHARACTER_STYLES:
+        _character_style(document, character)
     _table_style(document)
+    # "Sheet Table": the evaluation sheet's item tables, a grid without a header row.
+    _grid_table_style(document, "Sheet Table")
+    # "Chart Table": the bar chart's grid, without lines.
+    _chart_table_style(document)
     _defaults(document)
     body = document.element.body
     for child in list(body):
