@@ -1,0 +1,123 @@
+"""Read a returned evaluation sheet with XPath: its year, department, fields and leftovers.
+
+Never python-docx's paragraph API: it skips text inside content controls and
+tracked insertions. A file that is not a readable .docx becomes a problem
+message, never a traceback.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lxml import etree
+
+from planpress.cycle import sheetxml as xml
+
+NS = {"w": xml.W_NS}
+DOCUMENT_PART = "word/document.xml"
+COMMENTS_PART = "word/comments.xml"
+#: A sheet's text is a few hundred kilobytes at most; refuse to unpack anything huge.
+MAX_PART_BYTES = 50 * 1024 * 1024
+
+_TRACKED_CHANGES = " | ".join(
+    f"//w:{tag}" for tag in ("ins", "del", "moveFrom", "moveTo", "rPrChange", "pPrChange", "tblPrChange",
+                             "trPrChange", "tcPrChange", "sectPrChange", "tblGridChange", "numberingChange")
+)
+_YEAR = re.compile(r"（(\d{4})年度）")
+
+
+class Unreadable(Exception):
+    """The file is not a Word document planpress can read; the message says why, in Japanese."""
+
+
+@dataclass(frozen=True)
+class FieldValue:
+    """What a field holds, and the content-control tags found in its cell."""
+
+    text: str
+    tags: tuple[str, ...]
+
+
+@dataclass
+class ReturnedSheet:
+    """Everything collect needs from one returned file."""
+
+    year: int | None = None
+    department: str | None = None
+    #: (kind, number, field name) → value, for every field bookmark found.
+    fields: dict[tuple[str, int, str], FieldValue] = field(default_factory=dict)
+    tracked_changes: int = 0
+    comments: int = 0
+
+
+def read_sheet(path: Path) -> ReturnedSheet:
+    """Read one returned sheet or raise Unreadable."""
+    try:
+        with zipfile.ZipFile(path) as package:
+            document = _parse(package, DOCUMENT_PART)
+            comments = _parse(package, COMMENTS_PART) if COMMENTS_PART in package.namelist() else None
+    except FileNotFoundError:
+        raise Unreadable("ファイルがありません") from None
+    except IsADirectoryError:
+        raise Unreadable("フォルダです（評価シートのファイルを指定してください）") from None
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, zlib.error, NotImplementedError, RuntimeError, ValueError):
+        raise Unreadable("Wordファイル（.docx）として開けません（壊れているか、Word形式ではありません）") from None
+    except OSError as error:
+        raise Unreadable(f"ファイルを読めません（{error.strerror}）") from None
+    return _sheet(document, comments)
+
+
+def _parse(package: zipfile.ZipFile, name: str) -> etree._Element:
+    try:
+        info = package.getinfo(name)
+    except KeyError:
+        raise Unreadable(f"Wordファイルの本文（{name}）がありません（Word形式ではないか、壊れています）") from None
+    if info.file_size > MAX_PART_BYTES:
+        raise Unreadable(f"Wordファイルの本文が大きすぎます（{info.file_size:,}バイト）")
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+    try:
+        return etree.fromstring(package.read(name), parser)
+    except etree.XMLSyntaxError:
+        raise Unreadable(f"Wordファイルの本文（{name}）が壊れています") from None
+
+
+def _sheet(document: etree._Element, comments: etree._Element | None) -> ReturnedSheet:
+    sheet = ReturnedSheet()
+    sheet.tracked_changes = len(document.xpath(_TRACKED_CHANGES, namespaces=NS))
+    sheet.comments = len(document.xpath("//w:commentReference", namespaces=NS))
+    if comments is not None:
+        sheet.comments = max(sheet.comments, len(comments.xpath("//w:comment", namespaces=NS)))
+    year = _bookmarked_value(document, xml.YEAR_FIELD)
+    match = _YEAR.search(year.text) if year else None
+    sheet.year = int(match.group(1)) if match else None
+    department = _bookmarked_value(document, xml.DEPARTMENT_FIELD)
+    sheet.department = department.text if department else None
+    for start in document.xpath("//w:bookmarkStart[starts-with(@w:name, 'pp_')]", namespaces=NS):
+        key = xml.parse_field_name(start.get(f"{{{xml.W_NS}}}name"))
+        if key is not None:
+            value = _value_beside(start)
+            if value is not None:
+                sheet.fields[key] = value
+    return sheet
+
+
+def _bookmarked_value(document: etree._Element, name: str) -> FieldValue | None:
+    found = document.xpath("//w:bookmarkStart[@w:name=$name]", name=name, namespaces=NS)
+    return _value_beside(found[0]) if found else None
+
+
+def _value_beside(bookmark: etree._Element) -> FieldValue | None:
+    """The value in the cell right of the bookmarked label cell (None if the layout is broken)."""
+    cells = bookmark.xpath("ancestor::w:tc[1]/following-sibling::w:tc[1]", namespaces=NS)
+    if not cells:
+        return None
+    cell = cells[0]
+    tags = tuple(cell.xpath(".//w:sdt/w:sdtPr/w:tag/@w:val", namespaces=NS))
+    text = "".join(cell.xpath(".//w:t/text()", namespaces=NS)).strip()
+    # An unfilled control shows its prompt (w:showingPlcHdr); LibreOffice may drop
+    # that flag when it re-saves, so the prompt text itself is what means "empty".
+    return FieldValue("" if text in xml.PROMPTS else text, tags)

@@ -1,0 +1,64 @@
+"""Fill an evaluation sheet the way Word stores a filled content control (for the tests)."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+from lxml import etree
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+NS = {"w": W}
+
+
+def w(tag: str) -> str:
+    return f"{{{W}}}{tag}"
+
+
+def fill_control(sdt: etree._Element, text: str) -> None:
+    """What Word writes once a control is filled: no placeholder flag, the text as a plain run,
+    and for a drop-down the chosen value in ``w:lastValue``."""
+    properties = sdt.find(w("sdtPr"))
+    for flag in properties.findall(w("showingPlcHdr")):
+        properties.remove(flag)
+    listing = properties.find(w("dropDownList"))
+    if listing is not None:
+        listing.set(w("lastValue"), text)
+    content = sdt.find(w("sdtContent"))
+    for child in list(content):
+        content.remove(child)
+    run = etree.SubElement(content, w("r"))
+    etree.SubElement(run, w("t")).text = text
+
+
+def edit_document(source: Path, target: Path, edit) -> None:  # noqa: ANN001 - a function of the XML root
+    """Copy a .docx, changing word/document.xml with ``edit(root)``."""
+    with zipfile.ZipFile(source) as package:
+        parts = {info.filename: package.read(info.filename) for info in package.infolist()}
+    root = etree.fromstring(parts["word/document.xml"])
+    edit(root)
+    parts["word/document.xml"] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as package:
+        for name, data in parts.items():
+            package.writestr(name, data)
+
+
+def fill_sheet(source: Path, target: Path, answers: dict[str, tuple[str, str]]) -> None:
+    """``answers`` maps a field bookmark's item part (``M01``, ``P17``) to (grade, commentary)."""
+
+    def edit(root: etree._Element) -> None:
+        for code, (grade, commentary) in answers.items():
+            for field, text in (("grade", grade), ("commentary", commentary)):
+                tag = f"pp_{code}_{field}"
+                (sdt,) = root.xpath("//w:sdt[w:sdtPr/w:tag/@w:val=$tag]", tag=tag, namespaces=NS)
+                fill_control(sdt, text)
+
+    edit_document(source, target, edit)
+
+
+def sheet_codes(path: Path) -> list[str]:
+    """The item parts (M01, P17, …) of every grade field on a sheet, in order."""
+    with zipfile.ZipFile(path) as package:
+        root = etree.fromstring(package.read("word/document.xml"))
+    names = root.xpath("//w:bookmarkStart/@w:name", namespaces=NS)
+    return [name.split("_")[1] for name in names if name.startswith("pp_") and name.endswith("_grade")]
