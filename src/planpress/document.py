@@ -81,6 +81,25 @@ class Table(Block):
 
 
 @dataclass(frozen=True)
+class Bar:
+    """One bar of a bar chart: its label, the figure printed beside it, its length in percent."""
+
+    label: str
+    value: str
+    percent: int
+    style: str
+
+
+@dataclass(frozen=True)
+class BarChart(Block):
+    """Horizontal bars whose lengths are shares of a whole (0–100 %)."""
+
+    kind: ClassVar[str] = "bar-chart"
+    bars: tuple[Bar, ...]
+    caption: str = ""
+
+
+@dataclass(frozen=True)
 class Section:
     """A part of the document that starts on a new page and names the running header."""
 
@@ -103,4 +122,4 @@ class Document:
     lang: str = "ja"
 
 
-BLOCK_KINDS: tuple[type[Block], ...] = (TitleBlock, Heading, Paragraph, Table)
+BLOCK_KINDS: tuple[type[Block], ...] = (TitleBlock, Heading, Paragraph, Table, BarChart)

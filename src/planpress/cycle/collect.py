@@ -188,5 +188,5 @@ def _write(year: YearPlan, answers: dict[str, Answer]) -> None:
     for entry in data["items"]:
         answer = answers.get(item_code(entry["kind"], entry["number"]))
         if answer is not None:
-            entry["grade"], entry["commentary"] = answer.grade, answer.commentary
+            entry["grade"], entry["commentary"] = yamlfile.plain(answer.grade), yamlfile.plain(answer.commentary)
     yamlfile.write(year.path, data)

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from ruamel.yaml import YAML
+from ruamel.yaml.scalarstring import PlainScalarString
 
 from planpress.output import write_atomic
 
@@ -35,3 +36,11 @@ def dumps(data: Any) -> str:
 def write(path: Path, data: Any) -> None:
     """Replace the file whole or not at all."""
     write_atomic(path, dumps(data).encode("utf-8"))
+
+
+def plain(text: str) -> PlainScalarString:
+    """A new value written without quotes when YAML allows it (the emitter quotes it otherwise).
+
+    A bare ``str`` would inherit the quotes of the empty value it replaces.
+    """
+    return PlainScalarString(text)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import partial
 
 from planpress import japanese
-from planpress.document import Cell, Column, Document, Heading, Paragraph, Section, Table, TitleBlock
+from planpress.document import Block, Cell, Column, Document, Heading, Paragraph, Section, Table, TitleBlock
 from planpress.documents import DocumentSpec
+from planpress.documents.yearly import grade_chart, year_over_year
 from planpress.figures import EvaluationFigures, evaluation_figures, fill
 from planpress.model import GRADES, KINDS, Content, Evaluation, EvaluationItem, Plan
 
@@ -17,7 +19,9 @@ def specs(content: Content) -> list[DocumentSpec]:
     for evaluation in sorted(content.evaluations, key=lambda e: e.fiscal_year):
         plan = content.city.plan(evaluation.plan)
         if plan is not None and evaluation.complete:
-            make = partial(evaluation_document, evaluation, plan, content.city.city)
+            # Reports of plans whose tree is in content/ (the 7th on) also chart and compare.
+            compare = Comparison(content.previous(evaluation)) if plan.number in content.trees else None
+            make = partial(evaluation_document, evaluation, plan, content.city.city, compare)
             found.append(DocumentSpec(evaluation.name, evaluation.title, make))
     return found
 
@@ -36,7 +40,14 @@ def skipped(content: Content) -> dict[str, str]:
     return found
 
 
-def evaluation_document(evaluation: Evaluation, plan: Plan, city: str) -> Document:
+@dataclass(frozen=True)
+class Comparison:
+    """Asks for the chart and the year-over-year table, against this previous year (if any)."""
+
+    previous: Evaluation | None
+
+
+def evaluation_document(evaluation: Evaluation, plan: Plan, city: str, compare: Comparison | None = None) -> Document:
     """Lay the evaluation out as one section: title, summary, counts, every item."""
     figures = evaluation_figures(evaluation, plan)
     year = japanese.fiscal_year(evaluation.fiscal_year)
@@ -47,6 +58,7 @@ def evaluation_document(evaluation: Evaluation, plan: Plan, city: str) -> Docume
         *(Paragraph(fill(text, figures.fields)) for text in evaluation.intro),
         Heading("評価の内訳", anchor="distribution"),
         _distribution_table(figures),
+        *(_comparison(evaluation, plan, figures, compare) if compare else ()),
         Heading("項目別の評価", anchor="items"),
         _items_table(evaluation.items),
     )
@@ -58,6 +70,14 @@ def evaluation_document(evaluation: Evaluation, plan: Plan, city: str) -> Docume
         subject=f"{plan.name} 施策評価 {year}",
         keywords=("施策評価", plan.name, year),
         sections=(section,),
+    )
+
+
+def _comparison(evaluation: Evaluation, plan: Plan, figures: EvaluationFigures, compare: Comparison) -> tuple[Block, ...]:
+    return (
+        grade_chart(figures),
+        Heading("前年度との比較", anchor="year-over-year"),
+        year_over_year(evaluation, compare.previous, plan),
     )
 
 

@@ -15,7 +15,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm
 from docx.table import Table as WordTable
 
-from planpress.document import Block, Document, Heading, Paragraph, Section, Table, TitleBlock, word_style
+from planpress.document import Bar, BarChart, Block, Document, Heading, Paragraph, Section, Table, TitleBlock, word_style
 from planpress.errors import PlanpressError
 from planpress.render.html import build_date
 from planpress.source import Project
@@ -129,6 +129,37 @@ def _table(word: WordDocument, block: Table) -> None:
         word.add_paragraph(block.caption, style="Caption")
 
 
+#: A bar chart's track is this many equal grid columns; a bar spans its share of them.
+#: Word allows at most 63 columns in a table.
+CHART_STEPS = 50
+CHART_SHARES = (12, 68, 20)  # label, track, value: percent of the text width
+
+
+def _bar_chart(word: WordDocument, block: BarChart) -> None:
+    """A native Word chart: a borderless table whose shaded cells are the bars."""
+    label, track, value = CHART_SHARES
+    table = word.add_table(rows=len(block.bars), cols=CHART_STEPS + 2)
+    table.style = word.styles["Chart Table"]
+    steps = [track * 100 // CHART_STEPS] * CHART_STEPS
+    _full_width(table, [label * 100, *steps, value * 100])
+    for row, bar in zip(table.rows, block.bars):
+        _bar_row(row, bar)
+        row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+    if block.caption:
+        word.add_paragraph(block.caption, style="Caption")
+
+
+def _bar_row(row, bar: Bar) -> None:  # noqa: ANN001 - python-docx row
+    cells = row.cells
+    span = round(bar.percent * CHART_STEPS / 100)
+    _fill(cells[0], (bar.label,), "Chart Label")
+    _fill(cells[-1], (bar.value,), "Chart Value")
+    if span:
+        _fill(cells[1].merge(cells[span]), ("",), word_style(bar.style))
+    if span < CHART_STEPS:
+        cells[span + 1].merge(cells[CHART_STEPS])
+
+
 def _fill(cell, lines: tuple[str, ...], style: str) -> None:  # noqa: ANN001 - python-docx cell
     first, *rest = lines
     paragraph = cell.paragraphs[0]
@@ -192,4 +223,5 @@ HANDLERS: dict[type[Block], Callable[[WordDocument, Block], None]] = {
     Heading: _heading,
     Paragraph: _paragraph,
     Table: _table,
+    BarChart: _bar_chart,
 }
