@@ -6,7 +6,7 @@ from pathlib import PurePosixPath
 
 from planpress.errors import Location, Problems
 from planpress.figures import PLACEHOLDERS, unknown_placeholders
-from planpress.model import KINDS, Content, Evaluation, Plan, item_code
+from planpress.model import GRADES, KINDS, Content, Evaluation, EvaluationItem, Plan, item_code
 
 
 def validate(content: Content, problems: Problems, *, unreadable: dict[str, set[str]]) -> None:
@@ -65,6 +65,7 @@ def _check_items(content: Content, evaluation: Evaluation, plan: Plan, problems:
             problems.error(item.location, f"{item.code}: 同じ項目が2回あります（最初は{first.line}行目）")
             continue
         seen[item.code] = evaluation.items.index(item)
+        _check_half_filled(item, problems)
         if item.number not in numbers[item.kind]:
             last = item_code(item.kind, max(numbers[item.kind]))
             problems.error(item.positions["number"], f"{item.code}: {plan.name}にない項目です（{item.kind}の最後は{last}）")
@@ -76,6 +77,14 @@ def _check_items(content: Content, evaluation: Evaluation, plan: Plan, problems:
             code = item_code(kind, number)
             if code not in seen and code not in unreadable:
                 problems.error(where_items(evaluation), f"{code}: 評価がありません（{plan.name}の全項目を書いてください）")
+
+
+def _check_half_filled(item: EvaluationItem, problems: Problems) -> None:
+    """Both empty is an item not evaluated yet (the year is incomplete); one of the two is a mistake."""
+    if item.grade and not item.commentary.strip():
+        problems.error(item.positions["commentary"], f"{item.code}: 評価の解説（commentary）: 空です。内容を書いてください")
+    elif item.commentary.strip() and not item.grade:
+        problems.error(item.positions["grade"], f"{item.code}: 評価（grade）: 空です。{'・'.join(GRADES)}のいずれかで書いてください")
 
 
 def where_items(evaluation: Evaluation) -> Location:
