@@ -1,0 +1,177 @@
+"""The yearly cycle end to end: evaluation new → sheets → filled as Word stores it → collect → build."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from conftest import copy_project, docx_part, libreoffice_pdf, pdf_pages, run_cli, squash
+from sheetfill import NS, fill_all, libreoffice_resave, sheet_codes
+
+DEPARTMENTS = ("総合政策部", "総務部", "財政部", "市民生活部", "福祉部", "健康こども部", "環境衛生部",
+               "産業経済部", "都市建設部", "上下水道部", "消防本部", "教育部")
+SUMMARY = "全48項目のうち、A評価が14項目（29.2％）、B評価が24項目（50.0％）、C評価が8項目（16.7％）、D評価が2項目（4.2％）"
+
+
+def content_bytes(root: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted((root / "content").rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def issued(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The shipped project with FY2023 created and its sheets written (copy before changing)."""
+    root = copy_project(tmp_path_factory.mktemp("issued") / "project")
+    for command in (("evaluation", "new", "2023"), ("sheets", "2023")):
+        result = run_cli(root, *command)
+        assert result.returncode == 0, result.stderr
+    return root
+
+
+@pytest.fixture
+def cycle(issued: Path, tmp_path: Path) -> Path:
+    root = tmp_path / "project"
+    shutil.copytree(issued, root)
+    return root
+
+
+def sheet(root: Path, department: str) -> Path:
+    return root / "output" / "sheets" / "2023" / f"{department}.docx"
+
+
+def test_new_lists_every_item_empty_and_refuses_to_overwrite(cycle: Path) -> None:
+    path = cycle / "content" / "evaluations" / "2023.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith("# 第7次基本計画の施策評価（令和5年度までの取組）")
+    assert text.count("  - kind: 運営方針\n") == 8 and text.count("  - kind: 基本施策\n") == 40
+    assert text.count("    grade: ''\n    commentary: ''\n") == 48
+    assert "    number: 17\n    name: 港湾整備とポートセールスの推進\n" in text
+    again = run_cli(cycle, "evaluation", "new", "2023")
+    assert again.returncode == 1
+    assert again.stderr == "content/evaluations/2023.yaml: すでにあります（上書きはしません）\n"
+    assert path.read_text(encoding="utf-8") == text
+    outside = run_cli(cycle, "evaluation", "new", "2030")
+    assert outside.returncode == 1
+    assert "2030年度を計画期間に含む基本計画がありません" in outside.stderr
+
+
+def test_new_prints_the_path(project: Path) -> None:
+    result = run_cli(project, "evaluation", "new", "2025")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "content/evaluations/2025.yaml\n"
+    assert run_cli(project, "check").returncode == 0
+
+
+def test_build_skips_an_incomplete_year_and_says_why(cycle: Path) -> None:
+    result = run_cli(cycle, "build", "--format", "html")
+    assert result.returncode == 0, result.stderr
+    assert ("content/evaluations/2023.yaml: 令和5年度（2023年度）の評価は全48項目のうち48項目が未記入のため、"
+            "evaluation-2023 は作成しません（最初の未記入: 運営方針01）") in result.stderr
+    assert sorted(p.name for p in (cycle / "output").glob("evaluation-*")) == ["evaluation-2021.html"]
+    asked = run_cli(cycle, "build", "evaluation-2023")
+    assert asked.returncode == 1 and "48項目が未記入" in asked.stderr
+
+
+def test_one_sheet_per_department_with_its_items_and_fields(issued: Path) -> None:
+    assert sorted(p.stem for p in (issued / "output" / "sheets" / "2023").glob("*.docx")) == sorted(DEPARTMENTS)
+    assert sheet_codes(sheet(issued, "総務部")) == ["M04", "M05", "P36"]
+    root = etree.fromstring(docx_part(sheet(issued, "総務部")).encode("utf-8"))
+    text = "".join(root.xpath("//w:t/text()", namespaces=NS))
+    for expected in ("施策評価シート", "令和5年度（2023年度）", "総務部", "記入のしかた", "運営方針05　行政組織の活性化",
+                     "1　組織・職員数の適正化", "評価の解説（400文字以内）"):
+        assert expected in text
+    assert "前年度の評価" not in text  # FY2022 belongs to the 6th plan: nothing to compare
+    grade = root.xpath("//w:sdt[w:sdtPr/w:tag/@w:val='pp_M05_grade']", namespaces=NS)[0]
+    assert grade.xpath("w:sdtPr/w:dropDownList/w:listItem/@w:value", namespaces=NS) == ["A", "B", "C", "D"]
+    assert grade.xpath("w:sdtPr/w:lock/@w:val", namespaces=NS) == ["sdtLocked"]
+    assert grade.xpath("w:sdtPr/w:showingPlcHdr", namespaces=NS)
+    # The field's name is also a bookmark in the label cell beside it (LibreOffice drops tags).
+    label = root.xpath("//w:tc[.//w:bookmarkStart/@w:name='pp_M05_grade']", namespaces=NS)[0]
+    assert label.getnext().xpath(".//w:sdt/w:sdtPr/w:tag/@w:val", namespaces=NS) == ["pp_M05_grade"]
+    assert '<w:documentProtection w:edit="forms" w:enforcement="1"/>' in docx_part(sheet(issued, "総務部"), "word/settings.xml")
+
+
+def test_sheet_uses_only_named_styles_of_the_reference(issued: Path) -> None:
+    document = docx_part(sheet(issued, "産業経済部"))
+    styles = docx_part(sheet(issued, "産業経済部"), "word/styles.xml")
+    used = set(etree.fromstring(document.encode("utf-8")).xpath("//w:pStyle/@w:val | //w:rStyle/@w:val | //w:tblStyle/@w:val", namespaces=NS))
+    assert used >= {"Title", "Instruction", "SheetLabel", "SheetChoice", "SheetField", "PlaceholderText", "SheetTable"}
+    for style in used:
+        assert f'w:styleId="{style}"' in styles
+    assert "<w:b/>" not in document and "<w:color " not in document
+
+
+def test_sheet_reads_well_in_libreoffice(issued: Path, tmp_path: Path) -> None:
+    pages = pdf_pages(libreoffice_pdf(sheet(issued, "財政部"), tmp_path))
+    assert len(pages) == 1
+    text = squash(pages[0])
+    assert "担当部署財政部" in text and "運営方針07健全な財政運営と財政基盤の強化" in text
+    assert "ここをクリックしてA〜Dから選択" in text and "ここをクリックして評価の解説を入力" in text
+
+
+def test_whole_cycle_to_the_council_report(cycle: Path, tmp_path: Path) -> None:
+    returned = tmp_path / "returned"
+    returned.mkdir()
+    for department in DEPARTMENTS:
+        fill_all(sheet(cycle, department), returned / f"{department}.docx")
+    result = run_cli(cycle, "collect", "2023", *sorted(str(p) for p in returned.glob("*.docx")))
+    assert result.returncode == 0, result.stderr
+    assert "content/evaluations/2023.yaml: 48項目を更新しました。全項目がそろいました" in result.stderr
+    assert "content/evaluations/2023.yaml:228:5: 基本施策36（防災体制の充実）: 変更（" in result.stdout
+    assert "  評価: （未記入） → C\n  評価の解説: （未記入） → 「P36の取組は計画どおり進み、成果が得られた。」" in result.stdout
+    text = (cycle / "content" / "evaluations" / "2023.yaml").read_text(encoding="utf-8")
+    assert text.startswith("# 第7次基本計画の施策評価（令和5年度までの取組）。")
+    assert "    name: 苫東開発の推進\n    grade: B\n    commentary: P18の取組は計画どおり進み、成果が得られた。\n" in text
+
+    built = run_cli(cycle, "build", "evaluation-2023")
+    assert built.returncode == 0, built.stderr
+    pages = pdf_pages(cycle / "output" / "evaluation-2023.pdf")
+    whole = squash("".join(pages))
+    assert f"{SUMMARY}という結果となりました。" in whole
+    assert "A評価14項目（29.2％）B評価24項目（50.0％）C評価8項目（16.7％）D評価2項目（4.2％）" in whole  # the chart
+    assert "令和5年度は第7次基本計画の初年度で、比較できる前年度の評価がないため" in whole
+    assert "基本施策40消費生活の安定DP40の取組は計画どおり進み、成果が得られた。" in whole
+    layout = pdf_pages(cycle / "output" / "evaluation-2023.pdf", "-layout")[0]
+    rows = [line.split() for line in layout.splitlines() if line.strip()[:3] in {"A評価", "B評価", "C評価", "D評価"}]
+    assert rows[1] == ["B評価", "4項目", "20項目", "24項目", "50.0％"]  # the counts table
+    assert rows[5] == ["B評価", "24項目（50.0％）"]  # the chart's label and figure
+    word = docx_part(cycle / "output" / "evaluation-2023.docx")
+    assert word.count('w:val="BarB"') == 1 and word.count('w:val="BarD"') == 1
+    # Word's native drawing of the chart: B's bar spans half of the 50 steps of the track.
+    assert '<w:gridSpan w:val="25"/>' in word
+
+
+def test_a_sheet_resaved_by_libreoffice_still_merges(cycle: Path, tmp_path: Path) -> None:
+    filled = tmp_path / "filled" / "総務部.docx"
+    filled.parent.mkdir()
+    fill_all(sheet(cycle, "総務部"), filled)
+    resaved = libreoffice_resave(filled, tmp_path / "resaved")
+    assert "pp_M05_grade" not in docx_part(resaved).split("w:bookmarkStart")[0]  # tags gone, bookmarks kept
+    assert 'w:name="pp_M05_grade"' in docx_part(resaved)
+    result = run_cli(cycle, "collect", "2023", str(resaved))
+    assert result.returncode == 0, result.stderr
+    text = (cycle / "content" / "evaluations" / "2023.yaml").read_text(encoding="utf-8")
+    assert "    name: 行政組織の活性化\n    grade: B\n    commentary: M05の取組は計画どおり進み、成果が得られた。\n" in text
+    assert "未記入は残り45項目です" in result.stderr
+
+
+def test_dry_run_shows_the_diff_and_writes_nothing(cycle: Path, tmp_path: Path) -> None:
+    fill_all(sheet(cycle, "財政部"), tmp_path / "財政部.docx")
+    before = content_bytes(cycle)
+    result = run_cli(cycle, "collect", "2023", "--dry-run", str(tmp_path / "財政部.docx"))
+    assert result.returncode == 0, result.stderr
+    assert "運営方針07（健全な財政運営と財政基盤の強化）: 変更" in result.stdout
+    assert "--dry-run のため書き込みませんでした（変更される項目: 1項目）" in result.stderr
+    assert content_bytes(cycle) == before
+
+
+def test_collect_again_reports_no_change(cycle: Path, tmp_path: Path) -> None:
+    fill_all(sheet(cycle, "財政部"), tmp_path / "財政部.docx")
+    assert run_cli(cycle, "collect", "2023", str(tmp_path / "財政部.docx")).returncode == 0
+    before = content_bytes(cycle)
+    again = run_cli(cycle, "collect", "2023", str(tmp_path / "財政部.docx"))
+    assert again.returncode == 0, again.stderr
+    assert again.stdout.endswith("運営方針07（健全な財政運営と財政基盤の強化）: 変更なし\n")
+    assert content_bytes(cycle) == before
