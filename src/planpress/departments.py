@@ -37,22 +37,12 @@ class ItemNumbers(Kind):
         return tuple(found)
 
 
-class DepartmentName(Text):
-    """A department's name; it becomes the name of its sheet's file."""
-
-    def read(self, value: Any, container: Any, key: Any, ctx: Context) -> str:
-        text = super().read(value, container, key, ctx)
-        unsafe = sorted(set(text) & _UNSAFE_IN_FILE_NAME)
-        if unsafe or text.strip() != text or text.startswith("."):
-            raise Invalid(f"「{text}」はファイル名に使えません（{' '.join(unsafe) or '前後の空白・先頭の「.」'}を除いてください）")
-        return text
-
-
 @dataclass(kw_only=True)
 class Department:
     """A department and the 運営方針 / 基本施策 it evaluates."""
 
-    name: str = spec("部署名", DepartmentName(max_length=40))
+    #: Also the name of the department's sheet file (checked in validate_departments).
+    name: str = spec("部署名", Text(max_length=40))
     management: tuple[Owned, ...] = spec("担当する運営方針の番号", ItemNumbers(), default=())
     policies: tuple[Owned, ...] = spec("担当する基本施策の番号", ItemNumbers(), default=())
     location: Location = located()
@@ -115,8 +105,14 @@ def validate_departments(content: Content, problems: Problems) -> None:
 
 
 def _check_names(departments: Departments, problems: Problems) -> None:
+    """Names are unique and each can name the department's sheet file on every system."""
     seen: set[str] = set()
     for department in departments.departments:
+        name = department.name
+        unsafe = sorted(set(name) & _UNSAFE_IN_FILE_NAME)
+        if unsafe or name.strip() != name or name.startswith("."):
+            what = " ".join(unsafe) or "前後の空白・先頭の「.」"
+            problems.error(department.positions["name"], f"{name}: 「{name}」はファイル名に使えません（{what}を除いてください）")
         if department.name in seen:
             problems.error(department.positions["name"], f"{department.name}: 同じ部署名が2回あります")
         seen.add(department.name)
