@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from pathlib import Path
 
 from docx.document import Document as WordDocument
 from docx.enum.table import WD_ROW_HEIGHT_RULE
+from docx.oxml import OxmlElement
 from docx.shared import Mm
 
 from planpress import japanese
@@ -68,7 +70,8 @@ def _sheets(year: YearPlan) -> list[Sheet]:
         codes = department.codes()
         policies = [p for p in year.tree.policies() if p.code in codes]
         items = tuple(SheetItem(policy, previous.get(policy.code)) for policy in policies)
-        found.append(Sheet(year, department, items))
+        if items:  # a department that owns nothing this year gets no sheet
+            found.append(Sheet(year, department, items))
     return found
 
 
@@ -201,15 +204,11 @@ def _lines(cell, text: str, style: str) -> None:  # noqa: ANN001 - python-docx c
 
 
 def _keep_rows_whole(table) -> None:  # noqa: ANN001 - python-docx table
-    from docx.oxml import OxmlElement
-
     for row in table.rows:
         row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
 
 
 def _properties(word: WordDocument, sheet: Sheet, timestamp: float) -> None:
-    from datetime import datetime, timezone
-
     date = datetime.fromtimestamp(int(timestamp), tz=timezone.utc).replace(tzinfo=None)
     core = word.core_properties
     core.title = f"施策評価シート {japanese.fiscal_year(sheet.year.fiscal_year)} {sheet.department.name}"
