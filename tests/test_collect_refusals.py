@@ -152,3 +152,22 @@ def test_invalid_and_empty_fields_are_each_reported(cycle: Path, tmp_path: Path)
 def test_control_characters_in_commentary_are_refused(cycle: Path, tmp_path: Path) -> None:
     path = filled(cycle, tmp_path, note="\x80")
     assert "運営方針04（平和の推進）: 評価の解説: 使えない文字 U+0080" in refused(cycle, path)
+
+
+def test_a_control_showing_its_placeholder_is_empty(cycle: Path, tmp_path: Path) -> None:
+    path = filled(cycle, tmp_path)
+
+    def emptied(root: etree._Element) -> None:
+        """What Word stores when the text of a control is deleted: its own prompt, flagged."""
+        (sdt,) = root.xpath("//w:sdt[w:sdtPr/w:tag/@w:val='pp_M04_commentary']", namespaces=NS)
+        sdt.find(w("sdtPr")).append(etree.Element(w("showingPlcHdr")))
+        sdt.xpath(".//w:t", namespaces=NS)[0].text = "ここをクリックまたはタップしてテキストを入力してください。"
+
+    edit_document(path, path, emptied)
+    assert "総務部.docx: 運営方針04（平和の推進）: 評価の解説が書かれていません" in refused(cycle, path)
+
+
+def test_sheets_need_the_years_file_first(cycle: Path) -> None:
+    result = run_cli(cycle, "sheets", "2025")
+    assert result.returncode == 1
+    assert result.stderr == "2025年度の評価ファイルがありません（先に planpress evaluation new 2025 を実行してください）\n"

@@ -118,6 +118,8 @@ def _value_beside(bookmark: etree._Element) -> FieldValue | None:
     cell = cells[0]
     tags = tuple(cell.xpath(".//w:sdt/w:sdtPr/w:tag/@w:val", namespaces=NS))
     text = "".join(cell.xpath(".//w:t/text()", namespaces=NS)).strip()
-    # An unfilled control shows its prompt (w:showingPlcHdr); LibreOffice may drop
-    # that flag when it re-saves, so the prompt text itself is what means "empty".
-    return FieldValue("" if text in xml.PROMPTS else text, tags)
+    # An emptied control shows a placeholder (w:showingPlcHdr; Word may put its own
+    # prompt there). LibreOffice may drop the flag when it re-saves, so our prompt
+    # text means "empty" too.
+    placeholder = bool(cell.xpath(".//w:sdt/w:sdtPr/w:showingPlcHdr", namespaces=NS))
+    return FieldValue("" if placeholder or text in xml.PROMPTS else text, tags)
