@@ -126,7 +126,7 @@ def _cover(word: WordDocument, sheet: Sheet, ids: xml.Ids) -> None:
 def _instructions(sheet: Sheet) -> list[str]:
     scale = f"{'・'.join(GRADES)}の{len(GRADES)}段階（{GRADES[0]}が最も良い評価）"
     steps = [
-        f"次のページから、担当する項目ごとに表が1つあります。各表の「評価」欄で{scale}から1つを選び、"
+        f"この下に、担当する項目ごとの表があります。各表の「評価」欄で{scale}から1つを選び、"
         f"「評価の解説」欄に{japanese.fiscal_year_short(sheet.year.fiscal_year)}の取組の成果と課題を{COMMENTARY_LIMIT}文字以内で書いてください。",
         "記入できるのは、各表の薄い黄色の2つの欄（「評価」と「評価の解説」）だけです。ほかの部分は変更できません。"
         "表や項目を追加・削除しないでください。",
