@@ -175,3 +175,11 @@ def test_collect_again_reports_no_change(cycle: Path, tmp_path: Path) -> None:
     assert again.returncode == 0, again.stderr
     assert again.stdout.endswith("運営方針07（健全な財政運営と財政基盤の強化）: 変更なし\n")
     assert content_bytes(cycle) == before
+
+
+def test_cycle_commands_have_japanese_help(project: Path) -> None:
+    for command, words in (("collect", "--dry-run"), ("sheets", "部署ごと"), ("evaluation", "new")):
+        result = run_cli(project, command, "--help")
+        assert result.returncode == 0
+        assert result.stdout.startswith(f"使い方: planpress {command} ")  # once, not 使い方: 使い方:
+        assert words in result.stdout

@@ -14,7 +14,8 @@ EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 
 class _JapaneseHelp(argparse.RawDescriptionHelpFormatter):
     def add_usage(self, usage, actions, groups, prefix=None):  # noqa: ANN001, ANN201 - argparse's signature
-        return super().add_usage(usage, actions, groups, prefix="使い方: ")
+        # argparse asks with prefix "" when it builds a subcommand's prog name: keep that empty.
+        return super().add_usage(usage, actions, groups, prefix="使い方: " if prefix is None else prefix)
 
 
 class _Parser(argparse.ArgumentParser):
