@@ -148,7 +148,8 @@ def test_a_sheet_resaved_by_libreoffice_still_merges(cycle: Path, tmp_path: Path
     filled.parent.mkdir()
     fill_all(sheet(cycle, "総務部"), filled)
     resaved = libreoffice_resave(filled, tmp_path / "resaved")
-    assert "pp_M05_grade" not in docx_part(resaved).split("w:bookmarkStart")[0]  # tags gone, bookmarks kept
+    # What the sheet's design rests on: LibreOffice drops the controls' tags and keeps the bookmarks.
+    assert "<w:tag " not in docx_part(resaved)
     assert 'w:name="pp_M05_grade"' in docx_part(resaved)
     result = run_cli(cycle, "collect", "2023", str(resaved))
     assert result.returncode == 0, result.stderr
