@@ -7,6 +7,7 @@ from typing import TypeVar
 
 from ruamel.yaml.comments import CommentedMap
 
+from planpress.booklet.load import load_booklet
 from planpress.errors import ContentError, Location, Problem, Problems
 from planpress.fields import Context, read_record
 from planpress.model import City, Content, Evaluation, PolicyTree
@@ -44,6 +45,7 @@ def load_content(project: Project, problems: Problems) -> Content | None:
                 content.trees[plan.number] = tree
     _load_departments(project, content, problems)
     validate(content, problems, unreadable=failed)
+    content.booklet = load_booklet(project, content, problems)
     return content
 
 

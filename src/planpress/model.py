@@ -9,6 +9,7 @@ from planpress.errors import Location
 from planpress.fields import Choice, Integer, ListOf, RecordOf, Text, located, positions, spec
 
 if TYPE_CHECKING:
+    from planpress.booklet import Booklet
     from planpress.departments import Departments
 
 #: The two kinds of evaluated item, in the order the plan lists them.
@@ -224,6 +225,8 @@ class Content:
     trees: dict[int, PolicyTree] = field(default_factory=dict)
     #: Which department owns which item (content/departments.yaml), if the file exists.
     departments: Departments | None = None
+    #: The plan booklet, when content/ has a booklet/ folder.
+    booklet: Booklet | None = None
 
     def item_numbers(self, plan: Plan, kind: str) -> list[int] | None:
         """The numbers of a plan's items of one kind, from its tree or its counts."""

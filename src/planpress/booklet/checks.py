@@ -1,0 +1,173 @@
+"""Rules across the booklet's files: citations resolve, numbers exist, sums agree, slots are filled."""
+
+from __future__ import annotations
+
+from planpress import japanese
+from planpress.booklet import Booklet
+from planpress.booklet.records import FigureTable, PriorityProject
+from planpress.citations import name_mismatch, resolve
+from planpress.errors import Location, Problem, Problems, Severity
+from planpress.model import KINDS, item_code
+from planpress.source import Project
+
+#: The chapters the booklet lays out from their own data, by number.
+REQUIRED_CHAPTERS = tuple(range(1, 9))
+GLOSSARY_MARK = "※"
+
+
+def check(booklet: Booklet, project: Project, problems: Problems) -> None:
+    _chapters(booklet, problems)
+    _period(booklet, problems)
+    _goals(booklet, problems)
+    for priority in booklet.projects.projects:
+        _examples(booklet, priority, problems)
+        for table in priority.figures:
+            _figures(priority, table, problems)
+        _photos(booklet, priority, project, problems)
+    _pages(booklet, problems)
+    _review_names(booklet, problems)
+    _typed_marks(booklet, problems)
+
+
+def _chapters(booklet: Booklet, problems: Problems) -> None:
+    seen: set[int] = set()
+    for chapter in booklet.chapters.chapters:
+        if chapter.number in seen:
+            problems.error(chapter.location, f"第{chapter.number}: 同じ番号の章が2回あります")
+        seen.add(chapter.number)
+    for number in REQUIRED_CHAPTERS:
+        if number not in seen:
+            problems.error(booklet.chapters.positions["chapters"], f"第{number}: 章がありません（第1〜第8が必要です）")
+
+
+def _period(booklet: Booklet, problems: Problems) -> None:
+    years = booklet.period.years
+    if years.end < years.start:
+        problems.error(years.positions["end"], f"年度の範囲: 最終年度 {years.end} が初年度 {years.start} より前です")
+    for bar in booklet.period.bars:
+        if not years.start <= bar.start <= bar.end <= years.end:
+            problems.error(bar.location, f"{bar.label}: {bar.start}〜{bar.end}年度が図の範囲（{years.start}〜{years.end}年度）に収まりません")
+    for mark in booklet.period.marks:
+        if not years.start <= mark.year <= years.end:
+            problems.error(mark.positions["year"], f"{mark.label}: {mark.year}年度が図の範囲の外です")
+
+
+def _goals(booklet: Booklet, problems: Problems) -> None:
+    numbers = [goal.number for goal in booklet.goals.goals]
+    for goal in booklet.goals.goals:
+        if numbers.count(goal.number) > 1:
+            problems.error(goal.location, f"SDGsゴール{goal.number}: 同じ番号のゴールが2回あります")
+        for kind, field_name in zip(KINDS, ("management", "policies")):
+            for number in getattr(goal, field_name):
+                if booklet.tree.find(kind, number) is None:
+                    problems.error(goal.positions[field_name], f"SDGsゴール{goal.number}: {item_code(kind, number)}は施策の体系にありません")
+    for number in range(1, 18):
+        if number not in numbers:
+            problems.error(booklet.goals.positions["goals"], f"SDGsゴール{number}がありません（17のゴールすべてが必要です）")
+
+
+def _examples(booklet: Booklet, priority: PriorityProject, problems: Problems) -> None:
+    for approach in priority.approaches:
+        found = []
+        for citation in approach.examples:
+            resolved = resolve(citation, booklet.tree)
+            if isinstance(resolved, str):
+                problems.error(citation.location, f"重点プロジェクト{priority.number}: {resolved}")
+                continue
+            found.append(resolved)
+            mismatch = name_mismatch(resolved, booklet.tree)
+            if mismatch:
+                problems.warning(citation.location, f"重点プロジェクト{priority.number}: {mismatch}（冊子には施策の体系の名称を印刷します）")
+        booklet.examples[(priority.number, approach.number)] = found
+
+
+def _figures(priority: PriorityProject, table: FigureTable, problems: Problems) -> None:
+    label = f"重点プロジェクト{priority.number}: 目安となる主な数値"
+    if len(table.columns) != len(table.values):
+        problems.error(table.positions["values"], f"{label}: 項目が{len(table.columns)}個、値が{len(table.values)}個です（同じ数にしてください）")
+        return
+    by_label = {column.label: value for column, value in zip(table.columns, table.values)}
+    for rule in table.sums:
+        unknown = [name for name in (rule.total, *rule.add, *rule.subtract) if name not in by_label]
+        if unknown:
+            problems.error(rule.location, f"{label}: 検算の項目「{'」「'.join(unknown)}」が表にありません")
+            continue
+        computed = sum(by_label[n] for n in rule.add) - sum(by_label[n] for n in rule.subtract)
+        if computed != by_label[rule.total]:
+            problems.warning(rule.location, f"{label}: {rule.total} {japanese.number(by_label[rule.total])} が内訳から計算した {japanese.number(computed)} と一致しません（差 {japanese.number(by_label[rule.total] - computed)}）")
+
+
+def _photos(booklet: Booklet, priority: PriorityProject, project: Project, problems: Problems) -> None:
+    root = project.content_dir.resolve()
+    for index, photo in enumerate(priority.photos):
+        label = f"重点プロジェクト{priority.number}: 写真「{photo.caption}」"
+        if photo.image is None:
+            _gap(booklet, problems, photo.location, f"{label}: 画像が未登録です（仮の枠を印刷します）")
+            continue
+        path = (project.content_dir / photo.image).resolve()
+        if not path.is_relative_to(root):
+            problems.error(photo.positions["image"], f"{label}: 「{photo.image}」は content/ の外を指しています")
+        elif not path.is_file():
+            _gap(booklet, problems, photo.positions["image"], f"{label}: 画像ファイル「{photo.image}」がありません（仮の枠を印刷します）")
+        else:
+            booklet.images[(priority.number, index)] = path
+
+
+def _pages(booklet: Booklet, problems: Problems) -> None:
+    written = {}
+    for page in booklet.pages.pages:
+        resolved = resolve(page.item, booklet.tree)
+        if isinstance(resolved, str):
+            problems.error(page.item.location, resolved)
+        elif page.item.code in written:
+            problems.error(page.location, f"{page.item.code}: 同じ項目が2回あります")
+        else:
+            written[page.item.code] = page
+    for policy in booklet.tree.policies():
+        page = written.get(policy.code)
+        missing = [label for label, value in _slots(page) if not value]
+        if missing:
+            where = page.location if page else booklet.pages.positions.get("pages", booklet.pages.location)
+            _gap(booklet, problems, where, f"{policy.code}: {'・'.join(missing)}が未入力です")
+
+
+def _slots(page):  # noqa: ANN001, ANN202 - PolicyPage | None → (label, value) pairs
+    if page is None:
+        return (("現状と課題", None), ("目指す姿", None), ("成果指標", None))
+    return (("現状と課題", page.current), ("目指す姿", page.vision), ("成果指標", page.indicators))
+
+
+def _review_names(booklet: Booklet, problems: Problems) -> None:
+    """The previous plan's items are matched to this plan's by number: say where the names differ."""
+    if booklet.review is None:
+        return
+    for item in booklet.review.items:
+        policy = booklet.tree.find(item.kind, item.number)
+        if policy is not None and policy.name != item.name:
+            problems.warning(item.positions["name"], f"{item.code}: 評価の名称「{item.name}」が{booklet.plan.name}の「{policy.name}」と異なります（各施策のページには番号で対応させて載せます）")
+
+
+def _typed_marks(booklet: Booklet, problems: Problems) -> None:
+    """※ marks are generated from the glossary: one typed by hand marks a term with no definition."""
+    texts = [(c.positions["paragraphs"], t) for c in booklet.chapters.chapters for t in c.paragraphs]
+    for priority in booklet.projects.projects:
+        texts += [(priority.positions["background"], t) for t in priority.background]
+        texts += [(a.positions["paragraphs"], t) for a in priority.approaches for t in a.paragraphs]
+    texts += [(g.positions["description"], g.description) for g in booklet.goals.goals]
+    if booklet.review is not None:
+        texts += [(i.positions["commentary"], i.commentary) for i in booklet.review.items]
+    terms = [term.term for term in booklet.glossary.terms]
+    for location, text in texts:
+        for index, char in enumerate(text):
+            if char == GLOSSARY_MARK:
+                before = text[max(0, index - 12):index]
+                known = next((t for t in terms if before.endswith(t)), None)
+                hint = f"「{known}」の※印は自動で付くため、削除してください" if known else "この用語は用語解説（glossary.yaml）にありません"
+                problems.warning(location, f"「…{before}※」: ※印が本文に直接書かれています（{hint}）")
+
+
+def _gap(booklet: Booklet, problems: Problems, location: Location, message: str) -> None:
+    problem = Problem(location, message, Severity.WARNING)
+    booklet.gaps.append(problem)
+    problems.extend([problem])
+

@@ -1,0 +1,317 @@
+"""Typed records of the booklet's content files under content/booklet/ and content/glossary.yaml."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from ruamel.yaml.comments import CommentedMap
+
+from planpress.citations import Citation, CitationKind
+from planpress.errors import Location
+from planpress.fields import Context, Integer, Invalid, Kind, ListOf, RecordOf, Text, located, positions, spec
+
+
+class Nullable(Kind):
+    """A field that may be written as null (冊子にまだない): None, else the inner kind."""
+
+    def __init__(self, inner: Kind) -> None:
+        self.inner = inner
+
+    def read(self, value: Any, container: Any, key: Any, ctx: Context) -> Any:
+        return None if value is None else self.inner.read(value, container, key, ctx)
+
+
+class Colour(Kind):
+    """A colour as #RRGGBB."""
+
+    def read(self, value: Any, container: Any, key: Any, ctx: Context) -> str:
+        if not isinstance(value, str) or not re.fullmatch(r"#[0-9A-Fa-f]{6}", value):
+            raise Invalid(f"色は #RRGGBB の形で書いてください（今の値: {value}）")
+        return value.upper()
+
+
+class YearValues(Kind):
+    """A mapping of years to whole numbers (2010: 173315)."""
+
+    def read(self, value: Any, container: Any, key: Any, ctx: Context) -> dict[int, int]:
+        if not isinstance(value, CommentedMap) or not value:
+            raise Invalid("「年: 値」の形で1つ以上書いてください")
+        found = {}
+        for year, number in value.items():
+            if isinstance(year, bool) or not isinstance(year, int) or not 1900 <= year <= 2200:
+                raise Invalid(f"年「{year}」は西暦の整数で書いてください", ctx.here(value, year))
+            if isinstance(number, bool) or not isinstance(number, int):
+                raise Invalid(f"{year}年の値は整数で書いてください（今の値: {number}）", ctx.here(value, year))
+            found[year] = number
+        return found
+
+
+# --- chapters.yaml -------------------------------------------------------------------------
+
+@dataclass(kw_only=True)
+class Chapter:
+    """第1 計画の名称 … 第8: a chapter's number, title and paragraphs."""
+
+    number: int = spec("番号", Integer(1, 99))
+    title: str = spec("題名", Text(max_length=40))
+    paragraphs: list[str] = spec("本文", ListOf(Text(max_length=2000), min_items=1))
+    location: Location = located()
+    positions: dict[str, Location] = positions()
+
+    @staticmethod
+    def label_of(values: dict[str, Any]) -> str | None:
+        return f"第{values['number']}" if "number" in values else None
+
+
+@dataclass(kw_only=True)
+class Chapters:
+    """content/booklet/chapters.yaml."""
+
+    chapters: list[Chapter] = spec("章", ListOf(RecordOf(Chapter), min_items=1))
+    location: Location = located()
+    positions: dict[str, Location] = positions()
+
+    def get(self, number: int) -> Chapter | None:
+        return next((c for c in self.chapters if c.number == number), None)
+
+
+# --- period.yaml ----------------------------------------------------------------------------
+
+@dataclass(kw_only=True)
+class YearRange:
+    start: int = spec("初年度", Integer(1900, 2200))
+    end: int = spec("最終年度", Integer(1900, 2200))
+    location: Location = located()
+    positions: dict[str, Location] = positions()
+
+
+@dataclass(kw_only=True)
+class PeriodBar:
+    label: str = spec("名称", Text(max_length=40))
+    start: int = spec("初年度", Integer(1900, 2200))
+    end: int = spec("最終年度", Integer(1900, 2200))
+    location: Location = located()
+    positions: dict[str, Location] = positions()
+
+
+@dataclass(kw_only=True)
+class PeriodMark:
+    label: str = spec("名称", Text(max_length=20))
+    year: int = spec("年度", Integer(1900, 2200))
+    location: Location = located()
+    positions: dict[str, Location] = positions()
+
+
+@dataclass(kw_only=True)
+class Period:
+    """content/booklet/period.yaml: the chart of 第3 計画の期間."""
+
+    years: YearRange = spec("年度の範囲", RecordOf(YearRange))
+    bars: list[PeriodBar] = spec("計画の帯", ListOf(RecordOf(PeriodBar), min_items=1))
+    marks: list[PeriodMark] = spec("印", ListOf(RecordOf(PeriodMark)), default=[])
+    location: Location = located()
+    positions: dict[str, Location] = positions()
+
+
+# --- population.yaml ------------------------------------------------------------------------
+
+@dataclass(kw_only=True)
+class Series:
+    key: str = spec("識別名", Text(max_length=20))
+    label: str = spec("凡例の名称", Text(max_length=20))
+    values: dict[int, int] = spec("値", YearValues())
+    location: Location = located()
+    positions: dict[str, Location] = positions()
+
+
+@dataclass(kw_only=True)
+class Assumption:
+    label: str = spec("仮定", Text(max_length=60))
+    detail: str | None = spec("補足", Nullable(Text(max_length=60)), default=None)
+
+
+@dataclass(kw_only=True)
+class Population:
+    """content/booklet/population.yaml: the projection of 第6 人口の想定."""
+
+    chart_title: str = spec("グラフの題名", Text(max_length=80))
+    unit: str = spec("単位", Text(max_length=10))
+    series: list[Series] = spec("系列", ListOf(RecordOf(Series), min_items=1))
+    assumptions: list[Assumption] = spec("将来展望の仮定", ListOf(RecordOf(Assumption)), default=[])
+    location: Location = located()
+    positions: dict[str, Location] = positions()
+
+    def years(self) -> list[int]:
+        return sorted({year for series in self.series for year in series.values})
+
+
+# --- sdgs.yaml ------------------------------------------------------------------------------
+
+@dataclass(kw_only=True)
+class Goal:
+    """One of the 17 goals with the items it relates to."""
+
+    number: int = spec("番号", Integer(1, 17))
+    title: str = spec("短い名称", Text(max_length=30))
+    description: str = spec("内容", Text(max_length=200))
+    color: str = spec("色", Colour())
+    management: list[int] = spec("関連する運営方針", ListOf(Integer(1, 99)), default=[])
+    policies: list[int] = spec("関連する基本施策", ListOf(Integer(1, 999)), default=[])
+    location: Location = located()
+    positions: dict[str, Location] = positions()
+
+    @staticmethod
+    def label_of(values: dict[str, Any]) -> str | None:
+        return f"SDGsゴール{values['number']}" if "number" in values else None
+
+
+@dataclass(kw_only=True)
+class Goals:
+    """content/booklet/sdgs.yaml."""
+
+    goals: list[Goal] = spec("ゴール", ListOf(RecordOf(Goal), min_items=1))
+    location: Location = located()
+    positions: dict[str, Location] = positions()
+
+
+# --- projects.yaml --------------------------------------------------------------------------
+
+@dataclass(kw_only=True)
+class Approach:
+    number: int = spec("番号", Integer(1, 20))
+    title: str = spec("題名", Text(max_length=60))
+    paragraphs: list[str] = spec("本文", ListOf(Text(max_length=2000), min_items=1))
+    examples: list[Citation] = spec("代表的な取組事例", ListOf(CitationKind(measure=True)), default=[])
+    location: Location = located()
+    positions: dict[str, Location] = positions()
+
+
+@dataclass(kw_only=True)
+class FigureColumn:
+    label: str = spec("項目", Text(max_length=40))
+    unit: str = spec("単位", Text(max_length=20))
+    group: str | None = spec("まとめの見出し", Nullable(Text(max_length=40)), default=None)
+
+
+@dataclass(kw_only=True)
+class FigureSum:
+    """A consistency rule: ``total`` equals the sum of ``add`` minus the sum of ``subtract``."""
+
+    total: str = spec("合計の項目", Text(max_length=40))
+    add: list[str] = spec("足す項目", ListOf(Text(max_length=40)), default=[])
+    subtract: list[str] = spec("引く項目", ListOf(Text(max_length=40)), default=[])
+    location: Location = located()
+    positions: dict[str, Location] = positions()
+
+
+@dataclass(kw_only=True)
+class FigureTable:
+    """【目安となる主な数値】: columns with units, one value each, an as-of date."""
+
+    as_of: str | None = spec("時点", Nullable(Text(max_length=40)), default=None)
+    columns: list[FigureColumn] = spec("項目", ListOf(RecordOf(FigureColumn), min_items=1))
+    values: list[int] = spec("値", ListOf(Integer(), min_items=1))
+    sums: list[FigureSum] = spec("検算", ListOf(RecordOf(FigureSum)), default=[])
+    location: Location = located()
+    positions: dict[str, Location] = positions()
+
+
+@dataclass(kw_only=True)
+class Photo:
+    caption: str = spec("キャプション", Text(max_length=80))
+    image: str | None = spec("画像ファイル", Nullable(Text(max_length=200)), default=None)
+    location: Location = located()
+    positions: dict[str, Location] = positions()
+
+
+@dataclass(kw_only=True)
+class PriorityProject:
+    """A 重点プロジェクト."""
+
+    number: int = spec("番号", Integer(1, 9))
+    title: str = spec("題名", Text(max_length=40))
+    background: list[str] = spec("背景", ListOf(Text(max_length=2000), min_items=1))
+    approaches: list[Approach] = spec("アプローチ", ListOf(RecordOf(Approach), min_items=1))
+    figures: list[FigureTable] = spec("目安となる主な数値", ListOf(RecordOf(FigureTable)), default=[])
+    photos: list[Photo] = spec("写真", ListOf(RecordOf(Photo)), default=[])
+    location: Location = located()
+    positions: dict[str, Location] = positions()
+
+    @staticmethod
+    def label_of(values: dict[str, Any]) -> str | None:
+        return f"重点プロジェクト{values['number']}" if "number" in values else None
+
+
+@dataclass(kw_only=True)
+class Projects:
+    """content/booklet/projects.yaml."""
+
+    theme: str = spec("テーマ", Text(max_length=40))
+    projects: list[PriorityProject] = spec("重点プロジェクト", ListOf(RecordOf(PriorityProject), min_items=1))
+    location: Location = located()
+    positions: dict[str, Location] = positions()
+
+
+# --- pages.yaml -----------------------------------------------------------------------------
+
+@dataclass(kw_only=True)
+class Indicator:
+    """成果指標: what is measured, its baseline and its target."""
+
+    name: str = spec("指標", Text(max_length=80))
+    unit: str = spec("単位", Text(max_length=20))
+    baseline: str = spec("基準値", Text(max_length=30))
+    baseline_year: int = spec("基準年度", Integer(1900, 2200))
+    target: str = spec("目標値", Text(max_length=30))
+    target_year: int = spec("目標年度", Integer(1900, 2200))
+
+
+@dataclass(kw_only=True)
+class PolicyPage:
+    """The written parts of a policy's page; null or empty means not written yet (未入力)."""
+
+    item: Citation = spec("項目", CitationKind(measure=False))
+    current: list[str] | None = spec("現状と課題", Nullable(ListOf(Text(max_length=2000))), default=None)
+    vision: list[str] | None = spec("目指す姿", Nullable(ListOf(Text(max_length=2000))), default=None)
+    indicators: list[Indicator] | None = spec("成果指標", Nullable(ListOf(RecordOf(Indicator))), default=None)
+    location: Location = located()
+    positions: dict[str, Location] = positions()
+
+    @staticmethod
+    def label_of(values: dict[str, Any]) -> str | None:
+        return values["item"].code if "item" in values else None
+
+
+@dataclass(kw_only=True)
+class PolicyPages:
+    """content/booklet/pages.yaml."""
+
+    pages: list[PolicyPage] = spec("施策のページ", ListOf(RecordOf(PolicyPage)), default=[])
+    location: Location = located()
+    positions: dict[str, Location] = positions()
+
+
+# --- glossary.yaml --------------------------------------------------------------------------
+
+@dataclass(kw_only=True)
+class Term:
+    term: str = spec("用語", Text(max_length=40))
+    reading: str = spec("読み", Text(max_length=60))
+    definition: str = spec("解説", Text(max_length=400))
+    location: Location = located()
+    positions: dict[str, Location] = positions()
+
+    @staticmethod
+    def label_of(values: dict[str, Any]) -> str | None:
+        return f"用語「{values['term']}」" if "term" in values else None
+
+
+@dataclass(kw_only=True)
+class Glossary:
+    """content/glossary.yaml."""
+
+    terms: list[Term] = spec("用語", ListOf(RecordOf(Term)), default=[])
+    location: Location = located()
+    positions: dict[str, Location] = positions()
