@@ -40,6 +40,8 @@ class ParagraphStyle:
     border_left: str | None = None
     border_bottom: str | None = None
     hanging_chars: int = 0
+    tab_right: bool = False  # a right tab with dot leaders at the text edge (contents)
+    indent_chars: int = 0  # left indent in hundredths of a character
 
 
 STYLES = (
@@ -85,6 +87,22 @@ STYLES = (
     ParagraphStyle("Change Up", GOTHIC, 9, bold=True, color="0B5D2A", align="center"),
     ParagraphStyle("Change Down", GOTHIC, 9, bold=True, color="8F1D14", align="center"),
     ParagraphStyle("Change Same", GOTHIC, 9, color="4A4A4A", align="center"),
+    # The plan booklet.
+    ParagraphStyle("Heading 3", GOTHIC, 11, bold=True, color=NAVY, space_before=160, space_after=60,
+                   keep_next=True, border_bottom=NAVY),
+    ParagraphStyle("Tree Path", GOTHIC, 9, color="4A4A4A", space_after=120),
+    ParagraphStyle("Label", GOTHIC, 10.5, bold=True, color=NAVY, space_before=80, space_after=40, keep_next=True),
+    ParagraphStyle("Example Item", GOTHIC, 10.5, space_after=20),
+    ParagraphStyle("List Item", GOTHIC, 10.5, space_after=20),
+    ParagraphStyle("Note", GOTHIC, 9, color="4A4A4A", space_after=80),
+    ParagraphStyle("Missing", GOTHIC, 10.5, bold=True, color="8F1D14", shading="FBEAEA", space_after=80),
+    ParagraphStyle("Figure", GOTHIC, 9, align="center", space_before=80, space_after=40, keep_next=True),
+    ParagraphStyle("Table Icon", GOTHIC, 9, align="center"),
+    ParagraphStyle("Photo Placeholder", GOTHIC, 10.5, bold=True, color="8F1D14", align="center", shading="F3F3F3",
+                   space_before=0, space_after=0),
+    ParagraphStyle("Photo Caption", GOTHIC, 7.5, space_after=120),
+    ParagraphStyle("TOC 1", GOTHIC, 10.5, bold=True, space_before=100, tab_right=True),
+    ParagraphStyle("TOC 2", GOTHIC, 8.5, indent_chars=200, tab_right=True),
 )
 
 
@@ -148,8 +166,14 @@ def _paragraph_properties(spec: ParagraphStyle) -> OxmlElement:
         ppr.append(borders)
     if spec.shading:
         ppr.append(_element("w:shd", val="clear", color="auto", fill=spec.shading))
+    if spec.tab_right:  # schema order: shd, tabs, spacing, ind, jc
+        tabs = OxmlElement("w:tabs")
+        tabs.append(_element("w:tab", val="right", leader="dot", pos="9627"))
+        ppr.append(tabs)
     ppr.append(_element("w:spacing", before=str(spec.space_before), after=str(spec.space_after),
                         line="300", lineRule="auto"))
+    if spec.indent_chars:
+        ppr.append(_element("w:ind", leftChars=str(spec.indent_chars), left="420"))
     if spec.first_line_chars:
         ppr.append(_element("w:ind", firstLineChars=str(spec.first_line_chars), firstLine="210"))
     if spec.hanging_chars:
@@ -231,6 +255,17 @@ def _chart_table_style(document: Document) -> None:
         border.set(qn("w:val"), "nil")
 
 
+def _photo_grid_style(document: Document) -> None:
+    """"Photo Grid": a borderless table that places photos side by side."""
+    style = document.styles.add_style("Photo Grid", WD_STYLE_TYPE.TABLE)
+    tblpr = OxmlElement("w:tblPr")
+    margins = OxmlElement("w:tblCellMar")
+    for side, width in (("top", "57"), ("left", "57"), ("bottom", "57"), ("right", "57")):
+        margins.append(_element(f"w:{side}", w=width, type="dxa"))
+    tblpr.append(margins)
+    style.element.append(tblpr)
+
+
 def _defaults(document: Document) -> None:
     """Document defaults: BIZ UD fonts for every script, Japanese language, no theme fonts."""
     styles_element = document.styles.element
@@ -258,6 +293,9 @@ def main(target: Path) -> None:
     _grid_table_style(document, "Sheet Table")
     # "Chart Table": the bar chart's grid, without lines.
     _chart_table_style(document)
+
+
+    _photo_grid_style(document)
     _defaults(document)
     body = document.element.body
     for child in list(body):

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from planpress.document import Document
 from planpress.documents import DocumentSpec, available, skipped
 from planpress.content import load_content
-from planpress.errors import PlanpressError, Problems
+from planpress.errors import ContentError, Location, PlanpressError, Problem, Problems, Severity
 from planpress.model import Content
 from planpress.output import write_atomic
 from planpress.progress import Progress
@@ -44,6 +44,13 @@ def load(project: Project, *, strict: bool = False) -> tuple[Content, Problems]:
     return content, problems
 
 
+def refuse_gaps(content: Content) -> None:
+    """A --final build stops while the booklet has unfilled slots (未入力) or missing photos."""
+    if content.booklet is not None and content.booklet.gaps:
+        problems = [replace(p, severity=Severity.ERROR) for p in content.booklet.gaps]
+        raise ContentError(problems + [Problem(Location("content/"), f"未入力・未登録が{len(problems)}件あるため、--final では作成しません")])
+
+
 def plan_jobs(content: Content, names: Sequence[str], formats: Sequence[str]) -> list[Job]:
     """The documents and formats asked for; every document in the default formats if none."""
     specs = available(content)
@@ -62,10 +69,13 @@ def plan_jobs(content: Content, names: Sequence[str], formats: Sequence[str]) ->
 
 
 def build(
-    project: Project, *, names: Sequence[str] = (), formats: Sequence[str] = (), strict: bool = False, quiet: bool = False
+    project: Project, *, names: Sequence[str] = (), formats: Sequence[str] = (), strict: bool = False, quiet: bool = False,
+    profile: str = "web", final: bool = False,
 ) -> list[Path]:
     """Validate everything first, then render each job; files are replaced only when whole."""
     content, _ = load(project, strict=strict)
+    if final:
+        refuse_gaps(content)
     jobs = plan_jobs(content, names, formats)
     progress = Progress(len(jobs), quiet=quiet)
     if not names:
@@ -78,7 +88,7 @@ def build(
         with progress.step(project.display(target)):
             if job.spec.name not in layouts:
                 layouts[job.spec.name] = job.spec.make()
-            finished.append((target, job.format.render(layouts[job.spec.name], project)))
+            finished.append((target, job.format.render(layouts[job.spec.name], project, profile=profile)))
     # Written only once every file rendered: a failure leaves output/ as it was.
     for target, data in finished:
         write_atomic(target, data)

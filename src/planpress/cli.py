@@ -33,7 +33,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _parser() -> argparse.ArgumentParser:
-    from planpress.render import FORMATS
+    from planpress.render import FORMATS, PROFILES
 
     parser = _Parser(
         prog="planpress",
@@ -48,6 +48,9 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--format", dest="formats", action="append", choices=sorted(FORMATS), metavar="形式",
                        help=f"作る形式（{'・'.join(sorted(FORMATS))}、複数指定可。既定: pdf と docx）")
     build.add_argument("--strict", action="store_true", help="警告も問題として扱い、作成しません")
+    build.add_argument("--profile", choices=PROFILES, default="web", metavar="用途",
+                       help="web（既定: ウェブ公開用のタグ付きPDF）または print（印刷所用: 塗り足し3mm・トンボ・章を右ページから）")
+    build.add_argument("--final", action="store_true", help="冊子の未入力・未登録の写真が残っている間は作成しません（入稿用）")
     build.add_argument("--quiet", action="store_true", help="進み具合を表示しません")
     check = commands.add_parser("check", help="content/ を検査します（何も書き出しません）", description="content/ を検査し、問題をすべて表示します。")
     check.add_argument("--strict", action="store_true", help="警告も問題として扱います")
@@ -94,7 +97,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             from planpress.cycle.commands import run
 
             return EXIT_OK if run(project, args) else EXIT_CONTENT
-        written = stages.build(project, names=args.names, formats=args.formats or (), strict=args.strict, quiet=args.quiet)
+        written = stages.build(project, names=args.names, formats=args.formats or (), strict=args.strict, quiet=args.quiet,
+                               profile=args.profile, final=args.final)
         for path in written:
             print(project.display(path))
         return EXIT_OK

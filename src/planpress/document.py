@@ -8,7 +8,10 @@ are one vocabulary: the CSS class ``grade-a`` is the Word style "Grade A".
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import ClassVar
+
+from planpress.drawing import Drawing
 
 
 def word_style(css_class: str) -> str:
@@ -58,6 +61,8 @@ class Cell:
 
     lines: tuple[str, ...]
     style: str = "table-text"
+    #: Pictures shown in the cell before its lines (SDG icons in the goals table).
+    drawings: tuple[Drawing, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -77,6 +82,7 @@ class Table(Block):
     columns: tuple[Column, ...]
     rows: tuple[tuple[Cell, ...], ...]
     caption: str = ""
+    #: CSS classes; the first is also the Word table style, the others are print-only modifiers.
     style: str = "data-table"
 
 
@@ -100,6 +106,51 @@ class BarChart(Block):
 
 
 @dataclass(frozen=True)
+class Figure(Block):
+    """One or more drawings side by side: vector in the PDF, images in Word; alt text from each drawing."""
+
+    kind: ClassVar[str] = "figure"
+    drawings: tuple[Drawing, ...]
+    caption: str = ""
+    style: str = "figure"
+
+
+@dataclass(frozen=True)
+class TocEntry:
+    """A line of the table of contents pointing at a heading's anchor."""
+
+    title: str
+    anchor: str
+    level: int = 1
+
+
+@dataclass(frozen=True)
+class Toc(Block):
+    """The table of contents: entries with the page each anchor lands on."""
+
+    kind: ClassVar[str] = "toc"
+    entries: tuple[TocEntry, ...]
+
+
+@dataclass(frozen=True)
+class PhotoSlot:
+    """A photo with its caption; without an image file it prints as a marked placeholder."""
+
+    caption: str
+    image: Path | None = None
+    placeholder: str = "写真未登録"
+
+
+@dataclass(frozen=True)
+class Photos(Block):
+    """Photos in a grid, two to a row."""
+
+    kind: ClassVar[str] = "photos"
+    slots: tuple[PhotoSlot, ...]
+    title: str = ""
+
+
+@dataclass(frozen=True)
 class Section:
     """A part of the document that starts on a new page and names the running header."""
 
@@ -107,6 +158,8 @@ class Section:
     anchor: str
     blocks: tuple[Block, ...]
     running_title: str = ""
+    #: CSS class of the section (the cover has its own); chapters start on a new page.
+    style: str = "section"
 
 
 @dataclass(frozen=True)
@@ -122,4 +175,4 @@ class Document:
     lang: str = "ja"
 
 
-BLOCK_KINDS: tuple[type[Block], ...] = (TitleBlock, Heading, Paragraph, Table, BarChart)
+BLOCK_KINDS: tuple[type[Block], ...] = (TitleBlock, Heading, Paragraph, Table, BarChart, Figure, Toc, Photos)

@@ -40,8 +40,9 @@ def load_booklet(project: Project, content: Content, problems: Problems) -> Book
     glossary = _read(project, project.content_dir / GLOSSARY_FILE, Glossary, problems)
     if plan is None or glossary is None or any(record is None for record in records.values()):
         return None
-    booklet = Booklet(plan=plan, tree=content.trees[number], glossary=glossary, review=_review(content, number),
-                      **records)
+    review = _review(content, number)
+    booklet = Booklet(plan=plan, tree=content.trees[number], glossary=glossary, review=review,
+                      review_plan=content.city.plan(review.plan) if review else None, **records)
     checks.check(booklet, project, problems)
     return booklet
 

@@ -20,9 +20,9 @@ class DocumentSpec:
 
 def available(content: Content) -> list[DocumentSpec]:
     """Every document the content holds, in build order."""
-    from planpress.documents import evaluation
+    from planpress.documents import booklet, evaluation
 
-    return evaluation.specs(content)
+    return evaluation.specs(content) + booklet.specs(content)
 
 
 def skipped(content: Content) -> dict[str, str]:

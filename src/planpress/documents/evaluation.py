@@ -49,19 +49,9 @@ class Comparison:
 
 def evaluation_document(evaluation: Evaluation, plan: Plan, city: str, compare: Comparison | None = None) -> Document:
     """Lay the evaluation out as one section: title, summary, counts, every item."""
-    figures = evaluation_figures(evaluation, plan)
     year = japanese.fiscal_year(evaluation.fiscal_year)
     subtitle = f"{year}までの取組に係る施策評価"
-    blocks = (
-        TitleBlock(evaluation.title, subtitle, city),
-        Heading("概要", anchor="summary"),
-        *(Paragraph(fill(text, figures.fields)) for text in evaluation.intro),
-        Heading("評価の内訳", anchor="distribution"),
-        _distribution_table(figures),
-        *(_comparison(evaluation, plan, figures, compare) if compare else ()),
-        Heading("項目別の評価", anchor="items"),
-        _items_table(evaluation.items),
-    )
+    blocks = (TitleBlock(evaluation.title, subtitle, city), *summary_blocks(evaluation, plan, compare=compare))
     section = Section(evaluation.title, "report", blocks, running_title=f"{evaluation.title}　{year}")
     return Document(
         name=evaluation.name,
@@ -70,6 +60,25 @@ def evaluation_document(evaluation: Evaluation, plan: Plan, city: str, compare: 
         subject=f"{plan.name} 施策評価 {year}",
         keywords=("施策評価", plan.name, year),
         sections=(section,),
+    )
+
+
+def summary_blocks(
+    evaluation: Evaluation, plan: Plan, *, level: int = 2, compare: Comparison | None = None
+) -> tuple[Block, ...]:
+    """The report's body: summary sentence, counts by grade (and the comparison) and every item.
+
+    The booklet's 第6次基本計画の総括 reuses it, with its headings one level down.
+    """
+    figures = evaluation_figures(evaluation, plan)
+    return (
+        Heading("概要", level, anchor="summary"),
+        *(Paragraph(fill(text, figures.fields)) for text in evaluation.intro),
+        Heading("評価の内訳", level, anchor="distribution"),
+        _distribution_table(figures),
+        *(_comparison(evaluation, plan, figures, compare) if compare else ()),
+        Heading("項目別の評価", level, anchor="items"),
+        _items_table(evaluation.items),
     )
 
 

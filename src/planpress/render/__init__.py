@@ -15,26 +15,31 @@ class Format:
 
     name: str
     suffix: str
-    render: Callable[[Document, Project], bytes]
+    render: Callable[..., bytes]
     default: bool
 
 
-def _pdf(document: Document, project: Project) -> bytes:
+#: Output profiles: the default is a tagged PDF for the website; "print" adds bleed, crop marks
+#: and right-hand chapter openings for the print shop (layouts/print-shop.css).
+PROFILES = ("web", "print")
+
+
+def _pdf(document: Document, project: Project, *, profile: str = "web") -> bytes:
     from planpress.render import pdf
 
-    return pdf.render(document, project)
+    return pdf.render(document, project, profile=profile)
 
 
-def _docx(document: Document, project: Project) -> bytes:
+def _docx(document: Document, project: Project, *, profile: str = "web") -> bytes:
     from planpress.render import docx
 
     return docx.render(document, project)
 
 
-def _html(document: Document, project: Project) -> bytes:
+def _html(document: Document, project: Project, *, profile: str = "web") -> bytes:
     from planpress.render import html
 
-    return html.render(document, project).encode("utf-8")
+    return html.render(document, project, profile=profile).encode("utf-8")
 
 
 #: Every format; ``default`` ones are built when no --format is given.

@@ -6,6 +6,7 @@ import io
 import time
 import zipfile
 from collections.abc import Callable
+from contextvars import ContextVar
 from datetime import datetime, timezone
 
 from docx import Document as open_docx
@@ -13,10 +14,13 @@ from docx.document import Document as WordDocument
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm
+from docx.enum.section import WD_SECTION
 from docx.table import Table as WordTable
 
-from planpress.document import Bar, BarChart, Block, Document, Heading, Paragraph, Section, Table, TitleBlock, word_style
+from planpress.document import (Bar, BarChart, Block, Cell, Document, Figure, Heading, Paragraph, Photos, Section,
+                                Table, TitleBlock, Toc, word_style)
 from planpress.errors import PlanpressError
+from planpress.render import docx_parts
 from planpress.render.html import build_date
 from planpress.source import Project
 
@@ -32,8 +36,16 @@ def render(document: Document, project: Project) -> bytes:
     word = _open_reference(project)
     _clear_body(word)
     _page_setup(word)
-    for index, section in enumerate(document.sections):
-        _add_section(word, section, first=index == 0)
+    token = _STATE.set(_RenderState(_pdf_pages(document)))
+    ids = docx_parts.STYLE_IDS.set(docx_parts.style_ids(word))
+    try:
+        for index, section in enumerate(document.sections):
+            _add_section(word, section, first=index == 0)
+    finally:
+        _STATE.reset(token)
+        docx_parts.STYLE_IDS.reset(ids)
+    if any(isinstance(b, Toc) for s in document.sections for b in s.blocks):
+        _update_fields_on_open(word)
     _properties(word, document, build_date(project))
     buffer = io.BytesIO()
     word.save(buffer)
@@ -86,47 +98,78 @@ def _page_field(paragraph) -> None:  # noqa: ANN001 - python-docx paragraph
             run.text = text
 
 
+class _RenderState:
+    """What handlers share while one document is written: PDF page numbers, bookmark ids."""
+
+    def __init__(self, pages: dict[str, int]) -> None:
+        self.pages = pages
+        self.bookmarks = 0
+
+
+_STATE: ContextVar[_RenderState] = ContextVar("docx_state")
+
+
+def _pdf_pages(document: Document) -> dict[str, int]:
+    from planpress.render import pdf
+
+    return pdf.page_numbers(document)
+
+
 def _add_section(word: WordDocument, section: Section, *, first: bool) -> None:
+    """Each section starts a new page; a Word section of its own carries its running header."""
     if not first:
-        word.add_page_break()
-    header = word.sections[0].header.paragraphs[0]
+        word.add_section(WD_SECTION.NEW_PAGE)
+        word.sections[-1].header.is_linked_to_previous = False
+    header = word.sections[-1].header.paragraphs[0]
     if not header.text:
-        header.style = word.styles["Header"]
+        docx_parts.set_style(header, "Header")
         header.add_run(section.running_title or section.title)
     for block in section.blocks:
         HANDLERS[type(block)](word, block)
 
 
+def _update_fields_on_open(word: WordDocument) -> None:
+    """Word refreshes the contents' page numbers on opening (LibreOffice shows the filled ones)."""
+    settings = word.settings.element
+    update = OxmlElement("w:updateFields")
+    update.set(qn("w:val"), "true")
+    settings.append(update)
+
+
 def _title(word: WordDocument, block: TitleBlock) -> None:
-    word.add_paragraph(block.title, style="Title")
-    word.add_paragraph(block.subtitle, style="Subtitle")
-    word.add_paragraph(block.issuer, style="Issuer")
+    docx_parts.styled(word, block.title, "Title")
+    docx_parts.styled(word, block.subtitle, "Subtitle")
+    docx_parts.styled(word, block.issuer, "Issuer")
 
 
 def _heading(word: WordDocument, block: Heading) -> None:
-    word.add_paragraph(block.text, style=f"Heading {block.level}")
+    paragraph = docx_parts.styled(word, block.text, f"Heading {block.level}")
+    if block.anchor:
+        state = _STATE.get()
+        state.bookmarks += 1
+        docx_parts.bookmark(paragraph, block.anchor, state.bookmarks)
 
 
 def _paragraph(word: WordDocument, block: Paragraph) -> None:
-    word.add_paragraph(block.text, style=word_style(block.style))
+    docx_parts.styled(word, block.text, word_style(block.style))
 
 
 def _table(word: WordDocument, block: Table) -> None:
     table = word.add_table(rows=1 + len(block.rows), cols=len(block.columns))
-    table.style = word.styles[word_style(block.style)]
+    table.style = word.styles[word_style(block.style.split()[0])]
     _full_width(table, [column.width for column in block.columns])
     for cell, column in zip(table.rows[0].cells, block.columns):
         _fill(cell, (column.header,), "Table Heading")
     for row, cells in zip(table.rows[1:], block.rows):
         for cell, content in zip(row.cells, cells):
-            _fill(cell, content.lines, word_style(content.style))
+            _fill(cell, content.lines, word_style(content.style), content)
     for index, row in enumerate(table.rows):
         properties = row._tr.get_or_add_trPr()
         properties.append(OxmlElement("w:cantSplit"))
         if index == 0:
             properties.append(OxmlElement("w:tblHeader"))
     if block.caption:
-        word.add_paragraph(block.caption, style="Caption")
+        docx_parts.styled(word, block.caption, "Caption")
 
 
 #: A bar chart's track is this many equal grid columns; a bar spans its share of them.
@@ -160,13 +203,19 @@ def _bar_row(row, bar: Bar) -> None:  # noqa: ANN001 - python-docx row
         cells[span + 1].merge(cells[CHART_STEPS])
 
 
-def _fill(cell, lines: tuple[str, ...], style: str) -> None:  # noqa: ANN001 - python-docx cell
-    first, *rest = lines
+def _fill(cell, lines: tuple[str, ...], style: str, content: Cell | None = None) -> None:  # noqa: ANN001 - python-docx cell
     paragraph = cell.paragraphs[0]
-    paragraph.style = style
+    docx_parts.set_style(paragraph, style)
+    if content is not None and content.drawings:
+        for drawing in content.drawings:
+            docx_parts.add_picture(paragraph.add_run(), drawing)
+        if not lines:
+            return
+        paragraph = docx_parts.styled(cell, "", style)
+    first, *rest = lines or ("",)
     paragraph.add_run(first)
     for line in rest:
-        cell.add_paragraph(line, style=style)
+        docx_parts.styled(cell, line, style)
 
 
 def _full_width(table: WordTable, shares: list[int]) -> None:
@@ -224,4 +273,7 @@ HANDLERS: dict[type[Block], Callable[[WordDocument, Block], None]] = {
     Paragraph: _paragraph,
     Table: _table,
     BarChart: _bar_chart,
+    Figure: docx_parts.figure,
+    Toc: lambda word, block: docx_parts.toc(word, block, _STATE.get().pages),
+    Photos: docx_parts.photos,
 }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import os
 import time
 from dataclasses import dataclass
@@ -12,10 +13,14 @@ from markupsafe import Markup
 
 from planpress import __version__
 from planpress.document import Document
+from planpress.drawing import Drawing
 from planpress.errors import PlanpressError
 from planpress.source import Project
 
 STYLESHEETS = ("print.css",)
+#: Extra stylesheets of each output profile.
+PROFILE_STYLESHEETS = {"print": ("print-shop.css",)}
+DRAWING_TEMPLATE = "drawing.svg"
 
 
 @dataclass(frozen=True)
@@ -30,13 +35,27 @@ class PageContext:
 
 def environment(layouts_dir: Path) -> jinja2.Environment:
     """Templates autoescape everything and fail on any undefined name."""
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(layouts_dir),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.filters["drawing_url"] = lambda drawing: drawing_url(env, drawing)
+    env.filters["file_url"] = lambda path: Path(path).resolve().as_uri()
+    return env
+
+
+def drawing_svg(env: jinja2.Environment, drawing: Drawing) -> str:
+    """The drawing as SVG, through layouts/drawing.svg."""
+    return env.get_template(DRAWING_TEMPLATE).render(drawing=drawing)
+
+
+def drawing_url(env: jinja2.Environment, drawing: Drawing) -> str:
+    """A data: URL of the drawing's SVG, so an <img> carries it with its alt text (tagged PDF)."""
+    data = base64.b64encode(drawing_svg(env, drawing).encode("utf-8")).decode("ascii")
+    return f"data:image/svg+xml;base64,{data}"
 
 
 def build_date(project: Project) -> float:
@@ -55,9 +74,10 @@ def iso_date(timestamp: float) -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(timestamp))
 
 
-def render(document: Document, project: Project) -> str:
+def render(document: Document, project: Project, *, profile: str = "web") -> str:
     """The whole document as one self-contained HTML page (styles inlined)."""
-    styles = "\n".join(_read_layout(project, name) for name in STYLESHEETS)
+    names = STYLESHEETS + PROFILE_STYLESHEETS.get(profile, ())
+    styles = "\n".join(_read_layout(project, name) for name in names)
     page = PageContext(document, Markup(styles), __version__, iso_date(build_date(project)))
     try:
         template = environment(project.layouts_dir).get_template("base.html")

@@ -1,0 +1,144 @@
+"""Diagrams of the booklet drawn from the policy tree and the projects: structure, 施策の体系, overview."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from planpress.booklet.records import Projects
+from planpress.drawing import Drawing, Label, Line, Rect, Shape, wrap
+from planpress.model import Policy, PolicyTree
+
+INK = "#1A1A1A"
+NAVY = "#1F4E79"
+PALE = "#DCE6F2"
+LINE = "#7F8C99"
+SMALL = 2.7
+ROW = SMALL * 1.35
+
+
+@dataclass(frozen=True)
+class Branch:
+    """A top-level part of the tree for 第9: 自治体運営 第1 or 部門別計画 第3, with its groups."""
+
+    side: str
+    number: int
+    title: str
+    groups: tuple[tuple[str, tuple[Policy, ...]], ...]
+
+
+def branches(tree: PolicyTree) -> list[Branch]:
+    found = [Branch("自治体運営", g.number, g.title, (("", tuple(g.policies)),)) for g in tree.management]
+    found += [Branch("部門別計画", s.number, s.title, tuple((f"{g.number}　{g.title}", tuple(g.policies)) for g in s.groups))
+              for s in tree.sectors]
+    return found
+
+
+def _box(x: float, y: float, w: float, lines: list[str], *, fill: str = PALE, colour: str = INK,
+         size: float = 3.0, bold: bool = True) -> tuple[list[Shape], float]:
+    """A box of wrapped lines; returns its shapes and height."""
+    height = len(lines) * size * 1.35 + size
+    shapes: list[Shape] = [Rect(x, y, w, height, fill=fill, stroke=LINE, stroke_width=0.25, radius=1)]
+    shapes += [Label(x + 2, y + size * 1.3 + i * size * 1.35, line, size, colour, bold=bold) for i, line in enumerate(lines)]
+    return shapes, height
+
+
+def structure_diagram(tree: PolicyTree, width: float = 170.0) -> Drawing:
+    """第2: 理想の都市 → 自治体運営 (第1, 第2) and 部門別計画 (第1–第5)."""
+    shapes: list[Shape] = []
+    y = 0.0
+    rows: list[tuple[str, list[str]]] = [
+        ("自治体運営", [f"第{g.number}　{g.title}" for g in tree.management]),
+        ("部門別計画", [f"第{s.number}　{s.title}" for s in tree.sectors]),
+    ]
+    left = 46.0
+    for side, titles in rows:
+        shapes.append(Label(left + 4, y + 4, side, 3.4, NAVY, bold=True))
+        y += 6
+        for title in titles:
+            box, h = _box(left + 14, y, width - left - 14, [title], fill="#FFFFFF")
+            shapes += box + [Line(left + 6, y + h / 2, left + 14, y + h / 2, LINE, 0.3)]
+            y += h + 2
+        y += 3
+    shapes.insert(0, Rect(0, 0, 38, y - 3, fill=NAVY, radius=1.5))
+    shapes += [Line(38, (y - 3) / 2, left + 6, (y - 3) / 2, LINE, 0.4), Line(left + 6, 8, left + 6, y - 8, LINE, 0.4)]
+    for index, line in enumerate(("理想の都市", f"「{tree.ideal_city}」")):
+        shapes.append(Label(19, (y - 3) / 2 - 2 + index * 6, line, 3.8, "#FFFFFF", "middle", True))
+    alt = (f"計画の構成図。理想の都市「{tree.ideal_city}」の下に、自治体運営（"
+           + "、".join(f"第{g.number} {g.title}" for g in tree.management) + "）と部門別計画（"
+           + "、".join(f"第{s.number} {s.title}" for s in tree.sectors) + "）を置く。")
+    return Drawing("structure", width, y - 3, tuple(shapes), alt)
+
+
+def _policy_rows(policy: Policy, x: float, y: float, widths: tuple[float, float]) -> tuple[list[Shape], float]:
+    """A policy box (code, name) with its numbered 施策 to the right; returns shapes and height."""
+    name_lines = [policy.code] + wrap(policy.name, 3.0, widths[0] - 4)
+    measure_lines: list[str] = []
+    for number, measure in enumerate(policy.measures, 1):
+        wrapped = wrap(measure, SMALL, widths[1] - 6)
+        measure_lines += [f"{number}　{wrapped[0]}"] + [f"　 {rest}" for rest in wrapped[1:]]
+    box, box_h = _box(x, y, widths[0], name_lines, fill="#FFFFFF", colour=NAVY)
+    height = max(box_h, len(measure_lines) * ROW + 2)
+    mx = x + widths[0] + 3
+    shapes = box + [Rect(mx, y, widths[1], height, fill="#F7F9FB", stroke=GRID_STROKE, stroke_width=0.2)]
+    shapes += [Label(mx + 1.5, y + ROW + i * ROW - 0.5, line, SMALL, INK, bold=False) for i, line in enumerate(measure_lines)]
+    shapes.append(Line(x + widths[0], y + box_h / 2, mx, y + box_h / 2, LINE, 0.3))
+    return shapes, height
+
+
+GRID_STROKE = "#C8CED6"
+
+
+def branch_diagram(tree: PolicyTree, branch: Branch, width: float = 170.0) -> Drawing:
+    """第9, one part of the tree: goal → policy group → 運営方針/基本施策 → numbered 施策."""
+    widths = (28.0, 34.0, 42.0, width - 28 - 34 - 42 - 9)
+    shapes: list[Shape] = [Rect(0, 0, width, 7, fill=NAVY),
+                           Label(2, 5, f"理想の都市「{tree.ideal_city}」　＞　{branch.side}", 3.2, "#FFFFFF", bold=True)]
+    y = 10.0
+    top = y
+    group_x = widths[0] + 3
+    policy_x = group_x + widths[1] + 3
+    for group_title, policies in branch.groups:
+        group_top = y
+        for policy in policies:
+            rows, height = _policy_rows(policy, policy_x, y, widths[2:])
+            shapes += rows
+            y += height + 2.5
+        if group_title:
+            box, h = _box(group_x, group_top, widths[1], wrap(group_title, 3.0, widths[1] - 4))
+            shapes += box + [Line(group_x + widths[1], group_top + h / 2, policy_x, group_top + h / 2, LINE, 0.3)]
+        y += 2
+    box, h = _box(0, top, widths[0], [f"第{branch.number}"] + wrap(branch.title, 3.2, widths[0] - 4), fill=NAVY,
+                  colour="#FFFFFF", size=3.2)
+    shapes += box
+    names = "、".join(f"{p.code} {p.name}" for _, ps in branch.groups for p in ps)
+    alt = f"施策の体系（{branch.side} 第{branch.number} {branch.title}）。{names}と、それぞれの施策を示す。"
+    return Drawing(f"tree-{branch.side}-{branch.number}", width, y, tuple(shapes), alt)
+
+
+def projects_overview(projects: Projects, width: float = 170.0) -> Drawing:
+    """第8: the theme above the projects, each with its approaches ①②…"""
+    shapes: list[Shape] = [Rect(0, 0, width, 9, fill=NAVY, radius=1.5),
+                           Label(width / 2, 6.2, f"テーマ「{projects.theme}」", 3.8, "#FFFFFF", "middle", True)]
+    column = (width - 4 * (len(projects.projects) - 1)) / len(projects.projects)
+    bottom = 0.0
+    for index, project in enumerate(projects.projects):
+        x = index * (column + 4)
+        shapes.append(Line(x + column / 2, 9, x + column / 2, 13, LINE, 0.4))
+        box, h = _box(x, 13, column, [f"重点プロジェクト{project.number}"] + wrap(project.title, 3.4, column - 4),
+                      size=3.4)
+        shapes += box
+        y = 13 + h + 3
+        for approach in project.approaches:
+            lines = wrap(f"{circled(approach.number)} {approach.title}", 2.9, column - 4)
+            box, h = _box(x, y, column, lines, fill="#FFFFFF", size=2.9, bold=False)
+            shapes += box
+            y += h + 2
+        bottom = max(bottom, y)
+    alt = f"重点プロジェクトの体系図。テーマ「{projects.theme}」の下に、" + "、".join(
+        f"{p.number}「{p.title}」（アプローチ" + "・".join(a.title for a in p.approaches) + "）" for p in projects.projects) + "。"
+    return Drawing("projects", width, bottom, tuple(shapes), alt)
+
+
+def circled(number: int) -> str:
+    """① for 1 … ⑳ for 20."""
+    return chr(0x2460 + number - 1) if 1 <= number <= 20 else f"({number})"

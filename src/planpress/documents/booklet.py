@@ -1,0 +1,145 @@
+"""The plan booklet (基本計画冊子): cover, contents, review of the 6th plan, 第1–第9, policy pages, glossary."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from planpress import japanese
+from planpress.booklet import Booklet
+from planpress.booklet import charts, diagrams
+from planpress.booklet.glossary import Marker
+from planpress.document import (Block, Cell, Column, Document, Figure, Heading, Paragraph, Section, Table,
+                                TitleBlock, Toc, TocEntry)
+from planpress.documents import DocumentSpec
+from planpress.documents.booklet_pages import policy_sections, project_sections
+from planpress.documents.evaluation import summary_blocks
+from planpress.model import Content
+
+NAME = "booklet"
+
+
+def specs(content: Content) -> list[DocumentSpec]:
+    if content.booklet is None:
+        return []
+    booklet = content.booklet
+    title = f"{content.city.city}総合計画　{booklet.plan.name}"
+    return [DocumentSpec(NAME, title, partial(booklet_document, booklet, content.city.city))]
+
+
+def booklet_document(booklet: Booklet, city: str) -> Document:
+    """Every chapter in the booklet's order, with ※ marks from the glossary and a filled contents."""
+    document, _ = build(booklet, city)
+    return document
+
+
+def build(booklet: Booklet, city: str) -> tuple[Document, list[str]]:
+    """The document and the glossary terms it marked (for `planpress check`)."""
+    marker = Marker(booklet.glossary)
+    body = marker.sections(_chapters(booklet))
+    body.append(_glossary_section(booklet))
+    plan = booklet.plan
+    title = f"{city}総合計画　{plan.name}"
+    period = f"{japanese.fiscal_year_short(plan.start)}～{japanese.fiscal_year_short(plan.end)}"
+    cover = Section(title, "cover", (TitleBlock(title, period, city),), style="cover")
+    toc = Section("目次", "sec-contents", (Heading("目次", 1, anchor="contents-title"), Toc(_toc(body))))
+    document = Document(name=NAME, title=title, author=city, sections=(cover, toc, *body),
+                        subject=f"{title}（{period}）", keywords=("総合計画", plan.name, period))
+    return document, marker.used
+
+
+def _toc(sections: list[Section]) -> tuple[TocEntry, ...]:
+    entries = []
+    for section in sections:
+        for block in section.blocks:
+            if isinstance(block, Heading) and block.level <= 2 and block.anchor:
+                entries.append(TocEntry(block.text, block.anchor, block.level))
+    return tuple(entries)
+
+
+def _chapters(booklet: Booklet) -> list[Section]:
+    sections = [_review_section(booklet)] if booklet.review is not None else []
+    sections.append(_outline_section(booklet))
+    sections.append(_population_section(booklet))
+    sections.append(_sdgs_section(booklet))
+    sections += project_sections(booklet, _chapter_heading(booklet, 8), _chapter_text(booklet, 8))
+    sections.append(_tree_section(booklet))
+    sections += policy_sections(booklet)
+    return sections
+
+
+def _chapter_heading(booklet: Booklet, number: int) -> Heading:
+    chapter = booklet.chapters.get(number)
+    assert chapter is not None  # checked when loading
+    return Heading(f"第{number}　{chapter.title}", 1, anchor=f"chapter-{number}")
+
+
+def _chapter_text(booklet: Booklet, number: int) -> tuple[Block, ...]:
+    chapter = booklet.chapters.get(number)
+    assert chapter is not None
+    return tuple(Paragraph(text) for text in chapter.paragraphs)
+
+
+def _review_section(booklet: Booklet) -> Section:
+    review, plan = booklet.review, booklet.review_plan
+    assert review is not None and plan is not None
+    blocks = (Heading(review.title, 1, anchor="review"), *summary_blocks(review, plan, level=3))
+    return Section(review.title, "sec-review", blocks)
+
+
+def _outline_section(booklet: Booklet) -> Section:
+    """第1–第5 on their own pages after the review: texts, the structure diagram, the period chart."""
+    blocks: list[Block] = []
+    for number in range(1, 6):
+        blocks += [_chapter_heading(booklet, number), *_chapter_text(booklet, number)]
+        if number == 2:
+            blocks.append(Figure((diagrams.structure_diagram(booklet.tree),), "計画の構成"))
+        if number == 3:
+            blocks.append(Figure((charts.period_chart(booklet.period),), "計画の期間"))
+    titles = "・".join(booklet.chapters.get(n).title for n in range(1, 6))  # type: ignore[union-attr]
+    return Section("第1〜第5", "sec-outline", tuple(blocks), running_title=f"第1〜第5　{titles}")
+
+
+def _population_section(booklet: Booklet) -> Section:
+    population = booklet.population
+    heading = _chapter_heading(booklet, 6)
+    years = population.years()
+    columns = (Column("年", 20, "table-center"), *(Column(s.label, 40, "table-number") for s in population.series))
+    rows = tuple((Cell((f"{y}年",), "table-center"),
+                  *(Cell((japanese.number(s.values[y]) if y in s.values else "－",), "table-number") for s in population.series))
+                 for y in years)
+    assumptions = [Paragraph(f"・{a.label}" + (f"（{a.detail}）" if a.detail else ""), "list-item") for a in population.assumptions]
+    blocks = (heading, *_chapter_text(booklet, 6), Heading(population.chart_title, 3, anchor="population-chart"),
+              Figure((charts.population_chart(population),), f"単位：{population.unit}"),
+              Table(columns, rows, caption=f"{population.chart_title}（単位：{population.unit}）", style="data-table caption-top narrow"),
+              Heading("将来展望の仮定", 3), *assumptions)
+    return Section(heading.text, "sec-chapter-6", blocks)
+
+
+def _sdgs_section(booklet: Booklet) -> Section:
+    heading = _chapter_heading(booklet, 7)
+    columns = (Column("アイコン", 16, "table-center"), Column("内容", 52), Column("関連項目", 32))
+    rows = []
+    for goal in sorted(booklet.goals.goals, key=lambda g: g.number):
+        related = [f"{kind}　{'，'.join(f'{n:02d}' for n in numbers)}"
+                   for kind, numbers in (("運営方針", goal.management), ("基本施策", goal.policies)) if numbers]
+        rows.append((Cell((), "table-icon", (charts.sdg_icon(goal),)),
+                     Cell((f"【{goal.title}】", goal.description)),
+                     Cell(tuple(related) or ("－",))))
+    table = Table(columns, tuple(rows), caption=f"SDGsの{len(rows)}のゴールと関連する運営方針・基本施策", style="data-table caption-top")
+    return Section(heading.text, "sec-chapter-7", (heading, *_chapter_text(booklet, 7), table))
+
+
+def _tree_section(booklet: Booklet) -> Section:
+    heading = Heading("第9　施策の体系", 1, anchor="chapter-9")
+    figures = [Figure((diagrams.structure_diagram(booklet.tree),), "施策の体系の全体")]
+    figures += [Figure((diagrams.branch_diagram(booklet.tree, b),), f"{b.side}　第{b.number}　{b.title}", "figure tree")
+                for b in diagrams.branches(booklet.tree)]
+    return Section(heading.text, "sec-chapter-9", (heading, *figures))
+
+
+def _glossary_section(booklet: Booklet) -> Section:
+    heading = Heading("用語解説", 1, anchor="glossary")
+    terms = sorted(booklet.glossary.terms, key=lambda t: t.reading)
+    rows = tuple((Cell((t.term,), "table-item"), Cell((t.definition,))) for t in terms)
+    table = Table((Column("用語", 24), Column("解説", 76)), rows, caption=f"本文中の※印の用語（{len(rows)}語、五十音順）", style="data-table caption-top")
+    return Section(heading.text, "sec-glossary", (heading, table))

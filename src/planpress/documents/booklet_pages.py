@@ -1,0 +1,142 @@
+"""The booklet's 第8 重点プロジェクト and its per-policy pages (one page per 運営方針 / 基本施策)."""
+
+from __future__ import annotations
+
+from planpress import japanese
+from planpress.booklet import Booklet
+from planpress.booklet import charts, diagrams
+from planpress.booklet.records import FigureTable, Goal, PolicyPage, PriorityProject
+from planpress.document import Block, Cell, Column, Figure, Heading, Paragraph, Photos, PhotoSlot, Section, Table
+from planpress.model import KINDS, Policy, PolicyTree
+
+MISSING = "未入力"
+
+
+def project_sections(booklet: Booklet, heading: Heading, text: tuple[Block, ...]) -> list[Section]:
+    """第8: the introduction with the overview diagram, then one section per project."""
+    overview = Figure((diagrams.projects_overview(booklet.projects),), "重点プロジェクトの体系図")
+    intro = Section(heading.text, "sec-chapter-8", (heading, *text, Heading("重点プロジェクトの体系図", 3), overview))
+    return [intro, *(_project(booklet, heading.text, p) for p in booklet.projects.projects)]
+
+
+def _project(booklet: Booklet, chapter: str, project: PriorityProject) -> Section:
+    title = f"重点プロジェクト{project.number}　{project.title}"
+    blocks: list[Block] = [Heading(title, 2, anchor=f"project-{project.number}"),
+                           *(Paragraph(text) for text in project.background)]
+    for approach in project.approaches:
+        blocks += [Heading(f"アプローチ{diagrams.circled(approach.number)}　{approach.title}", 3),
+                   *(Paragraph(text) for text in approach.paragraphs)]
+        examples = booklet.examples.get((project.number, approach.number), [])
+        if examples:
+            blocks.append(Paragraph("≪代表的な取組事例≫", "label"))
+            blocks += [Paragraph(f"〇 {e.code}　{e.name}", "example-item") for e in examples]
+    if project.figures:
+        blocks.append(Heading("【目安となる主な数値】", 3))
+        blocks += [_figure_table(table) for table in project.figures]
+    if project.photos:
+        slots = tuple(PhotoSlot(photo.caption, booklet.images.get((project.number, index)))
+                      for index, photo in enumerate(project.photos))
+        blocks.append(Photos(slots, "写真"))
+    return Section(title, f"sec-project-{project.number}", tuple(blocks), running_title=f"{chapter}　{project.number}")
+
+
+def _figure_table(table: FigureTable) -> Table:
+    columns = tuple(Column("／".join(filter(None, (c.group, f"{c.label}（{c.unit}）"))), 1, "table-number")
+                    for c in table.columns)
+    row = tuple(Cell((japanese.number(value),), "table-number") for value in table.values)
+    caption = f"（{table.as_of}）" if table.as_of else ""
+    return Table(columns, (row,), caption=caption, style="data-table figures")
+
+
+def policy_sections(booklet: Booklet) -> list[Section]:
+    """One section per 運営方針 and 基本施策, in tree order; the first opens the chapter."""
+    pages = {page.item.code: page for page in booklet.pages.pages}
+    sections = []
+    for index, policy in enumerate(booklet.tree.policies()):
+        blocks = _policy_blocks(booklet, policy, pages.get(policy.code))
+        if index == 0:
+            blocks = (Heading("施策ごとの計画", 1, anchor="policies"), *blocks)
+        running = f"施策ごとの計画　{policy.code}　{policy.name}"
+        sections.append(Section(policy.code, f"sec-policy-{_anchor(policy)}", blocks, running_title=running))
+    return sections
+
+
+def _anchor(policy: Policy) -> str:
+    return f"{'m' if policy.kind == KINDS[0] else 'p'}{policy.number:02d}"
+
+
+def _policy_blocks(booklet: Booklet, policy: Policy, page: PolicyPage | None) -> tuple[Block, ...]:
+    blocks: list[Block] = [Heading(f"{policy.code}　{policy.name}", 2, anchor=f"policy-{_anchor(policy)}"),
+                           Paragraph(position(booklet.tree, policy), "tree-path"),
+                           Heading("施策", 3),
+                           Table((Column("番号", 10, "table-center"), Column("施策", 90)),
+                                 tuple((Cell((str(n),), "table-center"), Cell((m,))) for n, m in enumerate(policy.measures, 1)))]
+    goals = related_goals(booklet, policy)
+    blocks.append(Heading("関連するSDGs", 3))
+    blocks.append(Figure(tuple(charts.sdg_icon(g, 16) for g in goals), "", "figure icons") if goals
+                  else Paragraph("関連するゴールはありません", "note"))
+    blocks += _citing_projects(booklet, policy)
+    blocks += _review(booklet, policy)
+    blocks += _slots(page)
+    return tuple(blocks)
+
+
+def position(tree: PolicyTree, policy: Policy) -> str:
+    """自治体運営　第2 健全な行財政運営の推進, or 部門別計画　第1 …　＞　2 …"""
+    for goal in tree.management:
+        if policy in goal.policies:
+            return f"自治体運営　第{goal.number} {goal.title}"
+    for sector in tree.sectors:
+        for group in sector.groups:
+            if policy in group.policies:
+                return f"部門別計画　第{sector.number} {sector.title}　＞　{group.number} {group.title}"
+    return ""
+
+
+def related_goals(booklet: Booklet, policy: Policy) -> list[Goal]:
+    """The goals whose row of the SDGs table lists this item."""
+    field = "management" if policy.kind == KINDS[0] else "policies"
+    return [g for g in sorted(booklet.goals.goals, key=lambda g: g.number) if policy.number in getattr(g, field)]
+
+
+def _citing_projects(booklet: Booklet, policy: Policy) -> list[Block]:
+    rows = []
+    for project in booklet.projects.projects:
+        for approach in project.approaches:
+            for example in booklet.examples.get((project.number, approach.number), []):
+                if example.policy is policy:
+                    rows.append((Cell((f"{project.number}　{project.title}",)),
+                                 Cell((f"{diagrams.circled(approach.number)} {approach.title}",)),
+                                 Cell((f"{example.code}　{example.name}",))))
+    heading = Heading("関連する重点プロジェクト", 3)
+    if not rows:
+        return [heading, Paragraph("この項目を代表的な取組事例とする重点プロジェクトはありません", "note")]
+    columns = (Column("重点プロジェクト", 30), Column("アプローチ", 35), Column("代表的な取組事例", 35))
+    return [heading, Table(columns, tuple(rows))]
+
+
+def _review(booklet: Booklet, policy: Policy) -> list[Block]:
+    review = booklet.review
+    item = next((i for i in review.items if i.kind == policy.kind and i.number == policy.number), None) if review else None
+    if review is None or item is None or booklet.review_plan is None:
+        return []
+    year = japanese.fiscal_year(review.fiscal_year)
+    heading = Heading(f"{booklet.review_plan.name}の施策評価（{year}までの取組）", 3)
+    columns = (Column("評価", 12, "table-center"), Column("評価の解説", 88))
+    row = (Cell((item.grade,), f"grade-{item.grade.lower()}"), Cell((item.commentary,)))
+    return [heading, Table(columns, (row,))]
+
+
+def _slots(page: PolicyPage | None) -> list[Block]:
+    blocks: list[Block] = []
+    for title, paragraphs in (("現状と課題", page.current if page else None), ("目指す姿", page.vision if page else None)):
+        blocks.append(Heading(title, 3))
+        blocks += [Paragraph(text) for text in paragraphs] if paragraphs else [Paragraph(MISSING, "missing")]
+    blocks.append(Heading("成果指標", 3))
+    indicators = page.indicators if page else None
+    if not indicators:
+        return [*blocks, Paragraph(MISSING, "missing")]
+    columns = (Column("指標", 40), Column("基準値", 30, "table-number"), Column("目標値", 30, "table-number"))
+    rows = tuple((Cell((i.name,)), Cell((f"{i.baseline}{i.unit}", japanese.fiscal_year_short(i.baseline_year)), "table-number"),
+                  Cell((f"{i.target}{i.unit}", japanese.fiscal_year_short(i.target_year)), "table-number")) for i in indicators)
+    return [*blocks, Table(columns, rows)]

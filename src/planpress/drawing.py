@@ -1,0 +1,119 @@
+"""Drawings as data: shapes in millimetres that the SVG template and the PNG painter both draw.
+
+Charts and diagrams are computed once as a Drawing from content data; the PDF gets
+vector SVG (layouts/drawing.svg), Word gets a PNG painted from the same shapes.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from typing import ClassVar
+
+GOTHIC = "BIZ UDPGothic"
+GOTHIC_BOLD = "bold"
+
+
+@dataclass(frozen=True)
+class Shape:
+    shape: ClassVar[str] = ""
+
+
+@dataclass(frozen=True)
+class Rect(Shape):
+    shape: ClassVar[str] = "rect"
+    x: float
+    y: float
+    w: float
+    h: float
+    fill: str = "none"
+    stroke: str = "none"
+    stroke_width: float = 0.0
+    radius: float = 0.0
+
+
+@dataclass(frozen=True)
+class Line(Shape):
+    shape: ClassVar[str] = "line"
+    x1: float
+    y1: float
+    x2: float
+    y2: float
+    stroke: str = "#000000"
+    stroke_width: float = 0.3
+    dashed: bool = False
+
+
+@dataclass(frozen=True)
+class Polyline(Shape):
+    shape: ClassVar[str] = "polyline"
+    points: tuple[tuple[float, float], ...]
+    stroke: str = "#000000"
+    stroke_width: float = 0.5
+    dashed: bool = False
+
+    @property
+    def svg_points(self) -> str:
+        return " ".join(f"{x:.2f},{y:.2f}" for x, y in self.points)
+
+
+@dataclass(frozen=True)
+class Circle(Shape):
+    shape: ClassVar[str] = "circle"
+    cx: float
+    cy: float
+    r: float
+    fill: str = "#000000"
+    stroke: str = "none"
+    stroke_width: float = 0.0
+
+
+@dataclass(frozen=True)
+class Label(Shape):
+    """One line of text; ``y`` is the baseline, ``anchor`` start, middle or end."""
+
+    shape: ClassVar[str] = "text"
+    x: float
+    y: float
+    text: str
+    size: float = 3.2
+    fill: str = "#1A1A1A"
+    anchor: str = "start"
+    bold: bool = False
+    font: str = GOTHIC
+
+    @property
+    def weight(self) -> str:
+        return "bold" if self.bold else "normal"
+
+
+@dataclass(frozen=True)
+class Drawing:
+    """A picture of ``width`` × ``height`` mm with its alternative text for readers who cannot see it."""
+
+    name: str
+    width: float
+    height: float
+    shapes: tuple[Shape, ...]
+    alt: str
+
+
+def text_width(text: str, size: float) -> float:
+    """Estimated advance of ``text`` at ``size`` mm: full-width 1 em, others about half."""
+    return sum(size if unicodedata.east_asian_width(ch) in "WFA" else size * 0.55 for ch in text)
+
+
+def wrap(text: str, size: float, width: float) -> list[str]:
+    """Break ``text`` into lines no wider than ``width``, keeping 、。）」 off a line's start."""
+    lines: list[str] = []
+    current = ""
+    for char in text:
+        if current and text_width(current + char, size) > width and char not in "、。）」・ー":
+            # An opening bracket never ends a line: it moves down with what it opens.
+            carry = current[-1] if current[-1] in "（「『【" else ""
+            lines.append(current[: len(current) - len(carry)])
+            current = carry
+        current += char
+    if current:
+        lines.append(current)
+    return lines or [""]

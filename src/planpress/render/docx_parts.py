@@ -1,0 +1,139 @@
+"""Word handlers for pictures, the filled table of contents and photo grids."""
+
+from __future__ import annotations
+
+import io
+from contextvars import ContextVar
+
+from docx.document import Document as WordDocument
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm
+from docx.text.paragraph import Paragraph as WordParagraph
+from docx.text.run import Run
+
+from planpress.document import Figure, Photos, Toc
+from planpress.drawing import Drawing
+from planpress.render import raster
+
+#: Style name → style id of the reference document being filled. python-docx looks a style
+#: up by scanning every style on each assignment, which made a booklet take 15 s.
+STYLE_IDS: ContextVar[dict[str, str]] = ContextVar("style_ids")
+
+
+def style_ids(word: WordDocument) -> dict[str, str]:
+    return {style.name: style.style_id for style in word.styles}
+
+
+def set_style(paragraph: WordParagraph, name: str) -> None:
+    """Give the paragraph a named style of the reference document (a KeyError names a missing one)."""
+    ids = STYLE_IDS.get()
+    if name not in ids:
+        raise KeyError(f"no style with name '{name}'")
+    paragraph._p.get_or_add_pPr().style = ids[name]
+
+
+def styled(container, text: str, name: str) -> WordParagraph:  # noqa: ANN001 - document, cell or header
+    """A new paragraph with ``text`` in the named style."""
+    paragraph = container.add_paragraph(text)
+    set_style(paragraph, name)
+    return paragraph
+
+
+def add_picture(run: Run, drawing: Drawing, *, width: float | None = None) -> None:
+    """The drawing as a PNG in the run, with the drawing's alt text as the picture's description."""
+    run.add_picture(io.BytesIO(raster.png(drawing)), width=Mm(width or drawing.width))
+    for properties in run._r.iter(qn("wp:docPr")):
+        properties.set("descr", drawing.alt)
+        properties.set("title", drawing.alt[:60])
+
+
+def figure(word: WordDocument, block: Figure) -> None:
+    paragraph = styled(word, "", "Figure")
+    for index, drawing in enumerate(block.drawings):
+        run = paragraph.add_run()
+        if index:
+            run.add_text(" ")
+        add_picture(run, drawing)
+    if block.caption:
+        styled(word, block.caption, "Caption")
+
+
+def _field(paragraph: WordParagraph, instruction: str, result: str) -> None:
+    """A complete field: code and a cached result a reader shows without updating fields."""
+    for kind, text in (("begin", None), ("instr", instruction), ("separate", None), ("text", result), ("end", None)):
+        run = paragraph.add_run()
+        if kind == "instr":
+            code = OxmlElement("w:instrText")
+            code.set(qn("xml:space"), "preserve")
+            code.text = f" {text} "
+            run._r.append(code)
+        elif kind == "text":
+            run.text = text or ""
+        else:
+            char = OxmlElement("w:fldChar")
+            char.set(qn("w:fldCharType"), kind)
+            run._r.append(char)
+
+
+def _fld_char(paragraph: WordParagraph, kind: str) -> None:
+    char = OxmlElement("w:fldChar")
+    char.set(qn("w:fldCharType"), kind)
+    paragraph.add_run()._r.append(char)
+
+
+def toc(word: WordDocument, block: Toc, page_numbers: dict[str, int]) -> None:
+    """A TOC field whose result is already filled: one entry per heading with its page.
+
+    The page numbers are those of the PDF layout when it was built in the same run (Word
+    recomputes them when it updates fields on opening; LibreOffice shows them as they are).
+    """
+    entries = block.entries
+    for index, entry in enumerate(entries):
+        paragraph = styled(word, "", f"TOC {entry.level}")
+        if index == 0:
+            _fld_char(paragraph, "begin")
+            code = OxmlElement("w:instrText")
+            code.set(qn("xml:space"), "preserve")
+            code.text = ' TOC \\o "1-2" \\h \\z '
+            paragraph.add_run()._r.append(code)
+            _fld_char(paragraph, "separate")
+        paragraph.add_run(entry.title)
+        paragraph.add_run().add_tab()
+        number = page_numbers.get(entry.anchor)
+        _field(paragraph, f"PAGEREF {entry.anchor} \\h", str(number) if number else "")
+        if index == len(entries) - 1:
+            _fld_char(paragraph, "end")
+
+
+def bookmark(paragraph: WordParagraph, name: str, identifier: int) -> None:
+    """A bookmark around the paragraph's content, the target of TOC and PAGEREF fields."""
+    start = OxmlElement("w:bookmarkStart")
+    start.set(qn("w:id"), str(identifier))
+    start.set(qn("w:name"), name)
+    end = OxmlElement("w:bookmarkEnd")
+    end.set(qn("w:id"), str(identifier))
+    paragraph._p.insert(1 if paragraph._p.pPr is not None else 0, start)
+    paragraph._p.append(end)
+
+
+def photos(word: WordDocument, block: Photos) -> None:
+    """Photos three to a row in a borderless grid; a missing image is a marked placeholder."""
+    if block.title:
+        styled(word, block.title, "Heading 3")
+    per_row = 3
+    rows = -(-len(block.slots) // per_row)
+    table = word.add_table(rows=rows, cols=per_row)
+    table.style = word.styles["Photo Grid"]
+    for index, slot in enumerate(block.slots):
+        cell = table.rows[index // per_row].cells[index % per_row]
+        first = cell.paragraphs[0]
+        if slot.image is not None:
+            set_style(first, "Figure")
+            first.add_run().add_picture(str(slot.image), width=Mm(53))
+        else:
+            set_style(first, "Photo Placeholder")
+            first.add_run(slot.placeholder)
+        styled(cell, slot.caption, "Photo Caption")
+    for row in table.rows:
+        row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
