@@ -99,7 +99,7 @@ STYLES = (
     ParagraphStyle("Figure", GOTHIC, 9, align="center", space_before=80, space_after=40, keep_next=True),
     ParagraphStyle("Table Icon", GOTHIC, 9, align="center"),
     ParagraphStyle("Photo Placeholder", GOTHIC, 10.5, bold=True, color="8F1D14", align="center", shading="F3F3F3",
-                   space_before=0, space_after=0),
+                   space_before=560, space_after=560),
     ParagraphStyle("Photo Caption", GOTHIC, 7.5, space_after=120),
     ParagraphStyle("TOC 1", GOTHIC, 10.5, bold=True, space_before=100, tab_right=True),
     ParagraphStyle("TOC 2", GOTHIC, 8.5, indent_chars=200, tab_right=True),

@@ -117,13 +117,13 @@ def _population_section(booklet: Booklet) -> Section:
 
 def _sdgs_section(booklet: Booklet) -> Section:
     heading = _chapter_heading(booklet, 7)
-    columns = (Column("アイコン", 16, "table-center"), Column("内容", 52), Column("関連項目", 32))
+    columns = (Column("アイコン", 14, "table-center"), Column("ゴール", 20), Column("内容", 36), Column("関連項目", 30))
     rows = []
     for goal in sorted(booklet.goals.goals, key=lambda g: g.number):
         related = [f"{kind}　{'，'.join(f'{n:02d}' for n in numbers)}"
                    for kind, numbers in (("運営方針", goal.management), ("基本施策", goal.policies)) if numbers]
         rows.append((Cell((), "table-icon", (charts.sdg_icon(goal),)),
-                     Cell((f"【{goal.title}】", goal.description)),
+                     Cell((f"【{goal.title}】",), "table-item"), Cell((goal.description,)),
                      Cell(tuple(related) or ("－",))))
     table = Table(columns, tuple(rows), caption=f"SDGsの{len(rows)}のゴールと関連する運営方針・基本施策", style="data-table caption-top")
     return Section(heading.text, "sec-chapter-7", (heading, *_chapter_text(booklet, 7), table))

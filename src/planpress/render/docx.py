@@ -36,7 +36,7 @@ def render(document: Document, project: Project) -> bytes:
     word = _open_reference(project)
     _clear_body(word)
     _page_setup(word)
-    token = _STATE.set(_RenderState(_pdf_pages(document)))
+    token = _STATE.set(_RenderState())
     ids = docx_parts.STYLE_IDS.set(docx_parts.style_ids(word))
     try:
         for index, section in enumerate(document.sections):
@@ -99,20 +99,13 @@ def _page_field(paragraph) -> None:  # noqa: ANN001 - python-docx paragraph
 
 
 class _RenderState:
-    """What handlers share while one document is written: PDF page numbers, bookmark ids."""
+    """What handlers share while one document is written: the next bookmark id."""
 
-    def __init__(self, pages: dict[str, int]) -> None:
-        self.pages = pages
+    def __init__(self) -> None:
         self.bookmarks = 0
 
 
 _STATE: ContextVar[_RenderState] = ContextVar("docx_state")
-
-
-def _pdf_pages(document: Document) -> dict[str, int]:
-    from planpress.render import pdf
-
-    return pdf.page_numbers(document)
 
 
 def _add_section(word: WordDocument, section: Section, *, first: bool) -> None:
@@ -274,6 +267,6 @@ HANDLERS: dict[type[Block], Callable[[WordDocument, Block], None]] = {
     Table: _table,
     BarChart: _bar_chart,
     Figure: docx_parts.figure,
-    Toc: lambda word, block: docx_parts.toc(word, block, _STATE.get().pages),
+    Toc: docx_parts.toc,
     Photos: docx_parts.photos,
 }

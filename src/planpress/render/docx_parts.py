@@ -82,11 +82,13 @@ def _fld_char(paragraph: WordParagraph, kind: str) -> None:
     paragraph.add_run()._r.append(char)
 
 
-def toc(word: WordDocument, block: Toc, page_numbers: dict[str, int]) -> None:
-    """A TOC field whose result is already filled: one entry per heading with its page.
+def toc(word: WordDocument, block: Toc) -> None:
+    """A TOC field whose result is already filled with one entry per heading.
 
-    The page numbers are those of the PDF layout when it was built in the same run (Word
-    recomputes them when it updates fields on opening; LibreOffice shows them as they are).
+    Each entry's page is a PAGEREF field to the heading's bookmark. planpress cannot know
+    where Word will break pages, so the cached page is left blank rather than guessed:
+    Word fills every number when it updates fields on opening (settings: updateFields);
+    LibreOffice shows the entries as they are.
     """
     entries = block.entries
     for index, entry in enumerate(entries):
@@ -100,8 +102,7 @@ def toc(word: WordDocument, block: Toc, page_numbers: dict[str, int]) -> None:
             _fld_char(paragraph, "separate")
         paragraph.add_run(entry.title)
         paragraph.add_run().add_tab()
-        number = page_numbers.get(entry.anchor)
-        _field(paragraph, f"PAGEREF {entry.anchor} \\h", str(number) if number else "")
+        _field(paragraph, f"PAGEREF {entry.anchor} \\h", "")
         if index == len(entries) - 1:
             _fld_char(paragraph, "end")
 

@@ -58,9 +58,7 @@ def render(document: Document, project: Project, *, profile: str = "web") -> byt
     try:
         page = HTML(string=source, base_url=str(project.layouts_dir) + "/", url_fetcher=ProjectFetcher(project))
         options = {"pdf_identifier": document.name.encode("utf-8"), "custom_metadata": True, "pdf_tags": True}
-        laid_out = page.render(**options)
-        _remember_pages(document, laid_out)
-        data = laid_out.write_pdf(**options)
+        data = page.write_pdf(**options)
     except RefusedResource as error:
         raise PlanpressError(f"{document.name}: プロジェクトの外の資源は読み込めません（{error.args[0]}）") from None
     finally:
@@ -69,21 +67,3 @@ def render(document: Document, project: Project, *, profile: str = "web") -> byt
         log.warning("WeasyPrint: %s", message)
     return data
 
-
-#: Page of every anchor in the last PDF layout of a document, for the Word contents (see docx.py).
-_PAGES: dict[int, tuple[Document, dict[str, int]]] = {}
-
-
-def _remember_pages(document: Document, laid_out) -> None:  # noqa: ANN001 - weasyprint Document
-    numbers: dict[str, int] = {}
-    for index, page in enumerate(laid_out.pages, 1):
-        for anchor in page.anchors:
-            numbers.setdefault(anchor, index)
-    _PAGES.clear()
-    _PAGES[id(document)] = (document, numbers)
-
-
-def page_numbers(document: Document) -> dict[str, int]:
-    """Pages of the anchors if this document was laid out as PDF in this run, else nothing."""
-    found = _PAGES.get(id(document))
-    return found[1] if found is not None and found[0] is document else {}

@@ -1,0 +1,267 @@
+"""The plan booklet, built for real from the shipped content and read back from PDF, Word and HTML."""
+
+from __future__ import annotations
+
+import base64
+import re
+from pathlib import Path
+
+import pikepdf
+import pytest
+from ruamel.yaml import YAML
+
+from conftest import docx_part, libreoffice_pdf, pdf_pages, run_cli, squash
+
+#: Chapter headings in the booklet's order (第1–第5 share a section, each has its own heading).
+CHAPTERS = (
+    "目次", "第6次基本計画の総括について", "第1　計画の名称", "第2　計画の趣旨", "第3　計画の期間",
+    "第4　計画の対象区域", "第5　施策の範囲", "第6　人口の想定", "第7　SDGsについて", "第8　重点プロジェクト",
+    "第9　施策の体系", "施策ごとの計画", "用語解説",
+)
+
+
+def _yaml(path: Path):  # noqa: ANN202 - plain data
+    return YAML(typ="safe").load(path.read_text(encoding="utf-8"))
+
+
+def _tree_codes(root: Path) -> list[tuple[str, str]]:
+    tree = _yaml(root / "content" / "policy.yaml")
+    codes = [(f"運営方針{p['number']:02d}", p["name"]) for g in tree["management"] for p in g["policies"]]
+    codes += [(f"基本施策{p['number']:02d}", p["name"]) for s in tree["sectors"] for g in s["groups"] for p in g["policies"]]
+    return codes
+
+
+def _docx_text(path: Path) -> str:
+    return "".join(re.findall(r"<w:t(?: [^>]*)?>([^<]*)</w:t>", docx_part(path)))
+
+
+def _section(html: str, anchor: str) -> str:
+    start = html.index(f'id="{anchor}"')
+    end = html.find("<section ", start)
+    return html[start:end if end != -1 else None]
+
+
+def _svg_texts(html: str) -> str:
+    """Text drawn inside the SVG drawings (data URLs) of an HTML fragment."""
+    data = re.findall(r'src="data:image/svg\+xml;base64,([^"]+)"', html)
+    return "".join(base64.b64decode(item).decode("utf-8") for item in data)
+
+
+@pytest.fixture(scope="session")
+def booklet_pdf(built: Path) -> Path:
+    return built / "output" / "booklet.pdf"
+
+
+def test_every_chapter_is_in_the_pdf_in_order(booklet_pdf: Path) -> None:
+    text = squash("".join(pdf_pages(booklet_pdf)))
+    for chapter in CHAPTERS:
+        assert squash(chapter) in text, chapter
+    # Each title's last occurrence (its heading or running header) comes in the booklet's order.
+    body = [text.rfind(squash(chapter)) for chapter in CHAPTERS[1:]]
+    assert body == sorted(body)
+
+
+def test_every_chapter_is_in_word(built: Path) -> None:
+    text = squash(_docx_text(built / "output" / "booklet.docx"))
+    for chapter in CHAPTERS:
+        assert squash(chapter) in text, chapter
+
+
+def test_word_opens_in_libreoffice_with_every_chapter(built: Path, tmp_path: Path) -> None:
+    converted = libreoffice_pdf(built / "output" / "booklet.docx", tmp_path)
+    text = squash("".join(pdf_pages(converted)))
+    for chapter in CHAPTERS:
+        assert squash(chapter) in text, chapter
+    # The contents is filled: LibreOffice shows its entries without updating the field.
+    contents = squash("".join(pdf_pages(converted)[1:4]))
+    assert squash("第9　施策の体系") in contents and "基本施策40" in contents
+
+
+def test_cover_metadata_and_tags(booklet_pdf: Path) -> None:
+    with pikepdf.open(booklet_pdf) as pdf:
+        info = pdf.docinfo
+        assert str(info["/Title"]) == "苫小牧市総合計画　第7次基本計画"
+        assert str(info["/Author"]) == "苫小牧市"
+        assert str(pdf.Root.Lang) == "ja"
+        assert "/StructTreeRoot" in pdf.Root and pdf.Root.MarkInfo.Marked
+        assert len(pdf.pages) > 60
+    cover = squash(pdf_pages(booklet_pdf)[0])
+    assert "令和5年度～令和9年度" in cover and "苫小牧市" in cover
+
+
+def test_all_17_goals_in_the_sdgs_table(built: Path, booklet_pdf: Path) -> None:
+    goals = _yaml(built / "content" / "booklet" / "sdgs.yaml")["goals"]
+    assert len(goals) == 17
+    text = squash("".join(pdf_pages(booklet_pdf)))
+    word = _docx_text(built / "output" / "booklet.docx")
+    html = (built / "output" / "booklet.html").read_text(encoding="utf-8")
+    table = _section(html, "sec-chapter-7")
+    for goal in goals:
+        # A long title wraps in its cell and pdftotext may interleave columns: its start is enough.
+        assert squash(f"【{goal['title']}")[:7] in text
+        assert f"【{goal['title']}】" in word
+        assert f'alt="SDGsゴール{goal["number"]}「{goal["title"]}」のアイコン"' in table
+    descriptions = re.findall(r'descr="SDGsゴール(\d+)', docx_part(built / "output" / "booklet.docx"))
+    assert set(map(int, descriptions)) == set(range(1, 18))
+
+
+def test_48_policy_pages_with_bookmarks(built: Path, booklet_pdf: Path) -> None:
+    codes = _tree_codes(built)
+    assert len(codes) == 48
+    with pikepdf.open(booklet_pdf) as pdf, pdf.open_outline() as outline:
+        top = [item.title for item in outline.root]
+        for chapter in CHAPTERS[1:]:
+            assert chapter in top, (chapter, top)
+        policies = next(item for item in outline.root if item.title == "施策ごとの計画")
+        assert [child.title for child in policies.children] == [f"{code}　{name}" for code, name in codes]
+        project_titles = [c.title for c in next(i for i in outline.root if i.title.startswith("第8")).children]
+        assert len(project_titles) == 3
+    pages = [squash(page) for page in pdf_pages(booklet_pdf)]
+    for code, name in codes:
+        starts = [page for page in pages if squash(f"{code}　{name}") in page and "現状と課題" in page]
+        assert starts, code
+
+
+def test_sdg_icons_on_a_policy_page_are_the_goals_that_list_it(built: Path) -> None:
+    goals = _yaml(built / "content" / "booklet" / "sdgs.yaml")["goals"]
+    expected = {g["number"] for g in goals if 3 in g["policies"]}
+    html = (built / "output" / "booklet.html").read_text(encoding="utf-8")
+    page = _section(html, "sec-policy-p03")
+    shown = {int(n) for n in re.findall(r'alt="SDGsゴール(\d+)「', page)}
+    assert shown == expected == {1, 3, 4, 5, 10, 11, 17}
+    management = {g["number"] for g in goals if 3 in g["management"]}
+    shown = {int(n) for n in re.findall(r'alt="SDGsゴール(\d+)「', _section(html, "sec-policy-m03"))}
+    assert shown == management
+
+
+def test_policy_page_shows_projects_grade_and_empty_slots(built: Path) -> None:
+    html = (built / "output" / "booklet.html").read_text(encoding="utf-8")
+    page = _section(html, "sec-policy-p17")
+    # 基本施策17 is cited by project 1 (17-3) and by projects 2 and 3 (17-1).
+    assert page.count("重点プロジェクト") >= 1 and "親しまれる港づくり" in page and "港湾機能の強化" in page
+    assert {"1　人が集まる魅力の創造", "2　ゼロカーボンシティへの挑戦", "3　産業都市としてのさらなる飛躍"} <= set(
+        re.findall(r"<p>(\d　[^<]+)</p>", page))
+    assert 'class="grade-b"' in page and "東港区周文ふ頭" in page
+    assert page.count('class="missing"') == 3
+
+
+def test_glossary_marks_come_from_the_glossary(built: Path) -> None:
+    html = (built / "output" / "booklet.html").read_text(encoding="utf-8")
+    terms = _yaml(built / "content" / "glossary.yaml")["terms"]
+    body = html[: html.index('id="sec-glossary"')]
+    for term in terms:
+        assert body.count(f"{term['term']}※") + body.count(f"{term['term']}（") >= 1, term["term"]
+    assert body.count("※") == len(terms)
+    assert "DX（デジタルトランスフォーメーション）※" in body
+    glossary = _section(html, "sec-glossary")
+    for term in terms:
+        assert term["definition"] in glossary
+
+
+def test_printed_numbers_follow_japanese_conventions(booklet_pdf: Path) -> None:
+    text = squash("".join(pdf_pages(booklet_pdf)))
+    assert "▲1,229" in text and "168,299" in text and "100,297,503" in text
+    assert "（令和４年12月31日時点）" in text
+    assert "〇基本施策17−3親しまれる港づくり" in text
+    # The seed's 03-3 citation prints the tree's name for 03-3 (check warns about it).
+    assert "〇運営方針03−3配偶者等からの暴力の根絶" in text
+
+
+def test_renamed_measure_changes_every_place_that_prints_it(project: Path) -> None:
+    path = project / "content" / "policy.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("- 親しまれる港づくり", "- 市民に親しまれる港づくり"),
+                    encoding="utf-8")
+    result = run_cli(project, "build", "booklet", "--format", "html", "--format", "docx")
+    assert result.returncode == 0, result.stderr
+    html = (project / "output" / "booklet.html").read_text(encoding="utf-8")
+    text = html + _svg_texts(html)
+    assert "市民に親しまれる港づくり" in _section(html, "sec-project-1")
+    assert "市民に親しまれる港づくり" in _section(html, "sec-policy-p17")
+    assert "市民に親しまれる港づくり" in _svg_texts(_section(html, "sec-chapter-9"))
+    assert "親しまれる港づくり" not in text.replace("市民に親しまれる港づくり", "")
+    word = _docx_text(project / "output" / "booklet.docx")
+    assert "市民に親しまれる港づくり" in word and "親しまれる港づくり" not in word.replace("市民に親しまれる港づくり", "")
+
+
+def test_missing_image_is_listed_and_shown_as_placeholder(project: Path) -> None:
+    from PIL import Image
+
+    path = project / "content" / "booklet" / "projects.yaml"
+    source = path.read_text(encoding="utf-8")
+    source = source.replace("キラキラ公園で行われたキッチンカーイベント\n        image: null",
+                            "キラキラ公園で行われたキッチンカーイベント\n        image: booklet/photos/kitchen-car.png", 1)
+    source = source.replace("苫小牧市スマートシティ官民連携協議会\n        image: null",
+                            "苫小牧市スマートシティ官民連携協議会\n        image: booklet/photos/no-such-file.jpg", 1)
+    path.write_text(source, encoding="utf-8")
+    (project / "content" / "booklet" / "photos").mkdir()
+    Image.new("RGB", (60, 40), "#3a7").save(project / "content" / "booklet" / "photos" / "kitchen-car.png")
+    check = run_cli(project, "check")
+    assert check.returncode == 0, check.stderr
+    lines = check.stderr.splitlines()
+    missing = [line for line in lines if "no-such-file.jpg" in line]
+    assert missing == [f"content/booklet/projects.yaml:{_line_of(source, 'no-such-file.jpg')}:16: 警告: 重点プロジェクト1: "
+                       "写真「苫小牧市スマートシティ官民連携協議会」: 画像ファイル「booklet/photos/no-such-file.jpg」がありません（仮の枠を印刷します）"]
+    assert not [line for line in lines if "キッチンカー" in line]
+    result = run_cli(project, "build", "booklet", "--format", "html")
+    assert result.returncode == 0, result.stderr
+    html = _section((project / "output" / "booklet.html").read_text(encoding="utf-8"), "sec-project-1")
+    assert 'kitchen-car.png" alt="キラキラ公園で行われたキッチンカーイベント"' in html
+    assert 'aria-label="写真未登録：苫小牧市スマートシティ官民連携協議会"' in html
+
+
+def _line_of(text: str, needle: str) -> int:
+    return next(number for number, line in enumerate(text.splitlines(), 1) if needle in line)
+
+
+def test_check_reports_seed_findings_and_gaps(built: Path) -> None:
+    result = run_cli(built, "check")
+    assert result.returncode == 0
+    lines = result.stderr.splitlines()
+    assert any("運営方針03−3" in line and "配偶者等からの暴力の根絶" in line and "運営方針03−6" in line for line in lines)
+    assert any("合計 ▲1,229 が内訳から計算した ▲1,246 と一致しません" in line for line in lines)
+    gaps = [line for line in lines if "現状と課題・目指す姿・成果指標が未入力です" in line]
+    assert len(gaps) == 48 and gaps[0].startswith("content/booklet/pages.yaml:10:5: 警告: 運営方針01:")
+
+
+def test_final_build_refuses_while_gaps_remain(project: Path) -> None:
+    result = run_cli(project, "build", "booklet", "--final", "--format", "html")
+    assert result.returncode == 1
+    assert "--final では作成しません" in result.stderr
+    assert not (project / "output" / "booklet.html").exists()
+
+
+def test_glossary_term_marked_by_hand_or_never_used_is_reported(project: Path) -> None:
+    chapters = project / "content" / "booklet" / "chapters.yaml"
+    chapters.write_text(chapters.read_text(encoding="utf-8").replace("持続可能なまちを目指す", "持続可能なまち※を目指す"),
+                        encoding="utf-8")
+    glossary = project / "content" / "glossary.yaml"
+    glossary.write_text(glossary.read_text(encoding="utf-8") + "  - term: ウォーターフロント再開発計画\n"
+                        "    reading: うぉーたーふろんと\n    definition: 使われない用語。\n", encoding="utf-8")
+    result = run_cli(project, "check")
+    assert "「…とができる持続可能なまち※」: ※印が本文に直接書かれています（この用語は用語解説（glossary.yaml）にありません）" in result.stderr
+    assert "用語「ウォーターフロント再開発計画」: 冊子の本文に出てこないため" in result.stderr
+
+
+def test_unresolved_citation_is_an_error_with_its_location(project: Path) -> None:
+    path = project / "content" / "booklet" / "projects.yaml"
+    source = path.read_text(encoding="utf-8").replace("- 基本施策29-2", "- 基本施策29-9", 1)
+    path.write_text(source, encoding="utf-8")
+    result = run_cli(project, "check")
+    assert result.returncode == 1
+    line = _line_of(source, "基本施策29-9")
+    assert f"content/booklet/projects.yaml:{line}:13: 重点プロジェクト1: 基本施策29−9: 基本施策29（まちなかの活性化）の施策は3までです" in result.stderr
+
+
+def test_print_profile_has_bleed_and_right_hand_chapters(project: Path) -> None:
+    result = run_cli(project, "build", "booklet", "--format", "pdf", "--profile", "print", "--quiet")
+    assert result.returncode == 0, result.stderr
+    path = project / "output" / "booklet.pdf"
+    with pikepdf.open(path) as pdf:
+        page = pdf.pages[1]
+        media = [float(v) for v in page.MediaBox]
+        trim = [float(v) for v in page.TrimBox]
+        assert round(media[2] - trim[2] + trim[0] - media[0], 1) == pytest.approx(2 * 3 * 72 / 25.4, abs=0.2)
+    pages = [squash(p) for p in pdf_pages(path)]
+    for chapter in ("第6　人口の想定", "第7　SDGsについて", "第9　施策の体系", "用語解説"):
+        first = next(i for i, text in enumerate(pages) if text.startswith(squash(chapter)) or squash(chapter) in text[:40])
+        assert first % 2 == 0, (chapter, first + 1)  # 0-based even index: an odd, right-hand page
