@@ -98,6 +98,7 @@ STYLES = (
     ParagraphStyle("Missing", GOTHIC, 10.5, bold=True, color="8F1D14", shading="FBEAEA", space_after=80),
     ParagraphStyle("Figure", GOTHIC, 9, align="center", space_before=80, space_after=40, keep_next=True),
     ParagraphStyle("Table Icon", GOTHIC, 9, align="center"),
+    ParagraphStyle("Glossary Term", GOTHIC, 9, bold=True, color=NAVY),
     ParagraphStyle("Photo Placeholder", GOTHIC, 10.5, bold=True, color="8F1D14", align="center", shading="F3F3F3",
                    space_before=560, space_after=560),
     ParagraphStyle("Photo Caption", GOTHIC, 7.5, space_after=120),
