@@ -36,7 +36,10 @@ def seed_items() -> list[tuple[str, int, str, str, str]]:
 def test_every_item_is_transcribed_in_the_seeds_order() -> None:
     problems = Problems()
     content = load_content(Project.at(REPO), problems)
-    assert content is not None and not problems.items
+    # The booklet's content carries warnings by design (seed findings, unfilled slots);
+    # the evaluation's transcription must load without any problem.
+    assert content is not None and not problems.errors
+    assert not [p for p in problems.items if p.location.path.startswith("content/evaluations/")]
     evaluation = content.evaluation(2021)
     ours = [(i.kind, i.number, i.name, i.grade, i.commentary) for i in evaluation.items]
     assert ours == seed_items()
