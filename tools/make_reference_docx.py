@@ -103,7 +103,7 @@ STYLES = (
                    space_before=560, space_after=560),
     ParagraphStyle("Photo Caption", GOTHIC, 7.5, space_after=120),
     ParagraphStyle("TOC 1", GOTHIC, 10.5, bold=True, space_before=100, tab_right=True),
-    ParagraphStyle("TOC 2", GOTHIC, 8.5, indent_chars=200, tab_right=True),
+    ParagraphStyle("TOC 2", GOTHIC, 9, indent_chars=200, tab_right=True),
 )
 
 

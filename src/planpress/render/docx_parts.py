@@ -59,23 +59,6 @@ def figure(word: WordDocument, block: Figure) -> None:
         styled(word, block.caption, "Caption")
 
 
-def _field(paragraph: WordParagraph, instruction: str, result: str) -> None:
-    """A complete field: code and a cached result a reader shows without updating fields."""
-    for kind, text in (("begin", None), ("instr", instruction), ("separate", None), ("text", result), ("end", None)):
-        run = paragraph.add_run()
-        if kind == "instr":
-            code = OxmlElement("w:instrText")
-            code.set(qn("xml:space"), "preserve")
-            code.text = f" {text} "
-            run._r.append(code)
-        elif kind == "text":
-            run.text = text or ""
-        else:
-            char = OxmlElement("w:fldChar")
-            char.set(qn("w:fldCharType"), kind)
-            run._r.append(char)
-
-
 def _fld_char(paragraph: WordParagraph, kind: str) -> None:
     char = OxmlElement("w:fldChar")
     char.set(qn("w:fldCharType"), kind)
@@ -85,10 +68,10 @@ def _fld_char(paragraph: WordParagraph, kind: str) -> None:
 def toc(word: WordDocument, block: Toc) -> None:
     """A TOC field whose result is already filled with one entry per heading.
 
-    Each entry's page is a PAGEREF field to the heading's bookmark. planpress cannot know
-    where Word will break pages, so the cached page is left blank rather than guessed:
-    Word fills every number when it updates fields on opening (settings: updateFields);
-    LibreOffice shows the entries as they are.
+    planpress cannot know where Word will break pages, so the cached entries carry no page
+    numbers rather than wrong ones: Word rebuilds the contents with its page numbers when it
+    updates fields on opening (settings: updateFields); LibreOffice shows the entries as they are.
+    Each entry links to its heading's bookmark.
     """
     entries = block.entries
     for index, entry in enumerate(entries):
@@ -100,9 +83,10 @@ def toc(word: WordDocument, block: Toc) -> None:
             code.text = ' TOC \\o "1-2" \\h \\z '
             paragraph.add_run()._r.append(code)
             _fld_char(paragraph, "separate")
-        paragraph.add_run(entry.title)
-        paragraph.add_run().add_tab()
-        _field(paragraph, f"PAGEREF {entry.anchor} \\h", "")
+        link = OxmlElement("w:hyperlink")
+        link.set(qn("w:anchor"), entry.anchor)
+        link.append(paragraph.add_run(entry.title)._r)
+        paragraph._p.append(link)
         if index == len(entries) - 1:
             _fld_char(paragraph, "end")
 
