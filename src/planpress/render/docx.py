@@ -25,6 +25,8 @@ from planpress.render.html import build_date
 from planpress.source import Project
 
 REFERENCE = "reference.docx"
+#: The section style of a cover page (centred vertically, no running header).
+COVER = "cover"
 
 # A4 with the margins of layouts/print.css.
 PAGE_WIDTH, PAGE_HEIGHT = Mm(210), Mm(297)
@@ -113,12 +115,32 @@ def _add_section(word: WordDocument, section: Section, *, first: bool) -> None:
     if not first:
         word.add_section(WD_SECTION.NEW_PAGE)
         word.sections[-1].header.is_linked_to_previous = False
+    _cover_alignment(word, cover=section.style == COVER)
     header = word.sections[-1].header.paragraphs[0]
     if not header.text:
         docx_parts.set_style(header, "Header")
-        header.add_run(section.running_title or section.title)
+        # A cover carries no running header, as in the PDF.
+        header.add_run("" if section.style == COVER else section.running_title or section.title)
     for block in section.blocks:
         HANDLERS[type(block)](word, block)
+
+
+def _cover_alignment(word: WordDocument, *, cover: bool) -> None:
+    """A cover's content sits in the middle of its page; later sections (cloned from it) at the top."""
+    properties = word.sections[-1]._sectPr
+    for old in properties.findall(qn("w:vAlign")):
+        properties.remove(old)
+    if cover:
+        align = OxmlElement("w:vAlign")
+        align.set(qn("w:val"), "center")
+        # Schema order: … cols, formProt, vAlign, noEndnote, titlePg, textDirection, bidi, rtlGutter, docGrid …
+        later = next((properties.find(qn(f"w:{tag}")) for tag in ("noEndnote", "titlePg", "textDirection", "bidi",
+                                                                   "rtlGutter", "docGrid", "printerSettings")
+                      if properties.find(qn(f"w:{tag}")) is not None), None)
+        if later is not None:
+            later.addprevious(align)
+        else:
+            properties.append(align)
 
 
 def _update_fields_on_open(word: WordDocument) -> None:
