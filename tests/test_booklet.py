@@ -65,6 +65,10 @@ def test_every_chapter_is_in_word(built: Path) -> None:
     text = squash(_docx_text(built / "output" / "booklet.docx"))
     for chapter in CHAPTERS:
         assert squash(chapter) in text, chapter
+    # Word shows a grouped column's group in its one header row; the PDF spans it over the columns.
+    assert "人口の増減（対前年比）／転出者数（人）" in text
+    html = (built / "output" / "booklet.html").read_text(encoding="utf-8")
+    assert '<th class="table-heading" scope="colgroup" colspan="5">人口の増減（対前年比）</th>' in html
 
 
 def test_word_opens_in_libreoffice_with_every_chapter(built: Path, tmp_path: Path) -> None:

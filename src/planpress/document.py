@@ -67,11 +67,29 @@ class Cell:
 
 @dataclass(frozen=True)
 class Column:
-    """A table column: header text, width as a share of the table, cell alignment."""
+    """A table column: header text, width as a share of the table, cell alignment.
+
+    Columns with the same ``group`` next to each other share a spanning header above theirs.
+    """
 
     header: str
     width: int
     style: str = "table-text"
+    group: str = ""
+
+    @property
+    def full_header(self) -> str:
+        """The header with its group, for a renderer that shows one header row (Word)."""
+        return f"{self.group}／{self.header}" if self.group else self.header
+
+
+@dataclass(frozen=True)
+class HeaderGroup:
+    """A cell of a grouped table's first header row: a group over ``span`` columns, or an ungrouped column."""
+
+    label: str
+    span: int
+    grouped: bool
 
 
 @dataclass(frozen=True)
@@ -84,6 +102,19 @@ class Table(Block):
     caption: str = ""
     #: CSS classes; the first is also the Word table style, the others are print-only modifiers.
     style: str = "data-table"
+
+    @property
+    def header_groups(self) -> tuple[HeaderGroup, ...]:
+        """The first header row when some columns are grouped, else nothing."""
+        if not any(column.group for column in self.columns):
+            return ()
+        groups: list[HeaderGroup] = []
+        for column in self.columns:
+            if column.group and groups and groups[-1].grouped and groups[-1].label == column.group:
+                groups[-1] = HeaderGroup(column.group, groups[-1].span + 1, True)
+            else:
+                groups.append(HeaderGroup(column.group or column.header, 1, bool(column.group)))
+        return tuple(groups)
 
 
 @dataclass(frozen=True)

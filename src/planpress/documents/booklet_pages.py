@@ -14,7 +14,7 @@ MISSING = "未入力"
 
 def project_sections(booklet: Booklet, heading: Heading, text: tuple[Block, ...]) -> list[Section]:
     """第8: the introduction with the overview diagram, then one section per project."""
-    overview = Figure((diagrams.projects_overview(booklet.projects),), "重点プロジェクトの体系図")
+    overview = Figure((diagrams.projects_overview(booklet.projects),))
     intro = Section(heading.text, "sec-chapter-8", (heading, *text, Heading("重点プロジェクトの体系図", 3), overview))
     return [intro, *(_project(booklet, heading.text, p) for p in booklet.projects.projects)]
 
@@ -41,8 +41,7 @@ def _project(booklet: Booklet, chapter: str, project: PriorityProject) -> Sectio
 
 
 def _figure_table(table: FigureTable) -> Table:
-    columns = tuple(Column("／".join(filter(None, (c.group, f"{c.label}（{c.unit}）"))), 1, "table-number")
-                    for c in table.columns)
+    columns = tuple(Column(f"{c.label}（{c.unit}）", 1, "table-number", c.group or "") for c in table.columns)
     row = tuple(Cell((japanese.number(value),), "table-number") for value in table.values)
     caption = f"（{table.as_of}）" if table.as_of else ""
     return Table(columns, (row,), caption=caption, style="data-table figures")

@@ -174,7 +174,7 @@ def _table(word: WordDocument, block: Table) -> None:
     table.style = word.styles[word_style(block.style.split()[0])]
     _full_width(table, [column.width for column in block.columns])
     for cell, column in zip(table.rows[0].cells, block.columns):
-        _fill(cell, (column.header,), "Table Heading")
+        _fill(cell, (column.full_header,), "Table Heading")
     for row, cells in zip(table.rows[1:], block.rows):
         for cell, content in zip(row.cells, cells):
             _fill(cell, content.lines, word_style(content.style), content)
