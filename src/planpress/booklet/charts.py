@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from planpress import japanese
-from planpress.booklet.records import Goal, Period, Population
+from planpress.booklet.records import Goal, Period, Population, Series
 from planpress.drawing import Circle, Drawing, Label, Line, Polyline, Rect, Shape, wrap
 
 INK = "#1A1A1A"
@@ -64,43 +66,60 @@ def period_chart(period: Period, width: float = 170.0) -> Drawing:
     return Drawing("period", width, height, tuple(shapes), alt)
 
 
-def _nice_range(low: int, high: int) -> tuple[int, int, int]:
-    step = 10000
-    return (low // step) * step, -(-high // step) * step, step
+@dataclass(frozen=True)
+class _Plot:
+    """The population chart's frame: maps years and values to millimetres."""
+
+    years: list[int]
+    low: int
+    high: int
+    left: float = 20.0
+    top: float = 12.0
+    width: float = 144.0
+    height: float = 71.0
+
+    def x(self, year: int) -> float:
+        return self.left + self.width * (year - self.years[0]) / max(1, self.years[-1] - self.years[0])
+
+    def y(self, value: float) -> float:
+        return self.top + self.height * (1 - (value - self.low) / (self.high - self.low))
+
+
+def _axes(plot: _Plot, unit: str, step: int) -> list[Shape]:
+    shapes: list[Shape] = []
+    for tick in range(plot.low, plot.high + 1, step):
+        shapes.append(Line(plot.left, plot.y(tick), plot.left + plot.width, plot.y(tick), GRID, 0.2))
+        shapes.append(Label(plot.left - 1.5, plot.y(tick) + 1, japanese.number(tick), 2.6, anchor="end"))
+    for year in plot.years:
+        shapes.append(Label(plot.x(year), plot.top + plot.height + 5, f"{year}年", 2.6, anchor="middle"))
+    shapes.append(Line(plot.left, plot.top + plot.height, plot.left + plot.width, plot.top + plot.height, INK, 0.4))
+    shapes.append(Label(plot.left - 1.5, plot.top - 4, f"（{unit}）", 2.6, anchor="end"))
+    return shapes
+
+
+def _series(plot: _Plot, index: int, series: Series) -> list[Shape]:
+    """One line with its points, its last value and its legend entry."""
+    colour, dashed = SERIES_STYLE[index % len(SERIES_STYLE)]
+    points = tuple((plot.x(y), plot.y(v)) for y, v in sorted(series.values.items()))
+    shapes: list[Shape] = [Polyline(points, colour, 0.7, dashed), *(Circle(x, y, 0.8, colour) for x, y in points)]
+    last = max(series.values)
+    shapes.append(Label(plot.x(last) - 2, plot.y(series.values[last]) + (4.5 if index == 0 else -3.5),
+                        japanese.number(series.values[last]), 2.6, colour, "end", True))
+    legend_x = plot.left + 4 + index * 40
+    shapes += [Line(legend_x, 5, legend_x + 8, 5, colour, 0.7, dashed),
+               Label(legend_x + 10, 6, series.label, 3.0, colour, bold=True)]
+    return shapes
 
 
 def population_chart(population: Population, width: float = 170.0, height: float = 95.0) -> Drawing:
     """Line chart of every series over the years, with axis ticks, legend and end-point values."""
-    years = population.years()
     values = [v for s in population.series for v in s.values.values()]
-    low, high, step = _nice_range(min(values), max(values))
-    left, right, top, bottom = 20.0, 6.0, 12.0, 12.0
-    plot_w, plot_h = width - left - right, height - top - bottom
-
-    def x_of(year: int) -> float:
-        return left + plot_w * (year - years[0]) / max(1, years[-1] - years[0])
-
-    def y_of(value: float) -> float:
-        return top + plot_h * (1 - (value - low) / (high - low))
-
-    shapes: list[Shape] = []
-    for tick in range(low, high + 1, step):
-        shapes.append(Line(left, y_of(tick), left + plot_w, y_of(tick), GRID, 0.2))
-        shapes.append(Label(left - 1.5, y_of(tick) + 1, japanese.number(tick), 2.6, anchor="end"))
-    for year in years:
-        shapes.append(Label(x_of(year), top + plot_h + 5, f"{year}年", 2.6, anchor="middle"))
-    shapes.append(Line(left, top + plot_h, left + plot_w, top + plot_h, INK, 0.4))
-    shapes.append(Label(left - 1.5, top - 4, f"（{population.unit}）", 2.6, anchor="end"))
+    step = 10000
+    low, high = (min(values) // step) * step, -(-max(values) // step) * step
+    plot = _Plot(population.years(), low, high, width=width - 26, height=height - 24)
+    shapes = _axes(plot, population.unit, step)
     for index, series in enumerate(population.series):
-        colour, dashed = SERIES_STYLE[index % len(SERIES_STYLE)]
-        points = tuple((x_of(y), y_of(v)) for y, v in sorted(series.values.items()))
-        shapes.append(Polyline(points, colour, 0.7, dashed))
-        shapes += [Circle(x, y, 0.8, colour) for x, y in points]
-        last_year = max(series.values)
-        shapes.append(Label(x_of(last_year) - 1, y_of(series.values[last_year]) + (4.5 if index == 0 else -2.5),
-                            japanese.number(series.values[last_year]), 2.6, colour, "end", True))
-        lx = left + 4 + index * 40
-        shapes += [Line(lx, 5, lx + 8, 5, colour, 0.7, dashed), Label(lx + 10, 6, series.label, 3.0, colour, bold=True)]
+        shapes += _series(plot, index, series)
     alt = f"{population.chart_title}の折れ線グラフ。" + "。".join(
         f"{s.label}は{min(s.values)}年{japanese.number(s.values[min(s.values)])}{population.unit}から"
         f"{max(s.values)}年{japanese.number(s.values[max(s.values)])}{population.unit}へ" for s in population.series) + "。"
