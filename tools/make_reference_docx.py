@@ -41,6 +41,7 @@ class ParagraphStyle:
     border_bottom: str | None = None
     hanging_chars: int = 0
     tab_right: bool = False  # a right tab with dot leaders at the text edge (contents)
+    line_exact: int = 0  # exact line height in twentieths of a point (0: 1.25 lines)
     indent_chars: int = 0  # left indent in hundredths of a character
 
 
@@ -99,8 +100,9 @@ STYLES = (
     ParagraphStyle("Figure", GOTHIC, 9, align="center", space_before=80, space_after=40, keep_next=True),
     ParagraphStyle("Table Icon", GOTHIC, 9, align="center"),
     ParagraphStyle("Glossary Term", GOTHIC, 9, bold=True, color=NAVY),
+    # A tall exact line, so the shading fills a photo-sized box (the PDF's 36 mm hatched frame).
     ParagraphStyle("Photo Placeholder", GOTHIC, 10.5, bold=True, color="8F1D14", align="center", shading="F3F3F3",
-                   space_before=560, space_after=560),
+                   line_exact=1900),
     ParagraphStyle("Photo Caption", GOTHIC, 7.5, space_after=120),
     ParagraphStyle("TOC 1", GOTHIC, 10.5, bold=True, space_before=100, tab_right=True),
     ParagraphStyle("TOC 2", GOTHIC, 9, indent_chars=200, tab_right=True),
@@ -171,8 +173,9 @@ def _paragraph_properties(spec: ParagraphStyle) -> OxmlElement:
         tabs = OxmlElement("w:tabs")
         tabs.append(_element("w:tab", val="right", leader="dot", pos="9627"))
         ppr.append(tabs)
+    line, rule = (str(spec.line_exact), "exact") if spec.line_exact else ("300", "auto")
     ppr.append(_element("w:spacing", before=str(spec.space_before), after=str(spec.space_after),
-                        line="300", lineRule="auto"))
+                        line=line, lineRule=rule))
     if spec.indent_chars:
         ppr.append(_element("w:ind", leftChars=str(spec.indent_chars), left="420"))
     if spec.first_line_chars:
