@@ -269,3 +269,26 @@ def test_print_profile_has_bleed_and_right_hand_chapters(project: Path) -> None:
     for chapter in ("第6　人口の想定", "第7　SDGsについて", "第9　施策の体系", "用語解説"):
         first = next(i for i, text in enumerate(pages) if text.startswith(squash(chapter)) or squash(chapter) in text[:40])
         assert first % 2 == 0, (chapter, first + 1)  # 0-based even index: an odd, right-hand page
+
+
+def test_booklet_content_errors_name_file_line_and_item(project: Path) -> None:
+    booklet = project / "content" / "booklet"
+    edits = {
+        "sdgs.yaml": ("    policies: [27, 31, 32]", "    policies: [27, 31, 32, 41]"),
+        "period.yaml": ("    end: 2022", "    end: 2030"),
+        "projects.yaml": ("values: [4577, 3267, 436, 297, 562, 15, 203]", "values: [4577, 3267, 436]"),
+    }
+    for name, (old, new) in edits.items():
+        path = booklet / name
+        path.write_text(path.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
+    result = run_cli(project, "check")
+    assert result.returncode == 1
+    errors = [line for line in result.stderr.splitlines() if "警告" not in line]
+    sdgs = (booklet / "sdgs.yaml").read_text(encoding="utf-8")
+    projects = (booklet / "projects.yaml").read_text(encoding="utf-8")
+    assert errors == [
+        "content/booklet/period.yaml:14:5: 第6次基本計画: 2018〜2030年度が図の範囲（2018〜2027年度）に収まりません",
+        f"content/booklet/projects.yaml:{_line_of(projects, 'values: [4577, 3267, 436]')}:17: 重点プロジェクト2: "
+        "目安となる主な数値: 項目が7個、値が3個です（同じ数にしてください）",
+        f"content/booklet/sdgs.yaml:{_line_of(sdgs, '[27, 31, 32, 41]')}:15: SDGsゴール6: 基本施策41は施策の体系にありません",
+    ]

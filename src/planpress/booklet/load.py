@@ -36,14 +36,15 @@ def load_booklet(project: Project, content: Content, problems: Problems) -> Book
         return None
     number = max(content.trees)
     plan = content.city.plan(number)
-    records = {name: _read(project, folder / file, cls, problems) for name, (file, cls) in FILES.items()}
-    glossary = _read(project, project.content_dir / GLOSSARY_FILE, Glossary, problems)
+    unreadable: set[str] = set()
+    records = {name: _read(project, folder / file, cls, problems, unreadable) for name, (file, cls) in FILES.items()}
+    glossary = _read(project, project.content_dir / GLOSSARY_FILE, Glossary, problems, unreadable)
     if plan is None or glossary is None or any(record is None for record in records.values()):
         return None
     review = _review(content, number)
     booklet = Booklet(plan=plan, tree=content.trees[number], glossary=glossary, review=review,
                       review_plan=content.city.plan(review.plan) if review else None, **records)
-    checks.check(booklet, project, problems)
+    checks.check(booklet, project, problems, unreadable=unreadable)
     if not problems.errors:
         _check_glossary_use(booklet, content.city.city, problems)
     return booklet
@@ -65,7 +66,8 @@ def _review(content: Content, plan_number: int):  # noqa: ANN202 - Evaluation | 
     return max(earlier, key=lambda e: e.fiscal_year, default=None)
 
 
-def _read(project: Project, path: Path, cls: type[T], problems: Problems) -> T | None:
+def _read(project: Project, path: Path, cls: type[T], problems: Problems, unreadable: set[str]) -> T | None:
+    """One file into its record; labels of items that could not be read go to ``unreadable``."""
     display = project.display(path)
     if not path.is_file():
         problems.error(Location(display), "ファイルがありません（冊子の作成に必要です）")
@@ -79,6 +81,6 @@ def _read(project: Project, path: Path, cls: type[T], problems: Problems) -> T |
         problems.error(Location(display, 1, 1), "ファイルの中身が「キー: 値」の形ではありません")
         return None
     found: list[Problem] = []
-    record = read_record(cls, data, Context(display, found), at=Location(display, 1, 1))
+    record = read_record(cls, data, Context(display, found, unreadable), at=Location(display, 1, 1))
     problems.extend(found)
     return record
