@@ -148,7 +148,17 @@ def _update_fields_on_open(word: WordDocument) -> None:
     settings = word.settings.element
     update = OxmlElement("w:updateFields")
     update.set(qn("w:val"), "true")
-    settings.append(update)
+    # Schema order: updateFields comes before these (Word rejects a settings part out of order).
+    later = ("hdrShapeDefaults", "footnotePr", "endnotePr", "compat", "docVars", "rsids", "attachedSchema",
+             "themeFontLang", "clrSchemeMapping", "doNotIncludeSubdocsInStats", "doNotAutoCompressPictures",
+             "forceUpgrade", "captions", "readModeInkLockDown", "smartTagType", "shapeDefaults",
+             "doNotEmbedSmartTags", "decimalSymbol", "listSeparator")
+    following = next((child for child in settings if child.tag in {qn(f"w:{name}") for name in later}
+                      or child.tag.endswith("}mathPr") or child.tag.endswith("}schemaLibrary")), None)
+    if following is not None:
+        following.addprevious(update)
+    else:
+        settings.append(update)
 
 
 def _title(word: WordDocument, block: TitleBlock) -> None:

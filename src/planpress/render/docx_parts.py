@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from contextvars import ContextVar
 
 from docx.document import Document as WordDocument
@@ -84,18 +85,23 @@ def toc(word: WordDocument, block: Toc) -> None:
             paragraph.add_run()._r.append(code)
             _fld_char(paragraph, "separate")
         link = OxmlElement("w:hyperlink")
-        link.set(qn("w:anchor"), entry.anchor)
+        link.set(qn("w:anchor"), bookmark_name(entry.anchor))
         link.append(paragraph.add_run(entry.title)._r)
         paragraph._p.append(link)
         if index == len(entries) - 1:
             _fld_char(paragraph, "end")
 
 
-def bookmark(paragraph: WordParagraph, name: str, identifier: int) -> None:
-    """A bookmark around the paragraph's content, the target of TOC and PAGEREF fields."""
+def bookmark_name(anchor: str) -> str:
+    """The anchor as a Word bookmark name: letters, digits and underscores, at most 40 characters."""
+    return re.sub(r"[^0-9A-Za-z_]", "_", anchor)[:40]
+
+
+def bookmark(paragraph: WordParagraph, anchor: str, identifier: int) -> None:
+    """A bookmark around the paragraph's content, the target of the contents' links."""
     start = OxmlElement("w:bookmarkStart")
     start.set(qn("w:id"), str(identifier))
-    start.set(qn("w:name"), name)
+    start.set(qn("w:name"), bookmark_name(anchor))
     end = OxmlElement("w:bookmarkEnd")
     end.set(qn("w:id"), str(identifier))
     paragraph._p.insert(1 if paragraph._p.pPr is not None else 0, start)
