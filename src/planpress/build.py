@@ -44,8 +44,12 @@ def load(project: Project, *, strict: bool = False) -> tuple[Content, Problems]:
     return content, problems
 
 
-def refuse_gaps(content: Content) -> None:
-    """A --final build stops while the booklet has unfilled slots (未入力) or missing photos."""
+def refuse_gaps(content: Content, jobs: Sequence[Job]) -> None:
+    """A --final build of the booklet stops while it has unfilled slots (未入力) or missing photos."""
+    from planpress.documents.booklet import NAME
+
+    if not any(job.spec.name == NAME for job in jobs):
+        return
     if content.booklet is not None and content.booklet.gaps:
         problems = [replace(p, severity=Severity.ERROR) for p in content.booklet.gaps]
         raise ContentError(problems + [Problem(Location("content/"), f"未入力・未登録が{len(problems)}件あるため、--final では作成しません")])
@@ -74,9 +78,9 @@ def build(
 ) -> list[Path]:
     """Validate everything first, then render each job; files are replaced only when whole."""
     content, _ = load(project, strict=strict)
-    if final:
-        refuse_gaps(content)
     jobs = plan_jobs(content, names, formats)
+    if final:
+        refuse_gaps(content, jobs)
     progress = Progress(len(jobs), quiet=quiet)
     if not names:
         for reason in skipped(content).values():
