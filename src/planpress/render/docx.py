@@ -116,6 +116,8 @@ def _add_section(word: WordDocument, section: Section, *, first: bool) -> None:
         word.add_section(WD_SECTION.NEW_PAGE)
         word.sections[-1].header.is_linked_to_previous = False
     _cover_alignment(word, cover=section.style == COVER)
+    # A cover's page has its own (empty) header and footer: no page number, as in the PDF.
+    word.sections[-1].different_first_page_header_footer = section.style == COVER
     header = word.sections[-1].header.paragraphs[0]
     if not header.text:
         docx_parts.set_style(header, "Header")
