@@ -99,6 +99,7 @@ STYLES = (
     ParagraphStyle("Missing", GOTHIC, 10.5, bold=True, color="8F1D14", shading="FBEAEA", space_after=80),
     ParagraphStyle("Figure", GOTHIC, 9, align="center", space_before=80, space_after=40, keep_next=True),
     ParagraphStyle("Table Icon", GOTHIC, 9, align="center"),
+    ParagraphStyle("Icon Row", GOTHIC, 9, space_before=40, space_after=80),
     ParagraphStyle("Glossary Term", GOTHIC, 9, bold=True, color=NAVY),
     # A tall exact line, so the shading fills a photo-sized box (the PDF's 36 mm hatched frame).
     ParagraphStyle("Photo Placeholder", GOTHIC, 10.5, bold=True, color="8F1D14", align="center", shading="F3F3F3",

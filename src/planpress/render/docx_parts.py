@@ -13,7 +13,7 @@ from docx.shared import Mm
 from docx.text.paragraph import Paragraph as WordParagraph
 from docx.text.run import Run
 
-from planpress.document import Figure, Photos, Toc
+from planpress.document import Figure, Photos, Toc, word_style
 from planpress.drawing import Drawing
 from planpress.render import raster
 
@@ -50,7 +50,8 @@ def add_picture(run: Run, drawing: Drawing, *, width: float | None = None) -> No
 
 
 def figure(word: WordDocument, block: Figure) -> None:
-    paragraph = styled(word, "", "Figure")
+    # The first CSS class is the Word style: "figure" → Figure, "icon-row" → Icon Row.
+    paragraph = styled(word, "", word_style(block.style.split()[0]))
     for index, drawing in enumerate(block.drawings):
         run = paragraph.add_run()
         if index:
