@@ -295,3 +295,19 @@ def test_booklet_content_errors_name_file_line_and_item(project: Path) -> None:
         "目安となる主な数値: 項目が7個、値が3個です（同じ数にしてください）",
         f"content/booklet/sdgs.yaml:{_line_of(sdgs, '[27, 31, 32, 41]')}:15: SDGsゴール6: 基本施策41は施策の体系にありません",
     ]
+
+
+def test_word_contents_is_filled_and_pictures_have_alt_text(built: Path) -> None:
+    xml = docx_part(built / "output" / "booklet.docx")
+    codes = _tree_codes(built)
+    projects = _yaml(built / "content" / "booklet" / "projects.yaml")["projects"]
+    links = re.findall(r'<w:hyperlink w:anchor="([^"]+)"', xml)
+    assert len(links) == len(CHAPTERS) - 1 + len(projects) + len(codes)
+    bookmarks = set(re.findall(r'<w:bookmarkStart w:id="\d+" w:name="([^"]+)"', xml))
+    assert set(links) <= bookmarks
+    assert 'TOC \\o "1-2"' in xml and "w:updateFields" in docx_part(built / "output" / "booklet.docx", "word/settings.xml")
+    pictures = re.findall(r"<wp:docPr [^>]*>", xml)
+    assert pictures and all('descr="' in picture for picture in pictures)
+    # A Word section (with its own running header) per PDF section: the cover, each chapter
+    # (第1–第5 share one, 施策ごとの計画 opens with the first policy page), each project, each policy.
+    assert xml.count("<w:sectPr") == 1 + (len(CHAPTERS) - 4) + len(projects) + len(codes) - 1
