@@ -45,16 +45,34 @@ class Kind:
         raise NotImplementedError
 
 
-_BAD_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+#: Characters refused in content: C0/C1 controls except tab and line breaks, lone
+#: surrogates (both corrupt a Word file's XML), noncharacters, and the bidirectional
+#: controls that make printed text read differently from the file.
+_BAD_CHARS = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff"
+    "\u202a-\u202e\u2066-\u2069"
+    + "".join(chr(plane << 16 | 0xFFFE) + chr(plane << 16 | 0xFFFF) for plane in range(1, 17))
+    + "]"
+)
+
+
+def _char_kind(char: str) -> str:
+    code = ord(char)
+    if 0xD800 <= code <= 0xDFFF:
+        return "対になっていないサロゲート"
+    if 0x202A <= code <= 0x202E or 0x2066 <= code <= 0x2069:
+        return "文字の向きを変える制御文字"
+    if unicodedata.category(char) == "Cc":
+        return "制御文字"
+    return "文字として割り当てられていない符号"
 
 
 def check_characters(text: str) -> None:
-    """Refuse characters that corrupt a Word file or print as nothing."""
+    """Refuse characters that corrupt a Word file, print as nothing or mislead the reader."""
     bad = _BAD_CHARS.search(text)
     if bad:
         char = bad.group()
-        name = unicodedata.name(char, "制御文字")
-        raise Invalid(f"使えない文字 U+{ord(char):04X}（{name}）が {bad.start() + 1} 文字目にあります")
+        raise Invalid(f"使えない文字 U+{ord(char):04X}（{_char_kind(char)}）が {bad.start() + 1} 文字目にあります")
 
 
 class Text(Kind):

@@ -10,6 +10,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.constructor import DuplicateKeyError
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.reader import ReaderError
 
 from planpress.errors import ContentError, Location, PlanpressError, Problem
 
@@ -88,7 +89,9 @@ def load_yaml(path: Path, display: str) -> Any:
     yaml = YAML(typ="rt")
     yaml.allow_duplicate_keys = False
     try:
-        return yaml.load(text)
+        data = yaml.load(text)
+    except ReaderError as error:
+        raise ContentError([_unacceptable(display, text, error)]) from None
     except DuplicateKeyError as error:
         mark = error.problem_mark
         key = str(error.problem).split('"')[1] if '"' in str(error.problem) else ""
@@ -99,6 +102,39 @@ def load_yaml(path: Path, display: str) -> Any:
         raise ContentError([Problem(_mark_location(display, mark), _translate(error.problem))]) from None
     except YAMLError as error:
         raise ContentError([Problem(Location(display), _translate(str(error)))]) from None
+    tagged = list(_tagged(display, data))
+    if tagged:
+        raise ContentError(tagged)
+    return data
+
+
+def _unacceptable(display: str, text: str, error: ReaderError) -> Problem:
+    """A character YAML itself refuses (a control character typed into the file)."""
+    before = text[: error.position]
+    line = before.count("\n") + 1
+    col = error.position - (before.rfind("\n") + 1) + 1
+    code = error.character if isinstance(error.character, int) else ord(str(error.character)[:1] or "\0")
+    return Problem(Location(display, line, col), f"使えない文字 U+{code:04X}（制御文字）があります")
+
+
+def _tagged(display: str, data: Any, container: Any = None, key: Any = None) -> Any:
+    """Every node carrying a YAML tag (``!!python/object`` …): content is plain data only.
+
+    The round-trip loader never builds objects from tags, but it would silently read
+    a tagged mapping as an ordinary one; refusing tags keeps the content honest.
+    """
+    tag = getattr(getattr(data, "tag", None), "value", None)
+    if tag is not None:
+        shown = tag.replace("tag:yaml.org,2002:", "!!")
+        at = where(display, container, key) if container is not None else Location(display, 1, 1)
+        yield Problem(at, f"YAMLのタグ「{shown}」は使えません（値だけを書いてください）")
+        return
+    if isinstance(data, CommentedMap):
+        for child in data:
+            yield from _tagged(display, data[child], data, child)
+    elif isinstance(data, CommentedSeq):
+        for index, child in enumerate(data):
+            yield from _tagged(display, child, data, index)
 
 
 def _mark_location(display: str, mark: Any) -> Location:

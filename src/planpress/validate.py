@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import PurePosixPath
 
+from planpress.checks.tree import check_tree
 from planpress.errors import Location, Problems
 from planpress.figures import PLACEHOLDERS, unknown_placeholders
 from planpress.model import GRADES, KINDS, Content, Evaluation, EvaluationItem, Plan, item_code
@@ -12,6 +13,8 @@ from planpress.model import GRADES, KINDS, Content, Evaluation, EvaluationItem, 
 def validate(content: Content, problems: Problems, *, unreadable: dict[str, set[str]]) -> None:
     """Check what no single field can: cross-references and completeness."""
     _check_plans(content, problems)
+    for tree in content.trees.values():
+        check_tree(tree, problems)
     for evaluation in content.evaluations:
         _check_evaluation(content, evaluation, problems, unreadable.get(evaluation.location.path, set()))
 
