@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from planpress.document import Document
+from planpress.checks.glyphs import check_glyphs
 from planpress.documents import DocumentSpec, available, skipped
 from planpress.content import load_content
 from planpress.errors import ContentError, Location, PlanpressError, Problem, Problems, Severity
@@ -30,15 +31,15 @@ class Job:
 
 def check(project: Project, *, strict: bool = False) -> Problems:
     """Read and validate all content; raise ContentError if anything fails."""
-    problems = Problems()
-    load_content(project, problems)
-    problems.raise_if_any(strict=strict)
+    _, problems = load(project, strict=strict)
     return problems
 
 
 def load(project: Project, *, strict: bool = False) -> tuple[Content, Problems]:
+    """Read, validate and check the printed characters of all content."""
     problems = Problems()
     content = load_content(project, problems)
+    check_glyphs(project, problems)
     problems.raise_if_any(strict=strict)
     assert content is not None  # no errors means the content was read
     return content, problems

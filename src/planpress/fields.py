@@ -67,6 +67,11 @@ def _char_kind(char: str) -> str:
     return "文字として割り当てられていない符号"
 
 
+def refused(char: str) -> bool:
+    """Whether content may not hold this character at all (see :func:`check_characters`)."""
+    return _BAD_CHARS.match(char) is not None
+
+
 def check_characters(text: str) -> None:
     """Refuse characters that corrupt a Word file, print as nothing or mislead the reader."""
     bad = _BAD_CHARS.search(text)

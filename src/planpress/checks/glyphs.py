@@ -1,0 +1,95 @@
+"""Every printed character must exist in every font the layouts name.
+
+Without this check WeasyPrint silently takes the character from some other installed
+font (a different design on the page) or prints an empty box, and Word on a
+department's PC does the same.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from fontTools.ttLib import TTFont, TTLibError
+
+from planpress.checks.texts import TextSpot, content_texts
+from planpress.errors import PlanpressError, Problems
+from planpress.fields import refused
+from planpress.source import Project
+
+_FONT_FAMILY = re.compile(r"font-family\s*:\s*([^;}]+)")
+_GENERIC = {"serif", "sans-serif", "monospace", "cursive", "fantasy", "system-ui", "inherit", "initial"}
+#: Characters that are layout rather than glyphs: line breaks and tabs.
+_NOT_PRINTED = set("\n\r\t")
+
+
+@dataclass(frozen=True)
+class Font:
+    """A font family the layouts use and the characters its file has."""
+
+    family: str
+    path: Path
+    characters: frozenset[int]
+
+
+def check_glyphs(project: Project, problems: Problems) -> None:
+    """Report each character of the content that a layout font lacks, where it is written."""
+    fonts = layout_fonts(project)
+    for spot in content_texts(project):
+        _check_text(spot, fonts, problems)
+
+
+def _check_text(spot: TextSpot, fonts: list[Font], problems: Problems) -> None:
+    reported: set[str] = set()
+    for index, char in enumerate(spot.text):
+        if char in reported or char in _NOT_PRINTED or refused(char):
+            continue
+        missing = [font.family for font in fonts if ord(char) not in font.characters]
+        if missing:
+            reported.add(char)
+            problems.error(
+                spot.location_of(index),
+                f"{spot.item}: 文字「{char}」（U+{ord(char):04X}）はフォント「{'」「'.join(missing)}」にありません"
+                "（別の書体や空白の四角で印刷されます。別の文字に置き換えてください）",
+            )
+
+
+def layout_fonts(project: Project) -> list[Font]:
+    """The first family of every font-family declaration in layouts/*.css, in order."""
+    families: list[str] = []
+    for css in sorted(project.layouts_dir.glob("*.css")):
+        for declaration in _FONT_FAMILY.findall(css.read_text(encoding="utf-8")):
+            family = declaration.split(",")[0].strip().strip("\"'")
+            if family.lower() not in _GENERIC and family not in families:
+                families.append(family)
+    return [_font(family) for family in families]
+
+
+@functools.cache
+def _font(family: str) -> Font:
+    path = _font_file(family)
+    try:
+        with TTFont(path, lazy=True, fontNumber=0) as font:
+            characters = frozenset(font.getBestCmap() or {})
+    except (OSError, TTLibError) as error:
+        raise PlanpressError(f"layouts/: フォント「{family}」のファイル {path} を読めません（{error}）") from None
+    return Font(family, path, characters)
+
+
+def _font_file(family: str) -> Path:
+    """The file fontconfig gives for ``family``; it must be that family, not a fallback."""
+    try:
+        found = subprocess.run(
+            ["fc-match", "-f", "%{file}\n%{family}", family], capture_output=True, text=True, check=True
+        ).stdout
+    except (OSError, subprocess.CalledProcessError):
+        raise PlanpressError("fc-match を実行できません（fontconfig を入れてください）") from None
+    path, _, names = found.partition("\n")
+    if family not in [name.strip() for name in names.split(",")]:
+        raise PlanpressError(
+            f"layouts/: フォント「{family}」がこのコンピューターにありません（README の必要なパッケージを入れてください）"
+        )
+    return Path(path)

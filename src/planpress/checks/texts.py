@@ -1,0 +1,102 @@
+"""Every text written in content/, with where it was written and which item it belongs to.
+
+Checks that look at printed characters (glyphs) or printed lines (overflow) use this
+to point at the exact file:line:col of a character and name the item it is in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+from planpress.errors import ContentError, Location
+from planpress.model import KINDS, item_code
+from planpress.source import Project, load_yaml, where
+
+
+@dataclass(frozen=True)
+class TextSpot:
+    """One string value of a content file."""
+
+    text: str
+    location: Location
+    #: The item it belongs to and the key path inside it: 基本施策04 / commentary.
+    item: str
+    source: str
+
+    def location_of(self, index: int) -> Location:
+        """Where character ``index`` of the text is in the file, if it is written literally.
+
+        Escapes ("\\u3042") and folded lines move characters; then the value's start is used.
+        """
+        start = _offset(self.source, self.location)
+        found = self.source.find(self.text[index], start, start + 4 * len(self.text) + 16)
+        if found < 0:
+            return self.location
+        before = self.source[:found]
+        line = before.count("\n") + 1
+        return Location(self.location.path, line, found - (before.rfind("\n") + 1) + 1)
+
+
+def content_texts(project: Project) -> list[TextSpot]:
+    """Every string value in content/**/*.yaml, in file order; unreadable files are skipped
+
+    (the loader reports those).
+    """
+    spots: list[TextSpot] = []
+    for path in sorted(project.content_dir.rglob("*.yaml")):
+        display = project.display(path)
+        try:
+            data = load_yaml(path, display)
+            source = path.read_text(encoding="utf-8")
+        except (ContentError, OSError, UnicodeError):
+            continue
+        spots.extend(_walk(data, display, source, item="", path=""))
+    return spots
+
+
+def _walk(data: Any, display: str, source: str, *, item: str, path: str) -> Iterator[TextSpot]:
+    if isinstance(data, CommentedMap):
+        label = _label(data)
+        if label:
+            item, path = label, ""
+        for key, value in data.items():
+            yield from _child(value, data, key, display, source, item, _join(path, str(key)))
+    elif isinstance(data, CommentedSeq):
+        for index, value in enumerate(data):
+            yield from _child(value, data, index, display, source, item, f"{path}[{index + 1}]")
+
+
+def _child(value: Any, container: Any, key: Any, display: str, source: str, item: str, path: str) -> Iterator[TextSpot]:
+    if isinstance(value, str):
+        name = f"{item}: {path}" if item else path
+        yield TextSpot(str(value), where(display, container, key), name, source)
+    else:
+        yield from _walk(value, display, source, item=item, path=path)
+
+
+def _label(mapping: CommentedMap) -> str:
+    """How the office names an item: 基本施策04, 用語「…」, or its name or title."""
+    kind, number = mapping.get("kind"), mapping.get("number")
+    if kind in KINDS and isinstance(number, int):
+        return item_code(str(kind), number)
+    for key, shown in (("term", "用語「{}」"), ("name", "「{}」"), ("title", "「{}」")):
+        if isinstance(mapping.get(key), str):
+            return shown.format(mapping[key])
+    return ""
+
+
+def _join(path: str, key: str) -> str:
+    return f"{path}.{key}" if path else key
+
+
+def _offset(source: str, location: Location) -> int:
+    """Character offset of a 1-based line and column."""
+    offset = 0
+    for _ in range(location.line - 1):
+        offset = source.index("\n", offset) + 1
+    return offset + location.col - 1
