@@ -29,9 +29,21 @@ class Job:
         return project.output_dir / f"{self.spec.name}{self.format.suffix}"
 
 
-def check(project: Project, *, strict: bool = False) -> Problems:
-    """Read and validate all content; raise ContentError if anything fails."""
-    _, problems = load(project, strict=strict)
+def check(project: Project, *, strict: bool = False, layout: bool = True) -> Problems:
+    """Read and validate all content, then lay every document out; raise ContentError if anything fails.
+
+    Layout finds what only the printed page shows (text sticking out of its box, a
+    layout fetching something from outside the project); nothing is written.
+    """
+    content, problems = load(project, strict=strict)
+    if layout:
+        found = Problems()
+        for spec in available(content):
+            try:
+                FORMATS["pdf"].render(spec.make(), project)
+            except ContentError as error:
+                found.extend(error.problems)
+        found.raise_if_any()
     return problems
 
 

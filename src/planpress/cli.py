@@ -54,6 +54,8 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--quiet", action="store_true", help="進み具合を表示しません")
     check = commands.add_parser("check", help="content/ を検査します（何も書き出しません）", description="content/ を検査し、問題をすべて表示します。")
     check.add_argument("--strict", action="store_true", help="警告も問題として扱います")
+    check.add_argument("--no-layout", dest="layout", action="store_false",
+                       help="PDFのレイアウト（はみ出しなど）を検査しません（速く終わります）")
     _cycle_commands(commands)
     return parser
 
@@ -89,7 +91,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         project = Project.at(Path(args.root))
         if args.command == "check":
-            problems = stages.check(project, strict=args.strict)
+            problems = stages.check(project, strict=args.strict, layout=args.layout)
             _print_lines([str(p) for p in problems.items])
             print(f"問題はありません（警告{len(problems.warnings)}件）", file=sys.stderr)
             return EXIT_OK

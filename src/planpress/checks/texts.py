@@ -55,13 +55,13 @@ def content_texts(project: Project) -> list[TextSpot]:
             source = path.read_text(encoding="utf-8")
         except (ContentError, OSError, UnicodeError):
             continue
-        spots.extend(_walk(data, display, source, item="", path=""))
+        spots.extend(_walk(data, display, source, item="", path="", top=True))
     return spots
 
 
-def _walk(data: Any, display: str, source: str, *, item: str, path: str) -> Iterator[TextSpot]:
+def _walk(data: Any, display: str, source: str, *, item: str, path: str, top: bool = False) -> Iterator[TextSpot]:
     if isinstance(data, CommentedMap):
-        label = _label(data)
+        label = "" if top else _label(data)
         if label:
             item, path = label, ""
         for key, value in data.items():

@@ -9,8 +9,10 @@ from urllib.request import url2pathname
 from weasyprint import HTML
 from weasyprint.urls import FatalURLFetchingError, URLFetcher
 
+from planpress.checks.overflow import find_overflows, overflow_problems
+from planpress.checks.texts import content_texts
 from planpress.document import Document
-from planpress.errors import PlanpressError
+from planpress.errors import ContentError, PlanpressError
 from planpress.render import html
 from planpress.source import Project
 
@@ -58,7 +60,9 @@ def render(document: Document, project: Project, *, profile: str = "web") -> byt
     try:
         page = HTML(string=source, base_url=str(project.layouts_dir) + "/", url_fetcher=ProjectFetcher(project))
         options = {"pdf_identifier": document.name.encode("utf-8"), "custom_metadata": True, "pdf_tags": True}
-        data = page.write_pdf(**options)
+        laid_out = page.render(**options)  # as HTML.write_pdf does, with a look at the pages in between
+        _refuse_overflow(laid_out, document, project)
+        data = laid_out.write_pdf(**options)
     except RefusedResource as error:
         raise PlanpressError(f"{document.name}: プロジェクトの外の資源は読み込めません（{error.args[0]}）") from None
     finally:
@@ -67,3 +71,9 @@ def render(document: Document, project: Project, *, profile: str = "web") -> byt
         log.warning("WeasyPrint: %s", message)
     return data
 
+
+def _refuse_overflow(laid_out, document: Document, project: Project) -> None:  # noqa: ANN001 - weasyprint.Document
+    """Text sticking out of its page or box is a content problem: stop before anything is written."""
+    overflows = find_overflows(laid_out.pages)
+    if overflows:
+        raise ContentError(overflow_problems(overflows, content_texts(project), f"{document.name}.pdf"))
