@@ -20,7 +20,12 @@ log = logging.getLogger(__name__)
 
 
 class RefusedResource(FatalURLFetchingError):
-    """A layout or content asked for something outside the project."""
+    """A layout or content asked for something outside the project, or for a missing file."""
+
+    def __init__(self, url: str, reason: str) -> None:
+        super().__init__(url)
+        self.url = url
+        self.reason = reason
 
 
 class ProjectFetcher(URLFetcher):
@@ -28,16 +33,20 @@ class ProjectFetcher(URLFetcher):
 
     def __init__(self, project: Project) -> None:
         super().__init__(allowed_protocols={"file", "data"}, allow_redirects=False, fail_on_errors=True)
+        self.project = project
         self.roots = (project.content_dir.resolve(), project.layouts_dir.resolve())
 
     def fetch(self, url: str, headers: dict[str, str] | None = None):  # noqa: ANN201 - WeasyPrint's response
         if url.startswith("data:"):
             return super().fetch(url, headers)
-        if url.startswith("file:"):
-            path = Path(url2pathname(url.split("?")[0].removeprefix("file:"))).resolve()
-            if any(path.is_relative_to(root) for root in self.roots):
-                return super().fetch(url, headers)
-        raise RefusedResource(url)
+        if not url.startswith("file:"):
+            raise RefusedResource(url, "はネットワーク上にあるため読み込めません（content/ と layouts/ の中のファイルだけが使えます）")
+        path = Path(url2pathname(url.split("?")[0].split("#")[0].removeprefix("file:"))).resolve()
+        if not any(path.is_relative_to(root) for root in self.roots):
+            raise RefusedResource(url, "は content/ と layouts/ の外にあるため読み込めません（この中のファイルだけが使えます）")
+        if not path.is_file():
+            raise RefusedResource(self.project.display(path), "というファイルがありません")
+        return super().fetch(url, headers)
 
 
 class _WeasyPrintWarnings(logging.Handler):
@@ -64,7 +73,7 @@ def render(document: Document, project: Project, *, profile: str = "web") -> byt
         _refuse_overflow(laid_out, document, project)
         data = laid_out.write_pdf(**options)
     except RefusedResource as error:
-        raise PlanpressError(f"{document.name}: プロジェクトの外の資源は読み込めません（{error.args[0]}）") from None
+        raise PlanpressError(f"{document.name}: 「{error.url}」{error.reason}") from None
     finally:
         weasy_log.removeHandler(collector)
     for message in collector.messages:
