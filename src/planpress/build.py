@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -12,10 +13,12 @@ from planpress.documents import DocumentSpec, available, skipped
 from planpress.content import load_content
 from planpress.errors import ContentError, Location, PlanpressError, Problem, Problems, Severity
 from planpress.model import Content
-from planpress.output import write_atomic
+from planpress.output import locked, remove_leftovers, write_atomic
 from planpress.progress import Progress
 from planpress.render import FORMATS, Format
 from planpress.source import Project
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -90,6 +93,7 @@ def build(
     profile: str = "web", final: bool = False,
 ) -> list[Path]:
     """Validate everything first, then render each job; files are replaced only when whole."""
+    _clean_output(project)
     content, _ = load(project, strict=strict)
     jobs = plan_jobs(content, names, formats)
     if final:
@@ -107,6 +111,15 @@ def build(
                 layouts[job.spec.name] = job.spec.make()
             finished.append((target, job.format.render(layouts[job.spec.name], project, profile=profile)))
     # Written only once every file rendered: a failure leaves output/ as it was.
-    for target, data in finished:
-        write_atomic(target, data)
+    with locked(project.output_dir):
+        for target, data in finished:
+            write_atomic(target, data)
     return [target for target, _ in finished]
+
+
+def _clean_output(project: Project) -> None:
+    """Remove what a build killed while writing left behind (never another build's files: locked)."""
+    if project.output_dir.is_dir():
+        with locked(project.output_dir):
+            for path in remove_leftovers(project.output_dir):
+                log.info("前回の中断したビルドの一時ファイルを削除しました: %s", project.display(path))
