@@ -85,6 +85,9 @@ def _read_file(
     except ContentError as error:
         problems.extend(error.problems)
         return None
+    if data is None:
+        problems.error(Location(display, 1, 1), "ファイルが空です")
+        return None
     if not isinstance(data, CommentedMap):
         problems.error(Location(display, 1, 1), "ファイルの中身が「キー: 値」の形ではありません")
         return None

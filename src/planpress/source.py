@@ -67,6 +67,7 @@ _YAML_MESSAGES = {
     "expected <block end>, but found '<block mapping start>'": "字下げがそろっていません",
     "found unexpected end of stream": "引用符やかっこが閉じられていません",
     "found unknown escape character": "不明なエスケープ文字があります",
+    "expected <block end>, but found '<scalar>'": "値の後ろに余計な文字があります（「{」「[」で始まる値は \"…\" で囲んでください）",
 }
 
 
@@ -81,11 +82,13 @@ def _translate(problem: str | None) -> str:
 def load_yaml(path: Path, display: str) -> Any:
     """Parse one YAML file safely (no tags that build objects), or raise ContentError."""
     try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as error:
-        raise ContentError([Problem(Location(display), f"文字コードがUTF-8ではありません（{error.start}バイト目）")]) from None
+        data = path.read_bytes()
     except OSError as error:
         raise ContentError([Problem(Location(display), f"ファイルを読めません（{error.strerror}）")]) from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise ContentError([_not_utf8(display, data, error.start)]) from None
     yaml = YAML(typ="rt")
     yaml.allow_duplicate_keys = False
     try:
@@ -106,6 +109,14 @@ def load_yaml(path: Path, display: str) -> Any:
     if tagged:
         raise ContentError(tagged)
     return data
+
+
+def _not_utf8(display: str, data: bytes, start: int) -> Problem:
+    line_start = data.rfind(b"\n", 0, start) + 1
+    line = data.count(b"\n", 0, start) + 1
+    col = len(data[line_start:start].decode("utf-8", errors="replace")) + 1
+    message = "文字コードがUTF-8ではありません（Shift_JIS などで保存されています。UTF-8で保存し直してください）"
+    return Problem(Location(display, line, col), message)
 
 
 def _unacceptable(display: str, text: str, error: ReaderError) -> Problem:

@@ -12,7 +12,7 @@ from weasyprint.urls import FatalURLFetchingError, URLFetcher
 from planpress.checks.overflow import find_overflows, overflow_problems
 from planpress.checks.texts import content_texts
 from planpress.document import Document
-from planpress.errors import ContentError, PlanpressError
+from planpress.errors import ContentError, Location, PlanpressError
 from planpress.render import html
 from planpress.source import Project
 
@@ -73,12 +73,30 @@ def render(document: Document, project: Project, *, profile: str = "web") -> byt
         _refuse_overflow(laid_out, document, project)
         data = laid_out.write_pdf(**options)
     except RefusedResource as error:
-        raise PlanpressError(f"{document.name}: 「{error.url}」{error.reason}") from None
+        at = _written_at(project, error.url)
+        message = f"「{error.url}」{error.reason}"
+        raise PlanpressError(message if at else f"{document.name}: {message}", at) from None
     finally:
         weasy_log.removeHandler(collector)
     for message in collector.messages:
         log.warning("WeasyPrint: %s", message)
     return data
+
+
+def _written_at(project: Project, url: str) -> Location | None:
+    """Where a layout file names the refused resource: its URL, or its last path part."""
+    needles = [url, url.rsplit("/", 1)[-1]]
+    for path in sorted(project.layouts_dir.rglob("*")):
+        if path.suffix not in (".html", ".css"):
+            continue
+        text = path.read_text(encoding="utf-8", errors="replace")
+        for needle in needles:
+            found = text.find(needle) if needle else -1
+            if found >= 0:
+                line = text.count("\n", 0, found) + 1
+                col = found - (text.rfind("\n", 0, found) + 1) + 1
+                return Location(project.display(path), line, col)
+    return None
 
 
 def _refuse_overflow(laid_out, document: Document, project: Project) -> None:  # noqa: ANN001 - weasyprint.Document

@@ -1,0 +1,73 @@
+"""The bad-input corpus: each case under tests/bad_inputs/ must be refused with its exact message.
+
+A case is a folder holding any of
+- files at project paths (``content/…``, ``layouts/…``) copied over the shipped project,
+- ``edits.yaml``: exact replacements ``{file, old, new}`` in the copied project's files
+  (each ``old`` must occur once), for small changes to large files,
+- ``expected.txt``: the exact lines ``planpress check`` and ``planpress build`` print on stderr.
+
+Both commands must exit 1 without a traceback and leave output/ exactly as it was.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from ruamel.yaml import YAML
+
+from conftest import copy_project, run_cli
+
+CORPUS = Path(__file__).resolve().parent / "bad_inputs"
+CASES = sorted(path.name for path in CORPUS.iterdir() if path.is_dir())
+PREVIOUS = b"%PDF-1.7 the previous build's report\n"
+PREVIOUS_MTIME = 1_600_000_000
+
+
+def apply_case(case: Path, root: Path) -> None:
+    """Copy the case's files over the project and apply its edits."""
+    for source in sorted(case.rglob("*")):
+        relative = source.relative_to(case)
+        if source.is_file() and relative.parts[0] in ("content", "layouts"):
+            (root / relative).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, root / relative)
+    edits = case / "edits.yaml"
+    if edits.exists():
+        for edit in YAML(typ="safe").load(edits.read_text(encoding="utf-8")):
+            target = root / edit["file"]
+            text = target.read_text(encoding="utf-8")
+            assert text.count(edit["old"]) == 1, f"{case.name}: edit of {edit['file']} does not match once"
+            target.write_text(text.replace(edit["old"], edit["new"]), encoding="utf-8", errors="surrogatepass")
+
+
+def previous_output(root: Path) -> Path:
+    """An earlier build's report in output/, to find untouched afterwards."""
+    previous = root / "output" / "evaluation-2021.pdf"
+    previous.parent.mkdir()
+    previous.write_bytes(PREVIOUS)
+    os.utime(previous, (PREVIOUS_MTIME, PREVIOUS_MTIME))
+    return previous
+
+
+def test_corpus_is_large_enough() -> None:
+    assert len(CASES) >= 30
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_bad_input_is_refused(name: str, tmp_path: Path) -> None:
+    case = CORPUS / name
+    root = copy_project(tmp_path / "project")
+    apply_case(case, root)
+    previous = previous_output(root)
+    expected = (case / "expected.txt").read_text(encoding="utf-8").splitlines()
+    for command in ("check", "build"):
+        result = run_cli(root, command)
+        assert "Traceback" not in result.stderr
+        assert result.stderr.splitlines() == expected, f"planpress {command}"
+        assert result.returncode == 1, f"planpress {command}"
+        assert result.stdout == ""
+    assert sorted(p.name for p in (root / "output").iterdir()) == ["evaluation-2021.pdf"]
+    assert previous.read_bytes() == PREVIOUS
+    assert previous.stat().st_mtime == PREVIOUS_MTIME
