@@ -1,0 +1,129 @@
+"""Random Unicode and random structures thrown at the loader and renderers.
+
+The only acceptable outcomes are a clean build or a ContentError listing problems
+with locations: never another exception, never a Word file that is not XML.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+import tempfile
+import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from xml.dom import minidom
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from conftest import REPO, copy_project
+from planpress.build import load
+from planpress.checks.glyphs import layout_fonts
+from planpress.documents import available
+from planpress.errors import ContentError
+from planpress.render import FORMATS
+from planpress.source import Project
+
+EVALUATION = Path("content/evaluations/2021.yaml")
+CITY = Path("content/city.yaml")
+LINES = {
+    "title": (EVALUATION, "title: 第6次基本計画の総括について\n"),
+    "commentary": (EVALUATION, "    commentary: 平和の推進について、成果は見えにくいが、多くの市民理解が得られている。\n"),
+    "city": (CITY, "city: 苫小牧市\n"),
+}
+SETTINGS = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+#: Every character the layout fonts have, so that random text also gets past the glyph check.
+PRINTABLE = sorted(chr(code) for code in set.intersection(*(set(f.characters) for f in layout_fonts(Project(REPO)))))
+
+
+@contextmanager
+def project_copy() -> Iterator[Path]:
+    with tempfile.TemporaryDirectory() as folder:
+        yield copy_project(Path(folder) / "project")
+
+
+def _replace(root: Path, field: str, value: str, *, ascii_only: bool) -> None:
+    """Write ``value`` as a double-quoted YAML string (JSON's escapes are YAML's)."""
+    path, line = LINES[field]
+    indent = line[: len(line) - len(line.lstrip())]
+    key = line.strip().split(":")[0]
+    text = (root / path).read_text(encoding="utf-8")
+    new = f"{indent}{key}: {json.dumps(value, ensure_ascii=ascii_only)}\n"
+    (root / path).write_text(text.replace(line, new), encoding="utf-8", errors="surrogatepass")
+
+
+def _build_in_memory(root: Path, formats: tuple[str, ...]) -> list[bytes] | None:
+    """Load and render like `planpress build`, without writing; None when the content is refused."""
+    project = Project.at(root)
+    try:
+        content, _ = load(project)
+        return [FORMATS[name].render(spec.make(), project) for spec in available(content) for name in formats]
+    except ContentError as error:
+        assert error.problems and all(str(problem.location) for problem in error.problems)
+        return None
+
+
+def _assert_word_is_xml(data: bytes) -> None:
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        for name in package.namelist():
+            if name.endswith(".xml"):
+                minidom.parseString(package.read(name))
+
+
+@SETTINGS
+@given(field=st.sampled_from(sorted(LINES)), value=st.text(max_size=60), ascii_only=st.booleans())
+def test_any_unicode_builds_or_is_refused(field: str, value: str, ascii_only: bool) -> None:
+    with project_copy() as root:
+        _replace(root, field, value, ascii_only=ascii_only)
+        built = _build_in_memory(root, ("html", "docx"))
+        if built is not None:
+            html, docx = built
+            _assert_word_is_xml(docx)
+            assert b"<script" not in html.lower() or "<script" not in value.lower()
+
+
+@SETTINGS
+@given(field=st.sampled_from(sorted(LINES)), value=st.text(alphabet=st.sampled_from(PRINTABLE), min_size=1, max_size=80))
+def test_printable_text_reaches_both_renderers(field: str, value: str) -> None:
+    with project_copy() as root:
+        _replace(root, field, value, ascii_only=True)
+        built = _build_in_memory(root, ("html", "docx"))
+        if built is not None:
+            _assert_word_is_xml(built[1])
+
+
+@settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(value=st.text(alphabet=st.sampled_from(PRINTABLE), min_size=1, max_size=300))
+def test_printable_commentary_lays_out_or_is_refused(value: str) -> None:
+    with project_copy() as root:
+        _replace(root, "commentary", value, ascii_only=True)
+        built = _build_in_memory(root, ("pdf",))
+        if built is not None:
+            assert built[0].startswith(b"%PDF-")
+
+
+SCALARS = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20)
+STRUCTURES = st.recursive(SCALARS, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=10), inner, max_size=4), max_leaves=20)
+
+
+@SETTINGS
+@given(target=st.sampled_from([EVALUATION, CITY]), data=STRUCTURES, ascii_only=st.booleans())
+def test_any_structure_is_refused_or_read(target: Path, data: object, ascii_only: bool) -> None:
+    with project_copy() as root:
+        (root / target).write_text(json.dumps(data, ensure_ascii=ascii_only), encoding="utf-8", errors="surrogatepass")
+        _build_in_memory(root, ("html", "docx"))
+
+
+@SETTINGS
+@given(data=STRUCTURES)
+def test_any_structure_as_an_item_is_refused(data: object) -> None:
+    item = "  - kind: 運営方針\n    number: 4\n"
+    with project_copy() as root:
+        path = root / EVALUATION
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace(item, f"  - {json.dumps({'kind': '運営方針', 'number': 4, 'x': data})}\n  - number: 4\n"), encoding="utf-8")
+        assert _build_in_memory(root, ("html",)) is None
