@@ -7,6 +7,8 @@ A case is a folder holding any of
 - ``expected.txt``: the exact lines ``planpress check`` and ``planpress build`` print on stderr.
 
 Both commands must exit 1 without a traceback and leave output/ exactly as it was.
+Regenerate the expected lines after a reviewed wording change with
+``PLANPRESS_REGEN=1 pytest tests/test_bad_inputs.py`` and read the diff.
 """
 
 from __future__ import annotations
@@ -55,15 +57,26 @@ def test_corpus_is_large_enough() -> None:
     assert len(CASES) >= 30
 
 
+def test_every_expected_line_starts_with_file_line_and_column() -> None:
+    for name in CASES:
+        for line in (CORPUS / name / "expected.txt").read_text(encoding="utf-8").splitlines():
+            path, line_number, column, message = line.split(":", 3)
+            assert path.startswith(("content/", "layouts/")), (name, line)
+            assert line_number.isdigit() and column.isdigit() and message.strip(), (name, line)
+
+
 @pytest.mark.parametrize("name", CASES)
 def test_bad_input_is_refused(name: str, tmp_path: Path) -> None:
     case = CORPUS / name
     root = copy_project(tmp_path / "project")
     apply_case(case, root)
     previous = previous_output(root)
-    expected = (case / "expected.txt").read_text(encoding="utf-8").splitlines()
+    expected_file = case / "expected.txt"
     for command in ("check", "build"):
         result = run_cli(root, command)
+        if os.environ.get("PLANPRESS_REGEN") and command == "check":
+            expected_file.write_text(result.stderr, encoding="utf-8")
+        expected = expected_file.read_text(encoding="utf-8").splitlines()
         assert "Traceback" not in result.stderr
         assert result.stderr.splitlines() == expected, f"planpress {command}"
         assert result.returncode == 1, f"planpress {command}"
