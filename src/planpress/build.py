@@ -94,11 +94,13 @@ def build(
 ) -> list[Path]:
     """Validate everything first, then render each job; files are replaced only when whole."""
     _clean_output(project)
-    content, _ = load(project, strict=strict)
+    content, problems = load(project, strict=strict)
     jobs = plan_jobs(content, names, formats)
     if final:
         refuse_gaps(content, jobs)
     progress = Progress(len(jobs), quiet=quiet)
+    for warning in problems.warnings:  # as `check` shows them; --strict has stopped on them already
+        progress.note(str(warning))
     if not names:
         for reason in skipped(content).values():
             progress.note(reason)
