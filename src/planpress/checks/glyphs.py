@@ -16,7 +16,7 @@ from pathlib import Path
 from fontTools.ttLib import TTFont, TTLibError
 
 from planpress.checks.texts import TextSpot, content_texts
-from planpress.errors import PlanpressError, Problems
+from planpress.errors import Location, PlanpressError, Problems
 from planpress.fields import refused
 from planpress.source import Project
 
@@ -37,7 +37,7 @@ class Font:
 
 def check_glyphs(project: Project, problems: Problems) -> None:
     """Report each character of the content that a layout font lacks, where it is written."""
-    fonts = layout_fonts(project)
+    fonts = layout_fonts(project, problems)
     for spot in content_texts(project):
         _check_text(spot, fonts, problems)
 
@@ -57,15 +57,30 @@ def _check_text(spot: TextSpot, fonts: list[Font], problems: Problems) -> None:
             )
 
 
-def layout_fonts(project: Project) -> list[Font]:
-    """The first family of every font-family declaration in layouts/*.css, in order."""
-    families: list[str] = []
+def layout_fonts(project: Project, problems: Problems | None = None) -> list[Font]:
+    """The first family of every font-family declaration in layouts/*.css, in order.
+
+    A family this computer does not have is reported where the layout names it (or
+    raised, without ``problems``): WeasyPrint would silently use another font.
+    """
+    fonts: list[Font] = []
+    seen: set[str] = set()
     for css in sorted(project.layouts_dir.glob("*.css")):
-        for declaration in _FONT_FAMILY.findall(css.read_text(encoding="utf-8")):
-            family = declaration.split(",")[0].strip().strip("\"'")
-            if family.lower() not in _GENERIC and family not in families:
-                families.append(family)
-    return [_font(family) for family in families]
+        text = css.read_text(encoding="utf-8")
+        for match in _FONT_FAMILY.finditer(text):
+            family = match.group(1).split(",")[0].strip().strip("\"'")
+            if family.lower() in _GENERIC or family in seen:
+                continue
+            seen.add(family)
+            try:
+                fonts.append(_font(family))
+            except PlanpressError as error:
+                if problems is None:
+                    raise
+                line = text.count("\n", 0, match.start(1)) + 1
+                col = match.start(1) - (text.rfind("\n", 0, match.start(1)) + 1) + 1
+                problems.error(Location(project.display(css), line, col), error.message)
+    return fonts
 
 
 @functools.cache
@@ -75,7 +90,7 @@ def _font(family: str) -> Font:
         with TTFont(path, lazy=True, fontNumber=0) as font:
             characters = frozenset(font.getBestCmap() or {})
     except (OSError, TTLibError) as error:
-        raise PlanpressError(f"layouts/: フォント「{family}」のファイル {path} を読めません（{error}）") from None
+        raise PlanpressError(f"フォント「{family}」のファイル {path} を読めません（{error}）") from None
     return Font(family, path, characters)
 
 
@@ -90,6 +105,6 @@ def _font_file(family: str) -> Path:
     path, _, names = found.partition("\n")
     if family not in [name.strip() for name in names.split(",")]:
         raise PlanpressError(
-            f"layouts/: フォント「{family}」がこのコンピューターにありません（README の必要なパッケージを入れてください）"
+            f"フォント「{family}」がこのコンピューターにありません（README の Quick start のパッケージを入れるか、別のフォントを指定してください）"
         )
     return Path(path)
