@@ -61,11 +61,12 @@ def content_texts(project: Project) -> list[TextSpot]:
 
 def _walk(data: Any, display: str, source: str, *, item: str, path: str, top: bool = False) -> Iterator[TextSpot]:
     if isinstance(data, CommentedMap):
-        label = "" if top else _label(data)
-        if label:
-            item, path = label, ""
+        label, named_by = ("", None) if top else _label(data)
         for key, value in data.items():
-            yield from _child(value, data, key, display, source, item, _join(path, str(key)))
+            if label and key != named_by:  # a name or title is reported under the item holding it
+                yield from _child(value, data, key, display, source, label, str(key))
+            else:
+                yield from _child(value, data, key, display, source, item, _join(path, str(key)))
     elif isinstance(data, CommentedSeq):
         for index, value in enumerate(data):
             yield from _child(value, data, index, display, source, item, f"{path}[{index + 1}]")
@@ -79,15 +80,15 @@ def _child(value: Any, container: Any, key: Any, display: str, source: str, item
         yield from _walk(value, display, source, item=item, path=path)
 
 
-def _label(mapping: CommentedMap) -> str:
-    """How the office names an item: 基本施策04, 用語「…」, or its name or title."""
+def _label(mapping: CommentedMap) -> tuple[str, str | None]:
+    """How the office names an item (基本施策04, 用語「…」, its name or title) and the key naming it."""
     kind, number = mapping.get("kind"), mapping.get("number")
     if kind in KINDS and isinstance(number, int):
-        return item_code(str(kind), number)
+        return item_code(str(kind), number), None
     for key, shown in (("term", "用語「{}」"), ("name", "「{}」"), ("title", "「{}」")):
         if isinstance(mapping.get(key), str):
-            return shown.format(mapping[key])
-    return ""
+            return shown.format(mapping[key]), key
+    return "", None
 
 
 def _join(path: str, key: str) -> str:
