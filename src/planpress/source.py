@@ -105,9 +105,11 @@ def load_yaml(path: Path, display: str) -> Any:
         raise ContentError([Problem(_mark_location(display, mark), _translate(error.problem))]) from None
     except YAMLError as error:
         raise ContentError([Problem(Location(display), _translate(str(error)))]) from None
-    tagged = list(_tagged(display, data))
-    if tagged:
-        raise ContentError(tagged)
+    except RecursionError:
+        raise ContentError([Problem(Location(display, 1, 1), "入れ子（字下げやかっこ）が深すぎて読めません")]) from None
+    refused = _refused_nodes(display, data)
+    if refused:
+        raise ContentError(refused)
     return data
 
 
@@ -128,24 +130,32 @@ def _unacceptable(display: str, text: str, error: ReaderError) -> Problem:
     return Problem(Location(display, line, col), f"使えない文字 U+{code:04X}（制御文字）があります")
 
 
-def _tagged(display: str, data: Any, container: Any = None, key: Any = None) -> Any:
-    """Every node carrying a YAML tag (``!!python/object`` …): content is plain data only.
+def _refused_nodes(display: str, data: Any) -> list[Problem]:
+    """Tagged nodes (``!!python/object`` …) and aliases (``*name``) of lists and mappings.
 
-    The round-trip loader never builds objects from tags, but it would silently read
-    a tagged mapping as an ordinary one; refusing tags keeps the content honest.
+    The round-trip loader never builds objects from tags, but it would silently read a
+    tagged mapping as an ordinary one; and aliases of aliases make a few lines stand
+    for millions of values (a "billion laughs"). Content is plain data written out.
     """
-    tag = getattr(getattr(data, "tag", None), "value", None)
-    if tag is not None:
-        shown = tag.replace("tag:yaml.org,2002:", "!!")
+    problems: list[Problem] = []
+    seen: set[int] = set()
+    stack: list[tuple[Any, Any, Any]] = [(data, None, None)]
+    while stack:
+        node, container, key = stack.pop()
         at = where(display, container, key) if container is not None else Location(display, 1, 1)
-        yield Problem(at, f"YAMLのタグ「{shown}」は使えません（値だけを書いてください）")
-        return
-    if isinstance(data, CommentedMap):
-        for child in data:
-            yield from _tagged(display, data[child], data, child)
-    elif isinstance(data, CommentedSeq):
-        for index, child in enumerate(data):
-            yield from _tagged(display, child, data, index)
+        tag = getattr(getattr(node, "tag", None), "value", None)
+        if tag is not None:
+            shown = tag.replace("tag:yaml.org,2002:", "!!")
+            problems.append(Problem(at, f"YAMLのタグ「{shown}」は使えません（値だけを書いてください）"))
+        elif isinstance(node, (CommentedMap, CommentedSeq)):
+            if id(node) in seen:
+                message = "ここに &名前 を付けた内容を別名（*名前）で繰り返し使うことはできません（使う場所ごとにそのまま書いてください）"
+                problems.append(Problem(at, message))
+                continue
+            seen.add(id(node))
+            children = node.items() if isinstance(node, CommentedMap) else enumerate(node)
+            stack.extend((child, node, index) for index, child in reversed(list(children)))
+    return list(dict.fromkeys(problems))  # ruamel places every alias at its anchor
 
 
 def _mark_location(display: str, mark: Any) -> Location:
