@@ -13,7 +13,7 @@ import pytest
 
 from conftest import copy_project, run_cli
 
-NAMES = ("evaluation-2021.pdf", "evaluation-2021.docx")
+NAMES = ("booklet.docx", "booklet.pdf", "evaluation-2021.docx", "evaluation-2021.pdf")
 PREVIOUS = {name: f"previous {name}\n".encode() for name in NAMES}
 
 

@@ -9,13 +9,14 @@ import pytest
 
 from conftest import run_cli
 
-NAMES = ("evaluation-2021.pdf", "evaluation-2021.docx")
+NAMES = ("booklet.docx", "booklet.pdf", "evaluation-2021.docx", "evaluation-2021.pdf")
 
 
 def _build(root: Path, env: dict[str, str]) -> dict[str, bytes]:
     shutil.rmtree(root / "output", ignore_errors=True)
     result = run_cli(root, "build", "--quiet", env=env)
     assert result.returncode == 0, result.stderr
+    assert sorted(path.name for path in (root / "output").iterdir()) == sorted(NAMES)
     return {name: (root / "output" / name).read_bytes() for name in NAMES}
 
 

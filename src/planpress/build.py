@@ -99,24 +99,40 @@ def build(
     if final:
         refuse_gaps(content, jobs)
     progress = Progress(len(jobs), quiet=quiet)
-    for warning in problems.warnings:  # as `check` shows them; --strict has stopped on them already
-        progress.note(str(warning))
     if not names:
         for reason in skipped(content).values():
             progress.note(reason)
-    finished: list[tuple[Path, bytes]] = []
-    layouts: dict[str, Document] = {}
-    for job in jobs:
-        target = job.target(project)
-        with progress.step(project.display(target)):
-            if job.spec.name not in layouts:
-                layouts[job.spec.name] = job.spec.make()
-            finished.append((target, job.format.render(layouts[job.spec.name], project, profile=profile)))
+    finished = _render_all(project, jobs, progress, profile=profile)
     # Written only once every file rendered: a failure leaves output/ as it was.
     with locked(project.output_dir):
         for target, data in finished:
             write_atomic(target, data)
+    # Like `check`: warnings when the build succeeds (--strict stopped on them); a failure shows its errors.
+    for warning in problems.warnings:
+        progress.note(str(warning))
     return [target for target, _ in finished]
+
+
+def _render_all(project: Project, jobs: Sequence[Job], progress: Progress, *, profile: str) -> list[tuple[Path, bytes]]:
+    """Every job's bytes, in memory; content problems found in layout are collected over all jobs."""
+    finished: list[tuple[Path, bytes]] = []
+    found: list[Problem] = []
+    layouts: dict[str, Document] = {}
+    for job in jobs:
+        target = job.target(project)
+        if found and job.format.name != "pdf":
+            continue  # nothing will be written: only look for more layout problems
+        progress.quiet = progress.quiet or bool(found)
+        try:
+            with progress.step(project.display(target)):
+                if job.spec.name not in layouts:
+                    layouts[job.spec.name] = job.spec.make()
+                finished.append((target, job.format.render(layouts[job.spec.name], project, profile=profile)))
+        except ContentError as error:
+            found.extend(error.problems)
+    if found:
+        raise ContentError(found)
+    return finished
 
 
 def _clean_output(project: Project) -> None:
