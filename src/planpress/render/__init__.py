@@ -25,9 +25,9 @@ PROFILES = ("web", "print")
 
 
 def _pdf(document: Document, project: Project, *, profile: str = "web") -> bytes:
-    from planpress.render import pdf
+    from planpress.render import parts  # sections laid out in parallel, unchanged ones from the cache
 
-    return pdf.render(document, project, profile=profile)
+    return parts.render(document, project, profile=profile)
 
 
 def _docx(document: Document, project: Project, *, profile: str = "web") -> bytes:

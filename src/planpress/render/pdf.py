@@ -60,27 +60,42 @@ class _WeasyPrintWarnings(logging.Handler):
         self.messages.append(record.getMessage())
 
 
+def weasy_html(source: str, project: Project) -> HTML:
+    """WeasyPrint's view of an HTML page of the project (also used for each part of a parallel build)."""
+    return HTML(string=source, base_url=str(project.layouts_dir) + "/", url_fetcher=ProjectFetcher(project))
+
+
+def write_options(document: Document) -> dict[str, object]:
+    """The options of ``write_pdf``, the same for a single-pass render and for every part: tagged
+    (PDF/UA structure) for every profile."""
+    return {"pdf_identifier": document.name.encode("utf-8"), "custom_metadata": True, "pdf_tags": True}
+
+
 def render(document: Document, project: Project, *, profile: str = "web") -> bytes:
-    """Lay the document out and return the PDF bytes: tagged (PDF/UA structure) for every profile."""
+    """Lay the document out in one pass and return the PDF bytes."""
     source = html.render(document, project, profile=profile)
     weasy_log = logging.getLogger("weasyprint")
     collector = _WeasyPrintWarnings()
     weasy_log.addHandler(collector)
     try:
-        page = HTML(string=source, base_url=str(project.layouts_dir) + "/", url_fetcher=ProjectFetcher(project))
-        options = {"pdf_identifier": document.name.encode("utf-8"), "custom_metadata": True, "pdf_tags": True}
-        laid_out = page.render(**options)  # as HTML.write_pdf does, with a look at the pages in between
-        _refuse_overflow(laid_out, document, project)
+        options = write_options(document)
+        laid_out = weasy_html(source, project).render(**options)  # as HTML.write_pdf does, with a look at the pages in between
+        refuse_overflow(laid_out, document, project)
         data = laid_out.write_pdf(**options)
     except RefusedResource as error:
-        at = _written_at(project, error.url)
-        message = f"「{error.url}」{error.reason}"
-        raise PlanpressError(message if at else f"{document.name}: {message}", at) from None
+        raise refused(error, document, project) from None
     finally:
         weasy_log.removeHandler(collector)
     for message in collector.messages:
         log.warning("WeasyPrint: %s", message)
     return data
+
+
+def refused(error: RefusedResource, document: Document, project: Project) -> PlanpressError:
+    """The user's message for a refused resource, at the layout line that names it if one does."""
+    at = _written_at(project, error.url)
+    message = f"「{error.url}」{error.reason}"
+    return PlanpressError(message if at else f"{document.name}: {message}", at)
 
 
 def _written_at(project: Project, url: str) -> Location | None:
@@ -99,7 +114,7 @@ def _written_at(project: Project, url: str) -> Location | None:
     return None
 
 
-def _refuse_overflow(laid_out, document: Document, project: Project) -> None:  # noqa: ANN001 - weasyprint.Document
+def refuse_overflow(laid_out, document: Document, project: Project) -> None:  # noqa: ANN001 - weasyprint.Document
     """Text sticking out of its page or box is a content problem: stop before anything is written."""
     overflows = find_overflows(laid_out.pages)
     if overflows:

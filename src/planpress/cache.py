@@ -1,0 +1,126 @@
+"""The part cache in .planpress-cache/: laid-out parts of a PDF, keyed by all that shapes them.
+
+A part's *content key* hashes its HTML (styles inlined), every file under layouts/, the
+identity of the installed font files and the planpress, WeasyPrint and pydyf versions. Its
+metadata (page count, anchors, bookmarks, the anchors its layout looked up) is stored once per
+content key; its PDF once per *variant*: the content key, its first page number and the page
+numbers of the anchors it looked up (a table of contents). A wrong variant is never read, so
+the cache cannot make output stale; ``planpress clean`` removes it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass
+from importlib import metadata
+from pathlib import Path
+
+from planpress import __version__
+from planpress.output import write_atomic
+from planpress.source import Project
+
+CACHE_DIR = ".planpress-cache"
+FONT_DIRS = ("/usr/share/fonts", "/usr/local/share/fonts", "~/.fonts", "~/.local/share/fonts")
+
+
+@dataclass(frozen=True)
+class PartMeta:
+    """What the layout of a part found out, independent of where the part starts."""
+
+    pages: int
+    #: anchor → 0-based page index inside the part
+    anchors: dict[str, int]
+    #: (level, label, state) of each bookmark in document order; positions come from the PDF
+    bookmarks: list[tuple[int, str, str]]
+    #: anchors that target-counter()/target-text() looked up: their pages shape the part
+    lookups: list[str]
+
+
+def _digest(*chunks: bytes | str) -> str:
+    hasher = hashlib.sha256()
+    for chunk in chunks:
+        data = chunk.encode("utf-8") if isinstance(chunk, str) else chunk
+        hasher.update(len(data).to_bytes(8, "big"))
+        hasher.update(data)
+    return hasher.hexdigest()[:32]
+
+
+def fonts_identity() -> str:
+    """Path, size and modification time of every installed font file."""
+    entries: list[str] = []
+    for folder in FONT_DIRS:
+        root = Path(folder).expanduser()
+        for dirpath, _, names in os.walk(root):
+            for name in names:
+                stat = os.stat(os.path.join(dirpath, name))
+                entries.append(f"{dirpath}/{name}\t{stat.st_size}\t{stat.st_mtime_ns}")
+    return _digest("\n".join(sorted(entries)))
+
+
+def layouts_identity(project: Project) -> str:
+    files = sorted(p for p in project.layouts_dir.rglob("*") if p.is_file())
+    return _digest(*(f"{p.relative_to(project.layouts_dir).as_posix()}" for p in files), *(p.read_bytes() for p in files))
+
+
+def environment_key(project: Project) -> str:
+    """Everything outside a part's HTML that shapes its layout."""
+    versions = [__version__] + [metadata.version(name) for name in ("weasyprint", "pydyf")]
+    return _digest(layouts_identity(project), fonts_identity(), *versions)
+
+
+def content_key(environment: str, html: str, *, first: bool) -> str:
+    return _digest(environment, html, "first" if first else "later")
+
+
+def variant_key(content: str, start: int, targets: Mapping[str, int]) -> str:
+    looked_up = "\n".join(f"{name}\t{page}" for name, page in sorted(targets.items()))
+    return _digest(content, str(start), looked_up)
+
+
+class PartCache:
+    """Files under the project's .planpress-cache/; every write is atomic."""
+
+    def __init__(self, project: Project) -> None:
+        self.root = project.root / CACHE_DIR
+
+    def meta(self, content: str) -> PartMeta | None:
+        path = self.root / f"{content}.json"
+        try:
+            raw = json.loads(path.read_text(encoding="utf-8"))
+            return PartMeta(raw["pages"], raw["anchors"], [tuple(b) for b in raw["bookmarks"]], raw["lookups"])
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    def store_meta(self, content: str, meta: PartMeta) -> None:
+        write_atomic(self.root / f"{content}.json", json.dumps(asdict(meta), ensure_ascii=False).encode("utf-8"))
+
+    def pdf_path(self, variant: str) -> Path:
+        return self.root / f"{variant}.pdf"
+
+    def has_pdf(self, variant: str) -> bool:
+        return self.pdf_path(variant).is_file()
+
+    def store_pdf(self, variant: str, data: bytes) -> None:
+        write_atomic(self.pdf_path(variant), data)
+
+    def keep_only(self, document: str, keys: Iterable[str]) -> None:
+        """Record what ``document`` uses now; delete files no document's record names."""
+        write_atomic(self.root / f"{document}.uses", "\n".join(sorted(keys)).encode("utf-8"))
+        used = {line for record in self.root.glob("*.uses") for line in record.read_text(encoding="utf-8").split()}
+        for path in self.root.iterdir():
+            if path.suffix in (".json", ".pdf") and path.stem not in used:
+                path.unlink(missing_ok=True)
+
+
+def clean(project: Project) -> list[Path]:
+    """Remove output/ and the cache; return what was removed."""
+    removed = []
+    for folder in (project.output_dir, project.root / CACHE_DIR):
+        if folder.exists():
+            shutil.rmtree(folder)
+            removed.append(folder)
+    return removed
