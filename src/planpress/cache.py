@@ -40,6 +40,15 @@ class PartMeta:
     lookups: list[str]
 
 
+@dataclass(frozen=True)
+class PageRange:
+    """Pages ``first``… (0-based, ``count`` of them) of the batch PDF ``batch``."""
+
+    batch: str
+    first: int
+    count: int
+
+
 def _digest(*chunks: bytes | str) -> str:
     hasher = hashlib.sha256()
     for chunk in chunks:
@@ -98,21 +107,33 @@ class PartCache:
     def store_meta(self, content: str, meta: PartMeta) -> None:
         write_atomic(self.root / f"{content}.json", json.dumps(asdict(meta), ensure_ascii=False).encode("utf-8"))
 
-    def pdf_path(self, variant: str) -> Path:
-        return self.root / f"{variant}.pdf"
+    def pdf_path(self, key: str) -> Path:
+        return self.root / f"{key}.pdf"
 
-    def has_pdf(self, variant: str) -> bool:
-        return self.pdf_path(variant).is_file()
+    def has_pdf(self, key: str) -> bool:
+        return self.pdf_path(key).is_file()
 
-    def store_pdf(self, variant: str, data: bytes) -> None:
-        write_atomic(self.pdf_path(variant), data)
+    def store_pdf(self, key: str, data: bytes) -> None:
+        write_atomic(self.pdf_path(key), data)
+
+    def pages(self, variant: str) -> PageRange | None:
+        """Where a section variant's pages are: a batch PDF and a page range in it."""
+        try:
+            raw = json.loads((self.root / f"{variant}.ref").read_text(encoding="utf-8"))
+            found = PageRange(raw["batch"], raw["first"], raw["count"])
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+        return found if self.has_pdf(found.batch) else None
+
+    def store_pages(self, variant: str, pages: PageRange) -> None:
+        write_atomic(self.root / f"{variant}.ref", json.dumps(asdict(pages)).encode("utf-8"))
 
     def keep_only(self, document: str, keys: Iterable[str]) -> None:
         """Record what ``document`` uses now; delete files no document's record names."""
         write_atomic(self.root / f"{document}.uses", "\n".join(sorted(keys)).encode("utf-8"))
         used = {line for record in self.root.glob("*.uses") for line in record.read_text(encoding="utf-8").split()}
         for path in self.root.iterdir():
-            if path.suffix in (".json", ".pdf") and path.stem not in used:
+            if path.suffix in (".json", ".pdf", ".ref") and path.stem not in used:
                 path.unlink(missing_ok=True)
 
 

@@ -13,15 +13,15 @@ from __future__ import annotations
 
 import hashlib
 import io
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from pathlib import Path
 
 import pikepdf
 from pikepdf import Array, Dictionary, Name, String
 
-from planpress.cache import PartCache, PartMeta
+from planpress.cache import PageRange, PartCache, PartMeta
 from planpress.document import Document
 
 #: A link from one part to an anchor in another, as the part's PDF holds it until the merge.
@@ -38,52 +38,96 @@ class _Bookmark:
     children: list[_Bookmark] = field(default_factory=list)
 
 
-def merged(document: Document, cache: PartCache, parts: Sequence[tuple[str, str, PartMeta]]) -> tuple[bytes, bool]:
-    """The merged PDF of (content key, variant, metadata) parts, and whether it came whole from the cache."""
-    variants = [variant for _, variant, _ in parts]
-    key = "merged-" + hashlib.sha256("\n".join(variants).encode("ascii")).hexdigest()[:32]
-    cache.keep_only(document.name, [key, *variants, *(content for content, _, _ in parts)])
+@dataclass(frozen=True)
+class MergePart:
+    """A section ready to merge: its cache keys, what its layout found out, where its pages are."""
+
+    content: str
+    variant: str
+    meta: PartMeta
+    pages: PageRange
+
+
+def merged(document: Document, cache: PartCache, parts: Sequence[MergePart]) -> tuple[bytes, bool]:
+    """The merged PDF of the sections, and whether it came whole from the cache (nothing changed)."""
+    key = "merged-" + hashlib.sha256("\n".join(part.variant for part in parts).encode("ascii")).hexdigest()[:32]
+    batches = {part.pages.batch for part in parts}
+    cache.keep_only(document.name, [key, *batches, *(k for part in parts for k in (part.content, part.variant))])
     if cache.has_pdf(key):
         return cache.pdf_path(key).read_bytes(), True
-    data = _merge([cache.pdf_path(v) for v in variants], [meta for _, _, meta in parts])
+    data = _merge(cache, parts)
     cache.store_pdf(key, data)
     return data, False
 
 
-def _merge(paths: Sequence[Path], metas: Sequence[PartMeta]) -> bytes:
-    base = pikepdf.open(paths[0])
+def _merge(cache: PartCache, parts: Sequence[MergePart]) -> bytes:
+    sources: dict[str, pikepdf.Pdf] = {}
+    base = pikepdf.new()
     names: dict[str, Array] = {}
     flat: list[tuple[int, _Bookmark]] = []
-    sources = [base]
-    for number, path in enumerate(paths):
-        source = base if number == 0 else pikepdf.open(path)
-        offset = len(base.pages) if number else 0
-        index = {page.objgen: i for i, page in enumerate(source.pages)}
-        part_names = _dests(source, index)
-        part_bookmarks = _outline(source, index)
-        if number:
-            sources.append(source)
-            base.pages.extend(source.pages)
-        for name, (page, x, y) in part_names:
-            names.setdefault(name, Array([base.pages[offset + page].obj, Name.XYZ, x, y, 0]))
-        levels = metas[number].bookmarks
-        assert len(levels) == len(part_bookmarks), "a part's outline and its bookmarks disagree"
-        for (level, _, state), mark in zip(levels, part_bookmarks):
-            mark.page += offset
-            mark.state = state
-            flat.append((level, mark))
-    _relink(base)
-    _write_names(base, names)
-    _write_outline(base, _nest(flat))
-    out = io.BytesIO()
-    base.save(out, deterministic_id=True)
-    for source in sources:
-        source.close()
-    return out.getvalue()
+    try:
+        for part in parts:
+            if part.pages.batch not in sources:
+                sources[part.pages.batch] = pikepdf.open(cache.pdf_path(part.pages.batch))
+            source = sources[part.pages.batch]
+            if len(sources) == 1 and not len(base.pages):
+                _copy_document_level(source, base)
+            _append(base, source, part, names, flat)
+        _relink(base)
+        _write_names(base, names)
+        _write_outline(base, _nest(flat))
+        out = io.BytesIO()
+        base.save(out, deterministic_id=True, min_version=next(iter(sources.values())).pdf_version)
+        return out.getvalue()
+    finally:
+        for source in sources.values():
+            source.close()
 
 
-def _page_of(dest: Array, index: dict[tuple[int, int], int]) -> tuple[int, Decimal, Decimal]:
-    return index[dest[0].objgen], dest[2], dest[3]
+def _copy_document_level(source: pikepdf.Pdf, base: pikepdf.Pdf) -> None:
+    """Language, document information and identifier: every part carries the whole document's."""
+    for key, value in source.Root.items():
+        if key not in ("/Type", "/Pages", "/Outlines", "/Names"):
+            base.Root[key] = _copy(base, value)
+    for key in ("/Info", "/ID"):
+        if key in source.trailer:
+            base.trailer[key] = _copy(base, source.trailer[key])
+
+
+def _copy(base: pikepdf.Pdf, value: object) -> object:
+    """A value of another PDF in ``base``: indirect objects are copied, direct ones rebuilt."""
+    if isinstance(value, pikepdf.Object) and value.is_indirect:
+        return base.copy_foreign(value)
+    if isinstance(value, pikepdf.Dictionary):
+        return Dictionary({key: _copy(base, item) for key, item in value.items()})
+    if isinstance(value, pikepdf.Array):
+        return Array([_copy(base, item) for item in value])
+    return value
+
+
+def _append(base: pikepdf.Pdf, source: pikepdf.Pdf, part: MergePart, names: dict[str, Array],
+            flat: list[tuple[int, _Bookmark]]) -> None:
+    """Append a section's pages; collect its named destinations and bookmarks."""
+    offset = len(base.pages)
+    first, count = part.pages.first, part.pages.count
+    index = {page.objgen: i - first for i, page in enumerate(source.pages) if first <= i < first + count}
+    with warnings.catch_warnings():  # named destinations are carried over below, by hand
+        warnings.simplefilter("ignore", pikepdf.PageCopyWarning)
+        base.pages.extend(source.pages[first:first + count])
+    for name, (page, x, y) in _dests(source, index):
+        names.setdefault(name, Array([base.pages[offset + page].obj, Name.XYZ, x, y, 0]))
+    marks = _outline(source, index)
+    assert len(marks) == len(part.meta.bookmarks), "a section's outline and its bookmarks disagree"
+    for (level, _, state), mark in zip(part.meta.bookmarks, marks):
+        mark.page += offset
+        mark.state = state
+        flat.append((level, mark))
+
+
+def _page_of(dest: Array, index: dict[tuple[int, int], int]) -> tuple[int, Decimal, Decimal] | None:
+    """(page index in the section, x, y) of a destination, or None if it is not on the section's pages."""
+    page = index.get(dest[0].objgen)
+    return None if page is None else (page, dest[2], dest[3])
 
 
 def _dests(pdf: pikepdf.Pdf, index: dict[tuple[int, int], int]) -> list[tuple[str, tuple[int, Decimal, Decimal]]]:
@@ -92,7 +136,8 @@ def _dests(pdf: pikepdf.Pdf, index: dict[tuple[int, int], int]) -> list[tuple[st
     if tree is None:
         return []
     flat = tree.get("/Names", Array())
-    return [(str(flat[i]), _page_of(flat[i + 1], index)) for i in range(0, len(flat), 2)]
+    found = [(str(flat[i]), _page_of(flat[i + 1], index)) for i in range(0, len(flat), 2)]
+    return [(name, where) for name, where in found if where is not None]
 
 
 def _outline(pdf: pikepdf.Pdf, index: dict[tuple[int, int], int]) -> list[_Bookmark]:
@@ -101,8 +146,9 @@ def _outline(pdf: pikepdf.Pdf, index: dict[tuple[int, int], int]) -> list[_Bookm
 
     def walk(item: Dictionary | None) -> None:
         while item is not None:
-            page, x, y = _page_of(item.Dest, index)
-            found.append(_Bookmark(str(item.Title), page, x, y, "open"))
+            where = _page_of(item.Dest, index)
+            if where is not None:
+                found.append(_Bookmark(str(item.Title), *where, "open"))
             walk(item.get("/First"))
             item = item.get("/Next")
 

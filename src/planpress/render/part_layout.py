@@ -38,53 +38,76 @@ from planpress.render.merge import PART_LINK
 
 @dataclass(frozen=True)
 class PartJob:
-    """One part to lay out."""
+    """A run of consecutive sections to lay out in one WeasyPrint pass (a batch)."""
 
-    index: int
+    #: index of the batch's first section in the whole document
+    first: int
+    #: how many sections the batch holds (one <section> child of <body> each)
+    count: int
     html: str
     #: the first page's number in the whole document; None: ask ``await_start`` after pagination
     start: int | None
-    #: page numbers of anchors in other parts (final, or a guess to be replaced later)
+    #: page numbers of anchors in sections outside the batch (final, or a guess to be replaced)
     targets: dict[str, int]
-    #: the page number to show for an anchor not in ``targets`` while other parts are unknown
+    #: the page number to show for an anchor not in ``targets`` while other sections are unknown
     guess: int | None = None
 
 
 @dataclass
-class PartResult:
-    """A laid-out part: its PDF and what the layout found out."""
+class SectionResult:
+    """What the layout found out about one section of a batch."""
 
-    index: int
+    meta: PartMeta
+    #: 0-based index of the section's first page in the batch PDF
+    first_page: int
+    #: page numbers of anchors outside the section that its layout looked up
+    used_targets: dict[str, int] = field(default_factory=dict)
+    #: False when page numbers in its content may be wrong (unknown start, guessed anchor):
+    #: then its pages are only good for learning its page count and anchors
+    sound: bool = True
+
+
+@dataclass
+class PartResult:
+    """A laid-out batch: its PDF and one result per section."""
+
+    first: int
     start: int
     pdf: bytes
-    meta: PartMeta
-    #: the target page numbers this layout used for the anchors it looked up
-    used_targets: dict[str, int] = field(default_factory=dict)
-    #: False when page numbers in the part's content may be wrong (an unknown start or a guessed
-    #: anchor): then the PDF is only good for learning the part's page count and anchors
-    sound: bool = True
+    sections: list[SectionResult]
     warnings: list[str] = field(default_factory=list)
 
 
-class _PartTargets(TargetCollector):
-    """A TargetCollector that knows the pages of anchors laid out in other parts."""
+class NotSplittable(Exception):
+    """Two sections share a page: the layout does not start each section on a new page."""
 
-    def __init__(self, targets: dict[str, int], guess: int | None) -> None:
+
+class _PartTargets(TargetCollector):
+    """A TargetCollector that knows the pages of anchors laid out in other batches.
+
+    It records, per section of the batch, which anchors target-*() looked up and whether
+    a guessed page number was shown.
+    """
+
+    def __init__(self, targets: dict[str, int], guess: int | None, sections: dict[Any, int]) -> None:
         super().__init__()
         self.external = targets
         self.guess = guess
-        self.looked_up: list[str] = []
-        self.guessed = False
+        self.sections = sections
+        self.looked_up: dict[int, list[str]] = {}
+        self.guessed: set[int] = set()
 
     def lookup_target(self, anchor_token: Any, source_box: Any, css_token: str, parse_again: Callable[..., Any]) -> Any:
         name = _anchor_name(anchor_token, source_box)
-        if name is not None and name not in self.looked_up:
-            self.looked_up.append(name)
-        # All of the part's own anchors were collected with the styles, before any lookup.
+        section = self.sections.get(source_box.element, -1)
+        if name is not None and name not in self.looked_up.setdefault(section, []):
+            self.looked_up[section].append(name)
+        # All of the batch's own anchors were collected with the styles, before any lookup.
         if name is not None and name not in self.target_lookup_items:
             page = self.external.get(name, self.guess)
             if page is not None:
-                self.guessed = self.guessed or name not in self.external
+                if name not in self.external:
+                    self.guessed.add(section)
                 item = TargetLookupItem("up-to-date")
                 item.target_box = SimpleNamespace(cached_counter_values={"page": [page]}, extract_text=lambda *_: "")
                 return item
@@ -103,26 +126,27 @@ def _anchor_name(anchor_token: Any, source_box: Any) -> str | None:
 @dataclass
 class _State:
     job: PartJob
-    await_start: Callable[[int, int], int]
+    await_start: Callable[[int, int, int], int]
+    sections: dict[Any, int]
     collector: _PartTargets | None = None
     shift: int | None = None
 
 
 @contextmanager
 def _hooks(state: _State) -> Iterator[None]:
-    """Replace WeasyPrint's pagination entry points for the duration of one part."""
+    """Replace WeasyPrint's pagination entry points for the duration of one batch."""
     originals = (
         weasyprint.document.TargetCollector,
         weasyprint.layout.initialize_page_maker,
         weasyprint.layout.page.PageType,
         weasyprint.layout.make_margin_boxes,
     )
-    collector_class, initialize, page_type, margin_boxes = originals
+    _, initialize, page_type, margin_boxes = originals
     job = state.job
-    index_offset = (job.start - 1) if job.start is not None else min(job.index, 1)
+    index_offset = (job.start - 1) if job.start is not None else min(job.first, 1)
 
     def new_collector() -> _PartTargets:
-        state.collector = _PartTargets(job.targets, job.guess)
+        state.collector = _PartTargets(job.targets, job.guess, state.sections)
         return state.collector
 
     def initialize_page_maker(context: Any, root_box: Any) -> None:
@@ -136,9 +160,9 @@ def _hooks(state: _State) -> Iterator[None]:
         return page_type(side, blank, name, index + index_offset, groups)
 
     def make_margin_boxes(context: Any, page: Any, page_state: Any) -> Any:
-        if state.shift is None:
+        if state.shift is None:  # pagination is over: the first margin boxes are being made
             pages = len(context.page_maker) - 1
-            state.shift = 0 if job.start is not None else state.await_start(job.index, pages) - 1
+            state.shift = 0 if job.start is not None else state.await_start(job.first, job.count, pages) - 1
         if state.shift:
             counters = {**page_state[1], "page": [value + state.shift for value in page_state[1].get("page", [0])]}
             page_state = (page_state[0], counters, *page_state[2:])
@@ -160,43 +184,72 @@ def _hooks(state: _State) -> Iterator[None]:
 
 
 def lay_out(job: PartJob, make_html: Callable[[str], Any], write: Callable[[Any], bytes],
-            await_start: Callable[[int, int], int]) -> PartResult:
-    """Lay the part out; ``await_start(index, pages)`` publishes its page count and returns its start."""
-    state = _State(job, await_start)
+            await_start: Callable[[int, int, int], int]) -> PartResult:
+    """Lay the batch out; ``await_start(first, count, pages)`` publishes its page count, returns its start."""
+    page = make_html(job.html)
+    state = _State(job, await_start, _section_of_elements(page.etree_element, job.count))
     collector = _Warnings()
     weasy_log = logging.getLogger("weasyprint")
     weasy_log.addHandler(collector)
     try:
         with _hooks(state):
-            rendering = make_html(job.html).render()
+            rendering = page.render()
         if state.shift is None:  # no page at all: nothing was awaited
-            state.shift = 0 if job.start is not None else await_start(job.index, 0) - 1
-        meta = _meta(rendering, state)
-        _keep_links_to_other_parts(rendering, set(meta.anchors))
+            state.shift = 0 if job.start is not None else await_start(job.first, job.count, 0) - 1
+        owners = _page_owners(rendering, state.sections, job.count)
+        _keep_links_to_other_parts(rendering)
         data = write(rendering)
     finally:
         weasy_log.removeHandler(collector)
-    start = job.start if job.start is not None else state.shift + 1
-    used = {name: job.targets[name] for name in meta.lookups if name in job.targets and name not in meta.anchors}
-    guessed = state.collector is not None and state.collector.guessed
-    own_lookups = any(name in meta.anchors for name in meta.lookups)
-    sound = not guessed and (job.start is not None or not own_lookups)
-    return PartResult(job.index, start, data, meta, used, sound, collector.messages)
+    start = state.shift + 1
+    return PartResult(job.first, start, data, _split(rendering, owners, state, start), collector.messages)
 
 
-def _meta(rendering: Any, state: _State) -> PartMeta:
-    anchors: dict[str, int] = {}
-    bookmarks: list[tuple[int, str, str]] = []
-    for number, page in enumerate(rendering.pages):
-        for name in page.anchors:
-            anchors.setdefault(name, number)
-        bookmarks.extend((level, label, status) for level, label, _, status in page.bookmarks)
-    looked_up = state.collector.looked_up if state.collector is not None else []
-    return PartMeta(len(rendering.pages), anchors, bookmarks, list(looked_up))
+def _section_of_elements(root: Any, count: int) -> dict[Any, int]:
+    """Every element of the page → the index (in the batch) of the <body> child holding it."""
+    body = root.find("body")
+    children = list(body) if body is not None else []
+    if len(children) != count:
+        raise NotSplittable(f"<body> has {len(children)} children for {count} sections")
+    return {element: index for index, child in enumerate(children) for element in child.iter()}
 
 
-def _keep_links_to_other_parts(rendering: Any, anchors: set[str]) -> None:
-    """Internal links to another part's anchors become planpress-part: URIs, not dropped links."""
+def _page_owners(rendering: Any, sections: dict[Any, int], count: int) -> list[int]:
+    """The section each page shows; a page showing two sections cannot be split."""
+    owners: list[int] = []
+    for page in rendering.pages:
+        html_box = page._page_box.children[0]
+        found = {sections[box.element] for body in html_box.children for box in body.children if box.element in sections}
+        if len(found) > 1:
+            raise NotSplittable(f"page {len(owners) + 1} shows sections {sorted(found)}")
+        owners.append(found.pop() if found else (owners[-1] if owners else 0))
+    if owners != sorted(owners) or len(set(owners)) != count:
+        raise NotSplittable("a section has no page of its own")
+    return owners
+
+
+def _split(rendering: Any, owners: list[int], state: _State, start: int) -> list[SectionResult]:
+    """One result per section: its pages, anchors, bookmarks and lookups."""
+    job, collector = state.job, state.collector
+    anchors = {name: number for number, page in reversed(list(enumerate(rendering.pages))) for name in page.anchors}
+    results = []
+    for section in range(job.count):
+        pages = [number for number, owner in enumerate(owners) if owner == section]
+        first = pages[0]
+        own = {name: number - first for name, number in anchors.items() if owners[number] == section}
+        bookmarks = [(level, label, status) for number in pages for level, label, _, status in rendering.pages[number].bookmarks]
+        lookups = collector.looked_up.get(section, []) if collector is not None else []
+        used = {name: job.targets[name] for name in lookups if name in job.targets and name not in anchors}
+        used.update({name: start + anchors[name] for name in lookups if name in anchors and name not in own})
+        guessed = collector is not None and section in collector.guessed
+        sound = not guessed and (job.start is not None or not any(name in anchors for name in lookups))
+        results.append(SectionResult(PartMeta(len(pages), own, bookmarks, list(lookups)), first, used, sound))
+    return results
+
+
+def _keep_links_to_other_parts(rendering: Any) -> None:
+    """Internal links to anchors outside the batch become planpress-part: URIs, not dropped links."""
+    anchors = {name for page in rendering.pages for name in page.anchors}
     for page in rendering.pages:
         page.links = [
             ("external", PART_LINK + target, rectangle, box) if kind == "internal" and target not in anchors

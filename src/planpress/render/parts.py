@@ -1,17 +1,23 @@
-"""Parallel, incremental PDF: each section laid out as a part in a worker process, then merged.
+"""Parallel, incremental PDF: sections laid out in batches by worker processes, then merged.
 
-A part is one section of the document rendered through the same templates. Parts whose
-content key, first page number and looked-up anchor pages are in the cache are not laid out
-again. On a cold build every part is laid out at once: a worker publishes its page count as
-soon as its pagination ends and waits for the pages of the parts before it only to number its
-own pages. A part whose layout looked up anchors (a table of contents) is laid out again once
-every page number is final. The merge (``render/merge.py``) joins the parts into one PDF a
-reader cannot tell from a single-pass render.
+Each section of the document is cached on its own: its *content key* (its HTML through the
+same templates, the layouts, fonts and versions) names what its layout found out (page count,
+anchors, bookmarks, anchors it looked up), and its *variant* (content key, first page number,
+page numbers of the anchors it looked up) names its pages in a batch PDF. Sections without a
+right variant are laid out, consecutive ones together in batches sized for the workers.
+
+On a cold build every batch starts at once: a worker publishes its page count as soon as its
+pagination ends and waits for the page counts ahead of it only to number its pages. A section
+that looked up anchors (a table of contents) is laid out again once every page number is
+final. ``render/merge.py`` joins the sections into one PDF a reader cannot tell from a
+single-pass render; layouts for which that cannot hold are rendered in one pass.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import math
 import multiprocessing
 import os
 import re
@@ -19,7 +25,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from planpress.cache import PartCache, PartMeta, content_key, environment_key, variant_key
+from planpress.cache import PageRange, PartCache, PartMeta, content_key, environment_key, variant_key
 from planpress.document import Document
 from planpress.errors import PlanpressError
 from planpress.render import html
@@ -27,43 +33,52 @@ from planpress.source import Project
 
 log = logging.getLogger(__name__)
 
-#: Layout features whose result depends on the page's parity or on the total page count: a part
-#: cannot know them before the parts ahead of it are laid out, so such layouts build in one pass.
-_PARITY_OR_TOTAL = re.compile(
+#: Layout features that make a section's pages depend on what comes before it beyond its first
+#: page number (page parity, the total page count, CSS counters running across sections).
+_NOT_LOCAL = re.compile(
     r"counter\(\s*pages\b|@page\s*[^{]*:(left|right|recto|verso|blank|nth)\b"
-    r"|break-(before|after)\s*:\s*(left|right|recto|verso)|page-break-(before|after)\s*:\s*(left|right)",
+    r"|break-(before|after)\s*:\s*(left|right|recto|verso)|page-break-(before|after)\s*:\s*(left|right)"
+    r"|counter-(reset|increment|set)\s*:\s*(?!none\b|page\b)[-\w]+",
     re.IGNORECASE,
 )
-#: How often one part may be laid out in one build before the page numbers are declared unstable.
-MAX_LAYOUTS_PER_PART = 3
-#: Last build of each document: which parts were laid out (for the command's report and tests).
+#: Batch sizes in characters of section HTML (about 1,500 a dense page): large enough that
+#: WeasyPrint's fixed cost per pass (styles, fonts, subsetting) stays small, small enough that a
+#: worker holds a bounded number of pages in memory.
+MIN_BATCH_CHARS = 12_000
+MAX_BATCH_CHARS = 60_000
+#: How often one section may be laid out in one build before its page numbers are declared unstable.
+MAX_LAYOUTS = 3
+#: The last build of each document (for the command's report and for tests).
 LAST_BUILDS: dict[str, PartsBuild] = {}
 
 
 @dataclass
 class PartsBuild:
-    """What one parallel build did."""
+    """What one build did: sections laid out, WeasyPrint passes, whether the merge was cached."""
 
     parts: int
     laid_out: list[int] = field(default_factory=list)
-    layouts: int = 0
+    batches: int = 0
     cached_merge: bool = False
+    single_pass: str = ""
 
 
 @dataclass(eq=False)
 class _Part:
     index: int
-    html: str
+    section: Document
+    size: int
     key: str
     meta: PartMeta | None
     variant: str | None = None
+    pages: PageRange | None = None
     layouts: int = 0
 
 
 def single_pass_reason(source: str) -> str | None:
-    """Why this HTML must be laid out in one pass, or None if parts give the same pages."""
-    found = _PARITY_OR_TOTAL.search(source)
-    return f"ページの左右・総ページ数に依存するレイアウト（{found.group(0)}）" if found else None
+    """Why this HTML must be laid out in one pass, or None if sections lay out on their own."""
+    found = _NOT_LOCAL.search(source)
+    return f"前後の節に依存するレイアウト（{found.group(0)}）" if found else None
 
 
 def split(document: Document) -> list[Document]:
@@ -76,48 +91,63 @@ def workers() -> int:
 
 
 def render(document: Document, project: Project) -> bytes:
-    """The document's PDF: from parts when they give the same pages, else in one pass."""
-    sources = [html.render(part, project) for part in split(document)]
+    """The document's PDF: from cached and parallel-laid-out sections, or in one pass."""
+    sections = split(document)
+    sources = [html.render(section, project) for section in sections]
     reason = single_pass_reason(sources[0]) if sources else "節がありません"
-    if reason is not None:
-        log.info("%s: 一括で組版します（%s）", document.name, reason)
-        from planpress.render import pdf
+    if reason is None:
+        try:
+            return _render_parts(document, project, sections, sources)
+        except _NotSplittable as error:
+            reason = f"節が新しいページから始まりません（{error}）"
+    log.info("%s: 一括で組版します（%s）", document.name, reason)
+    LAST_BUILDS[document.name] = PartsBuild(len(sections), single_pass=reason)
+    from planpress.render import pdf
 
-        return pdf.render(document, project)
+    return pdf.render(document, project)
+
+
+def _render_parts(document: Document, project: Project, sections: list[Document], sources: list[str]) -> bytes:
     cache = PartCache(project)
     environment = environment_key(project)
-    parts = [_Part(i, source, content_key(environment, source, first=i == 0), None) for i, source in enumerate(sources)]
-    for part in parts:
-        part.meta = cache.meta(part.key)
+    empty = len(html.render(replace(document, sections=()), project))
+    parts = []
+    for index, (section, source) in enumerate(zip(sections, sources)):
+        key = content_key(environment, source, first=index == 0)
+        parts.append(_Part(index, section, len(source) - empty, key, cache.meta(key)))
     report = PartsBuild(len(parts))
     _Planner(document, project, cache, parts, report).run()
     from planpress.render import merge
 
-    assert all(p.variant is not None and p.meta is not None for p in parts), "a part was left without its PDF"
-    data, report.cached_merge = merge.merged(document, cache, [(p.key, p.variant, p.meta) for p in parts])  # type: ignore[misc]
+    merging = [merge.MergePart(p.key, p.variant, p.meta, p.pages) for p in parts]  # type: ignore[arg-type]
+    data, report.cached_merge = merge.merged(document, cache, merging)
     LAST_BUILDS[document.name] = report
-    log.info("%s: %d 部分のうち %d 部分を組版しました", document.name, len(parts), len(report.laid_out))
+    log.info("%s: %d 節のうち %d 節を組版しました", document.name, len(parts), len(report.laid_out))
     return data
 
 
+class _NotSplittable(Exception):
+    """Raised in the main process when a worker found two sections on one page."""
+
+
 class _Planner:
-    """Decides which parts to lay out, runs them, and stops when every part has its right PDF."""
+    """Decides which sections to lay out, runs the batches, stops when every section has its pages."""
 
     def __init__(self, document: Document, project: Project, cache: PartCache, parts: list[_Part], report: PartsBuild) -> None:
         self.document, self.project, self.cache, self.parts, self.report = document, project, cache, parts, report
-        self.pending: dict[Future[Any], _Part] = {}
+        self.pending: dict[Future[Any], list[_Part]] = {}
         self.executor: ProcessPoolExecutor | None = None
         self.schedule: _Schedule | None = None
 
     def run(self) -> None:
         try:
             while True:
-                self._resolve_and_submit()
+                self._submit(self._resolve())
                 if not self.pending:
                     break
                 done, _ = wait(self.pending, return_when=FIRST_COMPLETED)
                 for future in done:
-                    self._finish(self.pending.pop(future), future.result())
+                    self._finish(self.pending.pop(future), future)
         finally:
             if self.schedule is not None:
                 self.schedule.abort()
@@ -125,7 +155,7 @@ class _Planner:
                 self.executor.shutdown(wait=True, cancel_futures=True)
 
     def _starts(self) -> list[int | None]:
-        """Each part's first page number, as far as the page counts ahead of it are known."""
+        """Each section's first page number, as far as the page counts ahead of it are known."""
         starts: list[int | None] = []
         page: int | None = 1
         for part in self.parts:
@@ -134,7 +164,7 @@ class _Planner:
         return starts
 
     def _anchor_pages(self, starts: list[int | None]) -> dict[str, int]:
-        """Page numbers of every anchor whose part's start is known (the first of a name wins)."""
+        """Page numbers of every anchor whose section's start is known (the first of a name wins)."""
         known: dict[str, int] = {}
         for part, start in zip(self.parts, starts):
             if part.meta is not None and start is not None:
@@ -142,83 +172,124 @@ class _Planner:
                     known.setdefault(name, start + index)
         return known
 
-    def _resolve_and_submit(self) -> None:
-        """Give every idle part its cached PDF if the cache has the right one; lay out the rest."""
+    def _resolve(self) -> list[tuple[_Part, int | None]]:
+        """Give idle sections their cached pages when the cache has the right ones; return the rest."""
         starts = self._starts()
         anchors = self._anchor_pages(starts)
         settled = None not in starts and not self.pending
-        busy = set(self.pending.values())
+        busy = {part for batch in self.pending.values() for part in batch}
+        todo: list[tuple[_Part, int | None]] = []
         for part, start in zip(self.parts, starts):
             if part in busy:
                 continue
-            part.variant = None
+            part.variant = part.pages = None
             if part.meta is None:
-                self._submit(part, start, anchors, guess=self._guess())
+                todo.append((part, start))
                 continue
             external = [name for name in part.meta.lookups if name not in part.meta.anchors]
             if start is None or (external and not settled):
                 continue  # decided once the page counts ahead of it (or everywhere) are final
             targets = {name: anchors[name] for name in external if name in anchors}
             variant = variant_key(part.key, start, targets)
-            if self.cache.has_pdf(variant):
+            part.pages = self.cache.pages(variant)
+            if part.pages is not None:
                 part.variant = variant
             else:
-                self._submit(part, start, anchors)
+                todo.append((part, start))
+        return todo
 
-    def _guess(self) -> int:
-        """A page number of the likely width for anchors not laid out yet (replaced later)."""
-        estimate = sum(p.meta.pages if p.meta else 2 for p in self.parts)
-        return 10 ** (len(str(estimate)) - 1)
-
-    def _submit(self, part: _Part, start: int | None, targets: dict[str, int], *, guess: int | None = None) -> None:
-        part.layouts += 1
-        if part.layouts > MAX_LAYOUTS_PER_PART:
-            raise PlanpressError(f"{self.document.name}: 部分{part.index + 1}のページ数が定まりません（目次の桁数などで変わり続けます）")
+    def _submit(self, todo: list[tuple[_Part, int | None]]) -> None:
+        if not todo:
+            return
         if self.executor is None:
             self._start_pool()
-        assert self.executor is not None and self.schedule is not None
-        for other in self.parts:  # page counts known so far, for workers that wait for their start
-            if other.meta is not None and other not in self.pending.values():
-                self.schedule.publish(other.index, other.meta.pages)
+        assert self.schedule is not None and self.executor is not None
+        busy = {part for batch in self.pending.values() for part in batch} | {part for part, _ in todo}
+        self.schedule.publish({p.index: p.meta.pages for p in self.parts if p.meta is not None and p not in busy})
+        starts = self._starts()
+        anchors = self._anchor_pages(starts)
+        guess = 10 ** (len(str(sum(p.meta.pages if p.meta else 2 for p in self.parts))) - 1)
+        for batch in _batches(todo, workers()):
+            self._submit_batch(batch, starts[batch[0].index], anchors, guess)
+
+    def _submit_batch(self, batch: list[_Part], start: int | None, anchors: dict[str, int], guess: int) -> None:
         from planpress.render.part_layout import PartJob
 
-        job = PartJob(part.index, part.html, start, dict(targets), guess)
-        self.pending[self.executor.submit(_work, job)] = part
-        self.report.layouts += 1
-        if part.index not in self.report.laid_out:
-            self.report.laid_out.append(part.index)
+        for part in batch:
+            part.layouts += 1
+            if part.layouts > MAX_LAYOUTS:
+                raise PlanpressError(f"{self.document.name}: 「{part.section.sections[0].title}」のページ番号が定まりません")
+            if part.index not in self.report.laid_out:
+                self.report.laid_out.append(part.index)
+        own = {name for part in batch if part.meta for name in part.meta.anchors}
+        document = replace(self.document, sections=tuple(part.section.sections[0] for part in batch))
+        source = html.render(document, self.project)
+        targets = {name: page for name, page in anchors.items() if name not in own}
+        job = PartJob(batch[0].index, len(batch), source, start, targets, guess if None in self._starts() else None)
+        self.pending[self.executor.submit(_work, job)] = batch  # type: ignore[union-attr]
+        self.report.batches += 1
 
     def _start_pool(self) -> None:
         import planpress.render.part_layout  # noqa: F401 - imported once here, inherited by the forked workers
 
         context = multiprocessing.get_context("fork")
         self.schedule = _Schedule(context, len(self.parts))
-        count = min(workers(), len(self.parts))
-        self.executor = ProcessPoolExecutor(count, mp_context=context, initializer=_init_worker,
-                                            initargs=(self.schedule, self.project, self.document))
+        self.executor = ProcessPoolExecutor(min(workers(), len(self.parts)), mp_context=context,
+                                            initializer=_init_worker, initargs=(self.schedule, self.project, self.document))
 
-    def _finish(self, part: _Part, result: Any) -> None:
+    def _finish(self, batch: list[_Part], future: Future[Any]) -> None:
+        from planpress.render.part_layout import NotSplittable
+
+        try:
+            result = future.result()
+        except NotSplittable as error:
+            raise _NotSplittable(str(error)) from None
         for message in dict.fromkeys(result.warnings):
             log.warning("WeasyPrint: %s", message)
-        part.meta = result.meta
-        self.cache.store_meta(part.key, result.meta)
-        if result.sound:
-            self.cache.store_pdf(variant_key(part.key, result.start, result.used_targets), result.pdf)
+        stored = False
+        name = "batch-" + hashlib.sha256(result.pdf).hexdigest()[:32]
+        for part, section in zip(batch, result.sections):
+            part.meta = section.meta
+            self.cache.store_meta(part.key, section.meta)
+            if section.sound:
+                if not stored:
+                    self.cache.store_pdf(name, result.pdf)
+                    stored = True
+                variant = variant_key(part.key, result.start + section.first_page, section.used_targets)
+                self.cache.store_pages(variant, PageRange(name, section.first_page, section.meta.pages))
         assert self.schedule is not None
-        self.schedule.publish(part.index, result.meta.pages)
+        self.schedule.publish({part.index: part.meta.pages for part in batch if part.meta is not None})
+
+
+def _batches(todo: list[tuple[_Part, int | None]], count: int) -> list[list[_Part]]:
+    """Consecutive sections in batches: enough to keep ``count`` workers busy, none too large."""
+    total = sum(part.size for part, _ in todo)
+    wanted = max(math.ceil(total / MAX_BATCH_CHARS), min(2 * count, math.ceil(total / MIN_BATCH_CHARS)), 1)
+    target = total / wanted
+    batches: list[list[_Part]] = []
+    size = 0
+    for part, _ in todo:
+        consecutive = batches and batches[-1][-1].index == part.index - 1
+        if not consecutive or size >= target:
+            batches.append([])
+            size = 0
+        batches[-1].append(part)
+        size += part.size
+    return batches
 
 
 class _Schedule:
-    """Page counts of the parts, shared with the workers: -1 while unknown."""
+    """Page counts of the sections, shared with the workers: -1 while unknown."""
 
     def __init__(self, context: Any, count: int) -> None:
         self.pages = context.Array("i", [-1] * count, lock=False)
         self.aborted = context.Value("b", 0, lock=False)
         self.condition = context.Condition()
 
-    def publish(self, index: int, pages: int) -> None:
+    def publish(self, pages: dict[int, int]) -> None:
         with self.condition:
-            self.pages[index] = pages
+            for index, count in pages.items():
+                self.pages[index] = count
             self.condition.notify_all()
 
     def abort(self) -> None:
@@ -226,15 +297,15 @@ class _Schedule:
             self.aborted.value = 1
             self.condition.notify_all()
 
-    def await_start(self, index: int, pages: int) -> int:
-        """Publish this part's page count; return its start once every part ahead is counted."""
-        self.publish(index, pages)
+    def await_start(self, first: int, count: int, pages: int) -> int:
+        """Publish a batch's page count; return its start once every section ahead is counted."""
+        self.publish({first: pages, **{index: 0 for index in range(first + 1, first + count)}})
         with self.condition:
-            while any(self.pages[i] < 0 for i in range(index)):
+            while any(self.pages[i] < 0 for i in range(first)):
                 if self.aborted.value:
                     raise RuntimeError("build aborted")
                 self.condition.wait(timeout=1.0)
-            return 1 + sum(self.pages[i] for i in range(index))
+            return 1 + sum(self.pages[i] for i in range(first))
 
 
 _WORKER: dict[str, Any] = {}
