@@ -29,4 +29,4 @@ reference-docx: setup
 	$(BIN)/python tools/make_reference_docx.py layouts/reference.docx
 
 clean:
-	rm -rf output
+	rm -rf output .planpress-cache

@@ -57,6 +57,8 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--no-layout", dest="layout", action="store_false",
                        help="PDFのレイアウト（はみ出しなど）を検査しません（速く終わります）")
     _cycle_commands(commands)
+    commands.add_parser("clean", help="output/ と組版キャッシュ（.planpress-cache/）を削除します",
+                        description="作成した文書（output/）と組版キャッシュ（.planpress-cache/）を削除します。")
     return parser
 
 
@@ -90,6 +92,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     try:
         project = Project.at(Path(args.root))
+        if args.command == "clean":
+            from planpress.cache import clean
+
+            for path in clean(project):
+                print(f"削除しました: {project.display(path)}/", file=sys.stderr)
+            return EXIT_OK
         if args.command == "check":
             problems = stages.check(project, strict=args.strict, layout=args.layout)
             _print_lines([str(p) for p in problems.items])

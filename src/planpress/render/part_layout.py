@@ -201,7 +201,7 @@ def lay_out(job: PartJob, make_html: Callable[[str], Any], write: Callable[[Any]
         data = write(rendering)
     finally:
         weasy_log.removeHandler(collector)
-    start = state.shift + 1
+    start = job.start if job.start is not None else state.shift + 1
     return PartResult(job.first, start, data, _split(rendering, owners, state, start), collector.messages)
 
 

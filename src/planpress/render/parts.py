@@ -130,6 +130,10 @@ class _NotSplittable(Exception):
     """Raised in the main process when a worker found two sections on one page."""
 
 
+class _Aborted(RuntimeError):
+    """A worker stopped waiting for its start because another batch failed."""
+
+
 class _Planner:
     """Decides which sections to lay out, runs the batches, stops when every section has its pages."""
 
@@ -147,7 +151,9 @@ class _Planner:
                     break
                 done, _ = wait(self.pending, return_when=FIRST_COMPLETED)
                 for future in done:
-                    self._finish(self.pending.pop(future), future)
+                    batch = self.pending.pop(future)
+                    if not isinstance(future.exception(), _Aborted):  # the failing batch reports why
+                        self._finish(batch, future)
         finally:
             if self.schedule is not None:
                 self.schedule.abort()
@@ -303,7 +309,7 @@ class _Schedule:
         with self.condition:
             while any(self.pages[i] < 0 for i in range(first)):
                 if self.aborted.value:
-                    raise RuntimeError("build aborted")
+                    raise _Aborted("another batch failed")
                 self.condition.wait(timeout=1.0)
             return 1 + sum(self.pages[i] for i in range(first))
 
@@ -321,4 +327,11 @@ def _work(job: Any) -> Any:
 
     project, document, schedule = _WORKER["project"], _WORKER["document"], _WORKER["schedule"]
     options = pdf.write_options(document)
-    return lay_out(job, lambda source: pdf.weasy_html(source, project), lambda r: r.write_pdf(**options), schedule.await_start)
+    try:
+        return lay_out(job, lambda source: pdf.weasy_html(source, project), lambda r: r.write_pdf(**options), schedule.await_start)
+    except pdf.RefusedResource as error:
+        schedule.abort()
+        raise PlanpressError(f"{document.name}: プロジェクトの外の資源は読み込めません（{error.args[0]}）") from None
+    except BaseException:
+        schedule.abort()  # workers waiting for this batch's page count stop too
+        raise

@@ -1,0 +1,167 @@
+"""Parallel, incremental PDF builds: a merged PDF reads exactly as the single-pass render does."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pikepdf
+import pytest
+
+from conftest import copy_project, pdf_pages, run_cli, squash
+from planpress.build import build
+from planpress.document import Document, Paragraph
+from planpress.render import parts, pdf
+from planpress.source import Project
+from synthetic import add_toc_layout, synthetic_document
+
+
+def read_back(data: bytes, folder: Path, name: str) -> dict[str, object]:
+    """What a reader sees: text per page, outline, destinations, links, language, metadata."""
+    path = folder / f"{name}.pdf"
+    path.write_bytes(data)
+    with pikepdf.open(path) as document:
+        index = {page.objgen: number for number, page in enumerate(document.pages)}
+        outline: list[tuple[int, str, int, float, int]] = []
+
+        def walk(item: pikepdf.Dictionary | None, depth: int) -> None:
+            while item is not None:
+                outline.append((depth, str(item.Title), index[item.Dest[0].objgen], float(item.Dest[3]), int(item.Count)))
+                walk(item.get("/First"), depth + 1)
+                item = item.get("/Next")
+
+        walk(document.Root.Outlines.get("/First"), 0)
+        names = document.Root.Names.Dests.Names
+        dests = [(str(names[i]), index[names[i + 1][0].objgen], float(names[i + 1][3])) for i in range(0, len(names), 2)]
+        links = [(number, str(annotation.get("/Dest")), str(annotation.get("/A", {}).get("/URI", "")),
+                  [round(float(v), 2) for v in annotation.Rect])
+                 for number, page in enumerate(document.pages) for annotation in page.obj.get("/Annots", [])]
+        return {
+            "pages": pdf_pages(path), "layout": pdf_pages(path, "-layout"), "outline": outline, "dests": dests,
+            "links": links, "lang": str(document.Root.Lang), "info": {str(k): str(v) for k, v in document.docinfo.items()},
+        }
+
+
+def assert_same_reading(single: dict[str, object], merged: dict[str, object]) -> None:
+    for aspect in ("pages", "layout", "outline", "dests", "links", "lang", "info"):
+        assert merged[aspect] == single[aspect], aspect
+
+
+@pytest.fixture
+def synthetic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Project, Document]:
+    """A project copy with the test TOC layout and a document of 9 sections, built in 6 batches."""
+    root = copy_project(tmp_path / "project")
+    add_toc_layout(root)
+    monkeypatch.setattr(parts, "MIN_BATCH_CHARS", 1)
+    monkeypatch.setattr(parts, "workers", lambda: 3)
+    return Project.at(root), synthetic_document(root, chapters=2, policies=3, repeat=6)
+
+
+def with_commentary(document: Document, section: int, text: str) -> Document:
+    """The document with the first paragraph of one section replaced."""
+    chosen = document.sections[section]
+    blocks = list(chosen.blocks)
+    first = next(i for i, block in enumerate(blocks) if isinstance(block, Paragraph))
+    blocks[first] = Paragraph(text)
+    sections = list(document.sections)
+    sections[section] = replace(chosen, blocks=tuple(blocks))
+    return replace(document, sections=tuple(sections))
+
+
+def test_merged_pdf_reads_as_the_single_pass_render(synthetic: tuple[Project, Document], tmp_path: Path) -> None:
+    project, document = synthetic
+    single = read_back(pdf.render(document, project), tmp_path, "single")
+    merged = read_back(parts.render(document, project), tmp_path, "merged")
+    report = parts.LAST_BUILDS[document.name]
+    assert report.single_pass == "" and report.batches > 3  # really laid out in several batches
+    assert len(single["pages"]) > len(document.sections)  # some sections run over pages
+    assert_same_reading(single, merged)
+    # The TOC (first page) lists every section with its page number, and its links land there.
+    assert [depth for depth, *_ in merged["outline"]].count(1) == 2 * 6  # policy headings nest under chapters
+    toc_links = {link[1] for link in merged["links"] if link[0] == 0}  # type: ignore[index]
+    assert toc_links == {section.anchor for section in document.sections[1:]}
+
+
+def test_nothing_changed_lays_out_nothing(synthetic: tuple[Project, Document], tmp_path: Path) -> None:
+    project, document = synthetic
+    first = parts.render(document, project)
+    again = parts.render(document, project)
+    report = parts.LAST_BUILDS[document.name]
+    assert report.laid_out == [] and report.batches == 0 and report.cached_merge
+    assert again == first
+
+
+def test_an_edit_lays_out_only_its_section_and_shows(synthetic: tuple[Project, Document], tmp_path: Path) -> None:
+    project, document = synthetic
+    parts.render(document, project)
+    original = document.sections[4].blocks[1].text  # type: ignore[attr-defined]
+    edited = with_commentary(document, 4, "改訂：" + original[3:])  # same length: same pages
+    data = parts.render(edited, project)
+    assert parts.LAST_BUILDS[document.name].laid_out == [4]
+    merged = read_back(data, tmp_path, "merged")
+    assert "改訂：" in squash("".join(merged["pages"]))  # type: ignore[arg-type]
+    assert_same_reading(read_back(pdf.render(edited, project), tmp_path, "single"), merged)
+
+
+def test_a_longer_section_shifts_the_pages_after_it_and_the_toc(synthetic: tuple[Project, Document], tmp_path: Path) -> None:
+    project, document = synthetic
+    parts.render(document, project)
+    text = document.sections[2].blocks[1].text  # type: ignore[attr-defined]
+    edited = with_commentary(document, 2, "追記" + text * 12)  # a page or more longer
+    merged = read_back(parts.render(edited, project), tmp_path, "merged")
+    laid_out = parts.LAST_BUILDS[document.name].laid_out
+    assert 2 in laid_out and 0 in laid_out  # the edit, and the TOC whose page numbers moved
+    assert set(laid_out) >= set(range(3, len(document.sections)))  # every section after it moved
+    assert 1 not in laid_out  # before the edit, nothing moved
+    assert_same_reading(read_back(pdf.render(edited, project), tmp_path, "single"), merged)
+
+
+def test_layouts_are_part_of_the_key(synthetic: tuple[Project, Document]) -> None:
+    project, document = synthetic
+    parts.render(document, project)
+    css = project.layouts_dir / "print.css"
+    css.write_text(css.read_text(encoding="utf-8") + "\n.body-text { letter-spacing: 0.01em; }\n", encoding="utf-8")
+    parts.render(document, project)
+    assert parts.LAST_BUILDS[document.name].laid_out == list(range(len(document.sections)))
+
+
+def test_page_parity_layouts_build_in_one_pass(synthetic: tuple[Project, Document], tmp_path: Path) -> None:
+    project, document = synthetic
+    css = project.layouts_dir / "print.css"
+    css.write_text(css.read_text(encoding="utf-8") + "\n@page :left { margin-left: 30mm; }\n", encoding="utf-8")
+    merged = read_back(parts.render(document, project), tmp_path, "merged")
+    assert ":left" in parts.LAST_BUILDS[document.name].single_pass
+    assert_same_reading(read_back(pdf.render(document, project), tmp_path, "single"), merged)
+
+
+def test_a_failing_batch_stops_the_build_without_hanging(synthetic: tuple[Project, Document]) -> None:
+    project, document = synthetic
+    css = project.layouts_dir / "print.css"
+    css.write_text(css.read_text(encoding="utf-8") + "\n#policy-3 { background: url(file:///etc/hostname); }\n", encoding="utf-8")
+    with pytest.raises(Exception, match="プロジェクトの外の資源"):
+        parts.render(document, project)
+
+
+def test_evaluation_report_from_parts_and_cache(project: Path, tmp_path: Path) -> None:
+    """The shipped report through the command's build: cached when nothing changed, never stale."""
+    pp = Project.at(project)
+    [target] = build(pp, formats=["pdf"], quiet=True)
+    assert parts.LAST_BUILDS["evaluation-2021"].laid_out == [0]
+    build(pp, formats=["pdf"], quiet=True)
+    assert parts.LAST_BUILDS["evaluation-2021"].laid_out == []
+    report = project / "content" / "evaluations" / "2021.yaml"
+    text = report.read_text(encoding="utf-8")
+    commentary = next(line for line in text.splitlines() if "commentary:" in line).split("commentary:", 1)[1].strip()
+    report.write_text(text.replace(commentary, "キャッシュ確認用の解説文です。" + commentary[15:], 1), encoding="utf-8")
+    build(pp, formats=["pdf"], quiet=True)
+    assert parts.LAST_BUILDS["evaluation-2021"].laid_out == [0]
+    assert "キャッシュ確認用の解説文です。" in squash("".join(pdf_pages(target)))
+
+
+def test_clean_removes_output_and_cache(project: Path) -> None:
+    assert run_cli(project, "build", "--format", "pdf").returncode == 0
+    assert (project / "output").is_dir() and (project / ".planpress-cache").is_dir()
+    result = run_cli(project, "clean")
+    assert result.returncode == 0, result.stderr
+    assert not (project / "output").exists() and not (project / ".planpress-cache").exists()
+    assert "削除しました" in result.stderr
