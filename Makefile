@@ -4,13 +4,19 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: build test setup system-deps check clean reference-docx
+.PHONY: build test bench setup system-deps check clean reference-docx
 
 build: setup
 	$(BIN)/planpress build
 
 test: setup
 	$(BIN)/pytest -q
+
+# The benchmark against WeasyPrint in one pass and headless Chromium; writes its figures into
+# README.md. BENCH_ARGS="--runs 5 --sizes 1,4" to change it (bench/bench.py --help).
+bench: setup
+	@sh tools/system-deps.sh bench
+	$(BIN)/python bench/bench.py --readme README.md $(BENCH_ARGS)
 
 check: setup
 	$(BIN)/planpress check

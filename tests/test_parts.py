@@ -42,6 +42,31 @@ def read_back(data: bytes, folder: Path, name: str) -> dict[str, object]:
         }
 
 
+def structure(data: bytes, folder: Path, name: str) -> dict[str, object]:
+    """The tagged structure: elements in order with their page and marked content, the parent tree."""
+    path = folder / f"{name}-tags.pdf"
+    path.write_bytes(data)
+    with pikepdf.open(path) as document:
+        index = {page.objgen: number for number, page in enumerate(document.pages)}
+
+        def describe(element: pikepdf.Object) -> tuple[object, ...]:
+            page = index[element.Pg.objgen] if "/Pg" in element else None
+            kids = element.get("/K", pikepdf.Array())
+            kids = kids if isinstance(kids, pikepdf.Array) else [kids]
+            marked = tuple(int(kid) for kid in kids if isinstance(kid, int))
+            return (str(element.S), page, marked, tuple(describe(kid) for kid in kids if isinstance(kid, pikepdf.Dictionary)
+                                                        and "/S" in kid))
+
+        root = document.Root.StructTreeRoot
+        numbers = root.ParentTree.Nums
+        tree = {int(numbers[i]): (tuple(str(e.S) for e in numbers[i + 1]) if isinstance(numbers[i + 1], pikepdf.Array)
+                                  else str(numbers[i + 1].S)) for i in range(0, len(numbers), 2)}
+        parents = [(int(page.obj.StructParents), [int(a.StructParent) for a in page.obj.get("/Annots", [])])
+                   for page in document.pages]
+        return {"tree": describe(root.K[0]), "parent tree": tree, "parents": parents,
+                "marked": str(document.Root.MarkInfo.Marked)}
+
+
 def assert_same_reading(single: dict[str, object], merged: dict[str, object]) -> None:
     for aspect in ("pages", "layout", "outline", "dests", "links", "lang", "info"):
         assert merged[aspect] == single[aspect], aspect
@@ -80,6 +105,18 @@ def test_merged_pdf_reads_as_the_single_pass_render(synthetic: tuple[Project, Do
     assert [depth for depth, *_ in merged["outline"]].count(1) == 2 * 6  # policy headings nest under chapters
     toc_links = {link[1] for link in merged["links"] if link[0] == 0}  # type: ignore[index]
     assert toc_links == {section.anchor for section in document.sections[1:]}
+
+
+def test_tagged_pdf_keeps_its_structure(synthetic: tuple[Project, Document], tmp_path: Path,
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A tagged (PDF/UA structure) merge has the single pass's structure tree and parent tree."""
+    project, document = synthetic
+    untagged = pdf.write_options
+    monkeypatch.setattr(pdf, "write_options", lambda d: {**untagged(d), "pdf_tags": True})
+    single, merged = pdf.render(document, project), parts.render(document, project)
+    assert parts.LAST_BUILDS[document.name].batches > 3
+    assert_same_reading(read_back(single, tmp_path, "single"), read_back(merged, tmp_path, "merged"))
+    assert structure(merged, tmp_path, "merged") == structure(single, tmp_path, "single")
 
 
 def test_nothing_changed_lays_out_nothing(synthetic: tuple[Project, Document], tmp_path: Path) -> None:

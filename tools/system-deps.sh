@@ -2,8 +2,10 @@
 # Install the Debian packages planpress needs, only those that are missing.
 # Fonts (BIZ UD), Pango and HarfBuzz subsetting for WeasyPrint, poppler-utils and
 # LibreOffice Writer for the tests that read the outputs back, python3-venv.
+# `tools/system-deps.sh bench` adds Chromium, which only the benchmark (make bench) uses.
 set -e
 packages="fonts-morisawa-bizud-gothic fonts-morisawa-bizud-mincho fontconfig libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils libreoffice-writer-nogui"
+[ "${1:-}" = "bench" ] && packages="$packages chromium"
 missing=""
 if command -v dpkg-query >/dev/null 2>&1; then
   for package in $packages; do

@@ -23,6 +23,7 @@ from pikepdf import Array, Dictionary, Name, String
 
 from planpress.cache import PageRange, PartCache, PartMeta
 from planpress.document import Document
+from planpress.render.tags import StructureMerge, copy_value
 
 #: A link from one part to an anchor in another, as the part's PDF holds it until the merge.
 PART_LINK = "planpress-part:"
@@ -65,14 +66,20 @@ def _merge(cache: PartCache, parts: Sequence[MergePart]) -> bytes:
     base = pikepdf.new()
     names: dict[str, Array] = {}
     flat: list[tuple[int, _Bookmark]] = []
+    structure: StructureMerge | None = None
     try:
         for part in parts:
             if part.pages.batch not in sources:
                 sources[part.pages.batch] = pikepdf.open(cache.pdf_path(part.pages.batch))
             source = sources[part.pages.batch]
-            if len(sources) == 1 and not len(base.pages):
+            if structure is None:
                 _copy_document_level(source, base)
+                structure = StructureMerge(base, source)
+            offset = len(base.pages)
             _append(base, source, part, names, flat)
+            structure.add(base, source, part.pages.first, part.pages.count, offset)
+        assert structure is not None, "a document without sections has nothing to merge"
+        structure.finish(base)
         _relink(base)
         _write_names(base, names)
         _write_outline(base, _nest(flat))
@@ -87,22 +94,11 @@ def _merge(cache: PartCache, parts: Sequence[MergePart]) -> bytes:
 def _copy_document_level(source: pikepdf.Pdf, base: pikepdf.Pdf) -> None:
     """Language, document information and identifier: every part carries the whole document's."""
     for key, value in source.Root.items():
-        if key not in ("/Type", "/Pages", "/Outlines", "/Names"):
-            base.Root[key] = _copy(base, value)
+        if key not in ("/Type", "/Pages", "/Outlines", "/Names", "/StructTreeRoot"):
+            base.Root[key] = copy_value(base, value)
     for key in ("/Info", "/ID"):
         if key in source.trailer:
-            base.trailer[key] = _copy(base, source.trailer[key])
-
-
-def _copy(base: pikepdf.Pdf, value: object) -> object:
-    """A value of another PDF in ``base``: indirect objects are copied, direct ones rebuilt."""
-    if isinstance(value, pikepdf.Object) and value.is_indirect:
-        return base.copy_foreign(value)
-    if isinstance(value, pikepdf.Dictionary):
-        return Dictionary({key: _copy(base, item) for key, item in value.items()})
-    if isinstance(value, pikepdf.Array):
-        return Array([_copy(base, item) for item in value])
-    return value
+            base.trailer[key] = copy_value(base, source.trailer[key])
 
 
 def _append(base: pikepdf.Pdf, source: pikepdf.Pdf, part: MergePart, names: dict[str, Array],
