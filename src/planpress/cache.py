@@ -105,7 +105,7 @@ class PartCache:
             return None
 
     def store_meta(self, content: str, meta: PartMeta) -> None:
-        write_atomic(self.root / f"{content}.json", json.dumps(asdict(meta), ensure_ascii=False).encode("utf-8"))
+        _write_small(self.root / f"{content}.json", json.dumps(asdict(meta), ensure_ascii=False).encode("utf-8"))
 
     def pdf_path(self, key: str) -> Path:
         return self.root / f"{key}.pdf"
@@ -126,15 +126,26 @@ class PartCache:
         return found if self.has_pdf(found.batch) else None
 
     def store_pages(self, variant: str, pages: PageRange) -> None:
-        write_atomic(self.root / f"{variant}.ref", json.dumps(asdict(pages)).encode("utf-8"))
+        _write_small(self.root / f"{variant}.ref", json.dumps(asdict(pages)).encode("utf-8"))
 
     def keep_only(self, document: str, keys: Iterable[str]) -> None:
         """Record what ``document`` uses now; delete files no document's record names."""
-        write_atomic(self.root / f"{document}.uses", "\n".join(sorted(keys)).encode("utf-8"))
+        _write_small(self.root / f"{document}.uses", "\n".join(sorted(keys)).encode("utf-8"))
         used = {line for record in self.root.glob("*.uses") for line in record.read_text(encoding="utf-8").split()}
         for path in self.root.iterdir():
             if path.suffix in (".json", ".pdf", ".ref") and path.stem not in used:
                 path.unlink(missing_ok=True)
+
+
+def _write_small(path: Path, data: bytes) -> None:
+    """Write a small record by renaming, without waiting for the disk (PDFs do wait, write_atomic).
+
+    After a crash a record may be empty or missing; either reads as a cache miss.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.part")
+    temporary.write_bytes(data)
+    os.replace(temporary, path)
 
 
 def clean(project: Project) -> list[Path]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import functools
 import os
 import time
 from dataclasses import dataclass
@@ -33,8 +34,13 @@ class PageContext:
     date: str
 
 
+@functools.lru_cache(maxsize=8)
 def environment(layouts_dir: Path) -> jinja2.Environment:
-    """Templates autoescape everything and fail on any undefined name."""
+    """Templates autoescape everything and fail on any undefined name.
+
+    One environment per layouts folder and process, so its compiled templates are reused (a
+    parallel build renders every section on its own); Jinja reloads a template whose file changed.
+    """
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(layouts_dir),
         autoescape=True,
