@@ -31,7 +31,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from scale import EDITS, SCALERS, largest_document  # noqa: E402
+from scale import editor, largest_document, scaler  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -135,7 +135,7 @@ def measure(root: Path, name: str, runs: int, profile: Path) -> dict[str, Sample
     for run in range(runs):
         shutil.rmtree(root / ".planpress-cache", ignore_errors=True)
         found["cold"].append(timed(planpress, root, built))
-        EDITS[name](root, run)
+        editor(name)(root, run)
         found["edit"].append(timed(planpress, root, built))
         found["unchanged"].append(timed(planpress, root, built))
         for key, (command, output) in commands.items():
@@ -202,7 +202,7 @@ def main(argv: list[str] | None = None) -> int:
             for name in ("content", "layouts"):
                 shutil.copytree(REPO / name, root / name)
             name = largest_document(root)
-            SCALERS[name](root, size)
+            scaler(name)(root, size)
             print(f"bench: {name} ×{size}", file=sys.stderr)
             results[size] = measure(root, name, args.runs if size < 16 else args.runs_large, Path(folder) / "chromium")
     runs = f"median of {args.runs} runs (×16: {args.runs_large})"

@@ -70,23 +70,55 @@ def edit_evaluation(root: Path, run: int) -> None:
     yaml.dump(evaluation, path)
 
 
-SCALERS: dict[str, Callable[[Path, int], None]] = {}
-EDITS: dict[str, Callable[[Path, int], None]] = {}
+def scale_booklet(root: Path, factor: int) -> None:
+    """The 7th plan's policy tree ×factor: copies of every goal, group and policy, renumbered, each
+    with its booklet page; the copies' pages carry the real commentary of the 6th plan's items."""
+    yaml = _yaml()
+    tree_path, pages_path = root / "content" / "policy.yaml", root / "content" / "booklet" / "pages.yaml"
+    tree, pages = yaml.load(tree_path), yaml.load(pages_path)
+    texts = [item["commentary"] for path in sorted((root / "content" / "evaluations").glob("*.yaml"))
+             for item in yaml.load(path)["items"]]
+    management = [p for goal in tree["management"] for p in goal["policies"]]
+    policies = [p for sector in tree["sectors"] for group in sector["groups"] for p in group["policies"]]
+    originals = {"management": list(tree["management"]), "sectors": list(tree["sectors"])}
+    for copy in range(1, factor):
+        for goal in originals["management"]:
+            tree["management"].append(_renumbered(goal, "policies", copy, len(originals["management"]), len(management)))
+        for sector in originals["sectors"]:
+            clone = dict(sector, number=sector["number"] + copy * len(originals["sectors"]), title=f"{sector['title']}（{copy + 1}）")
+            clone["groups"] = [_renumbered(group, "policies", copy, 0, len(policies)) for group in sector["groups"]]
+            tree["sectors"].append(clone)
+        for kind, items, step in (("運営方針", management, len(management)), ("基本施策", policies, len(policies))):
+            for index, policy in enumerate(items):
+                text = texts[(index + copy * 7) % len(texts)]
+                pages["pages"].append({"item": f"{kind}{policy['number'] + copy * step:02d}", "current": [text],
+                                       "vision": [texts[(index + copy * 11) % len(texts)]], "indicators": None})
+    yaml.dump(tree, tree_path)
+    yaml.dump(pages, pages_path)
 
 
-class _ByPrefix(dict):  # type: ignore[type-arg]
-    """evaluation-2021, evaluation-2023, … all use the evaluation scaler."""
-
-    def __init__(self, prefixes: dict[str, Callable[[Path, int], None]]) -> None:
-        super().__init__()
-        self.prefixes = prefixes
-
-    def __missing__(self, name: str) -> Callable[[Path, int], None]:
-        for prefix, function in self.prefixes.items():
-            if name.startswith(prefix):
-                return function
-        raise KeyError(f"no scaler for document {name!r}")
+def _renumbered(node: dict, key: str, copy: int, step: int, policy_step: int) -> dict:  # type: ignore[type-arg]
+    """A goal or group with new numbers for it and its policies (names marked with the copy)."""
+    clone = dict(node, number=node["number"] + copy * step) if step else dict(node)
+    if "title" in clone:
+        clone["title"] = f"{node['title']}（{copy + 1}）"
+    clone[key] = [dict(p, number=p["number"] + copy * policy_step, name=f"{p['name']}（{copy + 1}）"[:80]) for p in node[key]]
+    return clone
 
 
-SCALERS = _ByPrefix({"evaluation-": scale_evaluation})
-EDITS = _ByPrefix({"evaluation-": edit_evaluation})
+def edit_booklet(root: Path, run: int) -> None:
+    """One policy page's 現状と課題 changes (the same length each run, so no page moves)."""
+    yaml = _yaml()
+    path = root / "content" / "booklet" / "pages.yaml"
+    pages = yaml.load(path)
+    page = pages["pages"][len(pages["pages"]) // 2]
+    page["current"] = [f"改訂{run % 10}：" + "市民と行政が協働し、地域の課題に取り組む。" * 4]
+    yaml.dump(pages, path)
+
+
+def scaler(name: str) -> Callable[[Path, int], None]:
+    return scale_booklet if name == "booklet" else scale_evaluation
+
+
+def editor(name: str) -> Callable[[Path, int], None]:
+    return edit_booklet if name == "booklet" else edit_evaluation

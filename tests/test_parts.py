@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import replace
 from pathlib import Path
 
@@ -126,6 +127,19 @@ def test_nothing_changed_lays_out_nothing(synthetic: tuple[Project, Document], t
     report = parts.LAST_BUILDS[document.name]
     assert report.laid_out == [] and report.batches == 0 and report.cached_merge
     assert again == first
+
+
+def test_a_newer_date_alone_lays_out_nothing(synthetic: tuple[Project, Document], tmp_path: Path) -> None:
+    """Any content edit moves the document's date (in every section's HTML): that alone is no change."""
+    project, document = synthetic
+    parts.render(document, project)
+    newest = max(p.stat().st_mtime for p in project.content_dir.rglob("*.yaml"))
+    os.utime(project.content_dir / "city.yaml", (newest + 86400, newest + 86400))
+    merged = read_back(parts.render(document, project), tmp_path, "merged")
+    assert parts.LAST_BUILDS[document.name].laid_out == []
+    single = read_back(pdf.render(document, project), tmp_path, "single")
+    assert merged["info"]["/ModDate"] == single["info"]["/ModDate"]  # type: ignore[index]
+    assert_same_reading(single, merged)
 
 
 def test_an_edit_lays_out_only_its_section_and_shows(synthetic: tuple[Project, Document], tmp_path: Path) -> None:

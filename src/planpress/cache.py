@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
@@ -81,8 +82,19 @@ def environment_key(project: Project) -> str:
     return _digest(layouts_identity(project), fonts_identity(), *versions)
 
 
+#: The document's dates in the HTML head (html.build_date: the newest content file's time). Every
+#: edit changes them, so they stay out of a section's key; the merge writes the current ones.
+DATE_META = re.compile(r'<meta name="dcterms\.(created|modified)" content="(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)Z">')
+
+
 def content_key(environment: str, html: str, *, first: bool) -> str:
-    return _digest(environment, html, "first" if first else "later")
+    return _digest(environment, DATE_META.sub("", html), "first" if first else "later")
+
+
+def pdf_dates(html: str) -> dict[str, str]:
+    """The PDF /Info dates WeasyPrint writes for the HTML's date metas (D:YYYYMMDDHHMMSSZ)."""
+    names = {"created": "/CreationDate", "modified": "/ModDate"}
+    return {names[m.group(1)]: "D:" + "".join(m.groups()[1:]) + "Z" for m in DATE_META.finditer(html)}
 
 
 def variant_key(content: str, start: int, targets: Mapping[str, int]) -> str:

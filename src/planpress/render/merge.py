@@ -49,19 +49,23 @@ class MergePart:
     pages: PageRange
 
 
-def merged(document: Document, cache: PartCache, parts: Sequence[MergePart]) -> tuple[bytes, bool]:
-    """The merged PDF of the sections, and whether it came whole from the cache (nothing changed)."""
-    key = "merged-" + hashlib.sha256("\n".join(part.variant for part in parts).encode("ascii")).hexdigest()[:32]
+def merged(document: Document, cache: PartCache, parts: Sequence[MergePart], dates: dict[str, str]) -> tuple[bytes, bool]:
+    """The merged PDF of the sections, and whether it came whole from the cache (nothing changed).
+
+    ``dates`` (/CreationDate, /ModDate) replace those of the cached sections, which may be older.
+    """
+    names = [part.variant for part in parts] + [f"{name}={value}" for name, value in sorted(dates.items())]
+    key = "merged-" + hashlib.sha256("\n".join(names).encode("utf-8")).hexdigest()[:32]
     batches = {part.pages.batch for part in parts}
     cache.keep_only(document.name, [key, *batches, *(k for part in parts for k in (part.content, part.variant))])
     if cache.has_pdf(key):
         return cache.pdf_path(key).read_bytes(), True
-    data = _merge(cache, parts)
+    data = _merge(cache, parts, dates)
     cache.store_pdf(key, data)
     return data, False
 
 
-def _merge(cache: PartCache, parts: Sequence[MergePart]) -> bytes:
+def _merge(cache: PartCache, parts: Sequence[MergePart], dates: dict[str, str]) -> bytes:
     sources: dict[str, pikepdf.Pdf] = {}
     base = pikepdf.new()
     names: dict[str, Array] = {}
@@ -80,11 +84,16 @@ def _merge(cache: PartCache, parts: Sequence[MergePart]) -> bytes:
             structure.add(base, source, part.pages.first, part.pages.count, offset)
         assert structure is not None, "a document without sections has nothing to merge"
         structure.finish(base)
+        if dates and "/Info" not in base.trailer:
+            base.trailer.Info = base.make_indirect(Dictionary())
+        for name, value in dates.items():
+            base.trailer.Info[name] = String(value)
         _relink(base)
         _write_names(base, names)
         _write_outline(base, _nest(flat))
         out = io.BytesIO()
-        base.save(out, deterministic_id=True, min_version=next(iter(sources.values())).pdf_version)
+        base.save(out, deterministic_id=True, min_version=next(iter(sources.values())).pdf_version,
+                  object_stream_mode=pikepdf.ObjectStreamMode.generate)
         return out.getvalue()
     finally:
         for source in sources.values():

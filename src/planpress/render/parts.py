@@ -25,7 +25,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from planpress.cache import PageRange, PartCache, PartMeta, content_key, environment_key, variant_key
+from planpress.cache import PageRange, PartCache, PartMeta, content_key, environment_key, pdf_dates, variant_key
 from planpress.document import Document
 from planpress.errors import PlanpressError
 from planpress.render import html
@@ -90,37 +90,41 @@ def workers() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
-def render(document: Document, project: Project) -> bytes:
-    """The document's PDF: from cached and parallel-laid-out sections, or in one pass."""
+def render(document: Document, project: Project, **options: Any) -> bytes:
+    """The document's PDF: from cached and parallel-laid-out sections, or in one pass.
+
+    ``options`` go to the HTML and PDF renderers as they are (an output profile, say).
+    """
     sections = split(document)
-    sources = [html.render(section, project) for section in sections]
+    sources = [html.render(section, project, **options) for section in sections]
     reason = single_pass_reason(sources[0]) if sources else "節がありません"
     if reason is None:
         try:
-            return _render_parts(document, project, sections, sources)
+            return _render_parts(document, project, sections, sources, options)
         except _NotSplittable as error:
             reason = f"節が新しいページから始まりません（{error}）"
     log.info("%s: 一括で組版します（%s）", document.name, reason)
     LAST_BUILDS[document.name] = PartsBuild(len(sections), single_pass=reason)
     from planpress.render import pdf
 
-    return pdf.render(document, project)
+    return pdf.render(document, project, **options)
 
 
-def _render_parts(document: Document, project: Project, sections: list[Document], sources: list[str]) -> bytes:
+def _render_parts(document: Document, project: Project, sections: list[Document], sources: list[str],
+                  options: dict[str, Any]) -> bytes:
     cache = PartCache(project)
     environment = environment_key(project)
-    empty = len(html.render(replace(document, sections=()), project))
+    empty = len(html.render(replace(document, sections=()), project, **options))
     parts = []
     for index, (section, source) in enumerate(zip(sections, sources)):
         key = content_key(environment, source, first=index == 0)
         parts.append(_Part(index, section, len(source) - empty, key, cache.meta(key)))
     report = PartsBuild(len(parts))
-    _Planner(document, project, cache, parts, report).run()
+    _Planner(document, project, cache, parts, report, options).run()
     from planpress.render import merge
 
     merging = [merge.MergePart(p.key, p.variant, p.meta, p.pages) for p in parts]  # type: ignore[arg-type]
-    data, report.cached_merge = merge.merged(document, cache, merging)
+    data, report.cached_merge = merge.merged(document, cache, merging, pdf_dates(sources[0]))
     LAST_BUILDS[document.name] = report
     log.info("%s: %d 節のうち %d 節を組版しました", document.name, len(parts), len(report.laid_out))
     return data
@@ -137,8 +141,10 @@ class _Aborted(RuntimeError):
 class _Planner:
     """Decides which sections to lay out, runs the batches, stops when every section has its pages."""
 
-    def __init__(self, document: Document, project: Project, cache: PartCache, parts: list[_Part], report: PartsBuild) -> None:
+    def __init__(self, document: Document, project: Project, cache: PartCache, parts: list[_Part], report: PartsBuild,
+                 options: dict[str, Any]) -> None:
         self.document, self.project, self.cache, self.parts, self.report = document, project, cache, parts, report
+        self.options = options
         self.pending: dict[Future[Any], list[_Part]] = {}
         self.executor: ProcessPoolExecutor | None = None
         self.schedule: _Schedule | None = None
@@ -229,7 +235,7 @@ class _Planner:
                 self.report.laid_out.append(part.index)
         own = {name for part in batch if part.meta for name in part.meta.anchors}
         document = replace(self.document, sections=tuple(part.section.sections[0] for part in batch))
-        source = html.render(document, self.project)
+        source = html.render(document, self.project, **self.options)
         targets = {name: page for name, page in anchors.items() if name not in own}
         job = PartJob(batch[0].index, len(batch), source, start, targets, guess if None in self._starts() else None)
         self.pending[self.executor.submit(_work, job)] = batch  # type: ignore[union-attr]
