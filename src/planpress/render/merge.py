@@ -17,6 +17,7 @@ import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from pathlib import Path
 
 import pikepdf
 from pikepdf import Array, Dictionary, Name, String
@@ -65,8 +66,18 @@ def merged(document: Document, cache: PartCache, parts: Sequence[MergePart], dat
     return data, False
 
 
+class _Source:
+    """A batch PDF opened once, with its destinations and outline items by page (read once)."""
+
+    def __init__(self, path: Path) -> None:
+        self.pdf = pikepdf.open(path)
+        self.index = {page.objgen: number for number, page in enumerate(self.pdf.pages)}
+        self.dests = _dests(self.pdf, self.index)
+        self.marks = _outline(self.pdf, self.index)
+
+
 def _merge(cache: PartCache, parts: Sequence[MergePart], dates: dict[str, str]) -> bytes:
-    sources: dict[str, pikepdf.Pdf] = {}
+    sources: dict[str, _Source] = {}
     base = pikepdf.new()
     names: dict[str, Array] = {}
     flat: list[tuple[int, _Bookmark]] = []
@@ -74,30 +85,27 @@ def _merge(cache: PartCache, parts: Sequence[MergePart], dates: dict[str, str]) 
     try:
         for part in parts:
             if part.pages.batch not in sources:
-                sources[part.pages.batch] = pikepdf.open(cache.pdf_path(part.pages.batch))
+                sources[part.pages.batch] = _Source(cache.pdf_path(part.pages.batch))
             source = sources[part.pages.batch]
             if structure is None:
-                _copy_document_level(source, base)
-                structure = StructureMerge(base, source)
+                _copy_document_level(source.pdf, base)
+                structure = StructureMerge(base, source.pdf)
             offset = len(base.pages)
             _append(base, source, part, names, flat)
-            structure.add(base, source, part.pages.first, part.pages.count, offset)
+            structure.add(base, source.pdf, part.pages.first, part.pages.count, offset)
         assert structure is not None, "a document without sections has nothing to merge"
         structure.finish(base)
-        if dates and "/Info" not in base.trailer:
-            base.trailer.Info = base.make_indirect(Dictionary())
-        for name, value in dates.items():
-            base.trailer.Info[name] = String(value)
+        _write_dates(base, dates)
         _relink(base)
         _write_names(base, names)
         _write_outline(base, _nest(flat))
         out = io.BytesIO()
-        base.save(out, deterministic_id=True, min_version=next(iter(sources.values())).pdf_version,
+        base.save(out, deterministic_id=True, min_version=next(iter(sources.values())).pdf.pdf_version,
                   object_stream_mode=pikepdf.ObjectStreamMode.generate)
         return out.getvalue()
     finally:
         for source in sources.values():
-            source.close()
+            source.pdf.close()
 
 
 def _copy_document_level(source: pikepdf.Pdf, base: pikepdf.Pdf) -> None:
@@ -110,50 +118,51 @@ def _copy_document_level(source: pikepdf.Pdf, base: pikepdf.Pdf) -> None:
             base.trailer[key] = copy_value(base, source.trailer[key])
 
 
-def _append(base: pikepdf.Pdf, source: pikepdf.Pdf, part: MergePart, names: dict[str, Array],
+def _write_dates(base: pikepdf.Pdf, dates: dict[str, str]) -> None:
+    if dates and "/Info" not in base.trailer:
+        base.trailer.Info = base.make_indirect(Dictionary())
+    for name, value in dates.items():
+        base.trailer.Info[name] = String(value)
+
+
+def _append(base: pikepdf.Pdf, source: _Source, part: MergePart, names: dict[str, Array],
             flat: list[tuple[int, _Bookmark]]) -> None:
     """Append a section's pages; collect its named destinations and bookmarks."""
     offset = len(base.pages)
     first, count = part.pages.first, part.pages.count
-    index = {page.objgen: i - first for i, page in enumerate(source.pages) if first <= i < first + count}
     with warnings.catch_warnings():  # named destinations are carried over below, by hand
         warnings.simplefilter("ignore", pikepdf.PageCopyWarning)
-        base.pages.extend(source.pages[first:first + count])
-    for name, (page, x, y) in _dests(source, index):
-        names.setdefault(name, Array([base.pages[offset + page].obj, Name.XYZ, x, y, 0]))
-    marks = _outline(source, index)
+        base.pages.extend(source.pdf.pages[first:first + count])
+    for name, page, x, y in source.dests:
+        if first <= page < first + count:
+            names.setdefault(name, Array([base.pages[offset + page - first].obj, Name.XYZ, x, y, 0]))
+    marks = [mark for mark in source.marks if first <= mark.page < first + count]
     assert len(marks) == len(part.meta.bookmarks), "a section's outline and its bookmarks disagree"
     for (level, _, state), mark in zip(part.meta.bookmarks, marks):
-        mark.page += offset
-        mark.state = state
-        flat.append((level, mark))
+        flat.append((level, _Bookmark(mark.title, mark.page - first + offset, mark.x, mark.y, state)))
 
 
-def _page_of(dest: Array, index: dict[tuple[int, int], int]) -> tuple[int, Decimal, Decimal] | None:
-    """(page index in the section, x, y) of a destination, or None if it is not on the section's pages."""
-    page = index.get(dest[0].objgen)
-    return None if page is None else (page, dest[2], dest[3])
+def _page_of(dest: Array, index: dict[tuple[int, int], int]) -> tuple[int, Decimal, Decimal]:
+    """(page index in the batch, x, y) of a destination."""
+    return index[dest[0].objgen], dest[2], dest[3]
 
 
-def _dests(pdf: pikepdf.Pdf, index: dict[tuple[int, int], int]) -> list[tuple[str, tuple[int, Decimal, Decimal]]]:
-    """Named destinations of a part, as (name, (page index, x, y)); WeasyPrint writes a flat tree."""
+def _dests(pdf: pikepdf.Pdf, index: dict[tuple[int, int], int]) -> list[tuple[str, int, Decimal, Decimal]]:
+    """Named destinations of a batch, as (name, page index, x, y); WeasyPrint writes a flat tree."""
     tree = pdf.Root.get("/Names", Dictionary()).get("/Dests")
     if tree is None:
         return []
     flat = tree.get("/Names", Array())
-    found = [(str(flat[i]), _page_of(flat[i + 1], index)) for i in range(0, len(flat), 2)]
-    return [(name, where) for name, where in found if where is not None]
+    return [(str(flat[i]), *_page_of(flat[i + 1], index)) for i in range(0, len(flat), 2)]
 
 
 def _outline(pdf: pikepdf.Pdf, index: dict[tuple[int, int], int]) -> list[_Bookmark]:
-    """A part's outline items in document order (pre-order), with their destinations."""
+    """A batch's outline items in document order (pre-order), with their destinations."""
     found: list[_Bookmark] = []
 
     def walk(item: Dictionary | None) -> None:
         while item is not None:
-            where = _page_of(item.Dest, index)
-            if where is not None:
-                found.append(_Bookmark(str(item.Title), *where, "open"))
+            found.append(_Bookmark(str(item.Title), *_page_of(item.Dest, index), "open"))
             walk(item.get("/First"))
             item = item.get("/Next")
 

@@ -31,16 +31,24 @@ class StructureMerge:
             self.document.NS = copy_value(base, source_document.NS)
         self.pages: list[pikepdf.Object] = []
         self.annotations: list[tuple[pikepdf.Dictionary, pikepdf.Object]] = []
+        self.sources: dict[int, tuple[dict[int, pikepdf.Object], list[tuple[int, pikepdf.Object]]]] = {}
+
+    def _read(self, source: pikepdf.Pdf) -> tuple[dict[int, pikepdf.Object], list[tuple[int, pikepdf.Object]]]:
+        """A batch's parent tree and its document's kids with their page numbers, read once."""
+        if id(source) not in self.sources:
+            root = source.Root.StructTreeRoot
+            index = {page.objgen: number for number, page in enumerate(source.pages)}
+            kids = [(index.get(kid.Pg.objgen, -1), kid) for kid in root.K[0].K]
+            self.sources[id(source)] = (_numbers(root.ParentTree), kids)
+        return self.sources[id(source)]
 
     def add(self, base: pikepdf.Pdf, source: pikepdf.Pdf, first: int, count: int, offset: int) -> None:
         """Take the structure of ``source``'s pages first…first+count, appended at ``offset``."""
         if not self.active:
             return
-        source_root = source.Root.StructTreeRoot
-        numbers = _numbers(source_root.ParentTree)
-        index = {page.objgen: number for number, page in enumerate(source.pages)}
-        for kid in source_root.K[0].K:
-            if first <= index.get(kid.Pg.objgen, -1) < first + count:
+        numbers, kids = self._read(source)
+        for page_number, kid in kids:
+            if first <= page_number < first + count:
                 copied = copy_value(base, kid)
                 copied.P = self.document
                 self.document.K.append(copied)
@@ -56,14 +64,14 @@ class StructureMerge:
         """Number the parent tree as WeasyPrint does and attach the tree to the catalog."""
         if not self.active:
             return
-        numbers = Array()
+        numbers: list[object] = []  # one Array at the end: growing a pikepdf Array item by item is slow
         for number, (page, elements) in enumerate(zip(base.pages, self.pages)):
             page.obj.StructParents = number
-            numbers.extend([number, elements])
+            numbers += [number, elements]
         for number, (annotation, element) in enumerate(self.annotations, start=len(base.pages)):
             annotation.StructParent = number
-            numbers.extend([number, element])
-        self.root.ParentTree = base.make_indirect(Dictionary(Nums=numbers))
+            numbers += [number, element]
+        self.root.ParentTree = base.make_indirect(Dictionary(Nums=Array(numbers)))
         self.root.K = Array([self.document])
         base.Root.StructTreeRoot = self.root
 
