@@ -193,6 +193,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs-large", type=int, default=1, help="runs at ×16 and above (default 1)")
     parser.add_argument("--sizes", default="1,4,16", help="sizes to build (default 1,4,16)")
     parser.add_argument("--readme", type=Path, help="write the figures into this README between the bench markers")
+    parser.add_argument("--project", type=Path, default=REPO, help="the project whose content/ and layouts/ are copied")
     args = parser.parse_args(argv)
     about = machine()
     results: dict[int, dict[str, Sample]] = {}
@@ -200,7 +201,7 @@ def main(argv: list[str] | None = None) -> int:
         for size in (int(part) for part in args.sizes.split(",")):
             root = Path(folder) / f"x{size}"
             for name in ("content", "layouts"):
-                shutil.copytree(REPO / name, root / name)
+                shutil.copytree(args.project / name, root / name)
             name = largest_document(root)
             scaler(name)(root, size)
             print(f"bench: {name} ×{size}", file=sys.stderr)

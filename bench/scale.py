@@ -95,6 +95,21 @@ def scale_booklet(root: Path, factor: int) -> None:
                                        "vision": [texts[(index + copy * 11) % len(texts)]], "indicators": None})
     yaml.dump(tree, tree_path)
     yaml.dump(pages, pages_path)
+    _scale_departments(root, factor, len(management), len(policies))
+
+
+def _scale_departments(root: Path, factor: int, management: int, policies: int) -> None:
+    """Each department owns the copies of its items (every item needs exactly one owner)."""
+    path = root / "content" / "departments.yaml"
+    if not path.is_file():
+        return
+    yaml = _yaml()
+    departments = yaml.load(path)
+    for department in departments["departments"]:
+        for key, step in (("management", management), ("policies", policies)):
+            if key in department:
+                department[key] = [n + copy * step for copy in range(factor) for n in department[key]]
+    yaml.dump(departments, path)
 
 
 def _renumbered(node: dict, key: str, copy: int, step: int, policy_step: int) -> dict:  # type: ignore[type-arg]

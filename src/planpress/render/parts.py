@@ -46,6 +46,7 @@ _NOT_LOCAL = re.compile(
 #: worker holds a bounded number of pages in memory.
 MIN_BATCH_CHARS = 12_000
 MAX_BATCH_CHARS = 60_000
+_DATA_URL = re.compile(r"data:[^\"')\s]+")
 #: How often one section may be laid out in one build before its page numbers are declared unstable.
 MAX_LAYOUTS = 3
 #: The last build of each document (for the command's report and for tests).
@@ -114,11 +115,11 @@ def _render_parts(document: Document, project: Project, sections: list[Document]
                   options: dict[str, Any]) -> bytes:
     cache = PartCache(project)
     environment = environment_key(project)
-    empty = len(html.render(replace(document, sections=()), project, **options))
+    empty = _weight(html.render(replace(document, sections=()), project, **options))
     parts = []
     for index, (section, source) in enumerate(zip(sections, sources)):
         key = content_key(environment, source, first=index == 0)
-        parts.append(_Part(index, section, len(source) - empty, key, cache.meta(key)))
+        parts.append(_Part(index, section, _weight(source) - empty, key, cache.meta(key)))
     report = PartsBuild(len(parts))
     _Planner(document, project, cache, parts, report, options).run()
     from planpress.render import merge
@@ -128,6 +129,11 @@ def _render_parts(document: Document, project: Project, sections: list[Document]
     LAST_BUILDS[document.name] = report
     log.info("%s: %d 節のうち %d 節を組版しました", document.name, len(parts), len(report.laid_out))
     return data
+
+
+def _weight(source: str) -> int:
+    """How much layout a section's HTML is likely to cost: its length without embedded data: URLs."""
+    return len(_DATA_URL.sub("", source))
 
 
 class _NotSplittable(Exception):
