@@ -339,8 +339,13 @@ def _work(job: Any) -> Any:
 
     project, document, schedule = _WORKER["project"], _WORKER["document"], _WORKER["schedule"]
     options = pdf.write_options(document)
+    if "font_config" not in _WORKER:  # one per worker: fonts are loaded (and their faces parsed) once
+        from weasyprint.text.fonts import FontConfiguration
+
+        _WORKER["font_config"] = FontConfiguration()
     try:
-        return lay_out(job, lambda source: pdf.weasy_html(source, project), lambda r: r.write_pdf(**options), schedule.await_start)
+        return lay_out(job, lambda source: pdf.weasy_html(source, project), lambda r: r.write_pdf(**options),
+                       schedule.await_start, _WORKER["font_config"])
     except pdf.RefusedResource as error:
         schedule.abort()
         raise PlanpressError(f"{document.name}: プロジェクトの外の資源は読み込めません（{error.args[0]}）") from None
