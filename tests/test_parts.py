@@ -196,23 +196,71 @@ def test_a_failing_batch_stops_the_build_without_hanging(synthetic: tuple[Projec
 def test_evaluation_report_from_parts_and_cache(project: Path, tmp_path: Path) -> None:
     """The shipped report through the command's build: cached when nothing changed, never stale."""
     pp = Project.at(project)
-    [target] = build(pp, formats=["pdf"], quiet=True)
+    [target] = build(pp, names=["evaluation-2021"], formats=["pdf"], quiet=True)
     assert parts.LAST_BUILDS["evaluation-2021"].laid_out == [0]
-    build(pp, formats=["pdf"], quiet=True)
+    build(pp, names=["evaluation-2021"], formats=["pdf"], quiet=True)
     assert parts.LAST_BUILDS["evaluation-2021"].laid_out == []
     report = project / "content" / "evaluations" / "2021.yaml"
     text = report.read_text(encoding="utf-8")
     commentary = next(line for line in text.splitlines() if "commentary:" in line).split("commentary:", 1)[1].strip()
     report.write_text(text.replace(commentary, "キャッシュ確認用の解説文です。" + commentary[15:], 1), encoding="utf-8")
-    build(pp, formats=["pdf"], quiet=True)
+    build(pp, names=["evaluation-2021"], formats=["pdf"], quiet=True)
     assert parts.LAST_BUILDS["evaluation-2021"].laid_out == [0]
     assert "キャッシュ確認用の解説文です。" in squash("".join(pdf_pages(target)))
 
 
 def test_clean_removes_output_and_cache(project: Path) -> None:
-    assert run_cli(project, "build", "--format", "pdf").returncode == 0
+    assert run_cli(project, "build", "evaluation-2021", "--format", "pdf").returncode == 0
     assert (project / "output").is_dir() and (project / ".planpress-cache").is_dir()
     result = run_cli(project, "clean")
     assert result.returncode == 0, result.stderr
     assert not (project / "output").exists() and not (project / ".planpress-cache").exists()
     assert "削除しました" in result.stderr
+
+
+def _booklet(project: Project) -> Document:
+    from planpress.build import load
+    from planpress.documents import available
+
+    content, _ = load(project)
+    return next(spec for spec in available(content) if spec.name == "booklet").make()
+
+
+def test_booklet_reads_as_its_single_pass_render(project: Path, tmp_path: Path) -> None:
+    """The plan booklet (cover, contents, chapters, 48 policy pages, glossary), tagged, in parallel batches."""
+    pp = Project.at(project)
+    document = _booklet(pp)
+    single, merged = pdf.render(document, pp), parts.render(document, pp)
+    report = parts.LAST_BUILDS["booklet"]
+    assert report.single_pass == "" and report.batches > 2 and len(report.laid_out) == len(document.sections)
+    assert_same_reading(read_back(single, tmp_path, "single"), read_back(merged, tmp_path, "merged"))
+    assert structure(merged, tmp_path, "merged") == structure(single, tmp_path, "single")
+
+
+def test_booklet_policy_edit_lays_out_little_and_shows(project: Path) -> None:
+    """Editing one policy page's text through content/ lays out that page (and what it moves) only."""
+    pp = Project.at(project)
+    [target] = build(pp, names=["booklet"], formats=["pdf"], quiet=True)
+    pages = project / "content" / "booklet" / "pages.yaml"
+    text = pages.read_text(encoding="utf-8")
+    edited = text.replace("  - item: 基本施策17\n    current: null", "  - item: 基本施策17\n    current: [港の賑わいを取り戻す取組を確認します。]", 1)
+    assert edited != text
+    pages.write_text(edited, encoding="utf-8")
+    build(pp, names=["booklet"], formats=["pdf"], quiet=True)
+    document = _booklet(pp)
+    edited_section = next(i for i, s in enumerate(document.sections) if "港の賑わいを取り戻す" in repr(s))
+    laid_out = parts.LAST_BUILDS["booklet"].laid_out
+    assert edited_section in laid_out
+    assert all(i >= edited_section or i == 1 for i in laid_out), laid_out  # after it, or the contents
+    assert len(laid_out) < len(document.sections) // 2
+    assert "港の賑わいを取り戻す取組を確認します。" in squash("".join(pdf_pages(target)))
+    build(pp, names=["booklet"], formats=["pdf"], quiet=True)
+    assert parts.LAST_BUILDS["booklet"].laid_out == []
+
+
+def test_booklet_print_profile_builds_in_one_pass(project: Path) -> None:
+    """Right-hand chapter openings after blank pages depend on page parity: one pass."""
+    pp = Project.at(project)
+    data = parts.render(_booklet(pp), pp, profile="print")
+    assert parts.LAST_BUILDS["booklet"].single_pass
+    assert data.startswith(b"%PDF")
