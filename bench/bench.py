@@ -189,8 +189,8 @@ def write_readme(readme: Path, text: str) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=3, help="runs per size below ×16 (median; default 3)")
-    parser.add_argument("--runs-large", type=int, default=1, help="runs at ×16 and above (default 1)")
+    parser.add_argument("--runs", type=int, default=3, help="runs at ×1 (median; default 3)")
+    parser.add_argument("--runs-large", type=int, default=1, help="runs at the larger sizes (default 1)")
     parser.add_argument("--sizes", default="1,4,16", help="sizes to build (default 1,4,16)")
     parser.add_argument("--readme", type=Path, help="write the figures into this README between the bench markers")
     parser.add_argument("--project", type=Path, default=REPO, help="the project whose content/ and layouts/ are copied")
@@ -205,8 +205,8 @@ def main(argv: list[str] | None = None) -> int:
             name = largest_document(root)
             scaler(name)(root, size)
             print(f"bench: {name} ×{size}", file=sys.stderr)
-            results[size] = measure(root, name, args.runs if size < 16 else args.runs_large, Path(folder) / "chromium")
-    runs = f"median of {args.runs} runs (×16: {args.runs_large})"
+            results[size] = measure(root, name, args.runs if size == 1 else args.runs_large, Path(folder) / "chromium")
+    runs = f"median of {args.runs} runs at ×1, {args.runs_large} at larger sizes"
     text = "\n".join([f"Measured {time.strftime('%Y-%m-%d')} on {about}; {runs}; document `{name}`.", "",
                       *table(results), "", *targets(results)])
     print(text)

@@ -132,55 +132,63 @@ class _State:
     shift: int | None = None
 
 
-@contextmanager
-def _hooks(state: _State) -> Iterator[None]:
-    """Replace WeasyPrint's pagination entry points for the duration of one batch."""
-    originals = (
-        weasyprint.document.TargetCollector,
-        weasyprint.layout.initialize_page_maker,
-        weasyprint.layout.page.PageType,
-        weasyprint.layout.make_margin_boxes,
-    )
-    _, initialize, page_type, margin_boxes = originals
-    job = state.job
-    index_offset = (job.start - 1) if job.start is not None else min(job.first, 1)
+#: The WeasyPrint attributes replaced while a batch is laid out: (module, attribute name).
+_HOOKED = (
+    (weasyprint.document, "TargetCollector"),
+    (weasyprint.layout, "initialize_page_maker"),
+    (weasyprint.layout.page, "PageType"),
+    (weasyprint.layout, "make_margin_boxes"),
+)
 
-    def new_collector() -> _PartTargets:
-        state.collector = _PartTargets(job.targets, job.guess, state.sections)
-        return state.collector
 
-    def initialize_page_maker(context: Any, root_box: Any) -> None:
-        initialize(context, root_box)
-        if job.start is not None:
+class _Hooks:
+    """The replacements, each calling WeasyPrint's original."""
+
+    def __init__(self, state: _State) -> None:
+        self.state = state
+        _, self.initialize, self.page_type, self.margin_boxes = (getattr(module, name) for module, name in _HOOKED)
+        job = state.job
+        self.index_offset = (job.start - 1) if job.start is not None else min(job.first, 1)
+
+    def new_collector(self) -> _PartTargets:
+        job = self.state.job
+        self.state.collector = _PartTargets(job.targets, job.guess, self.state.sections)
+        return self.state.collector
+
+    def initialize_page_maker(self, context: Any, root_box: Any) -> None:
+        self.initialize(context, root_box)
+        if self.state.job.start is not None:
             page_state = context.page_maker[0][3]
-            page_state[1]["page"] = [job.start - 1]
+            page_state[1]["page"] = [self.state.job.start - 1]
             page_state[2][-1].add("page")
 
-    def make_page_type(side: str, blank: bool, name: str, index: int, groups: tuple) -> Any:
-        return page_type(side, blank, name, index + index_offset, groups)
+    def make_page_type(self, side: str, blank: bool, name: str, index: int, groups: tuple) -> Any:
+        return self.page_type(side, blank, name, index + self.index_offset, groups)
 
-    def make_margin_boxes(context: Any, page: Any, page_state: Any) -> Any:
+    def make_margin_boxes(self, context: Any, page: Any, page_state: Any) -> Any:
+        state, job = self.state, self.state.job
         if state.shift is None:  # pagination is over: the first margin boxes are being made
             pages = len(context.page_maker) - 1
             state.shift = 0 if job.start is not None else state.await_start(job.first, job.count, pages) - 1
         if state.shift:
             counters = {**page_state[1], "page": [value + state.shift for value in page_state[1].get("page", [0])]}
             page_state = (page_state[0], counters, *page_state[2:])
-        return margin_boxes(context, page, page_state)
+        return self.margin_boxes(context, page, page_state)
 
-    weasyprint.document.TargetCollector = new_collector
-    weasyprint.layout.initialize_page_maker = initialize_page_maker
-    weasyprint.layout.page.PageType = make_page_type
-    weasyprint.layout.make_margin_boxes = make_margin_boxes
+
+@contextmanager
+def _hooks(state: _State) -> Iterator[None]:
+    """Replace WeasyPrint's pagination entry points for the duration of one batch."""
+    originals = [getattr(module, name) for module, name in _HOOKED]
+    hooks = _Hooks(state)
+    replacements = (hooks.new_collector, hooks.initialize_page_maker, hooks.make_page_type, hooks.make_margin_boxes)
+    for (module, name), replacement in zip(_HOOKED, replacements):
+        setattr(module, name, replacement)
     try:
         yield
     finally:
-        (
-            weasyprint.document.TargetCollector,
-            weasyprint.layout.initialize_page_maker,
-            weasyprint.layout.page.PageType,
-            weasyprint.layout.make_margin_boxes,
-        ) = originals
+        for (module, name), original in zip(_HOOKED, originals):
+            setattr(module, name, original)
 
 
 def lay_out(job: PartJob, make_html: Callable[[str], Any], write: Callable[[Any], bytes],
