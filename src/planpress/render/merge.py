@@ -82,17 +82,23 @@ def _merge(cache: PartCache, parts: Sequence[MergePart], dates: dict[str, str]) 
     names: dict[str, Array] = {}
     flat: list[tuple[int, _Bookmark]] = []
     structure: StructureMerge | None = None
+    last_use = {part.pages.batch: number for number, part in enumerate(parts)}
+    version = "1.7"
     try:
-        for part in parts:
+        for number, part in enumerate(parts):
             if part.pages.batch not in sources:
                 sources[part.pages.batch] = _Source(cache.pdf_path(part.pages.batch))
             source = sources[part.pages.batch]
             if structure is None:
                 _copy_document_level(source.pdf, base)
                 structure = StructureMerge(base, source.pdf)
+                version = source.pdf.pdf_version
             offset = len(base.pages)
             _append(base, source, part, names, flat)
             structure.add(base, source.pdf, part.pages.first, part.pages.count, offset)
+            if last_use[part.pages.batch] == number:  # copied: only parts, never every batch, in memory
+                structure.forget(source.pdf)
+                sources.pop(part.pages.batch).pdf.close()
         assert structure is not None, "a document without sections has nothing to merge"
         structure.finish(base)
         _write_dates(base, dates)
@@ -100,7 +106,7 @@ def _merge(cache: PartCache, parts: Sequence[MergePart], dates: dict[str, str]) 
         _write_names(base, names)
         _write_outline(base, _nest(flat))
         out = io.BytesIO()
-        base.save(out, deterministic_id=True, min_version=next(iter(sources.values())).pdf.pdf_version,
+        base.save(out, deterministic_id=True, min_version=version,
                   object_stream_mode=pikepdf.ObjectStreamMode.generate)
         return out.getvalue()
     finally:

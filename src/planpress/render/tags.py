@@ -31,16 +31,20 @@ class StructureMerge:
             self.document.NS = copy_value(base, source_document.NS)
         self.pages: list[pikepdf.Object] = []
         self.annotations: list[tuple[pikepdf.Dictionary, pikepdf.Object]] = []
-        self.sources: dict[int, tuple[dict[int, pikepdf.Object], list[tuple[int, pikepdf.Object]]]] = {}
+        self.sources: dict[str, tuple[dict[int, pikepdf.Object], list[tuple[int, pikepdf.Object]]]] = {}
 
     def _read(self, source: pikepdf.Pdf) -> tuple[dict[int, pikepdf.Object], list[tuple[int, pikepdf.Object]]]:
         """A batch's parent tree and its document's kids with their page numbers, read once."""
-        if id(source) not in self.sources:
+        if source.filename not in self.sources:
             root = source.Root.StructTreeRoot
             index = {page.objgen: number for number, page in enumerate(source.pages)}
             kids = [(index.get(kid.Pg.objgen, -1), kid) for kid in root.K[0].K]
-            self.sources[id(source)] = (_numbers(root.ParentTree), kids)
-        return self.sources[id(source)]
+            self.sources[source.filename] = (_numbers(root.ParentTree), kids)
+        return self.sources[source.filename]
+
+    def forget(self, source: pikepdf.Pdf) -> None:
+        """Drop what was read from a batch that no later section uses."""
+        self.sources.pop(source.filename, None)
 
     def add(self, base: pikepdf.Pdf, source: pikepdf.Pdf, first: int, count: int, offset: int) -> None:
         """Take the structure of ``source``'s pages first…first+count, appended at ``offset``."""
