@@ -12,6 +12,7 @@ import pytest
 from conftest import copy_project, pdf_pages, run_cli, squash
 from planpress.build import build
 from planpress.document import Document, Paragraph
+from planpress.errors import PlanpressError
 from planpress.render import parts, pdf
 from planpress.source import Project
 from synthetic import add_toc_layout, synthetic_document
@@ -180,7 +181,7 @@ def test_layouts_are_part_of_the_key(synthetic: tuple[Project, Document]) -> Non
 def test_page_parity_layouts_build_in_one_pass(synthetic: tuple[Project, Document], tmp_path: Path) -> None:
     project, document = synthetic
     css = project.layouts_dir / "print.css"
-    css.write_text(css.read_text(encoding="utf-8") + "\n@page :left { margin-left: 30mm; }\n", encoding="utf-8")
+    css.write_text(css.read_text(encoding="utf-8") + "\n@page :left { margin-top: 25mm; }\n", encoding="utf-8")
     merged = read_back(parts.render(document, project), tmp_path, "merged")
     assert ":left" in parts.LAST_BUILDS[document.name].single_pass
     assert_same_reading(read_back(pdf.render(document, project), tmp_path, "single"), merged)
@@ -190,8 +191,9 @@ def test_a_failing_batch_stops_the_build_without_hanging(synthetic: tuple[Projec
     project, document = synthetic
     css = project.layouts_dir / "print.css"
     css.write_text(css.read_text(encoding="utf-8") + "\n#policy-3 { background: url(file:///etc/hostname); }\n", encoding="utf-8")
-    with pytest.raises(Exception, match="プロジェクトの外の資源"):
+    with pytest.raises(PlanpressError, match="の外にあるため読み込めません") as raised:
         parts.render(document, project)
+    assert raised.value.location is not None and raised.value.location.path == "layouts/print.css"
 
 
 def test_evaluation_report_from_parts_and_cache(project: Path, tmp_path: Path) -> None:

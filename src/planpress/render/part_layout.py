@@ -192,10 +192,12 @@ def _hooks(state: _State) -> Iterator[None]:
 
 
 def lay_out(job: PartJob, make_html: Callable[[str], Any], write: Callable[[Any], bytes],
-            await_start: Callable[[int, int, int], int], font_config: Any = None) -> PartResult:
+            await_start: Callable[[int, int, int], int], font_config: Any = None,
+            options: dict[str, Any] | None = None) -> PartResult:
     """Lay the batch out; ``await_start(first, count, pages)`` publishes its page count, returns its start.
 
-    ``font_config``, reused from batch to batch in a worker, keeps the fonts loaded.
+    ``font_config``, reused from batch to batch in a worker, keeps the fonts loaded; ``options`` are
+    WeasyPrint's rendering options, as the single pass gives them.
     """
     page = make_html(job.html)
     state = _State(job, await_start, _section_of_elements(page.etree_element, job.count))
@@ -204,7 +206,7 @@ def lay_out(job: PartJob, make_html: Callable[[str], Any], write: Callable[[Any]
     weasy_log.addHandler(collector)
     try:
         with _hooks(state):
-            rendering = page.render(font_config=font_config)
+            rendering = page.render(font_config=font_config, **(options or {}))
         if state.shift is None:  # no page at all: nothing was awaited
             state.shift = 0 if job.start is not None else await_start(job.first, job.count, 0) - 1
         owners = _page_owners(rendering, state.sections, job.count)

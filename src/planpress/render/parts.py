@@ -29,7 +29,7 @@ from typing import Any
 
 from planpress.cache import PageRange, PartCache, PartMeta, content_key, environment_key, pdf_dates, variant_key
 from planpress.document import Document
-from planpress.errors import PlanpressError
+from planpress.errors import ContentError, PlanpressError, Problem
 from planpress.render import html
 from planpress.source import Project
 
@@ -194,16 +194,23 @@ class _Planner:
         self.parallel = 1
 
     def run(self) -> None:
+        problems: list[Problem] = []  # content problems (text overflowing) of every batch, reported together
         try:
             while True:
-                self._submit(self._resolve())
+                if not problems:
+                    self._submit(self._resolve())
                 if not self.pending:
                     break
                 done, _ = wait(self.pending, return_when=FIRST_COMPLETED)
                 for future in done:
                     batch = self.pending.pop(future)
-                    if not isinstance(future.exception(), _Aborted):  # the failing batch reports why
+                    error = future.exception()
+                    if isinstance(error, ContentError):
+                        problems.extend(error.problems)
+                    elif not isinstance(error, _Aborted):  # the failing batch reports why
                         self._finish(batch, future)
+            if problems:
+                raise ContentError(problems)
         finally:
             if self.schedule is not None:
                 self.schedule.abort()
@@ -383,12 +390,22 @@ def _work(job: Any) -> Any:
         from weasyprint.text.fonts import FontConfiguration
 
         _WORKER["font_config"] = FontConfiguration()
+
+    def write(rendering: Any) -> bytes:
+        pdf.refuse_overflow(rendering, document, project)  # as the single pass does, before writing
+        return rendering.write_pdf(**options)
+
     try:
-        return lay_out(job, lambda source: pdf.weasy_html(source, project), lambda r: r.write_pdf(**options),
-                       schedule.await_start, _WORKER["font_config"])
+        return lay_out(job, lambda source: pdf.weasy_html(source, project), write, schedule.await_start,
+                       _WORKER["font_config"], options)
+    except ContentError as error:  # its page count is published: the other batches go on
+        error.args = (error.problems,)  # so that it crosses to the main process whole
+        raise
     except pdf.RefusedResource as error:
         schedule.abort()
-        raise PlanpressError(f"{document.name}: プロジェクトの外の資源は読み込めません（{error.args[0]}）") from None
+        failure = pdf.refused(error, document, project)
+        failure.args = (failure.message, failure.location)
+        raise failure from None
     except BaseException:
         schedule.abort()  # workers waiting for this batch's page count stop too
         raise
