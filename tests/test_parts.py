@@ -81,7 +81,7 @@ def synthetic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Project,
     add_toc_layout(root)
     monkeypatch.setattr(parts, "MIN_BATCH_CHARS", 1)
     monkeypatch.setattr(parts, "workers", lambda: 3)
-    monkeypatch.setattr(parts, "parallel_batches", lambda: 3)
+    monkeypatch.setattr(parts, "SPREAD", 6)
     return Project.at(root), synthetic_document(root, chapters=2, policies=3, repeat=6)
 
 
@@ -231,7 +231,6 @@ def _booklet(project: Project) -> Document:
 
 def test_booklet_reads_as_its_single_pass_render(project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The plan booklet (cover, contents, chapters, 48 policy pages, glossary), tagged, in parallel batches."""
-    monkeypatch.setenv("PLANPRESS_JOBS", "2")  # two batches side by side however busy the machine is
     pp = Project.at(project)
     document = _booklet(pp)
     single, merged = pdf.render(document, pp), parts.render(document, pp)

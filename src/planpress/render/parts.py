@@ -21,8 +21,6 @@ import math
 import multiprocessing
 import os
 import re
-import time
-from pathlib import Path
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -48,6 +46,8 @@ _NOT_LOCAL = re.compile(
 #: worker holds a bounded number of pages in memory (about 100: some 250 MiB).
 MIN_BATCH_CHARS = 12_000
 MAX_BATCH_CHARS = 200_000
+#: Batches a cold build makes (before MAX_BATCH_CHARS adds more): work for up to four cores.
+SPREAD = 4
 _DATA_URL = re.compile(r"data:[^\"')\s]+")
 #: How often one section may be laid out in one build before its page numbers are declared unstable.
 MAX_LAYOUTS = 3
@@ -95,37 +95,6 @@ def workers() -> int:
     if jobs.isdigit() and int(jobs) > 0:
         return int(jobs)
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-
-
-def parallel_batches() -> int:
-    """How many batches to lay out side by side: the workers, but no more than the cores idle now.
-
-    A batch costs WeasyPrint's fixed cost of a pass, and each further batch another layout of the
-    contents page: on cores other programs keep busy, one batch (one pass) is fastest. With
-    PLANPRESS_JOBS set, that many.
-    """
-    if os.environ.get("PLANPRESS_JOBS", "").isdigit():
-        return workers()
-    return max(1, min(workers(), round(_idle_cores())))
-
-
-def _idle_cores(interval: float = 0.1) -> float:
-    """Cores idle over a short interval (/proc/stat), else the cores less the load average."""
-    try:
-        first = _cpu_times()
-        time.sleep(interval)
-        second = _cpu_times()
-    except (OSError, ValueError, IndexError):
-        return (os.cpu_count() or 1) - os.getloadavg()[0]
-    busy, idle = second[0] - first[0], second[1] - first[1]
-    return (os.cpu_count() or 1) * idle / max(busy + idle, 1)
-
-
-def _cpu_times() -> tuple[int, int]:
-    """(busy, idle) jiffies of all cores together."""
-    values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
-    idle = values[3] + values[4]  # idle, iowait
-    return sum(values) - idle, idle
 
 
 def render(document: Document, project: Project, **options: Any) -> bytes:
@@ -191,7 +160,6 @@ class _Planner:
         self.pending: dict[Future[Any], list[_Part]] = {}
         self.executor: ProcessPoolExecutor | None = None
         self.schedule: _Schedule | None = None
-        self.parallel = 1
 
     def run(self) -> None:
         problems: list[Problem] = []  # content problems (text overflowing) of every batch, reported together
@@ -272,7 +240,7 @@ class _Planner:
         starts = self._starts()
         anchors = self._anchor_pages(starts)
         guess = 10 ** (len(str(sum(p.meta.pages if p.meta else 2 for p in self.parts))) - 1)
-        for batch in _batches(todo, self.parallel):
+        for batch in _batches(todo):
             self._submit_batch(batch, starts[batch[0].index], anchors, guess)
 
     def _submit_batch(self, batch: list[_Part], start: int | None, anchors: dict[str, int], guess: int) -> None:
@@ -295,7 +263,6 @@ class _Planner:
     def _start_pool(self) -> None:
         import planpress.render.part_layout  # noqa: F401 - imported once here, inherited by the forked workers
 
-        self.parallel = parallel_batches()
         context = multiprocessing.get_context("fork")
         self.schedule = _Schedule(context, len(self.parts))
         self.executor = ProcessPoolExecutor(min(workers(), len(self.parts)), mp_context=context,
@@ -325,11 +292,14 @@ class _Planner:
         self.schedule.publish({part.index: part.meta.pages for part in batch if part.meta is not None})
 
 
-def _batches(todo: list[tuple[_Part, int | None]], count: int) -> list[list[_Part]]:
-    """Consecutive sections in batches: enough to keep ``count`` workers busy, none too large."""
+def _batches(todo: list[tuple[_Part, int | None]]) -> list[list[_Part]]:
+    """Consecutive sections in batches: SPREAD of them (fewer if small), none too large.
+
+    The split depends on the content only, never on the machine (its cores, its load): each batch
+    embeds its own font subsets, so the same content must give the same batches and the same bytes.
+    """
     total = sum(part.size for part, _ in todo)
-    spread = min(2 * count, math.ceil(total / MIN_BATCH_CHARS)) if count > 1 else 1
-    wanted = max(math.ceil(total / MAX_BATCH_CHARS), spread, 1)
+    wanted = max(math.ceil(total / MAX_BATCH_CHARS), min(SPREAD, math.ceil(total / MIN_BATCH_CHARS)), 1)
     target = total / wanted
     batches: list[list[_Part]] = []
     size = 0
