@@ -21,6 +21,7 @@ import math
 import multiprocessing
 import os
 import re
+import signal
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -265,8 +266,9 @@ class _Planner:
 
         context = multiprocessing.get_context("fork")
         self.schedule = _Schedule(context, len(self.parts))
+        arguments = (self.schedule, self.project, self.document, os.getpid())
         self.executor = ProcessPoolExecutor(min(workers(), len(self.parts)), mp_context=context,
-                                            initializer=_init_worker, initargs=(self.schedule, self.project, self.document))
+                                            initializer=_init_worker, initargs=arguments)
 
     def _finish(self, batch: list[_Part], future: Future[Any]) -> None:
         from planpress.render.part_layout import NotSplittable
@@ -346,8 +348,21 @@ class _Schedule:
 _WORKER: dict[str, Any] = {}
 
 
-def _init_worker(schedule: _Schedule, project: Project, document: Document) -> None:
+def _init_worker(schedule: _Schedule, project: Project, document: Document, parent: int) -> None:
+    _die_with(parent)
     _WORKER.update(schedule=schedule, project=project, document=document)
+
+
+def _die_with(parent: int) -> None:
+    """A worker ends when the build that started it ends, even killed (Linux: PR_SET_PDEATHSIG)."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # 1: PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() != parent:  # the build died before the line above ran
+        os._exit(1)
 
 
 def _work(job: Any) -> Any:
