@@ -168,6 +168,10 @@ class _Planner:
             while True:
                 if not problems:
                     self._submit(self._resolve())
+                elif self.schedule is not None:
+                    # No batch is submitted after a content problem: a batch still waiting for
+                    # the page count of one that will never run (the contents) must stop waiting.
+                    self.schedule.abort()
                 if not self.pending:
                     break
                 done, _ = wait(self.pending, return_when=FIRST_COMPLETED)
