@@ -1,7 +1,7 @@
 """The part cache in .planpress-cache/: laid-out parts of a PDF, keyed by all that shapes them.
 
 A part's *content key* hashes its HTML (styles inlined), every file under layouts/, the
-identity of the installed font files and the planpress, WeasyPrint and pydyf versions. Its
+identity of the installed font files, planpress's code and the WeasyPrint and pydyf versions. Its
 metadata (page count, anchors, bookmarks, the anchors its layout looked up) is stored once per
 content key; its PDF once per *variant*: the content key, its first page number and the page
 numbers of the anchors it looked up (a table of contents). A wrong variant is never read, so
@@ -76,10 +76,18 @@ def layouts_identity(project: Project) -> str:
     return _digest(*(f"{p.relative_to(project.layouts_dir).as_posix()}" for p in files), *(p.read_bytes() for p in files))
 
 
+def code_identity() -> str:
+    """planpress's own code: its layout hooks (render/justify.py, render/part_layout.py) shape
+    pages too, and a working copy changes them without changing the version number."""
+    package = Path(__file__).parent
+    files = sorted(package.rglob("*.py"))
+    return _digest(*(p.relative_to(package).as_posix() for p in files), *(p.read_bytes() for p in files))
+
+
 def environment_key(project: Project) -> str:
     """Everything outside a part's HTML that shapes its layout."""
     versions = [__version__] + [metadata.version(name) for name in ("weasyprint", "pydyf")]
-    return _digest(layouts_identity(project), fonts_identity(), *versions)
+    return _digest(layouts_identity(project), fonts_identity(), code_identity(), *versions)
 
 
 #: The document's dates in the HTML head (html.build_date: the newest content file's time). Every

@@ -17,6 +17,7 @@ from planpress.document import Document
 from planpress.drawing import Drawing
 from planpress.errors import PlanpressError
 from planpress.source import Project
+from planpress.typeset import runs
 
 STYLESHEETS = ("print.css",)
 #: Extra stylesheets of each output profile.
@@ -50,6 +51,7 @@ def environment(layouts_dir: Path) -> jinja2.Environment:
     )
     env.filters["drawing_url"] = lambda drawing: drawing_url(env, drawing)
     env.filters["file_url"] = lambda path: Path(path).resolve().as_uri()
+    env.filters["runs"] = runs
     return env
 
 

@@ -13,7 +13,7 @@ from planpress.checks.overflow import find_overflows, overflow_problems
 from planpress.checks.texts import content_texts
 from planpress.document import Document
 from planpress.errors import ContentError, Location, PlanpressError
-from planpress.render import html
+from planpress.render import html, justify
 from planpress.source import Project
 
 log = logging.getLogger(__name__)
@@ -62,6 +62,7 @@ class _WeasyPrintWarnings(logging.Handler):
 
 def weasy_html(source: str, project: Project) -> HTML:
     """WeasyPrint's view of an HTML page of the project (also used for each part of a parallel build)."""
+    justify.install()
     return HTML(string=source, base_url=str(project.layouts_dir) + "/", url_fetcher=ProjectFetcher(project))
 
 
