@@ -18,13 +18,14 @@ _PREFIX = "令和|平成|昭和|第|▲|約|全"
 #: Units and counters after a number; 万/億/千 may come first (17万人).
 _COUNTERS = (
     "年度|年|か年|か月|ヶ月|月|日|時間|分|項目|人|件|回|歳|世帯|戸|円|倍|ポイント|校|箇所|か所|"
-    "次|位|割|点|期|号|条|社|台|団体|地区|施設|km|ha|t-CO2|％|%"
+    "次|位|割|点|期|号|条|社|台|団体|地区|施設|km|ha|t[-−]CO2|％|%"
 )
 _NUMBER = re.compile(
     rf"(?:{_PREFIX})?[0-9０-９]+(?:[,，][0-9０-９]{{3}})*(?:[.．][0-9０-９]+)?(?:[万億千](?:{_COUNTERS})?|(?:{_COUNTERS}))?"
 )
 #: A ※ mark stays with the character before it (the end of its term or its closing bracket).
 _MARK = re.compile(r".※")
+_JAPANESE = re.compile("[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
 _LATIN = re.compile(r"[!-~]+(?: +[!-~]+)*")
 #: Closing punctuation that never starts a line on its own: it rides with the characters before it.
 _CLOSING = "。、，．」』）】〕”,.!?！？"
@@ -62,9 +63,9 @@ def runs(text: str) -> list[Segment]:
 
 
 def _tail(text: str) -> list[tuple[int, int]]:
-    """The last two characters with any closing punctuation after them: no last line of one character."""
+    """The last two (Japanese) characters with any closing punctuation after them: no last line of one character."""
     body = text.rstrip(_CLOSING)
-    if len(body) < 4 or not body[-2:].strip() or " " in body[-2:]:
+    if len(body) < 4 or not all(_JAPANESE.match(char) for char in body[-2:]):
         return []
     return [(len(body) - 2, len(text))]
 
