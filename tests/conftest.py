@@ -50,6 +50,14 @@ def squash(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
+def read_html(path: Path) -> str:
+    """An HTML output without the line-composition spans (typeset.runs), so text reads as written.
+
+    The layouts have no other spans; tests/test_typesetting.py checks what the spans do on the page.
+    """
+    return re.sub(r'<span class="(?:nobr|latin)">|</span>', "", path.read_text(encoding="utf-8"))
+
+
 def docx_part(path: Path, name: str = "word/document.xml") -> str:
     with zipfile.ZipFile(path) as package:
         return package.read(name).decode("utf-8")

@@ -10,7 +10,7 @@ import pikepdf
 import pytest
 from ruamel.yaml import YAML
 
-from conftest import docx_part, libreoffice_pdf, pdf_pages, run_cli, squash
+from conftest import docx_part, libreoffice_pdf, pdf_pages, read_html, run_cli, squash
 
 #: Chapter headings in the booklet's order (第1–第5 share a section, each has its own heading).
 CHAPTERS = (
@@ -67,7 +67,7 @@ def test_every_chapter_is_in_word(built: Path) -> None:
         assert squash(chapter) in text, chapter
     # Word shows a grouped column's group in its one header row; the PDF spans it over the columns.
     assert "人口の増減（対前年比）／転出者数（人）" in text
-    html = (built / "output" / "booklet.html").read_text(encoding="utf-8")
+    html = read_html(built / "output" / "booklet.html")
     assert '<th class="table-heading" scope="colgroup" colspan="5">人口の増減（対前年比）</th>' in html
 
 
@@ -98,7 +98,7 @@ def test_all_17_goals_in_the_sdgs_table(built: Path, booklet_pdf: Path) -> None:
     assert len(goals) == 17
     text = squash("".join(pdf_pages(booklet_pdf)))
     word = _docx_text(built / "output" / "booklet.docx")
-    html = (built / "output" / "booklet.html").read_text(encoding="utf-8")
+    html = read_html(built / "output" / "booklet.html")
     table = _section(html, "sec-chapter-7")
     for goal in goals:
         # A long title wraps in its cell and pdftotext may interleave columns: its start is enough.
@@ -129,7 +129,7 @@ def test_48_policy_pages_with_bookmarks(built: Path, booklet_pdf: Path) -> None:
 def test_sdg_icons_on_a_policy_page_are_the_goals_that_list_it(built: Path) -> None:
     goals = _yaml(built / "content" / "booklet" / "sdgs.yaml")["goals"]
     expected = {g["number"] for g in goals if 3 in g["policies"]}
-    html = (built / "output" / "booklet.html").read_text(encoding="utf-8")
+    html = read_html(built / "output" / "booklet.html")
     page = _section(html, "sec-policy-p03")
     shown = {int(n) for n in re.findall(r'alt="SDGsゴール(\d+)「', page)}
     assert shown == expected == {1, 3, 4, 5, 10, 11, 17}
@@ -139,7 +139,7 @@ def test_sdg_icons_on_a_policy_page_are_the_goals_that_list_it(built: Path) -> N
 
 
 def test_policy_page_shows_projects_grade_and_empty_slots(built: Path) -> None:
-    html = (built / "output" / "booklet.html").read_text(encoding="utf-8")
+    html = read_html(built / "output" / "booklet.html")
     page = _section(html, "sec-policy-p17")
     # 基本施策17 is cited by project 1 (17-3) and by projects 2 and 3 (17-1).
     assert page.count("重点プロジェクト") >= 1 and "親しまれる港づくり" in page and "港湾機能の強化" in page
@@ -150,7 +150,7 @@ def test_policy_page_shows_projects_grade_and_empty_slots(built: Path) -> None:
 
 
 def test_glossary_marks_come_from_the_glossary(built: Path) -> None:
-    html = (built / "output" / "booklet.html").read_text(encoding="utf-8")
+    html = read_html(built / "output" / "booklet.html")
     terms = _yaml(built / "content" / "glossary.yaml")["terms"]
     body = html[: html.index('id="sec-glossary"')]
     for term in terms:
@@ -177,7 +177,7 @@ def test_renamed_measure_changes_every_place_that_prints_it(project: Path) -> No
                     encoding="utf-8")
     result = run_cli(project, "build", "booklet", "--format", "html", "--format", "docx")
     assert result.returncode == 0, result.stderr
-    html = (project / "output" / "booklet.html").read_text(encoding="utf-8")
+    html = read_html(project / "output" / "booklet.html")
     text = html + _svg_texts(html)
     assert "市民に親しまれる港づくり" in _section(html, "sec-project-1")
     assert "市民に親しまれる港づくり" in _section(html, "sec-policy-p17")
@@ -208,7 +208,7 @@ def test_missing_image_is_listed_and_shown_as_placeholder(project: Path) -> None
     assert not [line for line in lines if "キッチンカー" in line]
     result = run_cli(project, "build", "booklet", "--format", "html")
     assert result.returncode == 0, result.stderr
-    html = _section((project / "output" / "booklet.html").read_text(encoding="utf-8"), "sec-project-1")
+    html = _section(read_html(project / "output" / "booklet.html"), "sec-project-1")
     assert 'kitchen-car.png" alt="キラキラ公園で行われたキッチンカーイベント"' in html
     assert 'aria-label="写真未登録：苫小牧市スマートシティ官民連携協議会"' in html
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pikepdf
 import pytest
 
-from conftest import docx_part, libreoffice_pdf, pdf_pages, squash
+from conftest import docx_part, libreoffice_pdf, pdf_pages, read_html, squash
 from planpress.content import load_content
 from planpress.errors import Problems
 from planpress.source import Project
@@ -106,7 +106,7 @@ def test_pdf_metadata_bookmarks_language_and_a4(pdf: Path) -> None:
 
 
 def test_html_is_japanese_and_escaped(built: Path) -> None:
-    html = (built / "output" / "evaluation-2021.html").read_text(encoding="utf-8")
+    html = read_html(built / "output" / "evaluation-2021.html")
     assert '<html lang="ja">' in html
     assert "<title>第6次基本計画の総括について" in html
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import docx_part, pdf_pages, run_cli, squash
+from conftest import docx_part, pdf_pages, read_html, run_cli, squash
 
 
 def set_grade(project: Path, code_number: int, kind: str, grade: str) -> None:
@@ -42,6 +42,6 @@ def test_no_zero_clause_when_every_grade_is_used(project: Path) -> None:
     set_grade(project, 2, "基本施策", "D")
     result = run_cli(project, "build", "evaluation-2021", "--format", "html")
     assert result.returncode == 0, result.stderr
-    html = (project / "output" / "evaluation-2021.html").read_text(encoding="utf-8")
+    html = read_html(project / "output" / "evaluation-2021.html")
     assert "全48項目のうち、A評価が18項目（37.5％）、B評価が28項目（58.3％）、C評価が1項目（2.1％）、D評価が1項目（2.1％）という結果となりました。" in html
     assert "は0" not in html

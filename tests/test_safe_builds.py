@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import docx_part, pdf_pages, run_cli
+from conftest import docx_part, pdf_pages, read_html, run_cli
 
 HOSTILE = '<script>alert("x")</script><img src="https://evil.example/x.png">&amp;'
 COMMENTARY = "    commentary: 平和の推進について、成果は見えにくいが、多くの市民理解が得られている。\n"
@@ -28,7 +28,7 @@ def test_markup_in_content_prints_literally_in_pdf_and_word(project: Path) -> No
         assert part in printed
     document = docx_part(output / "evaluation-2021.docx")
     assert "&lt;script&gt;alert(\"x\")&lt;/script&gt;&lt;img src=\"https://evil.example/x.png\"&gt;&amp;amp;" in document
-    page = (output / "evaluation-2021.html").read_text(encoding="utf-8")
+    page = read_html(output / "evaluation-2021.html")
     assert "<script" not in page and "<img" not in page
     assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in page
 
