@@ -149,6 +149,36 @@ def test_policy_page_shows_projects_grade_and_empty_slots(built: Path) -> None:
     assert page.count('class="missing"') == 3
 
 
+def test_unreviewed_definitions_print_as_drafts(built: Path, booklet_pdf: Path) -> None:
+    """planpress's authors wrote the definitions: each prints （案） until the office reviews it."""
+    terms = _yaml(built / "content" / "glossary.yaml")["terms"]
+    assert terms and not any(term.get("reviewed") for term in terms)
+    pages = [squash(page) for page in pdf_pages(booklet_pdf)]
+    start = next(i for i, page in enumerate(pages) if "本文中の※印の用語" in page)
+    glossary = "".join(pages[start:])
+    assert glossary.count("（案）") == len(terms)
+    for term in terms:
+        assert "（案）" + squash(term["definition"])[:12] in glossary, term["term"]
+    word = squash(_docx_text(built / "output" / "booklet.docx"))
+    assert word.count("（案）") == len(terms)
+
+
+def test_reviewed_definition_prints_plain_and_stops_warning(project: Path) -> None:
+    path = project / "content" / "glossary.yaml"
+    source = path.read_text(encoding="utf-8")
+    path.write_text(source.replace("    reviewed: false", "    reviewed: true", 1), encoding="utf-8")
+    check = run_cli(project, "check", "--no-layout")
+    assert check.returncode == 0, check.stderr
+    unreviewed = [line for line in check.stderr.splitlines() if "解説が未確認です" in line]
+    assert len(unreviewed) == source.count("reviewed: false") - 1
+    assert unreviewed[0].startswith("content/glossary.yaml:") and "用語「ジェンダー平等」" in unreviewed[0]
+    assert not any("地域包括ケアシステム」: 解説" in line for line in unreviewed)
+    result = run_cli(project, "build", "booklet", "--format", "html")
+    assert result.returncode == 0, result.stderr
+    glossary = _section(read_html(project / "output" / "booklet.html"), "sec-glossary")
+    assert "<p>高齢者が住み慣れた地域で" in glossary and "<p>（案）性別にかかわりなく" in glossary
+
+
 def test_glossary_marks_come_from_the_glossary(built: Path) -> None:
     html = read_html(built / "output" / "booklet.html")
     terms = _yaml(built / "content" / "glossary.yaml")["terms"]
@@ -231,6 +261,7 @@ def test_final_build_refuses_while_gaps_remain(project: Path) -> None:
     result = run_cli(project, "build", "booklet", "--final", "--format", "html")
     assert result.returncode == 1
     assert "--final では作成しません" in result.stderr
+    assert "content/glossary.yaml:13:15: 用語「地域包括ケアシステム」: 解説が未確認です" in result.stderr
     assert not (project / "output" / "booklet.html").exists()
     # The booklet's gaps do not hold back another document.
     other = run_cli(project, "build", "evaluation-2021", "--final", "--format", "html")

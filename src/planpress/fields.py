@@ -116,6 +116,15 @@ class Integer(Kind):
         return int(value)
 
 
+class Boolean(Kind):
+    """true or false."""
+
+    def read(self, value: Any, container: Any, key: Any, ctx: Context) -> bool:
+        if not isinstance(value, bool):
+            raise Invalid(f"true か false で書いてください（今の値: {_show(value)}）")
+        return value
+
+
 class Choice(Kind):
     """One of a fixed set of strings (or, if allowed, empty: "" or nothing after the colon)."""
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from planpress import japanese
 from planpress.booklet import Booklet
+from planpress.booklet.glossary import DRAFT
 from planpress.booklet.records import FigureTable, PriorityProject
 from planpress.citations import name_mismatch, resolve
 from planpress.errors import Location, Problem, Problems, Severity
@@ -28,6 +29,7 @@ def check(booklet: Booklet, project: Project, problems: Problems, *, unreadable:
     _pages(booklet, problems)
     _review_names(booklet, problems)
     _typed_marks(booklet, problems)
+    _glossary(booklet, problems)
 
 
 def _chapters(booklet: Booklet, problems: Problems, unreadable: set[str]) -> None:
@@ -165,6 +167,14 @@ def _typed_marks(booklet: Booklet, problems: Problems) -> None:
                 known = next((t for t in terms if before.endswith(t)), None)
                 hint = f"「{known}」の※印は自動で付くため、削除してください" if known else "この用語は用語解説（glossary.yaml）にありません"
                 problems.warning(location, f"「…{before}※」: ※印が本文に直接書かれています（{hint}）")
+
+
+def _glossary(booklet: Booklet, problems: Problems) -> None:
+    """Definitions nobody at the office has checked yet print as drafts (（案）) and stop --final."""
+    for term in booklet.glossary.terms:
+        if not term.reviewed:
+            where = term.positions.get("reviewed", term.location)
+            _gap(booklet, problems, where, f"用語「{term.term}」: 解説が未確認です（「{DRAFT}」と印刷します。担当課で確認したら reviewed: true にしてください）")
 
 
 def _gap(booklet: Booklet, problems: Problems, location: Location, message: str) -> None:

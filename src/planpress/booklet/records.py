@@ -10,7 +10,7 @@ from ruamel.yaml.comments import CommentedMap
 
 from planpress.citations import Citation, CitationKind
 from planpress.errors import Location
-from planpress.fields import Context, Integer, Invalid, Kind, ListOf, RecordOf, Text, located, positions, spec
+from planpress.fields import Boolean, Context, Integer, Invalid, Kind, ListOf, RecordOf, Text, located, positions, spec
 
 
 class Nullable(Kind):
@@ -300,6 +300,8 @@ class Term:
     term: str = spec("用語", Text(max_length=40))
     reading: str = spec("読み", Text(max_length=60))
     definition: str = spec("解説", Text(max_length=400))
+    #: The office has checked the definition (planpress's authors wrote them: the plan has none).
+    reviewed: bool = spec("確認済み", Boolean(), default=False)
     location: Location = located()
     positions: dict[str, Location] = positions()
 

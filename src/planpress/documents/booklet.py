@@ -7,7 +7,7 @@ from functools import partial
 from planpress import japanese
 from planpress.booklet import Booklet
 from planpress.booklet import charts, diagrams
-from planpress.booklet.glossary import Marker
+from planpress.booklet.glossary import DRAFT, Marker
 from planpress.document import (Block, Cell, Column, Document, Figure, Heading, Paragraph, Section, Table,
                                 TitleBlock, Toc, TocEntry)
 from planpress.documents import DocumentSpec
@@ -140,6 +140,6 @@ def _tree_section(booklet: Booklet) -> Section:
 def _glossary_section(booklet: Booklet) -> Section:
     heading = Heading("用語解説", 1, anchor="glossary")
     terms = sorted(booklet.glossary.terms, key=lambda t: t.reading)
-    rows = tuple((Cell((t.term,), "glossary-term"), Cell((t.definition,))) for t in terms)
+    rows = tuple((Cell((t.term,), "glossary-term"), Cell((t.definition if t.reviewed else DRAFT + t.definition,))) for t in terms)
     table = Table((Column("用語", 24), Column("解説", 76)), rows, caption=f"本文中の※印の用語（{len(rows)}語、五十音順）", style="data-table caption-top")
     return Section(heading.text, "sec-glossary", (heading, table))
