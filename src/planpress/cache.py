@@ -84,10 +84,10 @@ def code_identity() -> str:
     return _digest(*(p.relative_to(package).as_posix() for p in files), *(p.read_bytes() for p in files))
 
 
-def environment_key(project: Project) -> str:
-    """Everything outside a part's HTML that shapes its layout."""
+def environment_key(project: Project, *, profile: str = "web") -> str:
+    """Everything outside a part's HTML that shapes its PDF (the profile: its PDF standard)."""
     versions = [__version__] + [metadata.version(name) for name in ("weasyprint", "pydyf")]
-    return _digest(layouts_identity(project), fonts_identity(), code_identity(), *versions)
+    return _digest(layouts_identity(project), fonts_identity(), code_identity(), profile, *versions)
 
 
 #: The document's dates in the HTML head (html.build_date: the newest content file's time). Every

@@ -49,7 +49,7 @@ def _parser() -> argparse.ArgumentParser:
                        help=f"作る形式（{'・'.join(sorted(FORMATS))}、複数指定可。既定: pdf と docx）")
     build.add_argument("--strict", action="store_true", help="警告も問題として扱い、作成しません")
     build.add_argument("--profile", choices=PROFILES, default="web", metavar="用途",
-                       help="web（既定: ウェブ公開用のタグ付きPDF）または print（印刷所用: 塗り足し3mm・トンボ・章を右ページから）")
+                       help="web（既定: ウェブ公開用のタグ付きPDF、PDF/UA-1）、print（印刷所用のPDF/X-4: 塗り足し3mm・トンボ・章を右ページから）、archive（保存用のPDF/A-2u）")
     build.add_argument("--final", action="store_true", help="冊子の未入力・未登録の写真が残っている間は作成しません（入稿用）")
     build.add_argument("--quiet", action="store_true", help="進み具合を表示しません")
     check = commands.add_parser("check", help="content/ を検査します（何も書き出しません）", description="content/ を検査し、問題をすべて表示します。")

@@ -42,35 +42,60 @@ def _box(x: float, y: float, w: float, lines: list[str], *, fill: str = PALE, co
     return shapes, height
 
 
+def _connect(parent: tuple[float, float], children: list[tuple[float, float]], trunk: float) -> list[Shape]:
+    """Elbow connectors from a parent box's right edge (x, mid y) to each child's left edge.
+
+    A horizontal line from the parent to the trunk, the trunk along the children, and a
+    horizontal line from the trunk to each child: all in the gap between the two columns.
+    """
+    if not children:
+        return []
+    (px, py), ys = parent, [y for _, y in children] + [parent[1]]
+    shapes: list[Shape] = [Line(px, py, trunk, py, LINE, 0.35)]
+    if min(ys) < max(ys):
+        shapes.append(Line(trunk, min(ys), trunk, max(ys), LINE, 0.35))
+    shapes += [Line(trunk, y, x, y, LINE, 0.35) for x, y in children]
+    return shapes
+
+
 def structure_diagram(tree: PolicyTree, width: float = 170.0) -> Drawing:
-    """第2: 理想の都市 → 自治体運営 (第1, 第2) and 部門別計画 (第1–第5)."""
+    """第2: 理想の都市 → 自治体運営 (第1, 第2) and 部門別計画 (第1–第5), joined by connectors."""
     shapes: list[Shape] = []
-    y = 0.0
+    root_w, side_x, side_w, goal_x = 38.0, 46.0, 26.0, 80.0
     rows: list[tuple[str, list[str]]] = [
         ("自治体運営", [f"第{g.number}　{g.title}" for g in tree.management]),
         ("部門別計画", [f"第{s.number}　{s.title}" for s in tree.sectors]),
     ]
-    left = 46.0
+    y = 0.3  # the boxes' strokes stay inside the drawing
+    sides: list[tuple[float, float]] = []
     for side, titles in rows:
-        shapes.append(Label(left + 4, y + 4, side, 3.4, NAVY, bold=True))
-        y += 6
+        goals: list[tuple[float, float]] = []
+        top = y
         for title in titles:
-            box, h = _box(left + 14, y, width - left - 14, [title], fill="#FFFFFF")
-            shapes += box + [Line(left + 6, y + h / 2, left + 14, y + h / 2, LINE, 0.3)]
+            box, h = _box(goal_x, y, width - goal_x - 0.3, [title], fill="#FFFFFF")
+            shapes += box
+            goals.append((goal_x, y + h / 2))
             y += h + 2
-        y += 3
-    shapes.insert(0, Rect(0, 0, 38, y - 3, fill=NAVY, radius=1.5))
-    shapes += [Line(38, (y - 3) / 2, left + 6, (y - 3) / 2, LINE, 0.4), Line(left + 6, 8, left + 6, y - 8, LINE, 0.4)]
+        middle = (goals[0][1] + goals[-1][1]) / 2
+        box, h = _box(side_x, middle - 3.7, side_w, [side], size=3.4)
+        shapes += box + _connect((side_x + side_w, middle), goals, (side_x + side_w + goal_x) / 2)
+        sides.append((side_x, middle))
+        y += 4 if y > top else 0
+    height = y - 4 + 0.3
+    middle = (sides[0][1] + sides[-1][1]) / 2
+    shapes.insert(0, Rect(0, 0, root_w, height, fill=NAVY, radius=1.5))
+    shapes += _connect((root_w, middle), sides, (root_w + side_x) / 2)
     for index, line in enumerate(("理想の都市", f"「{tree.ideal_city}」")):
-        shapes.append(Label(19, (y - 3) / 2 - 2 + index * 6, line, 3.8, "#FFFFFF", "middle", True))
+        shapes.append(Label(root_w / 2, middle - 2 + index * 6, line, 3.8, "#FFFFFF", "middle", True))
     alt = (f"計画の構成図。理想の都市「{tree.ideal_city}」の下に、自治体運営（"
            + "、".join(f"第{g.number} {g.title}" for g in tree.management) + "）と部門別計画（"
            + "、".join(f"第{s.number} {s.title}" for s in tree.sectors) + "）を置く。")
-    return Drawing("structure", width, y - 3, tuple(shapes), alt)
+    return Drawing("structure", width, height, tuple(shapes), alt)
 
 
-def _policy_rows(policy: Policy, x: float, y: float, widths: tuple[float, float]) -> tuple[list[Shape], float]:
-    """A policy box (code, name) with its numbered 施策 to the right; returns shapes and height."""
+def _policy_rows(policy: Policy, x: float, y: float, widths: tuple[float, float]) -> tuple[list[Shape], float, float]:
+    """A policy box (code, name) with its numbered 施策 to the right; returns shapes, height and
+    the box's middle (where its parent's connector meets it)."""
     name_lines = [policy.code] + wrap(policy.name, 3.0, widths[0] - 4)
     measure_lines: list[str] = []
     for number, measure in enumerate(policy.measures, 1):
@@ -81,35 +106,43 @@ def _policy_rows(policy: Policy, x: float, y: float, widths: tuple[float, float]
     mx = x + widths[0] + 3
     shapes = box + [Rect(mx, y, widths[1], height, fill="#F7F9FB", stroke=GRID_STROKE, stroke_width=0.2)]
     shapes += [Label(mx + 1.5, y + ROW + i * ROW - 0.5, line, SMALL, INK, bold=False) for i, line in enumerate(measure_lines)]
-    shapes.append(Line(x + widths[0], y + box_h / 2, mx, y + box_h / 2, LINE, 0.3))
-    return shapes, height
+    shapes.append(Line(x + widths[0], y + box_h / 2, mx, y + box_h / 2, LINE, 0.35))
+    return shapes, height, y + box_h / 2
 
 
 GRID_STROKE = "#C8CED6"
 
 
 def branch_diagram(tree: PolicyTree, branch: Branch, width: float = 170.0) -> Drawing:
-    """第9, one part of the tree: goal → policy group → 運営方針/基本施策 → numbered 施策."""
-    widths = (28.0, 34.0, 42.0, width - 28 - 34 - 42 - 9)
+    """第9, one part of the tree: goal → policy group → 運営方針/基本施策 → numbered 施策, each box
+    joined to its parent by an elbow connector."""
+    widths = (28.0, 34.0, 42.0, width - 28 - 34 - 42 - 12)
+    grouped = any(title for title, _ in branch.groups)
+    group_x = widths[0] + 4
+    policy_x = group_x + widths[1] + 4 if grouped else group_x
     shapes: list[Shape] = [Rect(0, 0, width, 7, fill=NAVY),
                            Label(2, 5, f"理想の都市「{tree.ideal_city}」　＞　{branch.side}", 3.2, "#FFFFFF", bold=True)]
-    y = 10.0
-    top = y
-    group_x = widths[0] + 3
-    policy_x = group_x + widths[1] + 3
+    y = top = 11.0
+    children: list[tuple[float, float]] = []  # the goal's: groups, or policies where there are none
     for group_title, policies in branch.groups:
         group_top = y
+        ends: list[tuple[float, float]] = []
         for policy in policies:
-            rows, height = _policy_rows(policy, policy_x, y, widths[2:])
+            rows, height, middle = _policy_rows(policy, policy_x, y, widths[2:])
             shapes += rows
+            ends.append((policy_x, middle))
             y += height + 2.5
         if group_title:
             box, h = _box(group_x, group_top, widths[1], wrap(group_title, 3.0, widths[1] - 4))
-            shapes += box + [Line(group_x + widths[1], group_top + h / 2, policy_x, group_top + h / 2, LINE, 0.3)]
+            shapes += box + _connect((group_x + widths[1], group_top + h / 2), ends, policy_x - 2)
+            children.append((group_x, group_top + h / 2))
+        else:
+            children += ends
         y += 2
     box, h = _box(0, top, widths[0], [f"第{branch.number}"] + wrap(branch.title, 3.2, widths[0] - 4), fill=NAVY,
                   colour="#FFFFFF", size=3.2)
-    shapes += box
+    shapes += box + [Line(widths[0] / 2, 7, widths[0] / 2, top, LINE, 0.35)]
+    shapes += _connect((widths[0], top + h / 2), children, widths[0] + 2)
     names = "、".join(f"{p.code} {p.name}" for _, ps in branch.groups for p in ps)
     alt = f"施策の体系（{branch.side} 第{branch.number} {branch.title}）。{names}と、それぞれの施策を示す。"
     return Drawing(f"tree-{branch.side}-{branch.number}", width, y, tuple(shapes), alt)

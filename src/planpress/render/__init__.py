@@ -19,9 +19,10 @@ class Format:
     default: bool
 
 
-#: Output profiles: the default is a tagged PDF for the website; "print" adds bleed, crop marks
-#: and right-hand chapter openings for the print shop (layouts/print-shop.css).
-PROFILES = ("web", "print")
+#: Output profiles: the default is a tagged PDF/UA-1 file for the website; "print" is a PDF/X-4
+#: file with bleed, crop marks and right-hand chapter openings for the print shop
+#: (layouts/print-shop.css); "archive" is a PDF/A-2u file, for the public record.
+PROFILES = ("web", "print", "archive")
 
 
 def _pdf(document: Document, project: Project, *, profile: str = "web") -> bytes:

@@ -24,6 +24,7 @@ from pikepdf import Array, Dictionary, Name, String
 
 from planpress.cache import PageRange, PartCache, PartMeta
 from planpress.document import Document
+from planpress.render.standards import sync_xmp_dates
 from planpress.render.tags import StructureMerge, copy_value
 
 #: A link from one part to an anchor in another, as the part's PDF holds it until the merge.
@@ -102,6 +103,7 @@ def _merge(cache: PartCache, parts: Sequence[MergePart], dates: dict[str, str]) 
         assert structure is not None, "a document without sections has nothing to merge"
         structure.finish(base)
         _write_dates(base, dates)
+        sync_xmp_dates(base)
         _relink(base)
         _write_names(base, names)
         _write_outline(base, _nest(flat))

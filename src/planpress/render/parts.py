@@ -121,7 +121,7 @@ def render(document: Document, project: Project, **options: Any) -> bytes:
 def _render_parts(document: Document, project: Project, sections: list[Document], sources: list[str],
                   options: dict[str, Any]) -> bytes:
     cache = PartCache(project)
-    environment = environment_key(project)
+    environment = environment_key(project, profile=options.get("profile", "web"))
     empty = _weight(html.render(replace(document, sections=()), project, **options))
     parts = []
     for index, (section, source) in enumerate(zip(sections, sources)):
@@ -270,7 +270,7 @@ class _Planner:
 
         context = multiprocessing.get_context("fork")
         self.schedule = _Schedule(context, len(self.parts))
-        arguments = (self.schedule, self.project, self.document, os.getpid())
+        arguments = (self.schedule, self.project, self.document, os.getpid(), self.options.get("profile", "web"))
         self.executor = ProcessPoolExecutor(min(workers(), len(self.parts)), mp_context=context,
                                             initializer=_init_worker, initargs=arguments)
 
@@ -352,9 +352,9 @@ class _Schedule:
 _WORKER: dict[str, Any] = {}
 
 
-def _init_worker(schedule: _Schedule, project: Project, document: Document, parent: int) -> None:
+def _init_worker(schedule: _Schedule, project: Project, document: Document, parent: int, profile: str) -> None:
     _die_with(parent)
-    _WORKER.update(schedule=schedule, project=project, document=document)
+    _WORKER.update(schedule=schedule, project=project, document=document, profile=profile)
 
 
 def _die_with(parent: int) -> None:
@@ -374,7 +374,7 @@ def _work(job: Any) -> Any:
     from planpress.render.part_layout import lay_out
 
     project, document, schedule = _WORKER["project"], _WORKER["document"], _WORKER["schedule"]
-    options = pdf.write_options(document)
+    options = pdf.write_options(document, profile=_WORKER["profile"])
     if "font_config" not in _WORKER:  # one per worker: fonts are loaded (and their faces parsed) once
         from weasyprint.text.fonts import FontConfiguration
 

@@ -13,7 +13,7 @@ from planpress.checks.overflow import find_overflows, overflow_problems
 from planpress.checks.texts import content_texts
 from planpress.document import Document
 from planpress.errors import ContentError, Location, PlanpressError
-from planpress.render import html, justify
+from planpress.render import html, justify, standards
 from planpress.source import Project
 
 log = logging.getLogger(__name__)
@@ -66,10 +66,11 @@ def weasy_html(source: str, project: Project) -> HTML:
     return HTML(string=source, base_url=str(project.layouts_dir) + "/", url_fetcher=ProjectFetcher(project))
 
 
-def write_options(document: Document) -> dict[str, object]:
+def write_options(document: Document, *, profile: str = "web") -> dict[str, object]:
     """The options of ``write_pdf``, the same for a single-pass render and for every part: tagged
-    (PDF/UA structure) for every profile."""
-    return {"pdf_identifier": document.name.encode("utf-8"), "custom_metadata": True, "pdf_tags": True}
+    (PDF/UA structure) for every profile, declaring the profile's standard (render/standards.py)."""
+    return {"pdf_identifier": document.name.encode("utf-8"), "custom_metadata": True, "pdf_tags": True,
+            "pdf_variant": standards.VARIANTS[profile]}
 
 
 def render(document: Document, project: Project, *, profile: str = "web") -> bytes:
@@ -79,10 +80,12 @@ def render(document: Document, project: Project, *, profile: str = "web") -> byt
     collector = _WeasyPrintWarnings()
     weasy_log.addHandler(collector)
     try:
-        options = write_options(document)
+        options = write_options(document, profile=profile)
         laid_out = weasy_html(source, project).render(**options)  # as HTML.write_pdf does, with a look at the pages in between
         refuse_overflow(laid_out, document, project)
-        data = laid_out.write_pdf(**options)
+        if profile == "print":
+            standards.attach_output_profile(laid_out, project)
+        data = standards.finish(laid_out.write_pdf(**options), profile)
     except RefusedResource as error:
         raise refused(error, document, project) from None
     finally:

@@ -1,0 +1,120 @@
+"""The booklet's diagrams, measured on the drawing model: every box joined to the tree, no line across text."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO
+from planpress.booklet import diagrams
+from planpress.build import load
+from planpress.drawing import Drawing, Label, Line, Rect, text_width
+from planpress.source import Project
+
+EPSILON = 0.05
+
+
+@pytest.fixture(scope="module")
+def tree():  # noqa: ANN201 - the shipped policy tree
+    content, _ = load(Project(REPO))
+    assert content.booklet is not None
+    return content.booklet.tree
+
+
+def _tree_drawings(tree) -> list[Drawing]:  # noqa: ANN001
+    return [diagrams.structure_diagram(tree)] + [diagrams.branch_diagram(tree, b) for b in diagrams.branches(tree)]
+
+
+def _touches(point: tuple[float, float], rect: Rect) -> bool:
+    """The point lies on the rectangle's outline."""
+    x, y = point
+    inside_x = rect.x - EPSILON <= x <= rect.x + rect.w + EPSILON
+    inside_y = rect.y - EPSILON <= y <= rect.y + rect.h + EPSILON
+    on_side = abs(x - rect.x) < EPSILON or abs(x - rect.x - rect.w) < EPSILON
+    on_edge = abs(y - rect.y) < EPSILON or abs(y - rect.y - rect.h) < EPSILON
+    return inside_x and inside_y and (on_side or on_edge)
+
+
+def _crosses(line: Line, box: tuple[float, float, float, float]) -> bool:
+    """Whether the (horizontal or vertical) line runs through the inside of the box."""
+    left, top, right, bottom = box
+    x1, x2 = sorted((line.x1, line.x2))
+    y1, y2 = sorted((line.y1, line.y2))
+    return x1 < right - EPSILON and x2 > left + EPSILON and y1 < bottom - EPSILON and y2 > top + EPSILON
+
+
+def _label_box(label: Label) -> tuple[float, float, float, float]:
+    width = text_width(label.text, label.size)
+    left = {"start": label.x, "middle": label.x - width / 2, "end": label.x - width}[label.anchor]
+    return left, label.y - label.size * 0.88, left + width, label.y + label.size * 0.12
+
+
+def _components(drawing: Drawing) -> list[set[int]]:
+    """Boxes grouped by the connectors that join them (lines meeting end to end or at a box's outline)."""
+    rects = [s for s in drawing.shapes if isinstance(s, Rect)]
+    lines = [s for s in drawing.shapes if isinstance(s, Line)]
+    parent = list(range(len(rects) + len(lines)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    def join(a: int, b: int) -> None:
+        parent[find(a)] = find(b)
+
+    def on_line(point: tuple[float, float], line: Line) -> bool:
+        return (min(line.x1, line.x2) - EPSILON <= point[0] <= max(line.x1, line.x2) + EPSILON
+                and min(line.y1, line.y2) - EPSILON <= point[1] <= max(line.y1, line.y2) + EPSILON)
+
+    for i, line in enumerate(lines):
+        ends = [(line.x1, line.y1), (line.x2, line.y2)]
+        for j, rect in enumerate(rects):
+            if any(_touches(end, rect) for end in ends):
+                join(len(rects) + i, j)
+        for k, other in enumerate(lines):
+            if k != i and any(on_line(end, other) for end in ends):
+                join(len(rects) + i, len(rects) + k)
+    groups: dict[int, set[int]] = {}
+    for j in range(len(rects)):
+        groups.setdefault(find(j), set()).add(j)
+    return list(groups.values())
+
+
+def test_every_box_of_the_tree_diagrams_is_joined_to_the_tree(tree) -> None:  # noqa: ANN001
+    for drawing in _tree_drawings(tree):
+        rects = [s for s in drawing.shapes if isinstance(s, Rect)]
+        assert len(rects) > 5, drawing.name
+        components = _components(drawing)
+        assert len(components) == 1, (drawing.name, [sorted(c) for c in components])
+
+
+def test_no_connector_crosses_a_label_or_a_box(tree) -> None:  # noqa: ANN001
+    for drawing in _tree_drawings(tree):
+        lines = [s for s in drawing.shapes if isinstance(s, Line)]
+        labels = [s for s in drawing.shapes if isinstance(s, Label)]
+        rects = [s for s in drawing.shapes if isinstance(s, Rect)]
+        crossing = [(line, label.text) for line in lines for label in labels if _crosses(line, _label_box(label))]
+        assert crossing == [], drawing.name
+        through = [(line, rect) for line in lines for rect in rects if _crosses(line, (rect.x, rect.y, rect.x + rect.w, rect.y + rect.h))]
+        assert through == [], drawing.name
+
+
+def test_the_check_sees_a_missing_connector(tree) -> None:  # noqa: ANN001
+    """The measure above is not vacuous: a diagram without one connector splits in two."""
+    drawing = diagrams.branch_diagram(tree, diagrams.branches(tree)[0])
+    shapes = list(drawing.shapes)
+    last_connector = max(i for i, s in enumerate(shapes) if isinstance(s, Line))
+    del shapes[last_connector]
+    from dataclasses import replace
+
+    assert len(_components(replace(drawing, shapes=tuple(shapes)))) > 1
+
+
+def test_diagram_text_is_at_least_6pt(tree) -> None:  # noqa: ANN001
+    """Drawings are placed at their size (mm): text under 6 pt (2.12 mm) is not readable in print."""
+    for drawing in _tree_drawings(tree):
+        small = {label.text for label in drawing.shapes if isinstance(label, Label) and label.size < 6 * 25.4 / 72}
+        assert small == set(), drawing.name

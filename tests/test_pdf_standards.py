@@ -1,0 +1,144 @@
+"""Each output profile's PDF holds the objects its standard requires, read back with pikepdf.
+
+No validator (veraPDF, a preflight) installs here, so each required object is checked on its
+own, named in the assertion: PDF/UA-1 (web), PDF/X-4 (print), PDF/A-2u (archive).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pikepdf
+import pytest
+
+from conftest import run_cli
+
+XMP_PDFUAID = "{http://www.aiim.org/pdfua/ns/id/}part"
+XMP_PDFAID_PART = "{http://www.aiim.org/pdfa/ns/id/}part"
+XMP_PDFAID_CONFORMANCE = "{http://www.aiim.org/pdfa/ns/id/}conformance"
+XMP_PDFXID = "{http://www.npes.org/pdfx/ns/id/}GTS_PDFXVersion"
+A4 = (595.28, 841.89)
+
+
+@pytest.fixture(scope="module")
+def profiles(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The shipped project built in each profile: the report in all three, the booklet merged from
+    parallel batches (web, archive) and laid out in one pass (print)."""
+    from conftest import copy_project
+
+    built = {}
+    for profile in ("web", "print", "archive"):
+        root = copy_project(tmp_path_factory.mktemp(profile) / "project")
+        result = run_cli(root, "build", "--format", "pdf", "--profile", profile)
+        assert result.returncode == 0, result.stderr
+        built[profile] = root / "output"
+    return built
+
+
+def _xmp(pdf: pikepdf.Pdf) -> dict[str, str]:
+    return {key: str(value) for key, value in pdf.open_metadata().items()}
+
+
+def _fonts(pdf: pikepdf.Pdf) -> list[pikepdf.Dictionary]:
+    found = {}
+    for page in pdf.pages:
+        for font in page.obj.Resources.get("/Font", {}).values():
+            for descendant in font.get("/DescendantFonts", [font]):
+                found[descendant.objgen] = descendant
+    return list(found.values())
+
+
+def _common(pdf: pikepdf.Pdf) -> None:
+    xmp = _xmp(pdf)
+    info = pdf.trailer.Info
+    assert "/ID" in pdf.trailer, "file identifier (/ID) in the trailer"
+    assert "/Encrypt" not in pdf.trailer, "no encryption"
+    assert xmp["{http://purl.org/dc/elements/1.1/}title"] == str(info.Title), "XMP dc:title is the /Info title"
+    for key, name in (("/CreationDate", "CreateDate"), ("/ModDate", "ModifyDate")):
+        date = str(info[key])[2:]
+        stamp = f"{date[0:4]}-{date[4:6]}-{date[6:8]}T{date[8:10]}:{date[10:12]}:{date[12:14]}Z"
+        assert xmp["{http://ns.adobe.com/xap/1.0/}" + name] == stamp, f"XMP xmp:{name} is /Info {key}"
+    fonts = _fonts(pdf)
+    assert fonts, "the document has fonts"
+    for font in fonts:
+        descriptor = font.FontDescriptor
+        assert "/FontFile2" in descriptor or "/FontFile3" in descriptor, f"font {font.get('/BaseFont')} embedded"
+
+
+@pytest.mark.parametrize("name", ["booklet", "evaluation-2021"])
+def test_web_profile_declares_pdf_ua_1(profiles: dict[str, Path], name: str) -> None:
+    with pikepdf.open(profiles["web"] / f"{name}.pdf") as pdf:
+        _common(pdf)
+        assert _xmp(pdf)[XMP_PDFUAID] == "1", "PDF/UA-1: XMP pdfuaid:part"
+        assert pdf.Root.MarkInfo.Marked is True, "PDF/UA-1: /MarkInfo /Marked true"
+        assert "/StructTreeRoot" in pdf.Root, "PDF/UA-1: structure tree"
+        assert str(pdf.Root.Lang) == "ja", "PDF/UA-1: document language"
+        assert pdf.Root.ViewerPreferences.DisplayDocTitle is True, "PDF/UA-1: DisplayDocTitle"
+        assert str(pdf.trailer.Info.Title), "PDF/UA-1: a title"
+
+
+@pytest.mark.parametrize("name", ["booklet", "evaluation-2021"])
+def test_print_profile_is_pdf_x_4(profiles: dict[str, Path], name: str) -> None:
+    with pikepdf.open(profiles["print"] / f"{name}.pdf") as pdf:
+        _common(pdf)
+        assert pdf.pdf_version >= "1.6", "PDF/X-4: PDF 1.6 or later"
+        assert _xmp(pdf)[XMP_PDFXID] == "PDF/X-4", "PDF/X-4: XMP pdfxid:GTS_PDFXVersion"
+        assert pdf.trailer.Info.Trapped == pikepdf.Name("/False"), "PDF/X-4: /Trapped /False"
+        [intent] = pdf.Root.OutputIntents
+        assert intent.S == pikepdf.Name.GTS_PDFX, "PDF/X-4: output intent /S /GTS_PDFX"
+        assert int(intent.DestOutputProfile.N) == 4, "PDF/X-4: a CMYK destination output profile"
+        assert bytes(intent.DestOutputProfile.read_bytes()[12:16]) == b"prtr", "PDF/X-4: an output (printer) profile"
+        for number, page in enumerate(pdf.pages, 1):
+            media, bleed, trim = (_box(page.obj[key]) for key in ("/MediaBox", "/BleedBox", "/TrimBox"))
+            assert _inside(trim, bleed) and _inside(bleed, media), f"PDF/X-4: page {number} TrimBox ⊂ BleedBox ⊂ MediaBox"
+            assert (round(trim[2] - trim[0], 2), round(trim[3] - trim[1], 2)) == A4, f"PDF/X-4: page {number} trimmed to A4"
+            assert round(trim[0] - media[0], 2) == round(3 / 25.4 * 72, 2), f"PDF/X-4: page {number} has 3 mm bleed"
+            assert "/DefaultRGB" in page.obj.Resources.ColorSpace, f"PDF/X-4: page {number} declares DefaultRGB (sRGB)"
+
+
+def test_print_profile_uses_the_print_shops_profile_from_layouts(profiles: dict[str, Path], tmp_path: Path) -> None:
+    """layouts/print-output.icc, where the office puts the print shop's profile, is the output intent."""
+    from conftest import copy_project
+
+    root = copy_project(tmp_path / "project")
+    with pikepdf.open(profiles["print"] / "evaluation-2021.pdf") as pdf:
+        generic = pdf.Root.OutputIntents[0].DestOutputProfile.read_bytes()
+    shop = bytearray(generic)
+    shop[44:48] = b"SHOP"  # a distinct profile (header's manufacturer field), otherwise the same
+    (root / "layouts" / "print-output.icc").write_bytes(bytes(shop))
+    result = run_cli(root, "build", "evaluation-2021", "--format", "pdf", "--profile", "print")
+    assert result.returncode == 0, result.stderr
+    assert "print-output.icc がないため" not in result.stderr
+    with pikepdf.open(root / "output" / "evaluation-2021.pdf") as pdf:
+        assert pdf.Root.OutputIntents[0].DestOutputProfile.read_bytes()[44:48] == b"SHOP"
+
+
+def test_print_profile_says_when_it_uses_the_generic_profile(tmp_path: Path) -> None:
+    from conftest import copy_project
+
+    root = copy_project(tmp_path / "project")
+    result = run_cli(root, "build", "evaluation-2021", "--format", "pdf", "--profile", "print")
+    assert result.returncode == 0, result.stderr
+    assert "layouts/print-output.icc がないため、PDF/X-4 の出力条件に汎用のCMYKプロファイル" in result.stderr
+
+
+@pytest.mark.parametrize("name", ["booklet", "evaluation-2021"])
+def test_archive_profile_is_pdf_a_2u(profiles: dict[str, Path], name: str) -> None:
+    with pikepdf.open(profiles["archive"] / f"{name}.pdf") as pdf:
+        _common(pdf)
+        xmp = _xmp(pdf)
+        assert xmp[XMP_PDFAID_PART] == "2", "PDF/A-2u: XMP pdfaid:part"
+        assert xmp[XMP_PDFAID_CONFORMANCE] == "U", "PDF/A-2u: XMP pdfaid:conformance"
+        [intent] = pdf.Root.OutputIntents
+        assert intent.S == pikepdf.Name.GTS_PDFA1, "PDF/A-2u: output intent /S /GTS_PDFA1"
+        assert int(intent.DestOutputProfile.N) == 3, "PDF/A-2u: sRGB output profile"
+        assert "/JavaScript" not in pdf.Root.get("/Names", {}) and "/AA" not in pdf.Root, "PDF/A-2u: no JavaScript"
+        assert "/StructTreeRoot" in pdf.Root, "tagged (the council's record stays accessible)"
+
+
+def _box(array: pikepdf.Array) -> tuple[float, float, float, float]:
+    return tuple(float(value) for value in array)  # type: ignore[return-value]
+
+
+def _inside(inner: tuple[float, ...], outer: tuple[float, ...]) -> bool:
+    return outer[0] <= inner[0] and outer[1] <= inner[1] and inner[2] <= outer[2] and inner[3] <= outer[3]
