@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import re
+import subprocess
 from pathlib import Path
 
 import pikepdf
@@ -342,3 +343,29 @@ def test_word_contents_is_filled_and_pictures_have_alt_text(built: Path) -> None
     # A Word section (with its own running header) per PDF section: the cover, each chapter
     # (第1–第5 share one, 施策ごとの計画 opens with the first policy page), each project, each policy.
     assert xml.count("<w:sectPr") == 1 + (len(CHAPTERS) - 4) + len(projects) + len(codes) - 1
+
+
+def test_running_headers_spell_headings_as_the_headings_do(built: Path, booklet_pdf: Path) -> None:
+    """Each page's header names its chapter, project or policy exactly as its heading prints it."""
+    from planpress.build import load
+    from planpress.document import Heading
+    from planpress.documents import available
+    from planpress.source import Project
+
+    content, _ = load(Project(built))
+    document = next(spec for spec in available(content) if spec.name == "booklet").make()
+    headings = {squash(block.text) for section in document.sections for block in section.blocks if isinstance(block, Heading)}
+    headers = subprocess.run(["pdftotext", "-x", "0", "-y", "0", "-W", "596", "-H", "50", str(booklet_pdf), "-"],
+                             capture_output=True, text=True, check=True).stdout.split("\f")
+    shown = {squash(header) for header in headers if header.strip()}
+    assert len(shown) > 20
+    for header in shown:
+        if header.startswith("施策ごとの計画") and header != "施策ごとの計画":
+            assert header.removeprefix("施策ごとの計画") in headings, header  # the chapter, then the policy's heading
+        elif header.startswith("第1～第5"):
+            titles = header.removeprefix("第1～第5").split("・")
+            assert all(any(heading.endswith(title) for heading in headings) for title in titles), header
+        else:
+            assert header in headings, header
+    projects = sorted(header for header in shown if header.startswith("重点プロジェクト"))
+    assert [header[:9] for header in projects] == ["重点プロジェクト1", "重点プロジェクト2", "重点プロジェクト3"]

@@ -27,6 +27,7 @@ def check(booklet: Booklet, project: Project, problems: Problems, *, unreadable:
             _figures(priority, table, problems)
         _photos(booklet, priority, project, problems)
     _pages(booklet, problems)
+    _review_complete(booklet, problems)
     _review_names(booklet, problems)
     _typed_marks(booklet, problems)
     _glossary(booklet, problems)
@@ -138,6 +139,16 @@ def _slots(page):  # noqa: ANN001, ANN202 - PolicyPage | None → (label, value)
     if page is None:
         return (("現状と課題", None), ("目指す姿", None), ("成果指標", None))
     return (("現状と課題", page.current), ("目指す姿", page.vision), ("成果指標", page.indicators))
+
+
+def _review_complete(booklet: Booklet, problems: Problems) -> None:
+    """The booklet summarises every item of the previous plan's last evaluation: all must be filled,
+    or its counts and shares would be those of fewer items than its table lists."""
+    if booklet.review is None:
+        return
+    for item in booklet.review.unfilled:
+        problems.error(item.location, f"{item.code}: 評価と解説が未記入です（冊子の「{booklet.review.title}」が"
+                                      f"この年度の全{len(booklet.review.items)}項目を載せるため、すべての記入が必要です）")
 
 
 def _review_names(booklet: Booklet, problems: Problems) -> None:

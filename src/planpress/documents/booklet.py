@@ -96,7 +96,8 @@ def _outline_section(booklet: Booklet) -> Section:
         if number == 3:
             blocks.append(Figure((charts.period_chart(booklet.period),), "計画の期間"))
     titles = "・".join(booklet.chapters.get(n).title for n in range(1, 6))  # type: ignore[union-attr]
-    return Section("第1〜第5", "sec-outline", tuple(blocks), running_title=f"第1〜第5　{titles}")
+    # ～ (U+FF5E), as the cover and the plan period write a range.
+    return Section("第1～第5", "sec-outline", tuple(blocks), running_title=f"第1～第5　{titles}")
 
 
 def _population_section(booklet: Booklet) -> Section:

@@ -16,10 +16,10 @@ def project_sections(booklet: Booklet, heading: Heading, text: tuple[Block, ...]
     """第8: the introduction with the overview diagram, then one section per project."""
     overview = Figure((diagrams.projects_overview(booklet.projects),))
     intro = Section(heading.text, "sec-chapter-8", (heading, *text, Heading("重点プロジェクトの体系図", 3), overview))
-    return [intro, *(_project(booklet, heading.text, p) for p in booklet.projects.projects)]
+    return [intro, *(_project(booklet, p) for p in booklet.projects.projects)]
 
 
-def _project(booklet: Booklet, chapter: str, project: PriorityProject) -> Section:
+def _project(booklet: Booklet, project: PriorityProject) -> Section:
     title = f"重点プロジェクト{project.number}　{project.title}"
     blocks: list[Block] = [Heading(title, 2, anchor=f"project-{project.number}"),
                            *(Paragraph(text) for text in project.background)]
@@ -37,7 +37,8 @@ def _project(booklet: Booklet, chapter: str, project: PriorityProject) -> Sectio
         slots = tuple(PhotoSlot(photo.caption, booklet.images.get((project.number, index)))
                       for index, photo in enumerate(project.photos))
         blocks.append(Photos(slots, "写真"))
-    return Section(title, f"sec-project-{project.number}", tuple(blocks), running_title=f"{chapter}　{project.number}")
+    # The running header spells the project as its heading does (重点プロジェクト1, not 第8 重点プロジェクト 1).
+    return Section(title, f"sec-project-{project.number}", tuple(blocks), running_title=title)
 
 
 def _figure_table(table: FigureTable) -> Table:
