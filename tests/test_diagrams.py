@@ -118,3 +118,46 @@ def test_diagram_text_is_at_least_6pt(tree) -> None:  # noqa: ANN001
     for drawing in _tree_drawings(tree):
         small = {label.text for label in drawing.shapes if isinstance(label, Label) and label.size < 6 * 25.4 / 72}
         assert small == set(), drawing.name
+
+
+def _points_along(a: tuple[float, float], b: tuple[float, float], step: float = 0.1) -> list[tuple[float, float]]:
+    count = max(1, int(((b[0] - a[0]) ** 2 + (b[1] - a[1]) ** 2) ** 0.5 / step))
+    return [(a[0] + (b[0] - a[0]) * i / count, a[1] + (b[1] - a[1]) * i / count) for i in range(count + 1)]
+
+
+def test_population_chart_labels_touch_no_line_point_or_label() -> None:
+    from planpress.booklet import charts
+    from planpress.drawing import Circle, Polyline, label_box
+
+    content, _ = load(Project(REPO))
+    assert content.booklet is not None
+    drawing = charts.population_chart(content.booklet.population)
+    labels = [s for s in drawing.shapes if isinstance(s, Label)]
+    boxes = [label_box(label) for label in labels]
+    points = [p for s in drawing.shapes if isinstance(s, Polyline) for a, b in zip(s.points, s.points[1:]) for p in _points_along(a, b)]
+    points += [(c.cx + dx * c.r, c.cy + dy * c.r) for c in drawing.shapes if isinstance(c, Circle)
+               for dx, dy in ((0, 0), (1, 0), (-1, 0), (0, 1), (0, -1))]
+    values = {label.text for label in labels}
+    assert "127,866" in values and "109,505" in values  # the end values are drawn
+    for label, (left, top, right, bottom) in zip(labels, boxes):
+        hit = [p for p in points if left <= p[0] <= right and top <= p[1] <= bottom]
+        assert hit == [], label.text
+    overlapping = [(a.text, b.text) for i, (a, ba) in enumerate(zip(labels, boxes)) for b, bb in zip(labels[i + 1:], boxes[i + 1:])
+                   if ba[0] < bb[2] and bb[0] < ba[2] and ba[1] < bb[3] and bb[1] < ba[3]]
+    assert overlapping == []
+
+
+def test_population_chart_is_titled_once(tmp_path: Path) -> None:
+    """The heading titles the chart; no caption repeats it, the unit stands on the axis."""
+    from planpress.document import Figure, Heading, Table
+    from planpress.documents import available
+
+    content, _ = load(Project(REPO))
+    document = next(spec for spec in available(content) if spec.name == "booklet").make()
+    section = next(s for s in document.sections if s.anchor == "sec-chapter-6")
+    title = content.booklet.population.chart_title  # type: ignore[union-attr]
+    texts = [b.text for b in section.blocks if isinstance(b, Heading)]
+    texts += [b.caption for b in section.blocks if isinstance(b, (Figure, Table))]
+    assert sum(title in text for text in texts) == 1
+    [figure] = [b for b in section.blocks if isinstance(b, Figure)]
+    assert figure.caption == ""

@@ -103,6 +103,34 @@ def text_width(text: str, size: float) -> float:
     return sum(size if unicodedata.east_asian_width(ch) in "WFA" else size * 0.55 for ch in text)
 
 
+def label_box(label: Label) -> tuple[float, float, float, float]:
+    """The box (left, top, right, bottom) a label's text takes, from its estimated width."""
+    width = text_width(label.text, label.size)
+    left = {"start": label.x, "middle": label.x - width / 2, "end": label.x - width}[label.anchor]
+    return left, label.y - label.size * 0.88, left + width, label.y + label.size * 0.12
+
+
+def segment_meets_box(start: tuple[float, float], end: tuple[float, float], box: tuple[float, float, float, float]) -> bool:
+    """Whether the segment from ``start`` to ``end`` passes through the box (Liang–Barsky clipping)."""
+    (x1, y1), (x2, y2) = start, end
+    left, top, right, bottom = box
+    dx, dy = x2 - x1, y2 - y1
+    low, high = 0.0, 1.0
+    for p, q in ((-dx, x1 - left), (dx, right - x1), (-dy, y1 - top), (dy, bottom - y1)):
+        if p == 0:
+            if q < 0:
+                return False
+            continue
+        t = q / p
+        if p < 0:
+            low = max(low, t)
+        else:
+            high = min(high, t)
+        if low > high:
+            return False
+    return True
+
+
 def wrap(text: str, size: float, width: float) -> list[str]:
     """Break ``text`` into lines no wider than ``width``, keeping 、。）」 off a line's start."""
     lines: list[str] = []

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from planpress import japanese
 from planpress.booklet.records import Goal, Period, Population, Series
-from planpress.drawing import Circle, Drawing, Label, Line, Polyline, Rect, Shape, wrap
+from planpress.drawing import Circle, Drawing, Label, Line, Polyline, Rect, Shape, label_box, segment_meets_box, wrap
 
 INK = "#1A1A1A"
 NAVY = "#1F4E79"
@@ -98,17 +98,50 @@ def _axes(plot: _Plot, unit: str, step: int) -> list[Shape]:
 
 
 def _series(plot: _Plot, index: int, series: Series) -> list[Shape]:
-    """One line with its points, its last value and its legend entry."""
+    """One line with its points and its legend entry."""
     colour, dashed = SERIES_STYLE[index % len(SERIES_STYLE)]
     points = tuple((plot.x(y), plot.y(v)) for y, v in sorted(series.values.items()))
     shapes: list[Shape] = [Polyline(points, colour, 0.7, dashed), *(Circle(x, y, 0.8, colour) for x, y in points)]
-    last = max(series.values)
-    shapes.append(Label(plot.x(last) - 2, plot.y(series.values[last]) + (4.5 if index == 0 else -3.5),
-                        japanese.number(series.values[last]), 2.6, colour, "end", True))
     legend_x = plot.left + 4 + index * 40
     shapes += [Line(legend_x, 5, legend_x + 8, 5, colour, 0.7, dashed),
                Label(legend_x + 10, 6, series.label, 3.0, colour, bold=True)]
     return shapes
+
+
+#: Where an end value may stand, tried in turn: (dx, dy, anchor) from its point, in mm.
+_END_PLACES = ((-2.0, -2.5, "end"), (-2.0, 4.5, "end"), (-2.0, -5.5, "end"), (-2.0, 7.5, "end"),
+               (2.0, 1.0, "start"), (-6.0, -2.5, "end"), (-6.0, 4.5, "end"))
+
+
+def _end_labels(plot: _Plot, population: Population, shapes: list[Shape]) -> list[Shape]:
+    """Each series' last value beside its last point, where its box meets no line, point or label."""
+    labels: list[Shape] = []
+    for index, series in enumerate(population.series):
+        colour, _ = SERIES_STYLE[index % len(SERIES_STYLE)]
+        last = max(series.values)
+        x, y = plot.x(last), plot.y(series.values[last])
+        candidates = [Label(x + dx, y + dy, japanese.number(series.values[last]), 2.6, colour, anchor, True)
+                      for dx, dy, anchor in _END_PLACES]
+        chosen = next((c for c in candidates if _clear(label_box(c), shapes + labels)), candidates[0])
+        labels.append(chosen)
+    return labels
+
+
+def _clear(box: tuple[float, float, float, float], shapes: list[Shape]) -> bool:
+    """No line, point or label of ``shapes`` within the box (with a little air around it)."""
+    left, top, right, bottom = box[0] - 0.4, box[1] - 0.4, box[2] + 0.4, box[3] + 0.4
+    for shape in shapes:
+        if isinstance(shape, Polyline):
+            if any(segment_meets_box(a, b, (left, top, right, bottom)) for a, b in zip(shape.points, shape.points[1:])):
+                return False
+        elif isinstance(shape, Circle):
+            if left < shape.cx + shape.r and shape.cx - shape.r < right and top < shape.cy + shape.r and shape.cy - shape.r < bottom:
+                return False
+        elif isinstance(shape, Label):
+            other = label_box(shape)
+            if left < other[2] and other[0] < right and top < other[3] and other[1] < bottom:
+                return False
+    return True
 
 
 def population_chart(population: Population, width: float = 170.0, height: float = 95.0) -> Drawing:
@@ -120,6 +153,7 @@ def population_chart(population: Population, width: float = 170.0, height: float
     shapes = _axes(plot, population.unit, step)
     for index, series in enumerate(population.series):
         shapes += _series(plot, index, series)
+    shapes += _end_labels(plot, population, shapes)
     alt = f"{population.chart_title}の折れ線グラフ。" + "。".join(
         f"{s.label}は{min(s.values)}年{japanese.number(s.values[min(s.values)])}{population.unit}から"
         f"{max(s.values)}年{japanese.number(s.values[max(s.values)])}{population.unit}へ" for s in population.series) + "。"

@@ -110,8 +110,9 @@ def _population_section(booklet: Booklet) -> Section:
                  for y in years)
     assumptions = [Paragraph(f"・{a.label}" + (f"（{a.detail}）" if a.detail else ""), "list-item") for a in population.assumptions]
     blocks = (heading, *_chapter_text(booklet, 6), Heading(population.chart_title, 3, anchor="population-chart"),
-              Figure((charts.population_chart(population),), f"単位：{population.unit}"),
-              Table(columns, rows, caption=f"{population.chart_title}（単位：{population.unit}）", style="data-table caption-top narrow"),
+              # Titled once, by the heading; the unit stands on the chart's axis.
+              Figure((charts.population_chart(population),)),
+              Table(columns, rows, caption=f"グラフの数値（単位：{population.unit}）", style="data-table caption-top narrow"),
               Heading("将来展望の仮定", 3), *assumptions)
     return Section(heading.text, "sec-chapter-6", blocks)
 
