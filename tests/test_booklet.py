@@ -369,3 +369,35 @@ def test_running_headers_spell_headings_as_the_headings_do(built: Path, booklet_
             assert header in headings, header
     projects = sorted(header for header in shown if header.startswith("重点プロジェクト"))
     assert [header[:9] for header in projects] == ["重点プロジェクト1", "重点プロジェクト2", "重点プロジェクト3"]
+
+
+def test_sdg_goal_uses_the_official_icon_when_given(project: Path) -> None:
+    """A goal with an image prints that image; the others print stand-ins, which check reports."""
+    from PIL import Image
+
+    icons = project / "content" / "booklet" / "sdgs"
+    icons.mkdir()
+    Image.new("RGB", (240, 240), "#E5243B").save(icons / "goal-01.png")
+    path = project / "content" / "booklet" / "sdgs.yaml"
+    source = path.read_text(encoding="utf-8")
+    path.write_text(source.replace('    color: "#E5243B"\n', '    color: "#E5243B"\n    image: booklet/sdgs/goal-01.png\n', 1),
+                    encoding="utf-8")
+    check = run_cli(project, "check", "--no-layout")
+    stand_ins = [line for line in check.stderr.splitlines() if "仮のアイコン（色・番号・名称）を印刷します" in line]
+    assert len(stand_ins) == 16 and not any("SDGsゴール1:" in line for line in stand_ins)
+    assert stand_ins[0].startswith("content/booklet/sdgs.yaml:") and "SDGsゴール2:" in stand_ins[0]
+    result = run_cli(project, "build", "booklet", "--format", "pdf", "--format", "docx")
+    assert result.returncode == 0, result.stderr
+    with pikepdf.open(project / "output" / "booklet.pdf") as pdf:
+        pages = [squash(page) for page in pdf_pages(project / "output" / "booklet.pdf")]
+        table = next(i for i, page in enumerate(pages) if "【貧困をなくそう】" in page)
+
+        def images(obj: pikepdf.Object) -> int:
+            found = 0
+            for xobject in obj.get("/Resources", {}).get("/XObject", {}).values():
+                found += xobject.Subtype == "/Image" or images(xobject)
+            return found
+
+        assert images(pdf.pages[table].obj) >= 1  # the icon file, drawn from the SVG's <image>
+    final = run_cli(project, "build", "booklet", "--final", "--format", "html")
+    assert final.returncode == 1 and "SDGsゴール2: 公式アイコンの画像（image）がないため" in final.stderr

@@ -161,3 +161,21 @@ def test_population_chart_is_titled_once(tmp_path: Path) -> None:
     assert sum(title in text for text in texts) == 1
     [figure] = [b for b in section.blocks if isinstance(b, Figure)]
     assert figure.caption == ""
+
+
+def test_stand_in_sdg_tiles_are_readable_in_print() -> None:
+    """No text under 6 pt, nothing outside the tile, the whole title shown (no line dropped)."""
+    from planpress.booklet import charts
+    from planpress.drawing import label_box
+
+    content, _ = load(Project(REPO))
+    assert content.booklet is not None
+    for goal in content.booklet.goals.goals:
+        for size in (15.0, 20.0):
+            drawing = charts.sdg_icon(goal, size)
+            labels = [s for s in drawing.shapes if isinstance(s, Label)]
+            assert all(label.size >= 6 * 25.4 / 72 - 1e-9 for label in labels), (goal.number, size)
+            assert "".join(label.text for label in labels[1:]) == goal.title
+            for label in labels:
+                left, top, right, bottom = label_box(label)
+                assert 0 <= left and right <= size and 0 <= top and bottom <= size, (goal.number, size, label.text)

@@ -69,6 +69,24 @@ class Circle(Shape):
 
 
 @dataclass(frozen=True)
+class Picture(Shape):
+    """An image file (PNG, JPEG or SVG) placed in a box, such as an official SDG icon."""
+
+    shape: ClassVar[str] = "image"
+    x: float
+    y: float
+    w: float
+    h: float
+    path: str
+
+    @property
+    def url(self) -> str:
+        from pathlib import Path
+
+        return Path(self.path).as_uri()
+
+
+@dataclass(frozen=True)
 class Label(Shape):
     """One line of text; ``y`` is the baseline, ``anchor`` start, middle or end."""
 

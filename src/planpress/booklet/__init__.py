@@ -31,5 +31,7 @@ class Booklet:
     examples: dict[tuple[int, int], list[Resolved]] = field(default_factory=dict)
     #: Photo files found under content/, by (project number, photo index).
     images: dict[tuple[int, int], Path] = field(default_factory=dict)
+    #: Official SDG icon files found under content/, by goal number.
+    icons: dict[int, Path] = field(default_factory=dict)
     #: Slots still to fill (未入力, missing photos): warnings that a --final build refuses.
     gaps: list[Problem] = field(default_factory=list)

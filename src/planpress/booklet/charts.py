@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from planpress import japanese
 from planpress.booklet.records import Goal, Period, Population, Series
-from planpress.drawing import Circle, Drawing, Label, Line, Polyline, Rect, Shape, label_box, segment_meets_box, wrap
+from planpress.drawing import Circle, Drawing, Label, Line, Picture, Polyline, Rect, Shape, label_box, segment_meets_box, wrap
 
 INK = "#1A1A1A"
 NAVY = "#1F4E79"
@@ -15,14 +16,25 @@ GRID = "#C8CED6"
 SERIES_STYLE = (("#7F8C99", True), ("#C0392B", False), ("#1F4E79", False))
 
 
-def sdg_icon(goal: Goal, size: float = 20.0) -> Drawing:
-    """A square in the goal's colour with its number and short title in white (not the UN artwork)."""
-    shapes: list[Shape] = [Rect(0, 0, size, size, fill=goal.color)]
-    shapes.append(Label(size * 0.07, size * 0.3, str(goal.number), size * 0.28, "#FFFFFF", bold=True))
-    text_size = size * 0.105
-    for index, line in enumerate(wrap(goal.title, text_size, size * 0.86)[:4]):
-        shapes.append(Label(size * 0.07, size * 0.5 + index * text_size * 1.25, line, text_size, "#FFFFFF", bold=True))
-    return Drawing(f"sdg-{goal.number:02d}", size, size, tuple(shapes), f"SDGsゴール{goal.number}「{goal.title}」のアイコン")
+#: The smallest text printed in a drawing: 6 pt, in mm (drawings are placed at their size).
+MIN_TEXT = 6 * 25.4 / 72
+
+
+def sdg_icon(goal: Goal, size: float = 20.0, image: Path | None = None) -> Drawing:
+    """The goal's official icon when the office has put it under content/; else a stand-in: a square
+    in the goal's colour with its number and short title in white, no text under 6 pt."""
+    alt = f"SDGsゴール{goal.number}「{goal.title}」のアイコン"
+    if image is not None:
+        return Drawing(f"sdg-{goal.number:02d}", size, size, (Picture(0, 0, size, size, str(image)),), alt)
+    text_size = max(size * 0.105, MIN_TEXT)
+    lines = wrap(goal.title, text_size, size * 0.86)
+    leading = text_size * 1.18
+    first = min(size * 0.5, size * 0.93 - (len(lines) - 1) * leading)  # the last line stays inside the tile
+    number_size = min(size * 0.28, first - text_size * 1.1 - size * 0.04)
+    shapes: list[Shape] = [Rect(0, 0, size, size, fill=goal.color),
+                           Label(size * 0.07, size * 0.04 + number_size * 0.88, str(goal.number), number_size, "#FFFFFF", bold=True)]
+    shapes += [Label(size * 0.07, first + index * leading, line, text_size, "#FFFFFF", bold=True) for index, line in enumerate(lines)]
+    return Drawing(f"sdg-{goal.number:02d}", size, size, tuple(shapes), alt)
 
 
 def _short_era(year: int) -> str:

@@ -21,6 +21,7 @@ def check(booklet: Booklet, project: Project, problems: Problems, *, unreadable:
     _chapters(booklet, problems, unreadable)
     _period(booklet, problems)
     _goals(booklet, problems, unreadable)
+    _icons(booklet, project, problems)
     for priority in booklet.projects.projects:
         _examples(booklet, priority, problems)
         for table in priority.figures:
@@ -68,6 +69,23 @@ def _goals(booklet: Booklet, problems: Problems, unreadable: set[str]) -> None:
     for number in range(1, 18):
         if number not in numbers and f"SDGsゴール{number}" not in unreadable:
             problems.error(booklet.goals.positions["goals"], f"SDGsゴール{number}がありません（17のゴールすべてが必要です）")
+
+
+def _icons(booklet: Booklet, project: Project, problems: Problems) -> None:
+    """Goals without the official icon print a stand-in tile: a draft, refused by --final."""
+    root = project.content_dir.resolve()
+    for goal in booklet.goals.goals:
+        label = f"SDGsゴール{goal.number}"
+        if goal.image is None:
+            _gap(booklet, problems, goal.location, f"{label}: 公式アイコンの画像（image）がないため、仮のアイコン（色・番号・名称）を印刷します")
+            continue
+        path = (project.content_dir / goal.image).resolve()
+        if not path.is_relative_to(root):
+            problems.error(goal.positions["image"], f"{label}: 「{goal.image}」は content/ の外を指しています")
+        elif not path.is_file():
+            _gap(booklet, problems, goal.positions["image"], f"{label}: アイコン画像「{goal.image}」がありません（仮のアイコンを印刷します）")
+        else:
+            booklet.icons[goal.number] = path
 
 
 def _examples(booklet: Booklet, priority: PriorityProject, problems: Problems) -> None:

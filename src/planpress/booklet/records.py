@@ -159,6 +159,9 @@ class Goal:
     color: str = spec("色", Colour())
     management: list[int] = spec("関連する運営方針", ListOf(Integer(1, 99)), default=[])
     policies: list[int] = spec("関連する基本施策", ListOf(Integer(1, 999)), default=[])
+    #: The official icon (a file under content/, from the set the office holds); without it a
+    #: stand-in tile is drawn from the number, title and colour.
+    image: str | None = spec("アイコン画像", Nullable(Text(max_length=200)), default=None)
     location: Location = located()
     positions: dict[str, Location] = positions()
 

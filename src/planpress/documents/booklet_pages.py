@@ -73,7 +73,7 @@ def _policy_blocks(booklet: Booklet, policy: Policy, page: PolicyPage | None) ->
                                  tuple((Cell((str(n),), "table-center"), Cell((m,))) for n, m in enumerate(policy.measures, 1)))]
     goals = related_goals(booklet, policy)
     blocks.append(Heading("関連するSDGs", 3))
-    blocks.append(Figure(tuple(charts.sdg_icon(g, 15) for g in goals), "", "icon-row") if goals
+    blocks.append(Figure(tuple(charts.sdg_icon(g, 15, booklet.icons.get(g.number)) for g in goals), "", "icon-row") if goals
                   else Paragraph("関連するゴールはありません", "note"))
     blocks += _citing_projects(booklet, policy)
     blocks += _review(booklet, policy)

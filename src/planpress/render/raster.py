@@ -8,7 +8,7 @@ import subprocess
 
 from PIL import Image, ImageDraw, ImageFont
 
-from planpress.drawing import Circle, Drawing, Label, Line, Polyline, Rect, Shape
+from planpress.drawing import Circle, Drawing, Label, Line, Picture, Polyline, Rect, Shape
 
 #: Pixels per millimetre: 200 dpi, sharp enough for a draft and small enough to mail around.
 SCALE = 200 / 25.4
@@ -71,6 +71,20 @@ def _paint(draw: ImageDraw.ImageDraw, shape: Shape) -> None:
         draw.text((_px(shape.x), _px(shape.y)), shape.text, fill=shape.fill, font=font, anchor=_ANCHORS[shape.anchor])
 
 
+def _picture(image: Image.Image, shape: Picture) -> None:
+    """A raster picture scaled into its box (an SVG file is drawn by the PDF only: a framed box here)."""
+    box = (round(_px(shape.w)), round(_px(shape.h)))
+    try:
+        with Image.open(shape.path) as source:
+            picture = source.convert("RGBA")
+    except (OSError, Image.DecompressionBombError):
+        ImageDraw.Draw(image).rectangle([_px(shape.x), _px(shape.y), _px(shape.x + shape.w), _px(shape.y + shape.h)], outline="#7F8C99")
+        return
+    picture.thumbnail(box)
+    offset = (round(_px(shape.x)) + (box[0] - picture.width) // 2, round(_px(shape.y)) + (box[1] - picture.height) // 2)
+    image.paste(picture, offset, picture)
+
+
 @functools.lru_cache(maxsize=256)
 def png(drawing: Drawing) -> bytes:
     """The drawing as PNG bytes at 200 dpi on white."""
@@ -78,7 +92,10 @@ def png(drawing: Drawing) -> bytes:
     image = Image.new("RGB", size, "#FFFFFF")
     draw = ImageDraw.Draw(image)
     for shape in drawing.shapes:
-        _paint(draw, shape)
+        if isinstance(shape, Picture):
+            _picture(image, shape)
+        else:
+            _paint(draw, shape)
     buffer = io.BytesIO()
     image.save(buffer, format="PNG", dpi=(200, 200), compress_level=6)
     return buffer.getvalue()
