@@ -401,3 +401,41 @@ def test_sdg_goal_uses_the_official_icon_when_given(project: Path) -> None:
         assert images(pdf.pages[table].obj) >= 1  # the icon file, drawn from the SVG's <image>
     final = run_cli(project, "build", "booklet", "--final", "--format", "html")
     assert final.returncode == 1 and "SDGsゴール2: 公式アイコンの画像（image）がないため" in final.stderr
+
+
+def test_goals_table_leaves_no_mostly_empty_page(built: Path, booklet_pdf: Path) -> None:
+    """The 17 icon rows of 第7 fill their pages: the last holds a good share of them, not a spill of two."""
+    goals = _yaml(built / "content" / "booklet" / "sdgs.yaml")["goals"]
+    pages = [squash(page) for page in pdf_pages(booklet_pdf)]
+    holding = [sum(squash(goal["description"])[:10] in page for goal in goals) for page in pages]
+    used = [count for count in holding if count]
+    assert sum(used) == len(goals)
+    assert used[-1] >= len(goals) // 3, used
+
+
+def test_huge_photo_is_embedded_at_print_size(project: Path) -> None:
+    """A 6000-pixel photo is scaled down for the documents; the file in content/ stays as it is."""
+    import io
+    import zipfile
+
+    from PIL import Image
+
+    from planpress.images import PRINT_SIDE
+
+    photos = project / "content" / "booklet" / "photos"
+    photos.mkdir(parents=True)
+    Image.new("RGB", (6000, 4000), "#3366AA").save(photos / "kitchen-car.png")
+    original = (photos / "kitchen-car.png").read_bytes()
+    path = project / "content" / "booklet" / "projects.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "キラキラ公園で行われたキッチンカーイベント\n        image: null",
+        "キラキラ公園で行われたキッチンカーイベント\n        image: booklet/photos/kitchen-car.png", 1), encoding="utf-8")
+    result = run_cli(project, "build", "booklet", "--format", "docx", "--format", "html")
+    assert result.returncode == 0, result.stderr
+    with zipfile.ZipFile(project / "output" / "booklet.docx") as package:
+        media = [name for name in package.namelist() if name.startswith("word/media/")]
+        sizes = [Image.open(io.BytesIO(package.read(name))).size for name in media]
+    assert (PRINT_SIDE, PRINT_SIDE * 2 // 3) in sizes and not any(max(size) > PRINT_SIDE for size in sizes)
+    html = read_html(project / "output" / "booklet.html")
+    assert 'src="data:image/png;base64,' in _section(html, "sec-project-1")
+    assert (photos / "kitchen-car.png").read_bytes() == original

@@ -23,7 +23,11 @@ def tree():  # noqa: ANN201 - the shipped policy tree
 
 
 def _tree_drawings(tree) -> list[Drawing]:  # noqa: ANN001
-    return [diagrams.structure_diagram(tree)] + [diagrams.branch_diagram(tree, b) for b in diagrams.branches(tree)]
+    """The plan's structure, 第9's trees and 第8's overview of the projects and their approaches."""
+    content, _ = load(Project(REPO))
+    assert content.booklet is not None
+    return ([diagrams.structure_diagram(tree)] + [diagrams.branch_diagram(tree, b) for b in diagrams.branches(tree)]
+            + [diagrams.projects_overview(content.booklet.projects)])
 
 
 def _touches(point: tuple[float, float], rect: Rect) -> bool:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from planpress import japanese
+from planpress import images, japanese
 from planpress.booklet import Booklet
 from planpress.booklet.glossary import DRAFT
 from planpress.booklet.records import FigureTable, PriorityProject
@@ -84,6 +84,8 @@ def _icons(booklet: Booklet, project: Project, problems: Problems) -> None:
             problems.error(goal.positions["image"], f"{label}: 「{goal.image}」は content/ の外を指しています")
         elif not path.is_file():
             _gap(booklet, problems, goal.positions["image"], f"{label}: アイコン画像「{goal.image}」がありません（仮のアイコンを印刷します）")
+        elif path.suffix.lower() != ".svg" and (unusable := images.problem(path)) is not None:
+            problems.error(goal.positions["image"], f"{label}: 「{goal.image}」: {unusable}")
         else:
             booklet.icons[goal.number] = path
 
@@ -129,8 +131,12 @@ def _photos(booklet: Booklet, priority: PriorityProject, project: Project, probl
         path = (project.content_dir / photo.image).resolve()
         if not path.is_relative_to(root):
             problems.error(photo.positions["image"], f"{label}: 「{photo.image}」は content/ の外を指しています")
+        elif path.is_dir():
+            problems.error(photo.positions["image"], f"{label}: 「{photo.image}」はフォルダです（画像ファイルを指定してください）")
         elif not path.is_file():
             _gap(booklet, problems, photo.positions["image"], f"{label}: 画像ファイル「{photo.image}」がありません（仮の枠を印刷します）")
+        elif (unusable := images.problem(path)) is not None:
+            problems.error(photo.positions["image"], f"{label}: 「{photo.image}」: {unusable}")
         else:
             booklet.images[(priority.number, index)] = path
 

@@ -160,12 +160,18 @@ def projects_overview(projects: Projects, width: float = 170.0) -> Drawing:
         box, h = _box(x, 13, column, [f"重点プロジェクト{project.number}"] + wrap(project.title, 3.4, column - 4),
                       size=3.4)
         shapes += box
-        y = 13 + h + 3
+        top = 13 + h
+        y = top + 3
+        ends: list[float] = []
         for approach in project.approaches:
-            lines = wrap(f"{circled(approach.number)} {approach.title}", 2.9, column - 4)
-            box, h = _box(x, y, column, lines, fill="#FFFFFF", size=2.9, bold=False)
+            lines = wrap(f"{circled(approach.number)} {approach.title}", 2.9, column - 9)
+            box, h = _box(x + 5, y, column - 5, lines, fill="#FFFFFF", size=2.9, bold=False)
             shapes += box
+            ends.append(y + h / 2)
             y += h + 2
+        if ends:  # the approaches hang from their project on a trunk along the column's left
+            shapes += [Line(x + 2.5, top, x + 2.5, ends[-1], LINE, 0.35)]
+            shapes += [Line(x + 2.5, end, x + 5, end, LINE, 0.35) for end in ends]
         bottom = max(bottom, y)
     alt = f"重点プロジェクトの体系図。テーマ「{projects.theme}」の下に、" + "、".join(
         f"{p.number}「{p.title}」（アプローチ" + "・".join(a.title for a in p.approaches) + "）" for p in projects.projects) + "。"

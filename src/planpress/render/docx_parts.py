@@ -13,6 +13,7 @@ from docx.shared import Mm
 from docx.text.paragraph import Paragraph as WordParagraph
 from docx.text.run import Run
 
+from planpress import images
 from planpress.document import Figure, Photos, Toc, word_style
 from planpress.drawing import Drawing
 from planpress.render import raster
@@ -122,7 +123,7 @@ def photos(word: WordDocument, block: Photos) -> None:
         first = cell.paragraphs[0]
         if slot.image is not None:
             set_style(first, "Figure")
-            first.add_run().add_picture(str(slot.image), width=Mm(53))
+            first.add_run().add_picture(io.BytesIO(images.for_documents(slot.image)), width=Mm(53))
         else:
             set_style(first, "Photo Placeholder")
             first.add_run(slot.placeholder)

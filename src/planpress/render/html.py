@@ -12,7 +12,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
-from planpress import __version__
+from planpress import __version__, images
 from planpress.document import Document
 from planpress.drawing import Drawing
 from planpress.errors import PlanpressError
@@ -51,6 +51,7 @@ def environment(layouts_dir: Path) -> jinja2.Environment:
     )
     env.filters["drawing_url"] = lambda drawing: drawing_url(env, drawing)
     env.filters["file_url"] = lambda path: Path(path).resolve().as_uri()
+    env.filters["image_url"] = image_url
     env.filters["runs"] = runs
     return env
 
@@ -64,6 +65,15 @@ def drawing_url(env: jinja2.Environment, drawing: Drawing) -> str:
     """A data: URL of the drawing's SVG, so an <img> carries it with its alt text (tagged PDF)."""
     data = base64.b64encode(drawing_svg(env, drawing).encode("utf-8")).decode("ascii")
     return f"data:image/svg+xml;base64,{data}"
+
+
+def image_url(path: Path) -> str:
+    """A photo's URL: the file, or a data: URL of its copy scaled to print size when it is huge."""
+    copy = images.scaled(Path(path))
+    if copy is None:
+        return Path(path).resolve().as_uri()
+    data, mime = copy
+    return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
 
 
 def build_date(project: Project) -> float:

@@ -1,0 +1,58 @@
+"""Photo files of the content: checked before anything is laid out, downsampled when huge.
+
+An image that cannot be read (a damaged file, a text file named .png) would print its caption
+where the photo should be in the PDF and stop the Word build; a picture of 12000 pixels would be
+embedded whole. ``problem`` says what is wrong with a file, ``for_documents`` gives the bytes the
+documents embed: the file itself, or a copy scaled to print size.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+from pathlib import Path
+
+from PIL import Image
+
+#: Formats both the PDF (WeasyPrint) and Word take.
+FORMATS = {"PNG": "PNG", "JPEG": "JPEG", "GIF": "GIF"}
+#: More pixels than this is refused outright (Pillow's decompression-bomb guard is 89 million).
+MAX_PIXELS = 50_000_000
+#: The longest side the documents need: a 53 mm photo at 300 dpi is 626 pixels; room for larger use.
+PRINT_SIDE = 2400
+
+
+def problem(path: Path) -> str | None:
+    """Why the file cannot be a photo of the booklet, in Japanese, or None."""
+    try:
+        with Image.open(path) as image:
+            kind, (width, height) = image.format, image.size
+            if width * height > MAX_PIXELS:
+                return f"画像が大きすぎます（{width}×{height}ピクセル。{MAX_PIXELS // 10_000}万ピクセル以下にしてください）"
+            image.verify()
+    except Image.DecompressionBombError:
+        return "画像が大きすぎます（画素数が多すぎて安全に開けません）"
+    except (OSError, SyntaxError, ValueError):
+        return "画像として読めません（壊れているか、画像でないファイルです。PNG か JPEG で保存し直してください）"
+    if kind not in FORMATS:
+        return f"この形式（{kind}）の画像は使えません（PNG か JPEG にしてください）"
+    return None
+
+
+@functools.lru_cache(maxsize=64)
+def scaled(path: Path) -> tuple[bytes, str] | None:
+    """A copy no longer than PRINT_SIDE (bytes, MIME type) when the file is larger, else None."""
+    with Image.open(path) as image:
+        kind = FORMATS[image.format]
+        if max(image.size) <= PRINT_SIDE:
+            return None
+        image.thumbnail((PRINT_SIDE, PRINT_SIDE))
+        buffer = io.BytesIO()
+        image.save(buffer, format=kind)
+        return buffer.getvalue(), Image.MIME[kind]
+
+
+def for_documents(path: Path) -> bytes:
+    """The bytes the documents embed: the file, or its copy scaled to print size."""
+    copy = scaled(path)
+    return copy[0] if copy else path.read_bytes()
