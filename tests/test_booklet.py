@@ -66,8 +66,12 @@ def test_every_chapter_is_in_word(built: Path) -> None:
     text = squash(_docx_text(built / "output" / "booklet.docx"))
     for chapter in CHAPTERS:
         assert squash(chapter) in text, chapter
-    # Word shows a grouped column's group in its one header row; the PDF spans it over the columns.
-    assert "人口の増減（対前年比）／転出者数（人）" in text
+    # Word merges a group's name over its columns as the PDF does (no group name repeated per column).
+    assert "人口の増減（対前年比）／" not in text
+    xml = docx_part(built / "output" / "booklet.docx")
+    spanning = re.search(r'<w:tc><w:tcPr>(?:(?!</w:tcPr>).)*<w:gridSpan w:val="5"/>(?:(?!</w:tc>).)*</w:tc>', xml)
+    assert spanning and "人口の増減（対前年比）" in spanning.group(0)
+    assert '<w:vMerge w:val="restart"/>' in xml
     html = read_html(built / "output" / "booklet.html")
     assert '<th class="table-heading" scope="colgroup" colspan="5">人口の増減（対前年比）</th>' in html
 

@@ -164,3 +164,19 @@ def test_docx_opens_in_libreoffice_with_text_and_fonts(docx: Path, tmp_path: Pat
     with pikepdf.open(converted) as document:
         width, height = (float(v) for v in document.pages[0].mediabox[2:])
     assert round(width * 25.4 / 72) == 210 and round(height * 25.4 / 72) == 297
+
+
+def test_word_grade_cells_are_shaded_as_cells(built: Path) -> None:
+    """A grade's colour fills its whole table cell (w:tcPr/w:shd), in the colour its style defines."""
+    import zipfile
+
+    xml = docx_part(built / "output" / "evaluation-2021.docx")
+    with zipfile.ZipFile(built / "output" / "evaluation-2021.docx") as package:
+        styles = package.read("word/styles.xml").decode("utf-8")
+    fills = dict(re.findall(r'<w:style [^>]*w:styleId="(Grade[A-D])".*?<w:shd [^>]*w:fill="([0-9A-F]{6})"', styles, re.S))
+    assert set(fills) == {"GradeA", "GradeB", "GradeC", "GradeD"}
+    cells = re.findall(r"<w:tc>(.*?)</w:tc>", xml, re.S)
+    graded = [(re.search(r'<w:pStyle w:val="(Grade[A-D])"/>', c).group(1), c) for c in cells if re.search(r'<w:pStyle w:val="Grade[A-D]"/>', c)]
+    assert len(graded) >= 48
+    for style, cell in graded:
+        assert re.search(rf'<w:tcPr>.*<w:shd [^>]*w:fill="{fills[style]}"', cell, re.S), style

@@ -77,11 +77,6 @@ class Column:
     style: str = "table-text"
     group: str = ""
 
-    @property
-    def full_header(self) -> str:
-        """The header with its group, for a renderer that shows one header row (Word)."""
-        return f"{self.group}／{self.header}" if self.group else self.header
-
 
 @dataclass(frozen=True)
 class HeaderGroup:

@@ -182,21 +182,59 @@ def _paragraph(word: WordDocument, block: Paragraph) -> None:
 
 
 def _table(word: WordDocument, block: Table) -> None:
-    table = word.add_table(rows=1 + len(block.rows), cols=len(block.columns))
+    headers = 2 if block.header_groups else 1
+    table = word.add_table(rows=headers + len(block.rows), cols=len(block.columns))
     table.style = word.styles[word_style(block.style.split()[0])]
     _full_width(table, [column.width for column in block.columns])
-    for cell, column in zip(table.rows[0].cells, block.columns):
-        _fill(cell, (column.full_header,), "Table Heading")
-    for row, cells in zip(table.rows[1:], block.rows):
+    if block.header_groups:
+        _grouped_header(table, block)
+    else:
+        for cell, column in zip(table.rows[0].cells, block.columns):
+            _fill(cell, (column.header,), "Table Heading")
+    for row, cells in zip(table.rows[headers:], block.rows):
         for cell, content in zip(row.cells, cells):
             _fill(cell, content.lines, word_style(content.style), content)
+            _shade_cell(word, cell, word_style(content.style))
     for index, row in enumerate(table.rows):
         properties = row._tr.get_or_add_trPr()
         properties.append(OxmlElement("w:cantSplit"))
-        if index == 0:
+        if index < headers:
             properties.append(OxmlElement("w:tblHeader"))
     if block.caption:
         docx_parts.styled(word, block.caption, "Caption")
+
+
+def _grouped_header(table: WordTable, block: Table) -> None:
+    """Two header rows as in the PDF: a group's name merged over its columns (gridSpan), an
+    ungrouped column's header merged over both rows (vMerge)."""
+    top, below = table.rows[0].cells, table.rows[1].cells
+    start = 0
+    for group in block.header_groups:
+        end = start + group.span - 1
+        if group.grouped:
+            _fill(top[start].merge(top[end]) if end > start else top[start], (group.label,), "Table Heading")
+            for index in range(start, end + 1):
+                _fill(below[index], (block.columns[index].header,), "Table Heading")
+        else:
+            _fill(top[start].merge(below[start]), (group.label,), "Table Heading")
+        start = end + 1
+
+
+def _shade_cell(word: WordDocument, cell, style: str) -> None:  # noqa: ANN001 - python-docx cell
+    """A style that shades its text (a grade) shades the whole cell, in the style's own colour."""
+    shading = word.styles[style].element.find(f"{qn('w:pPr')}/{qn('w:shd')}")
+    if shading is None:
+        return
+    properties = cell._tc.get_or_add_tcPr()
+    fill = OxmlElement("w:shd")
+    for name in ("w:val", "w:color", "w:fill"):
+        fill.set(qn(name), shading.get(qn(name)))
+    # Schema order of w:tcPr: tcW, gridSpan, vMerge, tcBorders, shd, noWrap, tcMar, textDirection, tcFitText, vAlign
+    later = [child for child in properties if child.tag in {qn(n) for n in ("w:noWrap", "w:tcMar", "w:textDirection", "w:tcFitText", "w:vAlign", "w:hideMark")}]
+    if later:
+        later[0].addprevious(fill)
+    else:
+        properties.append(fill)
 
 
 #: A bar chart's track is this many equal grid columns; a bar spans its share of them.
