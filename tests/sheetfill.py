@@ -43,15 +43,34 @@ def edit_document(source: Path, target: Path, edit) -> None:  # noqa: ANN001 - a
             package.writestr(name, data)
 
 
+def fill_paragraphs(sdt: etree._Element, paragraphs: list[str]) -> None:
+    """What Word writes when the official presses Enter in the rich-text control: the control
+    becomes block-level, around one w:p per paragraph, in place of the paragraph that held it."""
+    fill_control(sdt, "")
+    holder = sdt.getparent()
+    content = sdt.find(w("sdtContent"))
+    for child in list(content):
+        content.remove(child)
+    for text in paragraphs:
+        paragraph = etree.SubElement(content, w("p"))
+        etree.SubElement(etree.SubElement(paragraph, w("r")), w("t")).text = text
+    holder.addprevious(sdt)
+    holder.getparent().remove(holder)
+
+
 def fill_sheet(source: Path, target: Path, answers: dict[str, tuple[str, str]]) -> None:
-    """``answers`` maps a field bookmark's item part (``M01``, ``P17``) to (grade, commentary)."""
+    """``answers`` maps a field bookmark's item part (``M01``, ``P17``) to (grade, commentary);
+    a commentary holding line breaks is typed as that many paragraphs."""
 
     def edit(root: etree._Element) -> None:
         for code, (grade, commentary) in answers.items():
             for field, text in (("grade", grade), ("commentary", commentary)):
                 tag = f"pp_{code}_{field}"
                 (sdt,) = root.xpath("//w:sdt[w:sdtPr/w:tag/@w:val=$tag]", tag=tag, namespaces=NS)
-                fill_control(sdt, text)
+                if "\n" in text:
+                    fill_paragraphs(sdt, text.split("\n"))
+                else:
+                    fill_control(sdt, text)
 
     edit_document(source, target, edit)
 
@@ -85,7 +104,9 @@ def grade_for(code: str) -> str:
     return "A" if number <= 10 else "B" if number <= 30 else "C" if number <= 38 else "D"
 
 
-def fill_all(source: Path, target: Path, *, grade=grade_for, note: str = "") -> None:  # noqa: ANN001 - a function
-    """Fill every item of a sheet: the test grades and a commentary naming the item."""
-    answers = {code: (grade(code), f"{code}の取組は計画どおり進み、成果が得られた。{note}") for code in sheet_codes(source)}
+def fill_all(source: Path, target: Path, *, grade=grade_for, note: str = "",  # noqa: ANN001 - a function
+             commentary: dict[str, str] | None = None) -> None:
+    """Fill every item of a sheet: the test grades and a commentary naming the item (or as given)."""
+    answers = {code: (grade(code), (commentary or {}).get(code, f"{code}の取組は計画どおり進み、成果が得られた。{note}"))
+               for code in sheet_codes(source)}
     fill_sheet(source, target, answers)

@@ -184,3 +184,37 @@ def test_cycle_commands_have_japanese_help(project: Path) -> None:
         assert result.returncode == 0
         assert result.stdout.startswith(f"使い方: planpress {command} ")  # once, not 使い方: 使い方:
         assert words in result.stdout
+
+
+def test_a_commentary_of_two_paragraphs_stays_two_paragraphs(cycle: Path, tmp_path: Path) -> None:
+    """Typed in the sheet as two paragraphs: two lines in the YAML, two paragraphs in PDF and Word."""
+    two = "港湾機能の強化に取り組んだ。\n次年度は物流の効率化を進める。"
+    returned = tmp_path / "returned"
+    returned.mkdir()
+    for department in DEPARTMENTS:
+        fill_all(sheet(cycle, department), returned / f"{department}.docx", commentary={"P17": two})
+    result = run_cli(cycle, "collect", "2023", *sorted(str(p) for p in returned.glob("*.docx")))
+    assert result.returncode == 0, result.stderr
+    text = (cycle / "content" / "evaluations" / "2023.yaml").read_text(encoding="utf-8")
+    assert "    commentary: |-\n      港湾機能の強化に取り組んだ。\n      次年度は物流の効率化を進める。\n" in text
+    built = run_cli(cycle, "build", "evaluation-2023", "--format", "pdf", "--format", "docx")
+    assert built.returncode == 0, built.stderr
+    lines = [line.strip() for line in "".join(pdf_pages(cycle / "output" / "evaluation-2023.pdf", "-layout")).splitlines()]
+    assert any(line.endswith("港湾機能の強化に取り組んだ。") for line in lines)
+    assert any(line.startswith("次年度は物流の効率化を進める。") or line.endswith("次年度は物流の効率化を進める。") for line in lines)
+    word = docx_part(cycle / "output" / "evaluation-2023.docx")
+    assert "<w:t>港湾機能の強化に取り組んだ。</w:t></w:r></w:p><w:p>" in word and "<w:t>次年度は物流の効率化を進める。</w:t>" in word
+    again = run_cli(cycle, "collect", "2023", *sorted(str(p) for p in returned.glob("*.docx")))
+    assert again.returncode == 0 and "0項目を更新しました" in again.stderr  # read back the same: nothing to change
+
+
+def test_a_commentary_still_holding_the_prompt_is_refused(cycle: Path, tmp_path: Path) -> None:
+    returned = tmp_path / "returned"
+    returned.mkdir()
+    typed = "ここをクリックして評価の解説を入力港湾機能の強化に取り組んだ。"
+    fill_all(sheet(cycle, "総合政策部"), returned / "総合政策部.docx", commentary={"P17": typed})
+    before = content_bytes(cycle)
+    result = run_cli(cycle, "collect", "2023", str(returned / "総合政策部.docx"))
+    assert result.returncode == 1
+    assert "基本施策17" in result.stderr and "記入欄の案内文「ここをクリックして評価の解説を入力」が残っています" in result.stderr
+    assert content_bytes(cycle) == before

@@ -139,6 +139,8 @@ def _field_problems(policy: Policy, values: dict[str, FieldValue | None]) -> lis
     commentary = values[xml.COMMENTARY].text
     if not commentary:
         found.append("評価の解説が書かれていません")
+    elif xml.COMMENTARY_PROMPT in commentary:
+        found.append(f"評価の解説に記入欄の案内文「{xml.COMMENTARY_PROMPT}」が残っています（消してから書いてください）")
     elif len(commentary) > COMMENTARY_LIMIT:
         found.append(f"評価の解説が{len(commentary)}文字あります（{COMMENTARY_LIMIT}文字以内にしてください）")
     try:
@@ -188,5 +190,5 @@ def _write(year: YearPlan, answers: dict[str, Answer]) -> None:
     for entry in data["items"]:
         answer = answers.get(item_code(entry["kind"], entry["number"]))
         if answer is not None:
-            entry["grade"], entry["commentary"] = yamlfile.plain(answer.grade), yamlfile.plain(answer.commentary)
+            entry["grade"], entry["commentary"] = yamlfile.plain(answer.grade), yamlfile.text(answer.commentary)
     yamlfile.write(year.path, data)

@@ -110,6 +110,16 @@ def _bookmarked_value(document: etree._Element, name: str) -> FieldValue | None:
     return _value_beside(found[0]) if found else None
 
 
+def _cell_text(cell: etree._Element) -> str:
+    """The cell's text as the official typed it: paragraphs and line breaks as line breaks."""
+    paragraphs = []
+    for paragraph in cell.xpath(".//w:p", namespaces=NS):
+        parts = paragraph.xpath(".//w:t/text() | .//w:br | .//w:cr | .//w:tab", namespaces=NS)
+        paragraphs.append("".join(part if isinstance(part, str) else "\t" if part.tag.endswith("}tab") else "\n" for part in parts))
+    lines = "\n".join(paragraphs).split("\n")
+    return "\n".join(line.rstrip() for line in lines).strip("\n").strip()
+
+
 def _value_beside(bookmark: etree._Element) -> FieldValue | None:
     """The value in the cell right of the bookmarked label cell (None if the layout is broken)."""
     cells = bookmark.xpath("ancestor::w:tc[1]/following-sibling::w:tc[1]", namespaces=NS)
@@ -117,7 +127,7 @@ def _value_beside(bookmark: etree._Element) -> FieldValue | None:
         return None
     cell = cells[0]
     tags = tuple(cell.xpath(".//w:sdt/w:sdtPr/w:tag/@w:val", namespaces=NS))
-    text = "".join(cell.xpath(".//w:t/text()", namespaces=NS)).strip()
+    text = _cell_text(cell)
     # An emptied control shows a placeholder (w:showingPlcHdr; Word may put its own
     # prompt there). LibreOffice may drop the flag when it re-saves, so our prompt
     # text means "empty" too.

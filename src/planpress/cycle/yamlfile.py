@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from ruamel.yaml import YAML
-from ruamel.yaml.scalarstring import PlainScalarString
+from ruamel.yaml.scalarstring import LiteralScalarString, PlainScalarString
 
 from planpress.output import write_atomic
 
@@ -44,3 +44,9 @@ def plain(text: str) -> PlainScalarString:
     A bare ``str`` would inherit the quotes of the empty value it replaces.
     """
     return PlainScalarString(text)
+
+
+def text(text: str) -> PlainScalarString | LiteralScalarString:
+    """A written text: plain on one line, a literal block (``|-``) when it has line breaks, so
+    the paragraphs an official typed stay paragraphs in the file and in the documents."""
+    return LiteralScalarString(text) if "\n" in text else plain(text)

@@ -123,7 +123,7 @@ def _review(booklet: Booklet, policy: Policy) -> list[Block]:
     year = japanese.fiscal_year(review.fiscal_year)
     heading = Heading(f"{booklet.review_plan.name}の施策評価（{year}までの取組）", 3)
     columns = (Column("評価", 12, "table-center"), Column("評価の解説", 88))
-    row = (Cell((item.grade,), f"grade-{item.grade.lower()}"), Cell((item.commentary,)))
+    row = (Cell((item.grade,), f"grade-{item.grade.lower()}"), Cell(tuple(item.commentary.split("\n"))))
     return [heading, Table(columns, (row,))]
 
 

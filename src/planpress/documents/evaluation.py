@@ -125,7 +125,7 @@ def _items_table(items: list[EvaluationItem]) -> Table:
         (
             Cell((item.code, item.name), "table-item"),
             Cell((item.grade,), f"grade-{item.grade.lower()}"),
-            Cell((item.commentary,)),
+            Cell(tuple(item.commentary.split("\n"))),  # a paragraph per line the official wrote
         )
         for item in ordered
     )
