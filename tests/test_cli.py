@@ -53,7 +53,7 @@ def test_unknown_format_is_a_usage_error(project: Path) -> None:
 
 def test_a_folder_without_content_is_refused(tmp_path: Path) -> None:
     result = run_cli(tmp_path, "check")
-    assert result.returncode == 1
+    assert result.returncode == 2  # the wrong folder is a mistake in the command line
     assert "content/ フォルダがありません" in result.stderr
 
 

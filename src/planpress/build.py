@@ -13,7 +13,7 @@ from planpress.documents import DocumentSpec, available, skipped
 from planpress.content import load_content
 from planpress.errors import ContentError, Location, PlanpressError, Problem, Problems, Severity
 from planpress.model import Content
-from planpress.output import locked, remove_leftovers, write_atomic
+from planpress.output import WriteError, locked, remove_leftovers, write_all
 from planpress.progress import Progress
 from planpress.render import FORMATS, Format
 from planpress.source import Project
@@ -103,10 +103,15 @@ def build(
         for reason in skipped(content).values():
             progress.note(reason)
     finished = _render_all(project, jobs, progress, profile=profile)
-    # Written only once every file rendered: a failure leaves output/ as it was.
-    with locked(project.output_dir):
-        for target, data in finished:
-            write_atomic(target, data)
+    # Written only once every file rendered, and as a set: a failure leaves output/ as it was.
+    try:
+        with locked(project.output_dir):
+            write_all(finished)
+    except WriteError as error:
+        raise PlanpressError(f"{project.display(error.path)}: 書き込めません（{error.reason}）。"
+                             "output/ のファイルはどれも前のままです") from None
+    except OSError as error:
+        raise PlanpressError(f"{project.display(project.output_dir)}: 書き込めません（{error.strerror or error}）") from None
     # Like `check`: warnings when the build succeeds (--strict stopped on them); a failure shows its errors.
     for warning in problems.warnings:
         progress.note(str(warning))

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import NoReturn, TextIO
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 
@@ -80,6 +81,15 @@ def _cycle_commands(commands: argparse._SubParsersAction) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """The command; Ctrl-C ends it with one line and status 130, a closed pipe is not an error."""
+    try:
+        return _main(argv)
+    except KeyboardInterrupt:
+        _say("planpress: 中断しました（output/ のファイルは前のままです）")
+        return 130
+
+
+def _main(argv: Sequence[str] | None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     if args.command is None:
@@ -90,18 +100,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     from planpress.errors import PlanpressError
     from planpress.source import Project
 
+    root = Path(args.root)
+    if not root.is_dir():
+        _say(f"{args.root}: フォルダがありません（-C にはプロジェクトのフォルダを指定してください）" if not root.exists()
+             else f"{args.root}: フォルダではありません（-C にはプロジェクトのフォルダを指定してください）")
+        return EXIT_USAGE
+    if not (root / "content").is_dir():  # a folder that is no project: a mistake in the command line too
+        _say(f"{args.root if args.root != '.' else root.resolve()}: content/ フォルダがありません（planpress はプロジェクトのフォルダで実行するか、-C でそのフォルダを指定してください）")
+        return EXIT_USAGE
     try:
-        project = Project.at(Path(args.root))
+        project = Project.at(root)
         if args.command == "clean":
             from planpress.cache import clean
 
             for path in clean(project):
-                print(f"削除しました: {project.display(path)}/", file=sys.stderr)
+                _say(f"削除しました: {project.display(path)}/")
             return EXIT_OK
         if args.command == "check":
             problems = stages.check(project, strict=args.strict, layout=args.layout)
             _print_lines([str(p) for p in problems.items])
-            print(f"問題はありません（警告{len(problems.warnings)}件）", file=sys.stderr)
+            _say(f"問題はありません（警告{len(problems.warnings)}件）")
             return EXIT_OK
         if args.command in ("evaluation", "sheets", "collect"):
             from planpress.cycle.commands import run
@@ -110,7 +128,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         written = stages.build(project, names=args.names, formats=args.formats or (), strict=args.strict, quiet=args.quiet,
                                profile=args.profile, final=args.final)
         for path in written:
-            print(project.display(path))
+            _say(project.display(path), sys.stdout)
         return EXIT_OK
     except PlanpressError as error:
         _print_lines(error.lines())
@@ -119,7 +137,17 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _print_lines(lines: Sequence[str]) -> None:
     for line in lines:
-        print(line, file=sys.stderr)
+        _say(line)
+
+
+def _say(line: str, stream: TextIO | None = None) -> None:
+    """Print a line; a reader that closed the pipe (planpress … | head) is no failure of the command."""
+    stream = stream or sys.stderr
+    try:
+        print(line, file=stream, flush=True)
+    except BrokenPipeError:
+        # Python would report the broken pipe again when it flushes the stream at exit.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), stream.fileno())
 
 
 if __name__ == "__main__":

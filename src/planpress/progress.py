@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from collections.abc import Iterator
@@ -24,17 +25,23 @@ class Progress:
         prefix = f"[{self.done}/{self.total}] {label}"
         interactive = self.stream.isatty()
         if interactive and not self.quiet:
-            self.stream.write(f"{prefix} … 作成中")
-            self.stream.flush()
+            self._write(f"{prefix} … 作成中")
         started = time.monotonic()
         yield
         if not self.quiet:
             elapsed = time.monotonic() - started
             start = "\r" if interactive else ""
-            self.stream.write(f"{start}{prefix} … 完了（{elapsed:.1f}秒）\n")
-            self.stream.flush()
+            self._write(f"{start}{prefix} … 完了（{elapsed:.1f}秒）\n")
 
     def note(self, message: str) -> None:
         """A line the user must see even with --quiet (say, a document left out)."""
-        self.stream.write(f"{message}\n")
-        self.stream.flush()
+        self._write(f"{message}\n")
+
+    def _write(self, text: str) -> None:
+        """A reader that closed the pipe (planpress build 2>&1 | head) does not stop the build."""
+        try:
+            self.stream.write(text)
+            self.stream.flush()
+        except BrokenPipeError:
+            self.quiet = True
+            self.stream = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - for the rest of the build

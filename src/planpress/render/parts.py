@@ -354,6 +354,7 @@ _WORKER: dict[str, Any] = {}
 
 def _init_worker(schedule: _Schedule, project: Project, document: Document, parent: int, profile: str) -> None:
     _die_with(parent)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the build's to answer, once, not each worker's
     _WORKER.update(schedule=schedule, project=project, document=document, profile=profile)
 
 

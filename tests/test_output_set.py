@@ -1,0 +1,138 @@
+"""A build replaces its whole set of files or none: faults injected at the exact write or rename."""
+
+from __future__ import annotations
+
+import errno
+import os
+from pathlib import Path
+
+import pytest
+
+from conftest import copy_project
+from planpress.build import build
+from planpress.errors import PlanpressError
+from planpress.output import write_all
+from planpress.source import Project
+
+
+def _set(folder: Path) -> list[tuple[Path, bytes]]:
+    return [(folder / name, f"new {name}".encode()) for name in ("a.pdf", "a.docx", "b.pdf")]
+
+
+def _previous(folder: Path) -> dict[str, bytes]:
+    folder.mkdir(exist_ok=True)
+    (folder / "a.pdf").write_bytes(b"old a.pdf")
+    (folder / "a.docx").write_bytes(b"old a.docx")
+    return {p.name: p.read_bytes() for p in folder.iterdir()}
+
+
+def test_a_failed_write_replaces_nothing_and_leaves_no_temporary(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    before = _previous(tmp_path)
+    calls = []
+    real = os.fsync
+
+    def full_disk(fd: int) -> None:
+        calls.append(fd)
+        if len(calls) == 2:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        real(fd)
+
+    monkeypatch.setattr(os, "fsync", full_disk)
+    with pytest.raises(OSError) as caught:
+        write_all(_set(tmp_path))
+    assert caught.value.path.name == "a.docx" and caught.value.reason == "ディスクの空きがありません"  # type: ignore[attr-defined]
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
+
+
+def test_a_failed_rename_puts_back_the_files_already_replaced(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    before = _previous(tmp_path)
+    real = os.replace
+    renames = []
+
+    def third_fails(source: str, target: str) -> None:
+        if str(source).endswith(".part") and ".previous." not in str(source):
+            renames.append(target)
+            if len(renames) == 3:
+                raise OSError(errno.EACCES, "Permission denied")
+        real(source, target)
+
+    monkeypatch.setattr(os, "replace", third_fails)
+    with pytest.raises(OSError):
+        write_all(_set(tmp_path))
+    assert len(renames) == 3  # two files were replaced before the fault, then put back
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
+
+
+def test_all_files_replaced_when_nothing_fails(tmp_path: Path) -> None:
+    _previous(tmp_path)
+    write_all(_set(tmp_path))
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == {p.name: d for p, d in _set(tmp_path)}
+
+
+def test_build_names_the_file_it_cannot_write_and_keeps_the_old_set(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = copy_project(tmp_path / "project")
+    output = root / "output"
+    output.mkdir()
+    (output / "evaluation-2021.pdf").write_bytes(b"previous pdf")
+    (output / "evaluation-2021.docx").write_bytes(b"previous docx")
+    from planpress import output as writing
+
+    real = writing._temporary
+
+    def read_only(path: Path, data: bytes) -> str:  # the fault at the exact write of the Word file
+        if path.name == "evaluation-2021.docx":
+            raise OSError(errno.EROFS, "Read-only file system")
+        return real(path, data)
+
+    monkeypatch.setattr(writing, "_temporary", read_only)
+    with pytest.raises(PlanpressError) as caught:
+        build(Project.at(root), names=["evaluation-2021"], formats=["pdf", "docx"], quiet=True)
+    assert caught.value.message == "output/evaluation-2021.docx: 書き込めません（読み取り専用の場所です）。output/ のファイルはどれも前のままです"
+    assert sorted(p.name for p in output.iterdir()) == ["evaluation-2021.docx", "evaluation-2021.pdf"]
+    assert (output / "evaluation-2021.pdf").read_bytes() == b"previous pdf"
+
+
+def test_ctrl_c_ends_with_one_line_status_130_and_nothing_written(tmp_path: Path) -> None:
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    root = copy_project(tmp_path / "project")
+    build_process = subprocess.Popen(
+        [sys.executable, "-m", "planpress", "build"], cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))  # as a terminal delivers Ctrl-C
+    deadline = time.monotonic() + 60
+    while not (root / ".planpress-cache").exists() and time.monotonic() < deadline:  # laying out the report
+        time.sleep(0.1)
+    build_process.send_signal(signal.SIGINT)
+    _, err = build_process.communicate(timeout=120)
+    assert build_process.returncode == 130, err
+    assert "Traceback" not in err and err.splitlines()[-1] == "planpress: 中断しました（output/ のファイルは前のままです）"
+    assert not (root / "output").exists() or not any((root / "output").iterdir())
+
+
+def test_output_piped_into_head_is_no_failure(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    root = copy_project(tmp_path / "project")
+    command = f"'{sys.executable}' -m planpress check --no-layout 2>&1 | head -n 1; exit ${{PIPESTATUS[0]}}"
+    result = subprocess.run(["bash", "-c", command], cwd=root, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert "BrokenPipe" not in result.stdout + result.stderr and len(result.stdout.splitlines()) == 1
+
+
+@pytest.mark.parametrize(("folder", "message"), [
+    ("missing", "フォルダがありません（-C にはプロジェクトのフォルダを指定してください）"),
+    ("file", "フォルダではありません（-C にはプロジェクトのフォルダを指定してください）"),
+    ("empty", "content/ フォルダがありません"),
+])
+def test_dash_c_to_no_project_is_a_command_line_mistake(tmp_path: Path, folder: str, message: str) -> None:
+    from conftest import run_cli
+
+    (tmp_path / "file").write_text("x", encoding="utf-8")
+    (tmp_path / "empty").mkdir()
+    result = run_cli(tmp_path, "-C", str(tmp_path / folder), "check")
+    assert result.returncode == 2
+    assert result.stderr.startswith(str(tmp_path / folder)) and message in result.stderr and "Traceback" not in result.stderr
