@@ -29,7 +29,11 @@ def load_content(project: Project, problems: Problems) -> Content | None:
     city = _read_file(project, city_path, City, problems)
     evaluations = []
     failed: dict[str, set[str]] = {}
-    for path in sorted((project.content_dir / EVALUATIONS_DIR).glob("*.yaml")):
+    folder = project.content_dir / EVALUATIONS_DIR
+    for path in sorted(p for p in folder.glob("*") if p.suffix.lower() in (".yml", ".yaml") and p.suffix != ".yaml"):
+        # Read nowhere else: a year saved as 2024.yml or 2024.YAML would silently be no year at all.
+        problems.error(Location(project.display(path), 1, 1), f"拡張子が「{path.suffix}」です。評価のファイルは「.yaml」で保存してください（このファイルは読み込まれません）")
+    for path in sorted(folder.glob("*.yaml")):
         ctx_failed: set[str] = set()
         evaluation = _read_file(project, path, Evaluation, problems, failed=ctx_failed)
         if evaluation is not None:

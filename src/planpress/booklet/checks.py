@@ -63,6 +63,9 @@ def _goals(booklet: Booklet, problems: Problems, unreadable: set[str]) -> None:
         if numbers.count(goal.number) > 1:
             problems.error(goal.location, f"SDGsゴール{goal.number}: 同じ番号のゴールが2回あります")
         for kind, field_name in zip(KINDS, ("management", "policies")):
+            numbers_listed = getattr(goal, field_name)
+            for number in sorted({n for n in numbers_listed if numbers_listed.count(n) > 1}):
+                problems.error(goal.positions[field_name], f"SDGsゴール{goal.number}: {item_code(kind, number)}が2回書かれています（1回にしてください）")
             for number in getattr(goal, field_name):
                 if booklet.tree.find(kind, number) is None:
                     problems.error(goal.positions[field_name], f"SDGsゴール{goal.number}: {item_code(kind, number)}は施策の体系にありません")
@@ -97,6 +100,9 @@ def _examples(booklet: Booklet, priority: PriorityProject, problems: Problems) -
             resolved = resolve(citation, booklet.tree)
             if isinstance(resolved, str):
                 problems.error(citation.location, f"重点プロジェクト{priority.number}: {resolved}")
+                continue
+            if any(earlier.code == resolved.code for earlier in found):
+                problems.error(citation.location, f"重点プロジェクト{priority.number}: アプローチ{approach.number}の取組事例に{resolved.code}が2回あります（1回にしてください）")
                 continue
             found.append(resolved)
             mismatch = name_mismatch(resolved, booklet.tree)
@@ -205,7 +211,13 @@ def _typed_marks(booklet: Booklet, problems: Problems) -> None:
 
 
 def _glossary(booklet: Booklet, problems: Problems) -> None:
-    """Definitions nobody at the office has checked yet print as drafts (（案）) and stop --final."""
+    """A term is defined once; definitions nobody at the office has checked yet print as drafts
+    (（案）) and stop --final."""
+    seen: set[str] = set()
+    for term in booklet.glossary.terms:
+        if term.term in seen:
+            problems.error(term.location, f"用語「{term.term}」: 用語解説に2回あります（1回にしてください）")
+        seen.add(term.term)
     for term in booklet.glossary.terms:
         if not term.reviewed:
             where = term.positions.get("reviewed", term.location)
