@@ -171,3 +171,23 @@ def test_sheets_need_the_years_file_first(cycle: Path) -> None:
     result = run_cli(cycle, "sheets", "2025")
     assert result.returncode == 1
     assert result.stderr == "2025年度の評価ファイルがありません（先に planpress evaluation new 2025 を実行してください）\n"
+
+
+def test_characters_no_font_has_are_refused_and_a_corrected_sheet_then_merges(cycle: Path, tmp_path: Path) -> None:
+    """𠮷 or an emoji would make every later build fail: collect refuses them, naming file and item,
+    and the same department's corrected sheet is taken afterwards."""
+    bad = filled(cycle, tmp_path, note="𠮷野家😀")
+    message = refused(cycle, bad)
+    assert "総務部.docx: 運営方針04: 評価の解説の文字「𠮷」（U+20BB7）はフォント" in message
+    assert "評価の解説の文字「😀」（U+1F600）" in message
+    corrected = filled(cycle, tmp_path, note="吉野家")
+    result = run_cli(cycle, "collect", "2023", str(corrected))
+    assert result.returncode == 0, result.stderr
+    assert run_cli(cycle, "check", "--no-layout").returncode == 0
+
+
+def test_every_files_problems_are_reported_in_one_run(cycle: Path, tmp_path: Path) -> None:
+    first = filled(cycle, tmp_path, department="総務部", note="😀")
+    second = filled(cycle, tmp_path, department="財政部", note="\x80")
+    message = refused(cycle, first, second)
+    assert "総務部.docx:" in message and "財政部.docx:" in message

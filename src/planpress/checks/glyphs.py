@@ -43,18 +43,23 @@ def check_glyphs(project: Project, problems: Problems) -> None:
 
 
 def _check_text(spot: TextSpot, fonts: list[Font], problems: Problems) -> None:
+    for index, message in missing_glyphs(spot.text, fonts):
+        problems.error(spot.location_of(index), f"{spot.item}: {message}")
+
+
+def missing_glyphs(text: str, fonts: list[Font]) -> list[tuple[int, str]]:
+    """(index, message) for the first place of each character a font lacks (collect uses it too)."""
+    found: list[tuple[int, str]] = []
     reported: set[str] = set()
-    for index, char in enumerate(spot.text):
+    for index, char in enumerate(text):
         if char in reported or char in _NOT_PRINTED or refused(char):
             continue
         missing = [font.family for font in fonts if ord(char) not in font.characters]
         if missing:
             reported.add(char)
-            problems.error(
-                spot.location_of(index),
-                f"{spot.item}: 文字「{char}」（U+{ord(char):04X}）はフォント「{'」「'.join(missing)}」にありません"
-                "（別の書体や空白の四角で印刷されます。別の文字に置き換えてください）",
-            )
+            found.append((index, f"文字「{char}」（U+{ord(char):04X}）はフォント「{'」「'.join(missing)}」にありません"
+                                 "（別の書体や空白の四角で印刷されます。別の文字に置き換えてください）"))
+    return found
 
 
 def layout_fonts(project: Project, problems: Problems | None = None) -> list[Font]:

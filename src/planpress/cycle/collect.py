@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
+from planpress.checks.glyphs import layout_fonts, missing_glyphs
 from planpress.cycle import sheetxml as xml
 from planpress.cycle import yamlfile
 from planpress.cycle.plan import YearPlan, year_plan
@@ -44,6 +45,10 @@ def collect(
         path = Path(name)
         for answer in _read_answers(path, project.display(path), year, problems):
             _merge(answer, answers, year, problems)
+    # As build checks the year: a character no layout font has would make every later build fail.
+    fonts = layout_fonts(project)
+    for answer in answers.values():
+        problems += [f"{answer.source}: {answer.code}: 評価の解説の{message}" for _, message in missing_glyphs(answer.commentary, fonts)]
     if problems:
         for line in problems:
             print(line, file=err)
