@@ -20,12 +20,12 @@ from docx.table import Table as WordTable
 from planpress.document import (Bar, BarChart, Block, Cell, Document, Figure, Heading, Paragraph, Photos, Section,
                                 Table, TitleBlock, Toc, word_style)
 from planpress.errors import PlanpressError
-from planpress.render import docx_parts
-from planpress.render.html import build_date
+from planpress.render import docx_parts, docx_svg
+from planpress.render.html import build_date, environment
 from planpress.source import Project
 
 REFERENCE = "reference.docx"
-#: The section style of a cover page (centred vertically, no running header).
+#: The section style of a cover page (title block placed by the Cover styles, no running header).
 COVER = "cover"
 
 # A4 with the margins of layouts/print.css.
@@ -40,12 +40,14 @@ def render(document: Document, project: Project) -> bytes:
     _page_setup(word)
     token = _STATE.set(_RenderState())
     ids = docx_parts.STYLE_IDS.set(docx_parts.style_ids(word))
+    svgs = docx_svg.SVG_PARTS.set(docx_svg.SvgParts(environment(project.layouts_dir)))
     try:
         for index, section in enumerate(document.sections):
             _add_section(word, section, first=index == 0)
     finally:
         _STATE.reset(token)
         docx_parts.STYLE_IDS.reset(ids)
+        docx_svg.SVG_PARTS.reset(svgs)
     if any(isinstance(b, Toc) for s in document.sections for b in s.blocks):
         _update_fields_on_open(word)
     _properties(word, document, build_date(project))
@@ -105,6 +107,7 @@ class _RenderState:
 
     def __init__(self) -> None:
         self.bookmarks = 0
+        self.cover = False
 
 
 _STATE: ContextVar[_RenderState] = ContextVar("docx_state")
@@ -115,7 +118,7 @@ def _add_section(word: WordDocument, section: Section, *, first: bool) -> None:
     if not first:
         word.add_section(WD_SECTION.NEW_PAGE)
         word.sections[-1].header.is_linked_to_previous = False
-    _cover_alignment(word, cover=section.style == COVER)
+    _STATE.get().cover = section.style == COVER
     # A cover's page has its own (empty) header and footer: no page number, as in the PDF.
     word.sections[-1].different_first_page_header_footer = section.style == COVER
     header = word.sections[-1].header.paragraphs[0]
@@ -125,24 +128,6 @@ def _add_section(word: WordDocument, section: Section, *, first: bool) -> None:
         header.add_run("" if section.style == COVER else section.running_title or section.title)
     for block in section.blocks:
         HANDLERS[type(block)](word, block)
-
-
-def _cover_alignment(word: WordDocument, *, cover: bool) -> None:
-    """A cover's content sits in the middle of its page; later sections (cloned from it) at the top."""
-    properties = word.sections[-1]._sectPr
-    for old in properties.findall(qn("w:vAlign")):
-        properties.remove(old)
-    if cover:
-        align = OxmlElement("w:vAlign")
-        align.set(qn("w:val"), "center")
-        # Schema order: … cols, formProt, vAlign, noEndnote, titlePg, textDirection, bidi, rtlGutter, docGrid …
-        later = next((properties.find(qn(f"w:{tag}")) for tag in ("noEndnote", "titlePg", "textDirection", "bidi",
-                                                                   "rtlGutter", "docGrid", "printerSettings")
-                      if properties.find(qn(f"w:{tag}")) is not None), None)
-        if later is not None:
-            later.addprevious(align)
-        else:
-            properties.append(align)
 
 
 def _update_fields_on_open(word: WordDocument) -> None:
@@ -164,9 +149,12 @@ def _update_fields_on_open(word: WordDocument) -> None:
 
 
 def _title(word: WordDocument, block: TitleBlock) -> None:
-    docx_parts.styled(word, block.title, "Title")
-    docx_parts.styled(word, block.subtitle, "Subtitle")
-    docx_parts.styled(word, block.issuer, "Issuer")
+    # On a cover the block is placed down the page by the Cover styles' space before (LibreOffice
+    # ignores a section's vertical alignment, and line feeds as spacing break when text is edited).
+    prefix = "Cover " if _STATE.get().cover else ""
+    docx_parts.styled(word, block.title, f"{prefix}Title")
+    docx_parts.styled(word, block.subtitle, f"{prefix}Subtitle")
+    docx_parts.styled(word, block.issuer, f"{prefix}Issuer")
 
 
 def _heading(word: WordDocument, block: Heading) -> None:

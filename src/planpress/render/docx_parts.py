@@ -16,7 +16,7 @@ from docx.text.run import Run
 from planpress import images
 from planpress.document import Figure, Photos, Toc, word_style
 from planpress.drawing import Drawing
-from planpress.render import raster
+from planpress.render import docx_svg, raster
 
 #: Style name → style id of the reference document being filled. python-docx looks a style
 #: up by scanning every style on each assignment, which made a booklet take 15 s.
@@ -43,8 +43,9 @@ def styled(container, text: str, name: str) -> WordParagraph:  # noqa: ANN001 - 
 
 
 def add_picture(run: Run, drawing: Drawing, *, width: float | None = None) -> None:
-    """The drawing as a PNG in the run, with the drawing's alt text as the picture's description."""
+    """The drawing as SVG with a PNG fallback in the run, the drawing's alt text as the picture's description."""
     run.add_picture(io.BytesIO(raster.png(drawing)), width=Mm(width or drawing.width))
+    docx_svg.attach(run, drawing)
     for properties in run._r.iter(qn("wp:docPr")):
         properties.set("descr", drawing.alt)
         properties.set("title", drawing.alt[:60])

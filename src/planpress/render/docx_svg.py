@@ -1,0 +1,57 @@
+"""Drawings as SVG pictures in Word: the PDF's own SVG (layouts/drawing.svg) rides in an
+``asvg:svgBlip`` extension of the picture's blip, the PNG stays the main blip for readers before
+Word 2016 — the way Word 2016+ itself writes an SVG picture."""
+
+from __future__ import annotations
+
+import hashlib
+from contextvars import ContextVar
+
+import jinja2
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.part import Part
+from docx.oxml import parse_xml
+from docx.oxml.ns import qn
+from docx.text.run import Run
+
+from planpress.drawing import Drawing, Picture
+from planpress.render.html import drawing_svg
+
+#: The extension Word gives an SVG picture's blip (Office 2016 SVG schema).
+SVG_EXTENSION = "{96DAC541-7B7A-43D3-8B79-37D633B846F1}"
+SVG_NS = "http://schemas.microsoft.com/office/drawing/2016/SVG/main"
+_A = "http://schemas.openxmlformats.org/drawingml/2006/main"
+_R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+
+class SvgParts:
+    """The layouts' SVG template and the SVG parts already in the package (one per distinct drawing)."""
+
+    def __init__(self, env: jinja2.Environment) -> None:
+        self.env = env
+        self.ids: dict[tuple[str, str], str] = {}
+
+
+SVG_PARTS: ContextVar[SvgParts] = ContextVar("svg_parts")
+
+
+def vector(drawing: Drawing) -> bool:
+    """A drawing Word can show as SVG: one without pictures (their file: URLs only resolve for the PDF)."""
+    return not any(isinstance(shape, Picture) for shape in drawing.shapes)
+
+
+def attach(run: Run, drawing: Drawing) -> None:
+    """Give the run's last picture the drawing's SVG, the PNG already in it left as the fallback."""
+    parts = SVG_PARTS.get(None)
+    if parts is None or not vector(drawing):
+        return
+    data = drawing_svg(parts.env, drawing).encode("utf-8")
+    owner = run.part
+    key = (str(owner.partname), hashlib.sha1(data).hexdigest())
+    if key not in parts.ids:
+        name = owner.package.next_partname("/word/media/image%d.svg")
+        parts.ids[key] = owner.relate_to(Part(name, "image/svg+xml", data, owner.package), RT.IMAGE)
+    blip = run._r.findall(".//" + qn("a:blip"))[-1]
+    blip.append(parse_xml(
+        f'<a:extLst xmlns:a="{_A}"><a:ext uri="{SVG_EXTENSION}">'
+        f'<asvg:svgBlip xmlns:asvg="{SVG_NS}" xmlns:r="{_R}" r:embed="{parts.ids[key]}"/></a:ext></a:extLst>'))
