@@ -4,12 +4,16 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: build test bench setup system-deps check clean reference-docx
+.PHONY: build test test-all bench setup system-deps check clean reference-docx
 
 build: setup
 	$(BIN)/planpress build
 
+# The everyday run leaves out the tests marked slow; test-all (what CI runs) runs every test.
 test: setup
+	$(BIN)/pytest -q -m "not slow"
+
+test-all: setup
 	$(BIN)/pytest -q
 
 # The benchmark against WeasyPrint in one pass and headless Chromium; writes its figures into

@@ -13,6 +13,9 @@ import pytest
 
 from conftest import copy_project, run_cli
 
+#: Builds the documents many times over (make test-all, CI).
+pytestmark = pytest.mark.slow
+
 NAMES = ("booklet.docx", "booklet.pdf", "evaluation-2021.docx", "evaluation-2021.pdf")
 PREVIOUS = {name: f"previous {name}\n".encode() for name in NAMES}
 

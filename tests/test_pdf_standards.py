@@ -13,6 +13,9 @@ import pytest
 
 from conftest import run_cli
 
+#: Builds the documents many times over (make test-all, CI).
+pytestmark = pytest.mark.slow
+
 XMP_PDFUAID = "{http://www.aiim.org/pdfua/ns/id/}part"
 XMP_PDFAID_PART = "{http://www.aiim.org/pdfa/ns/id/}part"
 XMP_PDFAID_CONFORMANCE = "{http://www.aiim.org/pdfa/ns/id/}conformance"

@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from xml.dom import minidom
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -26,6 +27,9 @@ from planpress.documents import available
 from planpress.errors import ContentError
 from planpress.render import FORMATS
 from planpress.source import Project
+
+#: Builds the documents many times over (make test-all, CI).
+pytestmark = pytest.mark.slow
 
 EVALUATION = Path("content/evaluations/2021.yaml")
 CITY = Path("content/city.yaml")

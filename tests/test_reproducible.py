@@ -9,6 +9,9 @@ import pytest
 
 from conftest import run_cli
 
+#: Builds the documents many times over (make test-all, CI).
+pytestmark = pytest.mark.slow
+
 NAMES = ("booklet.docx", "booklet.pdf", "evaluation-2021.docx", "evaluation-2021.pdf")
 
 

@@ -52,11 +52,12 @@ STYLES = (
     ParagraphStyle("Subtitle", GOTHIC, 12, align="center", space_after=60),
     ParagraphStyle("Issuer", GOTHIC, 11, align="center", space_after=360),
     # The cover's title block placed on the page as the PDF's cover (print.css: .cover .title-block
-    # 70 mm down, issuer 60 mm below): by space before, which Word and LibreOffice both honour.
-    ParagraphStyle("Cover Title", GOTHIC, 26, bold=True, color=NAVY, align="center", space_before=3969,
+    # 70 mm down plus its 14 mm padding, issuer 60 mm + 12 mm below): by space before, which Word
+    # and LibreOffice both honour.
+    ParagraphStyle("Cover Title", GOTHIC, 26, bold=True, color=NAVY, align="center", space_before=4989,
                    space_after=120, border_bottom=NAVY, based_on="Title"),
     ParagraphStyle("Cover Subtitle", GOTHIC, 15, align="center", space_before=340, based_on="Subtitle"),
-    ParagraphStyle("Cover Issuer", GOTHIC, 15, align="center", space_before=3402, based_on="Issuer"),
+    ParagraphStyle("Cover Issuer", GOTHIC, 15, align="center", space_before=4082, based_on="Issuer"),
     ParagraphStyle("Heading 1", GOTHIC, 16, bold=True, color=NAVY, space_before=240, space_after=120,
                    keep_next=True, outline=0),
     ParagraphStyle("Heading 2", GOTHIC, 13, bold=True, color=NAVY, space_before=240, space_after=80,
