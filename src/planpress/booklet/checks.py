@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from planpress import images, japanese
 from planpress.booklet import Booklet
 from planpress.booklet.glossary import DRAFT
@@ -31,6 +33,7 @@ def check(booklet: Booklet, project: Project, problems: Problems, *, unreadable:
     _review_complete(booklet, problems)
     _review_names(booklet, problems)
     _typed_marks(booklet, problems)
+    _placeholders(booklet, problems)
     _glossary(booklet, problems)
 
 
@@ -191,8 +194,8 @@ def _review_names(booklet: Booklet, problems: Problems) -> None:
             problems.warning(item.positions["name"], f"{item.code}: 評価の名称「{item.name}」が{booklet.plan.name}の「{policy.name}」と異なります（各施策のページには番号で対応させて載せます）")
 
 
-def _typed_marks(booklet: Booklet, problems: Problems) -> None:
-    """※ marks are generated from the glossary: one typed by hand marks a term with no definition."""
+def _running_texts(booklet: Booklet) -> list[tuple[Location, str]]:
+    """The booklet's running texts with where each is written."""
     texts = [(c.positions["paragraphs"], t) for c in booklet.chapters.chapters for t in c.paragraphs]
     for priority in booklet.projects.projects:
         texts += [(priority.positions["background"], t) for t in priority.background]
@@ -200,6 +203,24 @@ def _typed_marks(booklet: Booklet, problems: Problems) -> None:
     texts += [(g.positions["description"], g.description) for g in booklet.goals.goals]
     if booklet.review is not None:
         texts += [(i.positions["commentary"], i.commentary) for i in booklet.review.items]
+    return texts
+
+
+#: {名前}: how an evaluation's introduction names a computed figure; nothing fills it elsewhere.
+_PLACEHOLDER = re.compile(r"\{[^{}\s]{1,30}\}")
+
+
+def _placeholders(booklet: Booklet, problems: Problems) -> None:
+    """A {placeholder} in a text nothing fills would print as written, braces and all."""
+    texts = _running_texts(booklet) + [(t.positions["definition"], t.definition) for t in booklet.glossary.terms]
+    for location, text in texts:
+        for found in _PLACEHOLDER.findall(text):
+            problems.error(location, f"「{found}」は差し込み項目の書き方ですが、この文章では置き換えられません（このまま印刷されます。数値や語句を直接書いてください）")
+
+
+def _typed_marks(booklet: Booklet, problems: Problems) -> None:
+    """※ marks are generated from the glossary: one typed by hand marks a term with no definition."""
+    texts = _running_texts(booklet)
     terms = [term.term for term in booklet.glossary.terms]
     for location, text in texts:
         for index, char in enumerate(text):
