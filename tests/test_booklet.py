@@ -455,3 +455,28 @@ def test_huge_photo_is_embedded_at_print_size(project: Path) -> None:
     html = read_html(project / "output" / "booklet.html")
     assert 'src="data:image/png;base64,' in _section(html, "sec-project-1")
     assert (photos / "kitchen-car.png").read_bytes() == original
+
+
+def test_word_diagrams_are_svg_with_a_300_dpi_png_fallback(built: Path) -> None:
+    """Every drawing without photos is the PDF's SVG in Word; the PNG beside it is ≥ 300 dpi and fits the text block."""
+    import io
+    import zipfile
+
+    from PIL import Image
+
+    docx = built / "output" / "booklet.docx"
+    xml = docx_part(docx)
+    rels = dict(re.findall(r'Id="(rId\d+)"[^>]*Target="([^"]+)"', docx_part(docx, "word/_rels/document.xml.rels")))
+    rels.update((k, v) for v, k in re.findall(r'Target="([^"]+)"[^>]*Id="(rId\d+)"',
+                                               docx_part(docx, "word/_rels/document.xml.rels")))
+    pictures = re.findall(r'<a:blip r:embed="(rId\d+)"><a:extLst><a:ext uri="[^"]+">'
+                          r'<asvg:svgBlip [^>]*r:embed="(rId\d+)"/>.*?<a:ext cx="(\d+)"', xml)
+    assert len(pictures) >= 10
+    with zipfile.ZipFile(docx) as package:
+        for png, svg, width in pictures:
+            assert rels[png].endswith(".png") and rels[svg].endswith(".svg")
+            drawing = package.read("word/" + rels[svg]).decode("utf-8")
+            assert drawing.startswith("<svg") and "viewBox" in drawing
+            inches = int(width) / 914400
+            assert inches * 25.4 <= 170.1, rels[png]
+            assert Image.open(io.BytesIO(package.read("word/" + rels[png]))).width / inches >= 295, rels[png]
