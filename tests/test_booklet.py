@@ -84,6 +84,12 @@ def test_word_opens_in_libreoffice_with_every_chapter(built: Path, booklet_pdf: 
     # The contents is filled: LibreOffice shows its entries without updating the field.
     contents = squash("".join(pdf_pages(converted)[1:4]))
     assert squash("第9　施策の体系") in contents and "基本施策40" in contents
+    # Every contents line's page number is the page LibreOffice lays its heading on.
+    pages = pdf_pages(converted)
+    lines = re.findall(r"^\s*(\S.*?)\.{3,}\s*(\d+)\s*$", "\n".join(pdf_pages(converted, "-layout")[1:4]), re.M)
+    assert len(lines) > 60
+    for title, number in lines:
+        assert squash(title) in squash(pages[int(number) - 1]), (title, number)
     # The cover's title block sits where the PDF's does (not one line at the top of the page).
     assert abs(_title_top(converted) - _title_top(booklet_pdf)) < 15, (_title_top(converted), _title_top(booklet_pdf))
     assert _title_top(converted) > 70
@@ -353,7 +359,9 @@ def test_word_contents_is_filled_and_pictures_have_alt_text(built: Path) -> None
     assert len(links) == len(CHAPTERS) - 1 + len(projects) + len(codes)
     bookmarks = set(re.findall(r'<w:bookmarkStart w:id="\d+" w:name="([^"]+)"', xml))
     assert set(links) <= bookmarks
-    assert 'TOC \\o "1-2"' in xml and "w:updateFields" in docx_part(built / "output" / "booklet.docx", "word/settings.xml")
+    # LibreOffice is installed here: the entries carry its page numbers, so Word need not update on opening.
+    assert 'TOC \\o "1-2"' in xml and "w:updateFields" not in docx_part(built / "output" / "booklet.docx", "word/settings.xml")
+    assert len(re.findall(r"<w:tab/><w:t>\d+</w:t></w:r></w:hyperlink>", xml)) == len(links)
     pictures = re.findall(r"<wp:docPr [^>]*>", xml)
     assert pictures and all('descr="' in picture for picture in pictures)
     # A Word section (with its own running header) per PDF section: the cover, each chapter

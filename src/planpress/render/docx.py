@@ -20,7 +20,7 @@ from docx.table import Table as WordTable
 from planpress.document import (Bar, BarChart, Block, Cell, Document, Figure, Heading, Paragraph, Photos, Section,
                                 Table, TitleBlock, Toc, word_style)
 from planpress.errors import PlanpressError
-from planpress.render import docx_parts, docx_svg
+from planpress.render import docx_parts, docx_svg, docx_toc
 from planpress.render.html import build_date, environment
 from planpress.source import Project
 
@@ -48,9 +48,22 @@ def render(document: Document, project: Project) -> bytes:
         _STATE.reset(token)
         docx_parts.STYLE_IDS.reset(ids)
         docx_svg.SVG_PARTS.reset(svgs)
-    if any(isinstance(b, Toc) for s in document.sections for b in s.blocks):
-        _update_fields_on_open(word)
     _properties(word, document, build_date(project))
+    data = _saved(word, project)
+    tocs = [block for section in document.sections for block in section.blocks if isinstance(block, Toc)]
+    if tocs:
+        # LibreOffice's page numbers in the contents when it is installed; else Word adds them on opening.
+        pages = docx_toc.laid_out_pages(data)
+        numbers = docx_toc.page_numbers(pages, tocs[0].entries) if pages else None
+        if numbers:
+            docx_toc.fill(word, {docx_parts.style_ids(word)[f"TOC {level}"] for level in (1, 2)}, numbers)
+        else:
+            _update_fields_on_open(word)
+        data = _saved(word, project)
+    return data
+
+
+def _saved(word: WordDocument, project: Project) -> bytes:
     buffer = io.BytesIO()
     word.save(buffer)
     return _fixed_zip_times(buffer.getvalue(), build_date(project))
