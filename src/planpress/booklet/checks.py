@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from planpress import images, japanese
 from planpress.booklet import Booklet
@@ -79,21 +80,18 @@ def _goals(booklet: Booklet, problems: Problems, unreadable: set[str]) -> None:
 
 def _icons(booklet: Booklet, project: Project, problems: Problems) -> None:
     """Goals without the official icon print a stand-in tile: a draft, refused by --final."""
-    root = project.content_dir.resolve()
     for goal in booklet.goals.goals:
         label = f"SDGsゴール{goal.number}"
         if goal.image is None:
             _gap(booklet, problems, goal.location, f"{label}: 公式アイコンの画像（image）がないため、仮のアイコン（色・番号・名称）を印刷します")
             continue
-        path = (project.content_dir / goal.image).resolve()
-        if not path.is_relative_to(root):
-            problems.error(goal.positions["image"], f"{label}: 「{goal.image}」は content/ の外を指しています")
-        elif not path.is_file():
+        path = _image_file(project, problems, goal.image, goal.positions["image"], label)
+        if path is None:
+            continue
+        if not path.is_file():
             _gap(booklet, problems, goal.positions["image"], f"{label}: アイコン画像「{goal.image}」がありません（仮のアイコンを印刷します）")
-        elif path.suffix.lower() != ".svg" and (unusable := images.problem(path)) is not None:
-            problems.error(goal.positions["image"], f"{label}: 「{goal.image}」: {unusable}")
-        else:
-            booklet.icons[goal.number] = path
+            continue
+        booklet.icons[goal.number] = path
 
 
 def _examples(booklet: Booklet, priority: PriorityProject, problems: Problems) -> None:
@@ -130,24 +128,36 @@ def _figures(priority: PriorityProject, table: FigureTable, problems: Problems) 
             problems.warning(rule.location, f"{label}: {rule.total} {japanese.number(by_label[rule.total])} が内訳から計算した {japanese.number(computed)} と一致しません（差 {japanese.number(by_label[rule.total] - computed)}）")
 
 
+def _image_file(project: Project, problems: Problems, name: str, at: Location, label: str) -> Path | None:
+    """The image file ``name`` names under content/, or None when it cannot be used (reported here).
+
+    A path that is not (yet) a file is returned: the caller prints a placeholder for it.
+    """
+    path = (project.content_dir / name).resolve()
+    if not path.is_relative_to(project.content_dir.resolve()):
+        problems.error(at, f"{label}: 「{name}」は content/ の外を指しています")
+    elif path.is_dir():
+        problems.error(at, f"{label}: 「{name}」はフォルダです（画像ファイルを指定してください）")
+    elif path.is_file() and path.suffix.lower() != ".svg" and (unusable := images.problem(path)) is not None:
+        problems.error(at, f"{label}: 「{name}」: {unusable}")
+    else:
+        return path
+    return None
+
+
 def _photos(booklet: Booklet, priority: PriorityProject, project: Project, problems: Problems) -> None:
-    root = project.content_dir.resolve()
     for index, photo in enumerate(priority.photos):
         label = f"重点プロジェクト{priority.number}: 写真「{photo.caption}」"
         if photo.image is None:
             _gap(booklet, problems, photo.location, f"{label}: 画像が未登録です（仮の枠を印刷します）")
             continue
-        path = (project.content_dir / photo.image).resolve()
-        if not path.is_relative_to(root):
-            problems.error(photo.positions["image"], f"{label}: 「{photo.image}」は content/ の外を指しています")
-        elif path.is_dir():
-            problems.error(photo.positions["image"], f"{label}: 「{photo.image}」はフォルダです（画像ファイルを指定してください）")
-        elif not path.is_file():
+        path = _image_file(project, problems, photo.image, photo.positions["image"], label)
+        if path is None:
+            continue
+        if not path.is_file():
             _gap(booklet, problems, photo.positions["image"], f"{label}: 画像ファイル「{photo.image}」がありません（仮の枠を印刷します）")
-        elif (unusable := images.problem(path)) is not None:
-            problems.error(photo.positions["image"], f"{label}: 「{photo.image}」: {unusable}")
-        else:
-            booklet.images[(priority.number, index)] = path
+            continue
+        booklet.images[(priority.number, index)] = path
 
 
 def _pages(booklet: Booklet, problems: Problems) -> None:
