@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
+
+import pytest
 
 from conftest import run_cli
 
@@ -64,3 +69,13 @@ def test_works_on_the_project_in_the_current_folder_only(project: Path, tmp_path
     assert result.returncode == 0, result.stderr
     assert (project / "output" / "evaluation-2021.html").exists()
     assert not (elsewhere / "output").exists()
+
+
+@pytest.mark.parametrize("env", [{"LANG": "C", "LC_ALL": "POSIX", "PYTHONUTF8": "0"}, {"LANG": "C.UTF-8", "LC_ALL": "", "PYTHONUTF8": "1"}])
+def test_any_locale_reads_fonts_and_writes_japanese(project: Path, env: dict[str, str]) -> None:
+    """Font paths and names come from fc-match as bytes; messages are UTF-8 whatever the locale."""
+    result = subprocess.run([sys.executable, "-m", "planpress", "build", "evaluation-2021", "--format", "pdf"],
+                            cwd=project, capture_output=True, env={**os.environ, **env}, timeout=600)
+    assert result.returncode == 0, result.stderr.decode("utf-8", "replace")
+    assert b"Traceback" not in result.stderr and "\\u" not in result.stderr.decode("utf-8")
+    assert (project / "output" / "evaluation-2021.pdf").exists()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import io
 import logging
 import os
 import sys
@@ -82,6 +83,10 @@ def _cycle_commands(commands: argparse._SubParsersAction) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """The command; Ctrl-C ends it with one line and status 130, a closed pipe is not an error."""
+    for stream in (sys.stdout, sys.stderr):
+        # Messages are Japanese: under LANG=C Python would write them as \uXXXX escapes.
+        if isinstance(stream, io.TextIOWrapper) and stream.encoding.replace("-", "").lower() != "utf8":
+            stream.reconfigure(encoding="utf-8", errors="replace")
     try:
         return _main(argv)
     except KeyboardInterrupt:

@@ -8,6 +8,7 @@ department's PC does the same.
 from __future__ import annotations
 
 import functools
+import os
 import re
 import subprocess
 from dataclasses import dataclass
@@ -102,12 +103,12 @@ def _font(family: str) -> Font:
 def _font_file(family: str) -> Path:
     """The file fontconfig gives for ``family``; it must be that family, not a fallback."""
     try:
-        found = subprocess.run(
-            ["fc-match", "-f", "%{file}\n%{family}", family], capture_output=True, text=True, check=True
-        ).stdout
+        found = subprocess.run(["fc-match", "-f", "%{file}\n%{family}", family], capture_output=True, check=True).stdout
     except (OSError, subprocess.CalledProcessError):
         raise PlanpressError("fc-match を実行できません（fontconfig を入れてください）") from None
-    path, _, names = found.partition("\n")
+    # Bytes, whatever the locale (LANG=C): the path as the file system names it, the names in UTF-8.
+    raw_path, _, raw_names = found.partition(b"\n")
+    path, names = os.fsdecode(raw_path), raw_names.decode("utf-8", errors="replace")
     if family not in [name.strip() for name in names.split(",")]:
         raise PlanpressError(
             f"フォント「{family}」がこのコンピューターにありません（README の Quick start のパッケージを入れるか、別のフォントを指定してください）"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import io
+import os
 import subprocess
 
 from PIL import Image, ImageDraw, ImageFont
@@ -21,10 +22,10 @@ def _font_file(family: str, bold: bool) -> str | None:
     """The font file fontconfig picks for the family (the same BIZ UD fonts the PDF embeds)."""
     pattern = f"{family}:bold" if bold else f"{family}:regular"
     try:
-        found = subprocess.run(["fc-match", "-f", "%{file}", pattern], capture_output=True, text=True, timeout=10)
+        found = subprocess.run(["fc-match", "-f", "%{file}", pattern], capture_output=True, timeout=10)
     except (OSError, subprocess.SubprocessError):
         return None
-    return found.stdout.strip() or None
+    return os.fsdecode(found.stdout.strip()) or None  # bytes: the locale may be C
 
 
 @functools.lru_cache(maxsize=64)
