@@ -35,6 +35,8 @@ def check(booklet: Booklet, project: Project, problems: Problems, *, unreadable:
     _review_names(booklet, problems)
     _typed_marks(booklet, problems)
     _placeholders(booklet, problems)
+    _era_years(booklet, problems)
+    _plan_period(booklet, problems)
     _glossary(booklet, problems)
 
 
@@ -226,6 +228,37 @@ def _placeholders(booklet: Booklet, problems: Problems) -> None:
     for location, text in texts:
         for found in _PLACEHOLDER.findall(text):
             problems.error(location, f"「{found}」は差し込み項目の書き方ですが、この文章では置き換えられません（このまま印刷されます。数値や語句を直接書いてください）")
+
+
+#: 令和5年度（2023年度）: one year written twice, in 和暦 and in 西暦.
+_ERA_PAIR = re.compile(r"((?:令和|平成|昭和)(?:元|\d+))年(度?)（(\d{4})年度?）")
+
+
+def _era_years(booklet: Booklet, problems: Problems) -> None:
+    """A year written in 和暦 and 西暦 must be the same year in both."""
+    for location, text in _running_texts(booklet):
+        for match in _ERA_PAIR.finditer(text):
+            era, year = match.group(1), int(match.group(3))
+            if japanese.era_year(year) != era:
+                problems.error(location, f"「{match.group(0)}」: {year}年は{japanese.era_year(year)}年です（和暦と西暦が合いません）")
+
+
+def _plan_period(booklet: Booklet, problems: Problems) -> None:
+    """The chapter that states the plan period names the years city.yaml holds for it."""
+    plan = booklet.plan
+    for chapter in booklet.chapters.chapters:
+        text = "".join(chapter.paragraphs)
+        if "計画期間" not in text:
+            continue
+        years = [int(year) for year in re.findall(r"（(\d{4})年度）", text)]
+        if years and (years[0], years[-1]) != (plan.start, plan.end):
+            problems.error(chapter.positions["paragraphs"],
+                           f"第{chapter.number}: 本文の計画期間（{years[0]}〜{years[-1]}年度）が content/city.yaml の第{plan.number}次の期間"
+                           f"（{plan.start}〜{plan.end}年度）と異なります")
+        stated = re.search(r"(\d+)年間", text)
+        if stated and int(stated.group(1)) != plan.end - plan.start + 1:
+            problems.error(chapter.positions["paragraphs"],
+                           f"第{chapter.number}: 本文の「{stated.group(0)}」が計画期間（{plan.start}〜{plan.end}年度、{plan.end - plan.start + 1}年間）と合いません")
 
 
 def _typed_marks(booklet: Booklet, problems: Problems) -> None:
