@@ -6,6 +6,7 @@ import argparse
 import io
 import logging
 import os
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -100,7 +101,10 @@ def _main(argv: Sequence[str] | None) -> int:
     if args.command is None:
         parser.print_help()
         return EXIT_USAGE
-    logging.basicConfig(format="planpress: 警告: %(message)s", level=logging.WARNING)
+    logging.basicConfig(level=logging.WARNING)
+    logging.getLogger().handlers[0].setFormatter(_WarningFormat())
+    # WeasyPrint's own warnings reach the user once, translated, through render/pdf.py.
+    logging.getLogger("weasyprint").propagate = False
     from planpress import build as stages
     from planpress.errors import PlanpressError
     from planpress.source import Project
@@ -138,6 +142,17 @@ def _main(argv: Sequence[str] | None) -> int:
     except PlanpressError as error:
         _print_lines(error.lines())
         return EXIT_CONTENT
+
+
+class _WarningFormat(logging.Formatter):
+    """A warning that names its place reads as check's lines do: FILE:LINE:COL: 警告: message."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        message = record.getMessage()
+        place, separator, rest = message.partition(": ")
+        if separator and re.fullmatch(r"\S+:\d+:\d+", place):
+            return f"{place}: 警告: {rest}"
+        return f"planpress: 警告: {message}"
 
 
 def _print_lines(lines: Sequence[str]) -> None:

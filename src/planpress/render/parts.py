@@ -275,6 +275,7 @@ class _Planner:
                                             initializer=_init_worker, initargs=arguments)
 
     def _finish(self, batch: list[_Part], future: Future[Any]) -> None:
+        from planpress.render import pdf
         from planpress.render.part_layout import NotSplittable
 
         try:
@@ -282,7 +283,7 @@ class _Planner:
         except NotSplittable as error:
             raise _NotSplittable(str(error)) from None
         for message in dict.fromkeys(result.warnings):
-            log.warning("WeasyPrint: %s", message)
+            log.warning("%s", pdf.weasyprint_warning(message, self.project, self.options.get("profile", "web")))
         stored = False
         name = "batch-" + hashlib.sha256(result.pdf).hexdigest()[:32]
         for part, section in zip(batch, result.sections):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from pathlib import Path
 from urllib.request import url2pathname
 
@@ -90,9 +91,33 @@ def render(document: Document, project: Project, *, profile: str = "web") -> byt
         raise refused(error, document, project) from None
     finally:
         weasy_log.removeHandler(collector)
-    for message in collector.messages:
-        log.warning("WeasyPrint: %s", message)
+    for message in dict.fromkeys(collector.messages):
+        log.warning("%s", weasyprint_warning(message, project, profile))
     return data
+
+
+#: WeasyPrint's warning for a CSS declaration it does not take, with its line in the <style> element.
+_IGNORED = re.compile(r"Ignored `(?P<what>.+)` at (?P<line>\d+):(?P<col>\d+), (?P<why>.+?)\.?$", re.S)
+_WHY = {"unknown property": "不明なプロパティ", "invalid value": "使えない値", "unsupported": "WeasyPrint が対応していない指定"}
+
+
+def weasyprint_warning(message: str, project: Project, profile: str) -> str:
+    """WeasyPrint's English warning in planpress's form: at the layout file's line, in Japanese.
+
+    The stylesheets are joined into the page's <style> element (html.render), which opens with a
+    line break: its line L is line L - 1 of the joined files.
+    """
+    found = _IGNORED.match(message)
+    if found is None:
+        return f"WeasyPrint の警告: {message}"
+    line = int(found["line"]) - 1
+    for name in html.STYLESHEETS + html.PROFILE_STYLESHEETS.get(profile, ()):
+        lines = (project.layouts_dir / name).read_text(encoding="utf-8").count("\n") + 1
+        if line <= lines:
+            why = _WHY.get(found["why"].strip(), found["why"])
+            return f"layouts/{name}:{line}:{found['col']}: スタイルの指定「{found['what']}」を無視しました（{why}）"
+        line -= lines
+    return f"WeasyPrint の警告: {message}"
 
 
 def refused(error: RefusedResource, document: Document, project: Project) -> PlanpressError:
