@@ -44,9 +44,15 @@ def load_content(project: Project, problems: Problems) -> Content | None:
     content = Content(city=city, evaluations=evaluations)
     for plan in city.plans:
         if plan.tree is not None:
+            before = len(problems.errors)
             tree = _read_content_file(project, plan.tree, plan.positions["tree"], PolicyTree, problems)
             if tree is not None:
                 content.trees[plan.number] = tree
+                if len(problems.errors) > before:
+                    content.partial_trees.add(plan.number)
+    if content.partial_trees:  # one mistake, one message: what the tree lost is not reported again elsewhere
+        validate(content, problems, unreadable=failed)
+        return content
     _load_departments(project, content, problems)
     validate(content, problems, unreadable=failed)
     content.booklet = load_booklet(project, content, problems)

@@ -223,6 +223,9 @@ class Content:
     evaluations: list[Evaluation] = field(default_factory=list)
     #: Policy trees by plan number, for plans whose tree is in content/.
     trees: dict[int, PolicyTree] = field(default_factory=dict)
+    #: Plans whose tree file had problems: items may be missing from it, so numbering and
+    #: references to it are not checked (their errors would follow from the one reported).
+    partial_trees: set[int] = field(default_factory=set)
     #: Which department owns which item (content/departments.yaml), if the file exists.
     departments: Departments | None = None
     #: The plan booklet, when content/ has a booklet/ folder.

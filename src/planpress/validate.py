@@ -13,8 +13,9 @@ from planpress.model import GRADES, KINDS, Content, Evaluation, EvaluationItem, 
 def validate(content: Content, problems: Problems, *, unreadable: dict[str, set[str]]) -> None:
     """Check what no single field can: cross-references and completeness."""
     _check_plans(content, problems)
-    for tree in content.trees.values():
-        check_tree(tree, problems)
+    for number, tree in content.trees.items():
+        if number not in content.partial_trees:  # an item that could not be read is no gap in the numbering
+            check_tree(tree, problems)
     for evaluation in content.evaluations:
         _check_evaluation(content, evaluation, problems, unreadable.get(evaluation.location.path, set()))
 

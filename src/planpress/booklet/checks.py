@@ -246,6 +246,8 @@ def _era_years(booklet: Booklet, problems: Problems) -> None:
 def _plan_period(booklet: Booklet, problems: Problems) -> None:
     """The chapter that states the plan period names the years city.yaml holds for it."""
     plan = booklet.plan
+    if plan.end < plan.start:
+        return  # city.yaml's period itself is reported wrong
     for chapter in booklet.chapters.chapters:
         text = "".join(chapter.paragraphs)
         if "計画期間" not in text:
