@@ -19,7 +19,7 @@ test-all: setup
 # The benchmark against WeasyPrint in one pass and headless Chromium; writes its figures into
 # README.md. BENCH_ARGS="--runs 5 --sizes 1,4" to change it (bench/bench.py --help).
 bench: setup
-	@sh tools/system-deps.sh bench
+	@sh tools/system-deps.sh
 	$(BIN)/python bench/bench.py --readme README.md $(BENCH_ARGS)
 
 check: setup

@@ -3,10 +3,9 @@
 # Fonts (BIZ UD), Pango and HarfBuzz subsetting for WeasyPrint, poppler-utils and
 # LibreOffice Writer for the tests that read the outputs back, python3-venv, and libgs-common
 # for a generic CMYK press profile (the PDF/X-4 output intent when layouts/ has none).
-# `tools/system-deps.sh bench` adds Chromium, which only the benchmark (make bench) uses.
+# Chromium runs the web edition's browser tests (Playwright drives it) and the benchmark.
 set -e
-packages="fonts-morisawa-bizud-gothic fonts-morisawa-bizud-mincho fontconfig libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils libreoffice-writer-nogui libgs-common"
-[ "${1:-}" = "bench" ] && packages="$packages chromium"
+packages="fonts-morisawa-bizud-gothic fonts-morisawa-bizud-mincho fontconfig libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils libreoffice-writer-nogui libgs-common chromium"
 missing=""
 if command -v dpkg-query >/dev/null 2>&1; then
   for package in $packages; do
