@@ -36,11 +36,18 @@ def test_html_is_a_format_too(project: Path) -> None:
     assert (project / "output" / "evaluation-2021.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
 
 
+def _files(root: Path) -> dict[str, tuple[int, int]]:
+    return {p.relative_to(root).as_posix(): (p.stat().st_size, p.stat().st_mtime_ns) for p in sorted(root.rglob("*"))}
+
+
 def test_check_writes_nothing(project: Path) -> None:
+    """check lays every document out (it reports overflows) and still leaves no file behind:
+    no output/, no layout cache, nothing changed under content/ or layouts/."""
+    before = _files(project)
     result = run_cli(project, "check")
     assert result.returncode == 0, result.stderr
     assert "問題はありません" in result.stderr
-    assert not (project / "output").exists()
+    assert _files(project) == before
 
 
 def test_unknown_document_names_the_ones_there_are(project: Path) -> None:

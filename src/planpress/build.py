@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -40,12 +41,16 @@ def check(project: Project, *, strict: bool = False, layout: bool = True) -> Pro
     """
     content, problems = load(project, strict=strict)
     if layout:
+        from planpress.cache import ScratchCache
+        from planpress.render import parts
+
         found = Problems()
-        for spec in available(content):
-            try:
-                FORMATS["pdf"].render(spec.make(), project)
-            except ContentError as error:
-                found.extend(error.problems)
+        with tempfile.TemporaryDirectory(prefix="planpress-check-") as scratch:  # the project's cache is only read
+            for spec in available(content):
+                try:
+                    parts.render(spec.make(), project, cache=ScratchCache(project, Path(scratch)))
+                except ContentError as error:
+                    found.extend(error.problems)
         found.raise_if_any()
     return problems
 

@@ -117,12 +117,7 @@ class PartCache:
         self.root = project.root / CACHE_DIR
 
     def meta(self, content: str) -> PartMeta | None:
-        path = self.root / f"{content}.json"
-        try:
-            raw = json.loads(path.read_text(encoding="utf-8"))
-            return PartMeta(raw["pages"], raw["anchors"], [tuple(b) for b in raw["bookmarks"]], raw["lookups"])
-        except (OSError, ValueError, KeyError, TypeError):
-            return None
+        return _read_meta(self.root / f"{content}.json")
 
     def store_meta(self, content: str, meta: PartMeta) -> None:
         _write_small(self.root / f"{content}.json", json.dumps(asdict(meta), ensure_ascii=False).encode("utf-8"))
@@ -138,12 +133,7 @@ class PartCache:
 
     def pages(self, variant: str) -> PageRange | None:
         """Where a section variant's pages are: a batch PDF and a page range in it."""
-        try:
-            raw = json.loads((self.root / f"{variant}.ref").read_text(encoding="utf-8"))
-            found = PageRange(raw["batch"], raw["first"], raw["count"])
-        except (OSError, ValueError, KeyError, TypeError):
-            return None
-        return found if self.has_pdf(found.batch) else None
+        return _read_pages(self.root / f"{variant}.ref", self)
 
     def store_pages(self, variant: str, pages: PageRange) -> None:
         _write_small(self.root / f"{variant}.ref", json.dumps(asdict(pages)).encode("utf-8"))
@@ -155,6 +145,58 @@ class PartCache:
         for path in self.root.iterdir():
             if path.suffix in (".json", ".pdf", ".ref") and path.stem not in used:
                 path.unlink(missing_ok=True)
+
+
+class ScratchCache(PartCache):
+    """The project's cache, read only: what a check lays out goes to ``scratch`` (a temporary
+    folder the caller removes), so ``planpress check`` leaves no file in the project."""
+
+    def __init__(self, project: Project, scratch: Path) -> None:
+        super().__init__(project)
+        self.scratch = scratch
+
+    def _found(self, name: str) -> Path:
+        fresh = self.scratch / name
+        return fresh if fresh.exists() else self.root / name
+
+    def meta(self, content: str) -> PartMeta | None:
+        return _read_meta(self._found(f"{content}.json"))
+
+    def store_meta(self, content: str, meta: PartMeta) -> None:
+        _write_small(self.scratch / f"{content}.json", json.dumps(asdict(meta), ensure_ascii=False).encode("utf-8"))
+
+    def pdf_path(self, key: str) -> Path:
+        return self._found(f"{key}.pdf")
+
+    def store_pdf(self, key: str, data: bytes) -> None:
+        self.scratch.mkdir(parents=True, exist_ok=True)
+        (self.scratch / f"{key}.pdf").write_bytes(data)
+
+    def pages(self, variant: str) -> PageRange | None:
+        return _read_pages(self._found(f"{variant}.ref"), self)
+
+    def store_pages(self, variant: str, pages: PageRange) -> None:
+        _write_small(self.scratch / f"{variant}.ref", json.dumps(asdict(pages)).encode("utf-8"))
+
+    def keep_only(self, document: str, keys: Iterable[str]) -> None:
+        """A check deletes nothing either."""
+
+
+def _read_meta(path: Path) -> PartMeta | None:
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        return PartMeta(raw["pages"], raw["anchors"], [tuple(b) for b in raw["bookmarks"]], raw["lookups"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _read_pages(path: Path, cache: PartCache) -> PageRange | None:
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        found = PageRange(raw["batch"], raw["first"], raw["count"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return found if cache.has_pdf(found.batch) else None
 
 
 def _write_small(path: Path, data: bytes) -> None:

@@ -98,9 +98,10 @@ def workers() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
-def render(document: Document, project: Project, **options: Any) -> bytes:
+def render(document: Document, project: Project, *, cache: PartCache | None = None, **options: Any) -> bytes:
     """The document's PDF: from cached and parallel-laid-out sections, or in one pass.
 
+    ``cache`` is the project's section cache unless given (``check`` gives a ScratchCache);
     ``options`` go to the HTML and PDF renderers as they are (an output profile, say).
     """
     sections = split(document)
@@ -108,7 +109,7 @@ def render(document: Document, project: Project, **options: Any) -> bytes:
     reason = single_pass_reason(sources[0]) if sources else "節がありません"
     if reason is None:
         try:
-            return _render_parts(document, project, sections, sources, options)
+            return _render_parts(document, project, sections, sources, options, cache or PartCache(project))
         except _NotSplittable as error:
             reason = f"節が新しいページから始まりません（{error}）"
     log.info("%s: 一括で組版します（%s）", document.name, reason)
@@ -119,8 +120,7 @@ def render(document: Document, project: Project, **options: Any) -> bytes:
 
 
 def _render_parts(document: Document, project: Project, sections: list[Document], sources: list[str],
-                  options: dict[str, Any]) -> bytes:
-    cache = PartCache(project)
+                  options: dict[str, Any], cache: PartCache) -> bytes:
     environment = environment_key(project, profile=options.get("profile", "web"))
     empty = _weight(html.render(replace(document, sections=()), project, **options))
     parts = []
