@@ -186,6 +186,23 @@ class Section:
     running_title: str = ""
     #: CSS class of the section (the cover has its own); chapters start on a new page.
     style: str = "section"
+    #: Where the section sits in the plan's tree, outermost first (自治体運営, 第2 …): the web
+    #: edition's breadcrumbs; print states it in the text.
+    trail: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Link:
+    """A cross-reference between two headings (by anchor) that the web edition shows as a link.
+
+    Print states the relation in its text (a policy page names the projects citing it); the web
+    edition lists the links under ``group`` on the page of ``source``.
+    """
+
+    source: str
+    target: str
+    text: str
+    group: str
 
 
 @dataclass(frozen=True)
@@ -199,6 +216,8 @@ class Document:
     subject: str = ""
     keywords: tuple[str, ...] = field(default_factory=tuple)
     lang: str = "ja"
+    #: Cross-references for the web edition (print and Word ignore them).
+    links: tuple[Link, ...] = ()
 
 
 BLOCK_KINDS: tuple[type[Block], ...] = (TitleBlock, Heading, Paragraph, Table, BarChart, Figure, Toc, Photos)

@@ -11,6 +11,7 @@ from planpress.booklet.glossary import DRAFT, Marker
 from planpress.document import (Block, Cell, Column, Document, Figure, Heading, Paragraph, Section, Table,
                                 TitleBlock, Toc, TocEntry)
 from planpress.documents import DocumentSpec
+from planpress.documents.booklet_links import links
 from planpress.documents.booklet_pages import policy_sections, project_sections
 from planpress.documents.evaluation import summary_blocks
 from planpress.model import Content
@@ -43,7 +44,8 @@ def build(booklet: Booklet, city: str) -> tuple[Document, list[str]]:
     cover = Section(title, "cover", (TitleBlock(title, period, city),), style="cover")
     toc = Section("目次", "sec-contents", (Heading("目次", 1, anchor="contents-title"), Toc(_toc(body))))
     document = Document(name=NAME, title=title, author=city, sections=(cover, toc, *body),
-                        subject=f"{title}（{period}）", keywords=("総合計画", plan.name, period))
+                        subject=f"{title}（{period}）", keywords=("総合計画", plan.name, period),
+                        links=links(booklet))
     return document, marker.used
 
 

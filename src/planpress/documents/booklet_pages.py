@@ -57,16 +57,17 @@ def policy_sections(booklet: Booklet) -> list[Section]:
         if index == 0:
             blocks = (Heading("施策ごとの計画", 1, anchor="policies"), *blocks)
         running = f"施策ごとの計画　{policy.code}　{policy.name}"
-        sections.append(Section(policy.code, f"sec-policy-{_anchor(policy)}", blocks, running_title=running))
+        sections.append(Section(policy.code, f"sec-policy-{anchor(policy)}", blocks, running_title=running,
+                                trail=trail(booklet.tree, policy)))
     return sections
 
 
-def _anchor(policy: Policy) -> str:
+def anchor(policy: Policy) -> str:
     return f"{'m' if policy.kind == KINDS[0] else 'p'}{policy.number:02d}"
 
 
 def _policy_blocks(booklet: Booklet, policy: Policy, page: PolicyPage | None) -> tuple[Block, ...]:
-    blocks: list[Block] = [Heading(f"{policy.code}　{policy.name}", 2, anchor=f"policy-{_anchor(policy)}"),
+    blocks: list[Block] = [Heading(f"{policy.code}　{policy.name}", 2, anchor=f"policy-{anchor(policy)}"),
                            Paragraph(position(booklet.tree, policy), "tree-path"),
                            Heading("施策", 3),
                            Table((Column("番号", 10, "table-center"), Column("施策", 90)),
@@ -81,16 +82,22 @@ def _policy_blocks(booklet: Booklet, policy: Policy, page: PolicyPage | None) ->
     return tuple(blocks)
 
 
-def position(tree: PolicyTree, policy: Policy) -> str:
-    """自治体運営　第2 健全な行財政運営の推進, or 部門別計画　第1 …　＞　2 …"""
+def trail(tree: PolicyTree, policy: Policy) -> tuple[str, ...]:
+    """Where the item sits: (自治体運営, 第2 健全な行財政運営の推進) or (部門別計画, 第1 …, 2 …)."""
     for goal in tree.management:
         if policy in goal.policies:
-            return f"自治体運営　第{goal.number} {goal.title}"
+            return ("自治体運営", f"第{goal.number} {goal.title}")
     for sector in tree.sectors:
         for group in sector.groups:
             if policy in group.policies:
-                return f"部門別計画　第{sector.number} {sector.title}　＞　{group.number} {group.title}"
-    return ""
+                return ("部門別計画", f"第{sector.number} {sector.title}", f"{group.number} {group.title}")
+    return ()
+
+
+def position(tree: PolicyTree, policy: Policy) -> str:
+    """自治体運営　第2 健全な行財政運営の推進, or 部門別計画　第1 …　＞　2 …"""
+    side, *levels = trail(tree, policy) or ("",)
+    return "　＞　".join([f"{side}　{levels[0]}" if levels else side, *levels[1:]])
 
 
 def related_goals(booklet: Booklet, policy: Policy) -> list[Goal]:

@@ -1,4 +1,5 @@
-"""Output formats, registered in one place: name → function from document to file bytes."""
+"""Output formats, registered in one place: name → function from document to file bytes (or,
+for the web edition, the files of a folder by their paths in it)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ class Format:
 
     name: str
     suffix: str
-    render: Callable[..., bytes]
+    render: Callable[..., bytes | dict[str, bytes]]
     default: bool
 
 
@@ -43,9 +44,17 @@ def _html(document: Document, project: Project, *, profile: str = "web") -> byte
     return html.render(document, project, profile=profile).encode("utf-8")
 
 
+def _site(document: Document, project: Project, *, profile: str = "web") -> dict[str, bytes]:
+    from planpress import site
+
+    return site.render(document, project)
+
+
 #: Every format; ``default`` ones are built when no --format is given.
 FORMATS: dict[str, Format] = {
     "pdf": Format("pdf", ".pdf", _pdf, default=True),
     "docx": Format("docx", ".docx", _docx, default=True),
     "html": Format("html", ".html", _html, default=False),
+    # The web edition: the folder output/NAME-site/ (index.html, one page per chapter and policy).
+    "site": Format("site", "-site", _site, default=False),
 }

@@ -1,0 +1,97 @@
+"""The web edition (`--format site`): a folder of static HTML pages, its stylesheet, its search
+index and the pictures it shows, made from the same document model as print.
+
+Templates are layouts/site/*.html; block templates in layouts/site/blocks/ take the place of
+layouts/blocks/ where the screen needs something else (inline SVG drawings, headings renumbered
+per page, tables that scroll); the others are shared with print.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import jinja2
+from markupsafe import Markup
+
+from planpress import __version__, images
+from planpress.document import Document
+from planpress.drawing import Drawing
+from planpress.errors import PlanpressError
+from planpress.render.html import build_date, drawing_svg, iso_date
+from planpress.site import search
+from planpress.site.pages import Site, cut
+from planpress.source import Project
+from planpress.typeset import runs
+
+#: Files of layouts/site/ copied into the site as they are.
+ASSETS = ("site.css", "search.js")
+
+SiteFiles = dict[str, bytes]
+
+
+class Pictures:
+    """Image files the pages show, copied into images/ under a name that changes with their bytes."""
+
+    def __init__(self) -> None:
+        self.files: SiteFiles = {}
+
+    def url(self, path: str | Path) -> str:
+        scaled = images.scaled(Path(path))
+        data, suffix = (Path(path).read_bytes(), Path(path).suffix.lower()) if scaled is None else (
+            scaled[0], "." + scaled[1].split("/")[-1].replace("jpeg", "jpg"))
+        name = f"images/{hashlib.sha256(data).hexdigest()[:16]}{suffix}"
+        self.files[name] = data
+        return name
+
+
+def render(document: Document, project: Project, *, profile: str = "web") -> SiteFiles:
+    """Every file of the site by its path inside the site's folder."""
+    site = cut(document)
+    pictures = Pictures()
+    env = _environment(project.layouts_dir, site, pictures)
+    common = {"site": site, "document": document, "version": __version__, "date": iso_date(build_date(project))}
+    files: SiteFiles = {}
+    try:
+        for page in site.pages:
+            files[page.file] = env.get_template("page.html").render(page=page, **common).encode("utf-8")
+        files[search.PAGE] = env.get_template("search.html").render(page=None, **common).encode("utf-8")
+    except jinja2.TemplateNotFound as error:
+        raise PlanpressError(f"layouts/site/{error.name}: テンプレートがありません") from None
+    except jinja2.TemplateError as error:
+        raise PlanpressError(f"{_where(project, error)}: テンプレートの誤り（{error.message}）") from None
+    for name in ASSETS:
+        path = project.layouts_dir / "site" / name
+        try:
+            files[f"assets/{name}"] = path.read_bytes()
+        except OSError:
+            raise PlanpressError(f"layouts/site/{name}: ファイルがありません") from None
+    files[search.INDEX] = search.index(site, files)
+    files.update(pictures.files)
+    return files
+
+
+def _where(project: Project, error: jinja2.TemplateError) -> str:
+    """The template file and line of an error (layouts/site/page.html:4), as the office's editor opens it."""
+    filename, line = getattr(error, "filename", None), getattr(error, "lineno", None)
+    if not filename:
+        return "layouts/site/"
+    return f"{project.display(Path(filename))}:{line}" if line else project.display(Path(filename))
+
+
+def _environment(layouts: Path, site: Site, pictures: Pictures) -> jinja2.Environment:
+    """layouts/site/ first, then layouts/ (the block templates shared with print)."""
+    env = jinja2.Environment(
+        loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(layouts / "site"), jinja2.FileSystemLoader(layouts)]),
+        autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+    )
+    env.filters["svg"] = lambda drawing: _inline(env, drawing)
+    env.filters["asset_url"] = pictures.url
+    env.filters["href"] = site.href
+    env.filters["runs"] = runs
+    return env
+
+
+def _inline(env: jinja2.Environment, drawing: Drawing) -> Markup:
+    # The drawing's own SVG (layouts/site/drawing.svg), in the page, so its text is text.
+    return Markup(drawing_svg(env, drawing))

@@ -1,0 +1,234 @@
+"""The web edition (`build booklet --format site`), read back as files: pages, structure, links,
+search index, no external URL, and the folder replaced whole or not at all.
+
+tests/test_site_browser.py opens the same site in Chromium (axe-core, links, search).
+"""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import json
+import os
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+
+from conftest import copy_project, run_cli
+from planpress.output import remove_leftovers, write_all
+
+SITE = "output/booklet-site"
+
+
+class Outline(HTMLParser):
+    """What the checks need of a page: headings, ids, links, tables, landmarks, attributes."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict[str, str]]] = []
+        self.headings: list[tuple[int, str]] = []
+        self.ids: set[str] = set()
+        self._heading: list[str] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = {k: v or "" for k, v in attrs}
+        self.tags.append((tag, values))
+        if "id" in values:
+            self.ids.add(values["id"])
+        if re.fullmatch(r"h[1-6]", tag):
+            self._heading = [tag]
+
+    def handle_endtag(self, tag: str) -> None:
+        if re.fullmatch(r"h[1-6]", tag) and self._heading:
+            self.headings.append((int(tag[1]), "".join(self._heading[1:])))
+            self._heading = None
+
+    def handle_data(self, data: str) -> None:
+        if self._heading is not None:
+            self._heading.append(data)
+
+    def all(self, tag: str) -> list[dict[str, str]]:
+        return [attrs for name, attrs in self.tags if name == tag]
+
+
+def outline(path: Path) -> Outline:
+    parser = Outline()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return parser
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = copy_project(tmp_path_factory.mktemp("site") / "project")
+    result = run_cli(root, "build", "booklet", "--format", "site")
+    assert result.returncode == 0, result.stderr
+    return root / SITE
+
+
+def pages(site: Path) -> list[Path]:
+    return sorted(site.glob("*.html"))
+
+
+def test_one_page_per_chapter_and_per_policy(site: Path) -> None:
+    from planpress.content import load_content
+    from planpress.errors import Problems
+    from planpress.source import Project
+
+    content = load_content(Project(site.parent.parent), Problems())
+    assert content is not None and content.booklet is not None
+    tree = content.booklet.tree
+    for policy in tree.policies():
+        kind = "m" if policy.kind == "運営方針" else "p"
+        page = outline(site / f"policy-{kind}{policy.number:02d}.html")
+        assert page.headings[0] == (1, f"{policy.code}　{policy.name}")
+    for number in range(1, 10):
+        assert outline(site / f"chapter-{number}.html").headings[0][1].startswith(f"第{number}")
+    for project in content.booklet.projects.projects:
+        assert (site / f"project-{project.number}.html").is_file()
+    home = outline(site / "index.html")
+    linked = {a["href"] for a in home.all("a")}
+    assert {p.name for p in pages(site)} - {"index.html", "search.html"} <= linked  # the contents reach every page
+
+
+def test_every_page_has_one_h1_ordered_headings_landmarks_and_a_skip_link(site: Path) -> None:
+    for path in pages(site):
+        page = outline(path)
+        assert page.all("html")[0]["lang"] == "ja", path.name
+        levels = [level for level, _ in page.headings]
+        assert levels.count(1) == 1 and levels[0] == 1, (path.name, page.headings)
+        assert all(b <= a + 1 for a, b in zip(levels, levels[1:])), (path.name, page.headings)
+        assert len(page.all("main")) == 1 and page.all("header") and page.all("footer"), path.name
+        skip = page.all("a")[0]
+        assert skip["href"] == "#main" and "main" in page.ids, path.name
+        assert page.all("meta") and any(m.get("name") == "viewport" for m in page.all("meta")), path.name
+
+
+def test_tables_have_header_cells_and_captions_and_drawings_are_inline_svg_with_text(site: Path) -> None:
+    for path in pages(site):
+        html = path.read_text(encoding="utf-8")
+        for table in re.findall(r"<table.*?</table>", html, re.S):
+            assert re.search(r"<caption[^>]*>[^<]+</caption>", table), (path.name, table[:200])
+            assert "<th " in table, path.name
+        assert "<img" not in html or "data:" not in html, path.name  # drawings are not images
+        for svg in re.findall(r"<svg.*?</svg>", html, re.S):
+            assert 'role="img"' in svg and re.search(r"<title>[^<]+</title>", svg), path.name
+    population = (site / "chapter-6.html").read_text(encoding="utf-8")
+    assert "<svg" in population and "グラフの数値" in population  # the chart, and its data as a table
+
+
+def test_no_external_url_anywhere(site: Path) -> None:
+    for path in site.rglob("*"):
+        if path.suffix in (".html", ".css", ".js"):
+            text = path.read_text(encoding="utf-8")
+            found = re.findall(r"""(?:href|src)\s*=\s*["']?((?:https?:)?//[^"'\s>]+)""", text)
+            found += re.findall(r"url\(\s*['\"]?((?:https?:)?//[^)'\"]+)", text)
+            found += re.findall(r"""(?:fetch|import)\s*\(\s*['"]https?:""", text)
+            assert not found, (path.name, found)
+            assert "file:" not in text, path.name  # nothing points back at the builder's disk
+
+
+def test_every_link_and_fragment_resolves(site: Path) -> None:
+    for path in pages(site):
+        page = outline(path)
+        targets = [attrs["href"] for name, attrs in page.tags if name in ("a", "link", "image") and "href" in attrs]
+        targets += [attrs["src"] for _, attrs in page.tags if "src" in attrs]
+        for target in targets:
+            parts = urlsplit(target)
+            assert not parts.scheme and not parts.netloc, (path.name, target)
+            file = site / unquote(parts.path) if parts.path else path
+            assert file.is_file(), (path.name, target)
+            if parts.fragment and file.suffix == ".html":
+                assert parts.fragment in outline(file).ids, (path.name, target)
+
+
+def test_a_policy_cited_by_a_project_links_to_it_and_back(site: Path) -> None:
+    project = outline(site / "project-1.html")
+    cited = [a["href"] for a in project.all("a") if a.get("href", "").startswith("policy-")]
+    assert cited
+    for href in cited:
+        back = [a["href"] for a in outline(site / href).all("a")]
+        assert "project-1.html" in back, href
+    policy = outline(site / "policy-p17.html")
+    links = {a["href"] for a in policy.all("a")}
+    assert "chapter-7.html" in links  # its SDG goals
+    assert "policy-p17.html" in {a["href"] for a in outline(site / "chapter-7.html").all("a")}
+
+
+def test_breadcrumbs_give_the_place_in_the_tree_and_pages_link_previous_and_next(site: Path) -> None:
+    html = (site / "policy-p17.html").read_text(encoding="utf-8")
+    crumbs = re.search(r'<nav class="breadcrumbs".*?</nav>', html, re.S)
+    assert crumbs
+    words = re.sub(r"<[^>]+>", "|", crumbs.group(0))
+    assert [w.strip() for w in words.split("|") if w.strip()] == [
+        "ホーム", "施策ごとの計画", "部門別計画", "第2 明日を拓く力みなぎる産業のまち", "2 産業基盤の整備促進", "基本施策17　港湾整備とポートセールスの推進"]
+    page = outline(site / "policy-p17.html")
+    assert {"policy-p16.html", "policy-p18.html"} <= {a["href"] for a in page.all("a") if a.get("rel") in ("prev", "next")}
+
+
+def test_the_search_index_holds_every_page_text_normalised(site: Path) -> None:
+    script = (site / "assets/search-index.js").read_text(encoding="utf-8")
+    entries = json.loads(script.removeprefix("window.PLANPRESS_SEARCH = ").rstrip().removesuffix(";"))
+    by_url = {entry["u"]: entry for entry in entries}
+    assert set(by_url) == {p.name for p in pages(site)} - {"search.html"}
+    assert by_url["policy-p17.html"]["t"] == "基本施策17 港湾整備とポートセールスの推進"  # NFKC: the ideographic space
+    assert "東港区周文ふ頭" in by_url["policy-p17.html"]["x"]  # the evaluation's commentary is searchable
+    assert by_url["policy-p17.html"]["p"].startswith("ホーム ＞ 施策ごとの計画 ＞ 部門別計画")
+
+
+def _digest(folder: Path) -> dict[str, str]:
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_a_failed_build_leaves_the_previous_site_whole_and_a_rebuild_removes_stale_pages(project: Path) -> None:
+    assert run_cli(project, "build", "booklet", "--format", "site").returncode == 0
+    site = project / SITE
+    (site / "policy-p99.html").write_text("a page of an item that no longer exists", encoding="utf-8")
+    before = _digest(site)
+    page = project / "layouts/site/page.html"
+    page.write_text(page.read_text(encoding="utf-8").replace("{% endblock %}", "{% endblok %}", 1), encoding="utf-8")
+    failed = run_cli(project, "build", "booklet", "--format", "site")
+    assert failed.returncode == 1 and "layouts/site/page.html" in failed.stderr and "Traceback" not in failed.stderr
+    assert _digest(site) == before
+    assert not list((project / "output").glob(".*"))
+    copy_project(project / "fresh")
+    page.write_text((project / "fresh/layouts/site/page.html").read_text(encoding="utf-8"), encoding="utf-8")
+    assert run_cli(project, "build", "booklet", "--format", "site").returncode == 0
+    assert not (site / "policy-p99.html").exists() and (site / "policy-p17.html").is_file()
+
+
+def test_a_folder_in_a_set_is_swapped_whole_or_put_back(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    site = tmp_path / "booklet-site"
+    write_all([(site, {"index.html": b"old", "gone.html": b"old page"})])
+    real = os.replace
+
+    def file_fails(source: str, target: str) -> None:
+        if str(target).endswith("booklet.pdf"):
+            raise OSError(errno.EACCES, "Permission denied")
+        real(source, target)
+
+    monkeypatch.setattr(os, "replace", file_fails)
+    with pytest.raises(OSError):
+        write_all([(site, {"index.html": b"new", "sub/page.html": b"new"}), (tmp_path / "booklet.pdf", b"pdf")])
+    assert _digest(site) == _digest_of({"index.html": b"old", "gone.html": b"old page"})
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["booklet-site"]
+    monkeypatch.setattr(os, "replace", real)
+    write_all([(site, {"index.html": b"new", "sub/page.html": b"new"})])
+    assert _digest(site) == _digest_of({"index.html": b"new", "sub/page.html": b"new"})
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["booklet-site"]
+
+
+def _digest_of(files: dict[str, bytes]) -> dict[str, str]:
+    return {name: hashlib.sha256(data).hexdigest() for name, data in sorted(files.items())}
+
+
+def test_a_build_killed_between_the_two_renames_gets_the_old_site_back(tmp_path: Path) -> None:
+    site = tmp_path / "booklet-site"
+    write_all([(site, {"index.html": b"old"})])
+    os.rename(site, tmp_path / ".booklet-site.previous.x1y2.part")  # killed here: the new one not yet in
+    (tmp_path / ".booklet-site.a1b2.part").mkdir()  # the new one, half written
+    remove_leftovers(tmp_path)
+    assert _digest(site) == _digest_of({"index.html": b"old"})
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["booklet-site"]
