@@ -1,17 +1,23 @@
-"""A build killed at any moment leaves each output whole (old or new) and no partial file for long."""
+"""A build killed at any moment leaves each output whole (old or new) and no partial file for long.
+
+The kills land at exact steps of the write (tests/faults.py hooks the system calls), not after a
+guessed delay that may fall before or after every write."""
 
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
 from conftest import copy_project, run_cli
+from planpress.cache import CACHE_DIR
+
+FAULTS = Path(__file__).resolve().parent / "faults.py"
 
 #: Builds the documents many times over (make test-all, CI).
 pytestmark = pytest.mark.slow
@@ -33,13 +39,12 @@ def _start_build(root: Path) -> subprocess.Popen[str]:
 
 
 @pytest.fixture(scope="module")
-def fresh(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, bytes], float]:
-    """The bytes a complete build writes, and how long it takes."""
+def fresh(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, bytes], Path]:
+    """The bytes a complete build writes, and its section cache (so the killed builds lay nothing out)."""
     root = copy_project(tmp_path_factory.mktemp("fresh") / "project")
-    started = time.monotonic()
     result = run_cli(root, "build", env={"SOURCE_DATE_EPOCH": "1700000000"})
     assert result.returncode == 0, result.stderr
-    return {name: (root / "output" / name).read_bytes() for name in NAMES}, time.monotonic() - started
+    return {name: (root / "output" / name).read_bytes() for name in NAMES}, root / CACHE_DIR
 
 
 def test_build_killed_while_rendering_leaves_previous_outputs(tmp_path: Path) -> None:
@@ -57,24 +62,32 @@ def test_build_killed_while_rendering_leaves_previous_outputs(tmp_path: Path) ->
         assert (root / "output" / name).read_bytes() == data
 
 
-@pytest.mark.parametrize("share", [0.3, 0.85, 0.95, 0.99])
-def test_build_killed_at_any_moment_leaves_whole_files(share: float, tmp_path: Path, fresh: tuple[dict[str, bytes], float]) -> None:
-    """Killed anywhere, even while writing: each file is the old one or the complete new one."""
-    new, duration = fresh
+#: (step, how many such steps on output/ files before the kill): halfway through writing the first
+#: and the last file, every file flushed but none renamed, before the first rename, between
+#: renames, after the last rename (the old files' links not yet removed).
+KILLS = [("torn", 1), ("torn", len(NAMES)), ("written", len(NAMES)), ("rename", 1), ("renamed", 2), ("renamed", len(NAMES))]
+
+
+@pytest.mark.parametrize(("point", "count"), KILLS, ids=[f"{p}-{c}" for p, c in KILLS])
+def test_build_killed_at_each_write_step_leaves_whole_files(point: str, count: int, tmp_path: Path,
+                                                            fresh: tuple[dict[str, bytes], Path]) -> None:
+    """SIGKILL at an exact step of writing output/ (tests/faults.py): each file is the old one or
+    the complete new one, and the next build leaves no temporary file behind."""
+    new, cache = fresh
     root = copy_project(tmp_path / "project")
+    shutil.copytree(cache, root / CACHE_DIR)
     _previous_outputs(root)
-    build = subprocess.Popen(
-        [sys.executable, "-m", "planpress", "build", "--quiet"], cwd=root,
-        env={**os.environ, "SOURCE_DATE_EPOCH": "1700000000"}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    time.sleep(duration * share)
-    build.send_signal(signal.SIGKILL)
-    build.wait()
+    killed = subprocess.run([sys.executable, str(FAULTS), point, str(count), "build", "--quiet"], cwd=root,
+                            env={**os.environ, "SOURCE_DATE_EPOCH": "1700000000"}, capture_output=True, text=True, timeout=600)
+    assert killed.returncode == -signal.SIGKILL, killed.stderr  # the step was reached
     for name in NAMES:
-        assert (root / "output" / name).read_bytes() in (PREVIOUS[name], new[name])
+        assert (root / "output" / name).read_bytes() in (PREVIOUS[name], new[name]), name
+    if point in ("torn", "written"):  # nothing renamed yet: every file is the old one
+        assert all((root / "output" / name).read_bytes() == PREVIOUS[name] for name in NAMES)
     result = run_cli(root, "build", "--quiet", env={"SOURCE_DATE_EPOCH": "1700000000"})
     assert result.returncode == 0, result.stderr
     assert sorted(os.listdir(root / "output")) == sorted(NAMES)  # leftovers of the killed build are gone
+    assert all((root / "output" / name).read_bytes() == new[name] for name in NAMES)
 
 
 def test_next_build_removes_leftover_temporary_files(project: Path) -> None:
