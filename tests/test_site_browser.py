@@ -1,0 +1,158 @@
+"""The web edition in a real browser: Debian's Chromium driven by Playwright (no browser
+download), axe-core on a sample of pages, every link followed, the search used as a reader would,
+the keyboard, a phone's width, and no request leaving the site's folder.
+
+Skipped only where no chromium is installed (tools/system-deps.sh installs it; CI has it).
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+
+from conftest import copy_project, run_cli
+
+pytestmark = pytest.mark.slow
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+if CHROMIUM is None:
+    pytest.skip("chromium がないためブラウザのテストを飛ばします（tools/system-deps.sh が入れます）", allow_module_level=True)
+
+import axe_playwright_python  # noqa: E402  (after the skip: both come with the test extra)
+from playwright.sync_api import Browser, Page, sync_playwright  # noqa: E402
+
+AXE = Path(axe_playwright_python.__file__).parent / "axe.min.js"
+#: Without preloading: axe would fetch the stylesheets again with XHR, which file: URLs refuse.
+AXE_RUN = "async () => await axe.run(document, {resultTypes: ['violations'], preload: false})"
+#: The home page and one page of every kind: chapters with a chart, a diagram, the SDGs table, a
+#: project, the policies' index, both kinds of policy page, the glossary, the search page.
+SAMPLE = ("index.html", "review.html", "chapter-2.html", "chapter-6.html", "chapter-7.html", "chapter-9.html",
+          "project-1.html", "policies.html", "policy-m01.html", "policy-p17.html", "glossary.html", "search.html?q=港湾")
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = copy_project(tmp_path_factory.mktemp("browser") / "project")
+    result = run_cli(root, "build", "booklet", "--format", "site")
+    assert result.returncode == 0, result.stderr
+    return root / "output" / "booklet-site"
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    """A tab that records every request leaving the site's files and every request that failed."""
+    tab = browser.new_page(viewport={"width": 1280, "height": 900})
+    tab.outside = []  # type: ignore[attr-defined]
+    tab.failed = []  # type: ignore[attr-defined]
+    tab.on("request", lambda r: None if r.url.startswith(("file:", "data:", "about:")) else tab.outside.append(r.url))  # type: ignore[attr-defined]
+    tab.on("requestfailed", lambda r: tab.failed.append((r.url, r.failure)))  # type: ignore[attr-defined]
+    yield tab
+    assert not tab.outside, tab.outside  # type: ignore[attr-defined]
+    assert not tab.failed, tab.failed  # type: ignore[attr-defined]
+    tab.close()
+
+
+def url(site: Path, name: str) -> str:
+    return site.as_uri() + "/" + name
+
+
+def test_axe_finds_no_serious_or_critical_violation(site: Path, page: Page) -> None:
+    found = {}
+    for name in SAMPLE:
+        page.goto(url(site, name))
+        page.add_script_tag(path=str(AXE))
+        result = page.evaluate(AXE_RUN)
+        serious = [(v["id"], v["impact"], [n["target"] for n in v["nodes"][:3]]) for v in result["violations"]
+                   if v["impact"] in ("serious", "critical")]
+        if serious:
+            found[name] = serious
+    assert not found, found
+
+
+def test_axe_sees_a_real_violation(site: Path, page: Page, tmp_path: Path) -> None:
+    """The check above can fail: axe reports an image without text and text too pale to read."""
+    bad = tmp_path / "bad.html"
+    bad.write_text('<!DOCTYPE html><html><head><title>x</title></head><body><main><img src="x.png">'
+                   '<p style="color:#ddd">薄い文字</p></main></body></html>', encoding="utf-8")
+    page.goto(bad.as_uri())
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(AXE_RUN)
+    assert {"image-alt", "color-contrast", "html-has-lang"} <= {v["id"] for v in result["violations"]}
+    page.failed.clear()  # type: ignore[attr-defined]  # x.png does not exist, on purpose
+
+
+def test_every_link_of_every_page_leads_to_a_page_and_its_fragment(site: Path, page: Page) -> None:
+    ids: dict[Path, set[str]] = {}
+    links: list[tuple[str, str]] = []
+    for file in sorted(site.glob("*.html")):
+        page.goto(file.as_uri())
+        ids[file] = set(page.eval_on_selector_all("[id]", "nodes => nodes.map(n => n.id)"))
+        for href in page.eval_on_selector_all("a[href], link[href]", "nodes => nodes.map(n => n.href)"):
+            links.append((file.name, href))
+        assert page.eval_on_selector_all("script[src]", "nodes => nodes.every(n => n.src.startsWith('file:'))")
+    assert len(links) > 1000
+    for source, href in links:
+        parts = urlsplit(href)
+        assert parts.scheme == "file", (source, href)
+        target = Path(unquote(parts.path))
+        assert target.is_file() and site in target.parents, (source, href)
+        if parts.fragment and target.suffix == ".html":
+            assert unquote(parts.fragment) in ids[target], (source, href)
+
+
+def test_a_search_for_a_policy_name_finds_its_page(site: Path, page: Page) -> None:
+    page.goto(url(site, "index.html"))
+    page.get_by_label("サイト内検索").fill("港湾整備とポートセールスの推進")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/search.html?q=*")
+    first = page.locator("#search-results li a").first
+    assert first.get_attribute("href") == "policy-p17.html"
+    assert "件" in page.locator("#search-status").inner_text()
+    first.click()
+    assert page.locator("h1").inner_text() == "基本施策17　港湾整備とポートセールスの推進"
+
+
+def test_search_finds_words_of_the_text_and_says_when_nothing_is_found(site: Path, page: Page) -> None:
+    page.goto(url(site, "search.html?q=ふ頭　ポートセールス"))  # two words, a full-width space between
+    hrefs = page.eval_on_selector_all("#search-results li a", "nodes => nodes.map(n => n.getAttribute('href'))")
+    assert "policy-p17.html" in hrefs
+    assert page.locator("#search-results mark").first.inner_text() in ("ふ頭", "ポートセールス")
+    page.goto(url(site, "search.html?q=存在しない言葉ぴよ"))
+    assert "ありません" in page.locator("#search-status").inner_text()
+    assert page.locator("#search-results li").count() == 0
+
+
+def test_the_keyboard_reaches_the_skip_link_first_and_it_moves_to_the_main_part(site: Path, page: Page) -> None:
+    page.goto(url(site, "policy-p17.html"))
+    page.keyboard.press("Tab")
+    focused = page.evaluate("() => [document.activeElement.textContent, document.activeElement.getBoundingClientRect().top]")
+    assert focused[0] == "本文へ移動" and focused[1] >= 0  # shown while focused
+    page.keyboard.press("Enter")
+    assert page.evaluate("() => document.activeElement.id") == "main"
+    page.keyboard.press("Tab")
+    assert page.evaluate("() => document.activeElement.closest('main') !== null")
+
+
+@pytest.mark.parametrize("width", [320, 640])
+def test_pages_reflow_at_a_phone_width_and_at_200_percent_zoom(site: Path, browser: Browser, width: int) -> None:
+    """320 CSS px is a 1280 px screen at 400 % (WCAG reflow); 640 px at 200 %: no sideways scrolling of the page."""
+    tab = browser.new_page(viewport={"width": width, "height": 800})
+    try:
+        for name in SAMPLE:
+            tab.goto(url(site, name))
+            overflow = tab.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
+            assert overflow <= 0, (name, width, overflow)
+    finally:
+        tab.close()
