@@ -117,6 +117,10 @@ def test_tables_have_header_cells_and_captions_and_drawings_are_inline_svg_with_
             assert 'role="img"' in svg and re.search(r"<title>[^<]+</title>", svg), path.name
     population = (site / "chapter-6.html").read_text(encoding="utf-8")
     assert "<svg" in population and "グラフの数値" in population  # the chart, and its data as a table
+    period = (site / "chapter-3.html").read_text(encoding="utf-8")
+    table = re.search(r"<table.*?</table>", period, re.S)
+    assert table and "計画の期間（図の内容）" in table.group(0)
+    assert re.sub(r"<[^>]+>", "", table.group(0)).count("第7次基本計画令和5年度（2023年度）～令和9年度（2027年度）") == 1
 
 
 def test_no_external_url_anywhere(site: Path) -> None:
@@ -142,6 +146,24 @@ def test_every_link_and_fragment_resolves(site: Path) -> None:
             assert file.is_file(), (path.name, target)
             if parts.fragment and file.suffix == ".html":
                 assert parts.fragment in outline(file).ids, (path.name, target)
+    for css in site.glob("assets/*.css"):
+        for target in re.findall(r"url\(\s*['\"]?([^)'\"]+)", css.read_text(encoding="utf-8")):
+            assert (css.parent / target).resolve().is_file(), (css.name, target)
+
+
+def test_the_site_carries_the_print_typefaces_cut_to_its_characters(site: Path) -> None:
+    from fontTools.ttLib import TTFont
+
+    css = (site / "assets/fonts.css").read_text(encoding="utf-8")
+    faces = re.findall(r'font-family: "([^"]+)"; font-weight: (\d+);.*?url\("\.\./(fonts/[^"]+)"\)', css)
+    assert {(family, weight) for family, weight, _ in faces} == {
+        ("BIZ UDPGothic", "400"), ("BIZ UDPGothic", "700"), ("BIZ UDGothic", "400"), ("BIZ UDGothic", "700")}
+    shown = set((site / "policy-p17.html").read_text(encoding="utf-8"))
+    for _, _, name in faces:
+        with TTFont(site / name) as font:
+            cmap = set(map(chr, font.getBestCmap()))
+        assert {c for c in shown if ord(c) > 0x3000} <= cmap  # every Japanese character of a page
+        assert "鬱" not in cmap and (site / name).stat().st_size < 1_000_000  # cut down: not the whole face
 
 
 def test_a_policy_cited_by_a_project_links_to_it_and_back(site: Path) -> None:

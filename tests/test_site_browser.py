@@ -112,6 +112,13 @@ def test_every_link_of_every_page_leads_to_a_page_and_its_fragment(site: Path, p
             assert unquote(parts.fragment) in ids[target], (source, href)
 
 
+def test_pages_are_set_in_the_fonts_the_site_carries(site: Path, page: Page) -> None:
+    page.goto(url(site, "policy-p17.html"))
+    loaded = page.evaluate("""async () => { await document.fonts.ready;
+        return [...document.fonts].filter(f => f.status === 'loaded').map(f => f.family + ' ' + f.weight); }""")
+    assert {"BIZ UDPGothic 400", "BIZ UDPGothic 700", "BIZ UDGothic 400"} <= set(loaded), loaded
+
+
 def test_a_search_for_a_policy_name_finds_its_page(site: Path, page: Page) -> None:
     page.goto(url(site, "index.html"))
     page.get_by_label("サイト内検索").fill("港湾整備とポートセールスの推進")

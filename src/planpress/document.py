@@ -139,6 +139,8 @@ class Figure(Block):
     drawings: tuple[Drawing, ...]
     caption: str = ""
     style: str = "figure"
+    #: What a chart shows, as a table: the web edition shows it under the drawing (print has the alt text).
+    data: Table | None = None
 
 
 @dataclass(frozen=True)

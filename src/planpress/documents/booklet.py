@@ -96,10 +96,19 @@ def _outline_section(booklet: Booklet) -> Section:
         if number == 2:
             blocks.append(Figure((diagrams.structure_diagram(booklet.tree),), "計画の構成"))
         if number == 3:
-            blocks.append(Figure((charts.period_chart(booklet.period),), "計画の期間"))
+            blocks.append(Figure((charts.period_chart(booklet.period),), "計画の期間", data=_period_table(booklet)))
     titles = "・".join(booklet.chapters.get(n).title for n in range(1, 6))  # type: ignore[union-attr]
     # ～ (U+FF5E), as the cover and the plan period write a range.
     return Section("第1～第5", "sec-outline", tuple(blocks), running_title=f"第1～第5　{titles}")
+
+
+def _period_table(booklet: Booklet) -> Table:
+    """The period chart's bars and marks as rows (the web edition shows it under the chart)."""
+    period = booklet.period
+    rows = [(Cell((bar.label,)), Cell((f"{japanese.fiscal_year(bar.start)}～{japanese.fiscal_year(bar.end)}",)))
+            for bar in period.bars]
+    rows += [(Cell((mark.label,)), Cell((japanese.fiscal_year(mark.year),))) for mark in period.marks]
+    return Table((Column("区分", 30), Column("年度", 70)), tuple(rows), caption="計画の期間（図の内容）")
 
 
 def _population_section(booklet: Booklet) -> Section:

@@ -19,7 +19,7 @@ from planpress.document import Document
 from planpress.drawing import Drawing
 from planpress.errors import PlanpressError
 from planpress.render.html import build_date, drawing_svg, iso_date
-from planpress.site import search
+from planpress.site import fonts, search
 from planpress.site.pages import Site, cut
 from planpress.source import Project
 from planpress.typeset import runs
@@ -68,6 +68,7 @@ def render(document: Document, project: Project, *, profile: str = "web") -> Sit
             raise PlanpressError(f"layouts/site/{name}: ファイルがありません") from None
     files[search.INDEX] = search.index(site, files)
     files.update(pictures.files)
+    files.update(fonts.web_fonts("".join(data.decode("utf-8") for name, data in files.items() if name.endswith((".html", ".js")))))
     return files
 
 
