@@ -200,6 +200,17 @@ def test_the_search_index_holds_every_page_text_normalised(site: Path) -> None:
     assert by_url["policy-p17.html"]["p"].startswith("ホーム ＞ 施策ごとの計画 ＞ 部門別計画")
 
 
+def test_a_report_of_one_section_is_a_site_of_one_page(project: Path) -> None:
+    assert run_cli(project, "build", "evaluation-2021", "--format", "site").returncode == 0
+    site = project / "output/evaluation-2021-site"
+    assert sorted(p.name for p in site.glob("*.html")) == ["index.html", "search.html"]
+    home = outline(site / "index.html")
+    assert [level for level, _ in home.headings] == [1, 2, 2, 2]
+    assert home.headings[0][1] == "第6次基本計画の総括について" and "目次" not in [text for _, text in home.headings]
+    html = (site / "index.html").read_text(encoding="utf-8")
+    assert html.count("<table") == 2 and html.count("<caption") == 2  # the grade counts and every item
+
+
 def _digest(folder: Path) -> dict[str, str]:
     return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.rglob("*")) if p.is_file()}
 

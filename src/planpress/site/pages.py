@@ -39,10 +39,14 @@ class Page:
     def file(self) -> str:
         return f"{self.slug}.html"
 
+    def heading_level(self, heading: Heading) -> int:
+        """The page's first heading is its one h1; the others as level() numbers them."""
+        return 1 if heading is self.blocks[0] else self.level(heading.level)
+
     def level(self, level: int) -> int:
-        """The HTML heading level of a model heading level: the page's levels renumbered from 1 without gaps."""
-        levels = {1 if isinstance(b, TitleBlock) else b.level for b in self.blocks if isinstance(b, (Heading, TitleBlock))}
-        return 1 + sum(1 for present in levels if present < level)
+        """The HTML level of a model heading level below the page's own: 2, 3 … without gaps."""
+        below = {b.level for b in self.blocks[1:] if isinstance(b, Heading)}
+        return 2 + sum(1 for present in below if present < level)
 
     @property
     def child_groups(self) -> list[tuple[list[tuple[int, str, str]], list[Page]]]:
@@ -105,14 +109,21 @@ def cut(document: Document) -> Site:
 
 
 def _home_blocks(document: Document) -> tuple[Block, ...]:
-    titles = [b for s in document.sections for b in s.blocks if isinstance(b, TitleBlock)]
-    return tuple(titles[:1]) or (Heading(document.title, 1),)
+    """The section holding the title block, whole (a report of one section is one page)."""
+    cover = next((s for s in document.sections if any(isinstance(b, TitleBlock) for b in s.blocks)), None)
+    if cover is None:
+        return (Heading(document.title, 1),)
+    blocks = list(cover.blocks)
+    title = next(i for i, b in enumerate(blocks) if isinstance(b, TitleBlock))
+    return tuple(_captioned([blocks.pop(title), *blocks]))
 
 
 def _chunks(section: Section) -> list[tuple[Block, ...]]:
     """The section's blocks cut into pages; a title block and the contents stay on the home page."""
     if any(isinstance(block, Toc) for block in section.blocks):
         return []  # the home page lists every page
+    if any(isinstance(block, TitleBlock) for block in section.blocks):
+        return []  # the cover (or a report's only section) is the home page
     chunks: list[list[Block]] = []
     for block in section.blocks:
         if isinstance(block, TitleBlock):
