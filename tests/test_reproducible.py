@@ -48,3 +48,16 @@ def test_source_date_epoch_sets_the_dates_of_both_files(project: Path) -> None:
         assert {info.date_time for info in package.infolist()} == {(2023, 11, 14, 22, 13, 20)}
     assert '<dcterms:created xsi:type="dcterms:W3CDTF">2023-11-14T22:13:20Z</dcterms:created>' in core
     assert '<dcterms:modified xsi:type="dcterms:W3CDTF">2023-11-14T22:13:20Z</dcterms:modified>' in core
+
+
+def test_a_build_after_an_edit_from_the_cache_gives_the_bytes_of_a_cold_build(project: Path) -> None:
+    """The part cache, the output cache, the Word contents' numbers and the drawings' PNGs reused
+    after one commentary changed: every file equals what a build with no cache makes."""
+    env = {"SOURCE_DATE_EPOCH": ""}
+    _build(project, env)
+    report = project / "content" / "evaluations" / "2021.yaml"
+    text = report.read_text(encoding="utf-8")
+    report.write_text(text.replace("commentary: ", "commentary: 再現性確認。", 1), encoding="utf-8")
+    warm = _build(project, env)
+    shutil.rmtree(project / ".planpress-cache")
+    assert _build(project, env) == warm

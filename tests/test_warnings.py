@@ -6,6 +6,7 @@ booklet's own spellings of cited names), so the real project is the test case.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from conftest import run_cli
@@ -22,7 +23,17 @@ def test_build_shows_the_warnings_check_shows_and_writes(project: Path) -> None:
     assert expected and check.stderr.splitlines()[-1] == f"問題はありません（警告{len(expected)}件）"
     build = run_cli(project, "build", "evaluation-2021", "--format", "html", "--quiet")
     assert build.returncode == 0
-    assert build.stderr.splitlines() == expected
+    *shown, summary = build.stderr.splitlines()
+    # The booklet's slots still to fill (未入力 …) repeat on every build: one line counts them.
+    match = re.fullmatch(r"content/: 警告: 冊子に未入力・未登録・未確認が(\d+)件あります（(.+)。一覧は planpress check で表示します。--final では作成しません）", summary)
+    assert match, summary
+    left_out = [line for line in expected if line not in shown]
+    assert shown == [line for line in expected if line in shown]  # in check's order
+    assert len(left_out) == int(match.group(1)) > 40
+    counted = {kind: int(count) for kind, count in re.findall(r"([^、\d]+)(\d+)件", match.group(2))}
+    assert sum(counted.values()) == len(left_out)
+    assert counted["未入力"] == sum("が未入力です" in line for line in left_out)
+    assert all(re.search("未入力|未登録|未確認|仮のアイコン|仮の枠", line) for line in left_out)
     assert (project / "output" / "evaluation-2021.html").exists()
 
 

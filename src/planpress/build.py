@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import logging
+import pickle
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from planpress import memo
 from planpress.document import Document
 from planpress.checks.glyphs import check_glyphs
 from planpress.documents import DocumentSpec, available, skipped
@@ -16,7 +18,7 @@ from planpress.errors import ContentError, Location, PlanpressError, Problem, Pr
 from planpress.model import Content
 from planpress.output import WriteError, locked, remove_leftovers, write_all
 from planpress.progress import Progress
-from planpress.render import FORMATS, Format
+from planpress.render import FORMATS, Format, cached_output, rendered
 from planpress.source import Project
 
 log = logging.getLogger(__name__)
@@ -39,7 +41,7 @@ def check(project: Project, *, strict: bool = False, layout: bool = True) -> Pro
     Layout finds what only the printed page shows (text sticking out of its box, a
     layout fetching something from outside the project); nothing is written.
     """
-    content, problems = load(project, strict=strict)
+    content, problems = load(project, strict=strict, keep=False)
     if layout:
         from planpress.cache import ScratchCache
         from planpress.render import parts
@@ -47,21 +49,49 @@ def check(project: Project, *, strict: bool = False, layout: bool = True) -> Pro
         found = Problems()
         with tempfile.TemporaryDirectory(prefix="planpress-check-") as scratch:  # the project's cache is only read
             for spec in available(content):
+                document = spec.make()
+                if cached_output(FORMATS["pdf"], document, project) is not None:
+                    continue  # built from this very content: its layout found no problem
                 try:
-                    parts.render(spec.make(), project, cache=ScratchCache(project, Path(scratch)))
+                    parts.render(document, project, cache=ScratchCache(project, Path(scratch)))
                 except ContentError as error:
                     found.extend(error.problems)
         found.raise_if_any()
     return problems
 
 
-def load(project: Project, *, strict: bool = False) -> tuple[Content, Problems]:
-    """Read, validate and check the printed characters of all content."""
+def load(project: Project, *, strict: bool = False, keep: bool = True) -> tuple[Content, Problems]:
+    """Read, validate and check the printed characters of all content (``keep``: into the cache)."""
+    content, problems = _checked_content(project, keep=keep)
+    problems.raise_if_any(strict=strict)
+    assert content is not None  # no errors means the content was read
+    return content, problems
+
+
+def _checked_content(project: Project, *, keep: bool) -> tuple[Content | None, Problems]:
+    """The content as read and checked, from the cache when no file of content/ changed.
+
+    The key holds every file under content/ (name and bytes), the layouts (their fonts are checked
+    against every character), the installed fonts, planpress's code and the reading libraries'
+    versions; only content without errors is kept, so a failing check runs in full every time.
+    """
+    key = memo.fingerprint("content", memo.tree_digest(project.content_dir), memo.environment(project),
+                           memo.versions("ruamel.yaml", "pillow", "fonttools"))
+    slot = memo.Slot(project, "content.pickle")
+    cached = slot.get(key)
+    if cached is not None:
+        try:
+            content, items = pickle.loads(cached)
+            problems = Problems()
+            problems.extend(items)
+            return content, problems
+        except Exception:  # noqa: BLE001 - an unreadable entry is a miss, read the content again
+            pass
     problems = Problems()
     content = load_content(project, problems)
     check_glyphs(project, problems)
-    problems.raise_if_any(strict=strict)
-    assert content is not None  # no errors means the content was read
+    if keep and not problems.errors:
+        slot.put(key, pickle.dumps((content, problems.items), protocol=pickle.HIGHEST_PROTOCOL))
     return content, problems
 
 
@@ -118,9 +148,22 @@ def build(
     except OSError as error:
         raise PlanpressError(f"{project.display(project.output_dir)}: 書き込めません（{error.strerror or error}）") from None
     # Like `check`: warnings when the build succeeds (--strict stopped on them); a failure shows its errors.
+    # The booklet's slots still to fill repeat on every build: one line counts them, `check` lists them.
+    gaps = set(content.booklet.gaps) if content.booklet is not None else set()
     for warning in problems.warnings:
-        progress.note(str(warning))
+        if warning not in gaps:
+            progress.note(str(warning))
+    if gaps and content.booklet is not None:
+        progress.note(gap_summary(content.booklet.gap_kinds))
     return [target for target, _ in finished]
+
+
+def gap_summary(kinds: Sequence[str]) -> str:
+    """One line for the booklet's unfilled slots: how many of each kind, where to see them listed."""
+    counts = {kind: kinds.count(kind) for kind in dict.fromkeys(kinds)}
+    each = "、".join(f"{kind}{count}件" for kind, count in counts.items())
+    return (f"content/: 警告: 冊子に未入力・未登録・未確認が{len(kinds)}件あります（{each}。"
+            "一覧は planpress check で表示します。--final では作成しません）")
 
 
 def _render_all(project: Project, jobs: Sequence[Job], progress: Progress, *, profile: str) -> list[tuple[Path, bytes]]:
@@ -137,7 +180,7 @@ def _render_all(project: Project, jobs: Sequence[Job], progress: Progress, *, pr
             with progress.step(project.display(target)):
                 if job.spec.name not in layouts:
                     layouts[job.spec.name] = job.spec.make()
-                finished.append((target, job.format.render(layouts[job.spec.name], project, profile=profile)))
+                finished.append((target, rendered(job.format, layouts[job.spec.name], project, profile=profile)))
         except ContentError as error:
             found.extend(error.problems)
     if found:

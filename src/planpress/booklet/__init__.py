@@ -35,3 +35,5 @@ class Booklet:
     icons: dict[int, Path] = field(default_factory=dict)
     #: Slots still to fill (未入力, missing photos): warnings that a --final build refuses.
     gaps: list[Problem] = field(default_factory=list)
+    #: What each gap is (未入力, 写真未登録 …), for the one-line count `build` prints.
+    gap_kinds: list[str] = field(default_factory=list)

@@ -85,13 +85,13 @@ def _icons(booklet: Booklet, project: Project, problems: Problems) -> None:
     for goal in booklet.goals.goals:
         label = f"SDGsゴール{goal.number}"
         if goal.image is None:
-            _gap(booklet, problems, goal.location, f"{label}: 公式アイコンの画像（image）がないため、仮のアイコン（色・番号・名称）を印刷します")
+            _gap(booklet, problems, "仮のSDGsアイコン", goal.location, f"{label}: 公式アイコンの画像（image）がないため、仮のアイコン（色・番号・名称）を印刷します")
             continue
         path = _image_file(project, problems, goal.image, goal.positions["image"], label)
         if path is None:
             continue
         if not path.is_file():
-            _gap(booklet, problems, goal.positions["image"], f"{label}: アイコン画像「{goal.image}」がありません（仮のアイコンを印刷します）")
+            _gap(booklet, problems, "仮のSDGsアイコン", goal.positions["image"], f"{label}: アイコン画像「{goal.image}」がありません（仮のアイコンを印刷します）")
             continue
         booklet.icons[goal.number] = path
 
@@ -151,13 +151,13 @@ def _photos(booklet: Booklet, priority: PriorityProject, project: Project, probl
     for index, photo in enumerate(priority.photos):
         label = f"重点プロジェクト{priority.number}: 写真「{photo.caption}」"
         if photo.image is None:
-            _gap(booklet, problems, photo.location, f"{label}: 画像が未登録です（仮の枠を印刷します）")
+            _gap(booklet, problems, "写真未登録", photo.location, f"{label}: 画像が未登録です（仮の枠を印刷します）")
             continue
         path = _image_file(project, problems, photo.image, photo.positions["image"], label)
         if path is None:
             continue
         if not path.is_file():
-            _gap(booklet, problems, photo.positions["image"], f"{label}: 画像ファイル「{photo.image}」がありません（仮の枠を印刷します）")
+            _gap(booklet, problems, "写真未登録", photo.positions["image"], f"{label}: 画像ファイル「{photo.image}」がありません（仮の枠を印刷します）")
             continue
         booklet.images[(priority.number, index)] = path
 
@@ -177,7 +177,7 @@ def _pages(booklet: Booklet, problems: Problems) -> None:
         missing = [label for label, value in _slots(page) if not value]
         if missing:
             where = page.location if page else booklet.pages.positions.get("pages", booklet.pages.location)
-            _gap(booklet, problems, where, f"{policy.code}: {'・'.join(missing)}が未入力です")
+            _gap(booklet, problems, "未入力", where, f"{policy.code}: {'・'.join(missing)}が未入力です")
 
 
 def _slots(page):  # noqa: ANN001, ANN202 - PolicyPage | None → (label, value) pairs
@@ -287,11 +287,12 @@ def _glossary(booklet: Booklet, problems: Problems) -> None:
     for term in booklet.glossary.terms:
         if not term.reviewed:
             where = term.positions.get("reviewed", term.location)
-            _gap(booklet, problems, where, f"用語「{term.term}」: 解説が未確認です（「{DRAFT}」と印刷します。担当課で確認したら reviewed: true にしてください）")
+            _gap(booklet, problems, "用語解説未確認", where, f"用語「{term.term}」: 解説が未確認です（「{DRAFT}」と印刷します。担当課で確認したら reviewed: true にしてください）")
 
 
-def _gap(booklet: Booklet, problems: Problems, location: Location, message: str) -> None:
+def _gap(booklet: Booklet, problems: Problems, kind: str, location: Location, message: str) -> None:
     problem = Problem(location, message, Severity.WARNING)
     booklet.gaps.append(problem)
+    booklet.gap_kinds.append(kind)
     problems.extend([problem])
 

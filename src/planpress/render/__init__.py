@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from planpress.document import Document
 from planpress.source import Project
@@ -58,3 +59,44 @@ FORMATS: dict[str, Format] = {
     # The web edition: the folder output/NAME-site/ (index.html, one page per chapter and policy).
     "site": Format("site", "-site", _site, default=False),
 }
+
+#: Libraries whose versions shape some output's bytes.
+_LIBRARIES = ("weasyprint", "pydyf", "pikepdf", "python-docx", "pillow", "jinja2", "fonttools")
+
+
+def rendered(kind: Format, document: Document, project: Project, *, profile: str = "web") -> bytes:
+    """The file's bytes, from the output cache when nothing that shapes them changed, else rendered
+    and kept. Only a render that succeeded is kept, so a hit also means no layout problem was found."""
+    data = cached_output(kind, document, project, profile=profile)
+    if data is None:
+        data = kind.render(document, project, profile=profile)
+        _slot(kind, document, project, profile).put(_output_key(kind, document, project, profile), data)
+    return data
+
+
+def cached_output(kind: Format, document: Document, project: Project, *, profile: str = "web") -> bytes | None:
+    """The file's bytes as an earlier build of exactly this made them, or None (nothing is written)."""
+    data = _slot(kind, document, project, profile).get(_output_key(kind, document, project, profile))
+    if data is not None and kind.name == "pdf":
+        from planpress.render import parts
+
+        parts.LAST_BUILDS[document.name] = parts.PartsBuild(len(document.sections), cached_merge=True)
+    return data
+
+
+def _output_key(kind: Format, document: Document, project: Project, profile: str) -> str:
+    """The whole document model (with the bytes of every photo or icon it names), the layouts, the
+    fonts, planpress's code, the libraries' versions, the LibreOffice installed (it numbers the Word
+    contents), the profile and the document's date."""
+    from planpress import memo
+    from planpress.render.html import build_date
+
+    return memo.fingerprint("output", kind.name, profile, memo.document_print(document), memo.environment(project),
+                            build_date(project), memo.versions(*_LIBRARIES), memo.tool_identity("soffice"),
+                            memo.tool_identity("pdftotext"))
+
+
+def _slot(kind: Format, document: Document, project: Project, profile: str) -> Any:
+    from planpress import memo
+
+    return memo.Slot(project, f"{document.name}.{profile}{kind.suffix}")

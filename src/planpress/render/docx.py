@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import time
 import zipfile
 from collections.abc import Callable
@@ -19,8 +20,10 @@ from docx.table import Table as WordTable
 
 from planpress.document import (Bar, BarChart, Block, Cell, Document, Figure, Heading, Paragraph, Photos, Section,
                                 Table, TitleBlock, Toc, word_style)
+from planpress import memo
+from planpress.cache import CACHE_DIR
 from planpress.errors import PlanpressError
-from planpress.render import docx_parts, docx_svg, docx_toc
+from planpress.render import docx_parts, docx_svg, docx_toc, raster
 from planpress.render.html import build_date, environment
 from planpress.source import Project
 
@@ -38,9 +41,11 @@ def render(document: Document, project: Project) -> bytes:
     word = _open_reference(project)
     _clear_body(word)
     _page_setup(word)
+    environment_ = memo.environment(project)
     token = _STATE.set(_RenderState())
     ids = docx_parts.STYLE_IDS.set(docx_parts.style_ids(word))
     svgs = docx_svg.SVG_PARTS.set(docx_svg.SvgParts(environment(project.layouts_dir)))
+    shelf = raster.SHELF.set((memo.Shelf(project, "png"), memo.fingerprint(environment_, memo.versions("pillow"))))
     try:
         for index, section in enumerate(document.sections):
             _add_section(word, section, first=index == 0)
@@ -48,19 +53,37 @@ def render(document: Document, project: Project) -> bytes:
         _STATE.reset(token)
         docx_parts.STYLE_IDS.reset(ids)
         docx_svg.SVG_PARTS.reset(svgs)
+        raster.SHELF.reset(shelf)
     _properties(word, document, build_date(project))
-    data = _saved(word, project)
     tocs = [block for section in document.sections for block in section.blocks if isinstance(block, Toc)]
-    if tocs:
-        # LibreOffice's page numbers in the contents when it is installed; else Word adds them on opening.
-        pages = docx_toc.laid_out_pages(data)
-        numbers = docx_toc.page_numbers(pages, tocs[0].entries) if pages else None
-        if numbers:
-            docx_toc.fill(word, {docx_parts.style_ids(word)[f"TOC {level}"] for level in (1, 2)}, numbers)
-        else:
-            _update_fields_on_open(word)
-        data = _saved(word, project)
-    return data
+    if not tocs:
+        return _saved(word, project)
+    # LibreOffice's page numbers in the contents when it is installed; else Word adds them on opening.
+    numbers = _toc_numbers(document, project, word, tocs[0], environment_)
+    if numbers:
+        docx_toc.fill(word, {docx_parts.style_ids(word)[f"TOC {level}"] for level in (1, 2)}, numbers)
+    else:
+        _update_fields_on_open(word)
+    return _saved(word, project)
+
+
+def _toc_numbers(document: Document, project: Project, word: WordDocument, toc: Toc,
+                 environment_: tuple[str, ...]) -> list[int] | None:
+    """The contents' page numbers as LibreOffice lays the file out, kept in the cache under all that
+    shapes that layout: the document model (the file's dates move no page), layouts, fonts, code,
+    python-docx and the LibreOffice installed. Laying the booklet out takes LibreOffice seconds."""
+    key = memo.fingerprint("docx-toc", memo.document_print(document), environment_, memo.versions("python-docx"),
+                           memo.tool_identity("soffice"), memo.tool_identity("pdftotext"))
+    slot = memo.Slot(project, f"{document.name}.toc.json")
+    cached = slot.get(key)
+    if cached is not None:
+        return json.loads(cached)
+    pages = docx_toc.laid_out_pages(_saved(word, project), profile=project.root / CACHE_DIR / "libreoffice")
+    if pages is None:
+        return None  # no LibreOffice (or it failed): nothing worth keeping
+    numbers = docx_toc.page_numbers(pages, toc.entries)
+    slot.put(key, json.dumps(numbers).encode("utf-8"))
+    return numbers
 
 
 def _saved(word: WordDocument, project: Project) -> bytes:

@@ -44,7 +44,7 @@ def styled(container, text: str, name: str) -> WordParagraph:  # noqa: ANN001 - 
 
 def add_picture(run: Run, drawing: Drawing, *, width: float | None = None) -> None:
     """The drawing as SVG with a PNG fallback in the run, the drawing's alt text as the picture's description."""
-    run.add_picture(io.BytesIO(raster.png(drawing)), width=Mm(width or drawing.width))
+    run.add_picture(io.BytesIO(raster.picture(drawing)), width=Mm(width or drawing.width))
     docx_svg.attach(run, drawing)
     for properties in run._r.iter(qn("wp:docPr")):
         properties.set("descr", drawing.alt)

@@ -6,10 +6,16 @@ import functools
 import io
 import os
 import subprocess
+from contextvars import ContextVar
 
 from PIL import Image, ImageDraw, ImageFont
 
 from planpress.drawing import Circle, Drawing, Label, Line, Picture, Polyline, Rect, Shape
+from planpress.memo import Shelf, file_digest, fingerprint
+
+#: The project's shelf of painted drawings and the key salt (code, fonts, Pillow) while a Word file
+#: is rendered: a drawing painted in an earlier build is read back instead of painted again.
+SHELF: ContextVar[tuple[Shelf, str] | None] = ContextVar("raster_shelf", default=None)
 
 #: Pixels per millimetre: 300 dpi, print quality for readers that show the PNG (Word before 2016,
 #: LibreOffice 7.4) rather than the SVG beside it.
@@ -85,6 +91,22 @@ def _picture(image: Image.Image, shape: Picture) -> None:
     picture.thumbnail(box)
     offset = (round(_px(shape.x)) + (box[0] - picture.width) // 2, round(_px(shape.y)) + (box[1] - picture.height) // 2)
     image.paste(picture, offset, picture)
+
+
+def picture(drawing: Drawing) -> bytes:
+    """The drawing as PNG, from the project's shelf when it was painted before with the same code and fonts."""
+    shelf = SHELF.get()
+    if shelf is None:
+        return png(drawing)
+    store, salt = shelf
+    # repr: a drawing is tuples of numbers and strings; the files its pictures name count by their bytes.
+    files = [file_digest(shape.path) for shape in drawing.shapes if isinstance(shape, Picture)]
+    key = fingerprint("png", salt, repr(drawing), files) + ".png"
+    data = store.get(key)
+    if data is None:
+        data = png(drawing)
+        store.put(key, data)
+    return data
 
 
 @functools.lru_cache(maxsize=256)

@@ -1,0 +1,115 @@
+"""Builds from the cache: nothing that did not change is made again, and nothing stale is served.
+
+The checked content, each output file, the Word contents' page numbers and the painted drawings
+are kept in .planpress-cache/ under keys of everything that shapes them (src/planpress/memo.py).
+The spies below only count calls; every file is produced by the real renderers and read back.
+"""
+
+from __future__ import annotations
+
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from conftest import copy_project, pdf_pages, run_cli, squash
+from planpress import build as stages
+from planpress import content as content_module
+from planpress.render import FORMATS, Format
+from planpress.source import Project
+
+REPORT = "evaluation-2021"
+EDIT = "キャッシュ確認用の解説です。"
+
+
+class _Calls:
+    """Counts the calls of the functions it wraps (the real ones run)."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.counts: dict[str, int] = {}
+        for name, fmt in list(FORMATS.items()):
+            monkeypatch.setitem(FORMATS, name, Format(fmt.name, fmt.suffix, self._wrap(f"render-{name}", fmt.render), fmt.default))
+        monkeypatch.setattr(stages, "load_content", self._wrap("load_content", content_module.load_content))
+
+    def _wrap(self, name: str, function):  # noqa: ANN001, ANN202 - any function
+        def counted(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+            self.counts[name] = self.counts.get(name, 0) + 1
+            return function(*args, **kwargs)
+
+        return counted
+
+
+def _edit_first_commentary(project: Path) -> None:
+    report = project / "content" / "evaluations" / "2021.yaml"
+    text = report.read_text(encoding="utf-8")
+    edited = text.replace("commentary: ", f"commentary: {EDIT}", 1)
+    assert edited != text
+    report.write_text(edited, encoding="utf-8")
+
+
+def _docx_text(path: Path) -> str:
+    with zipfile.ZipFile(path) as package:
+        return package.read("word/document.xml").decode("utf-8")
+
+
+def test_unchanged_build_reads_content_and_files_from_the_cache(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    pp = Project.at(project)
+    first = stages.build(pp, names=[REPORT], quiet=True)
+    before = {path: path.read_bytes() for path in first}
+    calls = _Calls(monkeypatch)
+    stages.build(pp, names=[REPORT], quiet=True)
+    assert calls.counts == {}  # content not read again, no format rendered
+    assert {path: path.read_bytes() for path in first} == before
+    _edit_first_commentary(project)
+    stages.build(pp, names=[REPORT], quiet=True)
+    assert calls.counts == {"load_content": 1, "render-pdf": 1, "render-docx": 1}
+    pdf, docx = sorted(first, key=lambda p: p.suffix != ".pdf")
+    assert EDIT in squash("".join(pdf_pages(pdf)))
+    assert EDIT in _docx_text(docx)
+
+
+def test_a_touched_file_changes_the_date_and_nothing_else(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The dates follow the newest file, so a saved-but-unchanged file makes new bytes: the same a cold build makes."""
+    pp = Project.at(project)
+    stages.build(pp, names=[REPORT], quiet=True)
+    (project / "content" / "glossary.yaml").touch()
+    warm = {p.name: p.read_bytes() for p in stages.build(pp, names=[REPORT], quiet=True)}
+    shutil.rmtree(project / ".planpress-cache")
+    cold = {p.name: p.read_bytes() for p in stages.build(pp, names=[REPORT], quiet=True)}
+    assert warm == cold
+
+
+def test_a_content_error_is_never_hidden_by_the_cache(project: Path) -> None:
+    assert run_cli(project, "build", REPORT, "--format", "html").returncode == 0
+    report = project / "content" / "evaluations" / "2021.yaml"
+    text = report.read_text(encoding="utf-8")
+    report.write_text(text.replace("grade: A", "grade: E", 1), encoding="utf-8")
+    broken = run_cli(project, "build", REPORT, "--format", "html")
+    assert broken.returncode == 1 and "2021.yaml:" in broken.stderr
+    again = run_cli(project, "check", "--no-layout")
+    assert again.returncode == 1 and again.stderr.splitlines()[0] == broken.stderr.splitlines()[0]
+    report.write_text(text, encoding="utf-8")
+    assert run_cli(project, "build", REPORT, "--format", "html").returncode == 0
+
+
+def test_a_photo_replaced_under_its_name_changes_every_key(tmp_path: Path) -> None:
+    """The keys hold the bytes of every file the document names, not only its name."""
+    from PIL import Image
+
+    from planpress import memo
+    from planpress.documents import available
+
+    project = copy_project(tmp_path / "project")
+    projects = project / "content" / "booklet" / "projects.yaml"
+    text = projects.read_text(encoding="utf-8")
+    projects.write_text(text.replace("image: null", "image: booklet/photo.png", 1), encoding="utf-8")
+    photo = project / "content" / "booklet" / "photo.png"
+    prints = []
+    for colour in ("#FF0000", "#0000FF"):
+        Image.new("RGB", (40, 30), colour).save(photo)
+        content, _ = stages.load(Project.at(project))
+        booklet = next(spec for spec in available(content) if spec.name == "booklet").make()
+        assert "photo.png" in repr(booklet)
+        prints.append(memo.fingerprint(booklet))
+    assert prints[0] != prints[1]
