@@ -64,13 +64,14 @@ FORMATS: dict[str, Format] = {
 _LIBRARIES = ("weasyprint", "pydyf", "pikepdf", "python-docx", "pillow", "jinja2", "fonttools")
 
 
-def rendered(kind: Format, document: Document, project: Project, *, profile: str = "web") -> bytes:
+def rendered(kind: Format, document: Document, project: Project, *, profile: str = "web") -> Any:
     """The file's bytes, from the output cache when nothing that shapes them changed, else rendered
     and kept. Only a render that succeeded is kept, so a hit also means no layout problem was found."""
     data = cached_output(kind, document, project, profile=profile)
     if data is None:
         data = kind.render(document, project, profile=profile)
-        _slot(kind, document, project, profile).put(_output_key(kind, document, project, profile), data)
+        if isinstance(data, bytes):  # a file; the web edition (a folder of files) is made each time
+            _slot(kind, document, project, profile).put(_output_key(kind, document, project, profile), data)
     return data
 
 
