@@ -176,7 +176,10 @@ def test_a_policy_cited_by_a_project_links_to_it_and_back(site: Path) -> None:
     policy = outline(site / "policy-p17.html")
     links = {a["href"] for a in policy.all("a")}
     assert "chapter-7.html" in links  # its SDG goals
-    assert "policy-p17.html" in {a["href"] for a in outline(site / "chapter-7.html").all("a")}
+    sdgs = outline(site / "chapter-7.html")
+    assert "policy-p17.html" in {a["href"] for a in sdgs.all("a")}
+    groups = [int(m.group(1)) for _, text in sdgs.headings if (m := re.match(r"ゴール(\d+)　", text))]
+    assert groups == sorted(groups) and len(groups) >= 10  # one group per goal, in the goals' order
 
 
 def test_breadcrumbs_give_the_place_in_the_tree_and_pages_link_previous_and_next(site: Path) -> None:
@@ -198,6 +201,32 @@ def test_the_search_index_holds_every_page_text_normalised(site: Path) -> None:
     assert by_url["policy-p17.html"]["t"] == "基本施策17 港湾整備とポートセールスの推進"  # NFKC: the ideographic space
     assert "東港区周文ふ頭" in by_url["policy-p17.html"]["x"]  # the evaluation's commentary is searchable
     assert by_url["policy-p17.html"]["p"].startswith("ホーム ＞ 施策ごとの計画 ＞ 部門別計画")
+
+
+def test_photos_and_official_icons_are_files_of_the_site(project: Path) -> None:
+    from PIL import Image
+
+    content = project / "content" / "booklet"
+    (content / "photos").mkdir()
+    (content / "sdgs").mkdir()
+    Image.new("RGB", (60, 40), "#3a7").save(content / "photos" / "kitchen-car.png")
+    Image.new("RGB", (240, 240), "#E5243B").save(content / "sdgs" / "goal-01.png")
+    projects = (content / "projects.yaml").read_text(encoding="utf-8")
+    (content / "projects.yaml").write_text(projects.replace(
+        "キラキラ公園で行われたキッチンカーイベント\n        image: null",
+        "キラキラ公園で行われたキッチンカーイベント\n        image: booklet/photos/kitchen-car.png", 1), encoding="utf-8")
+    goals = (content / "sdgs.yaml").read_text(encoding="utf-8")
+    (content / "sdgs.yaml").write_text(goals.replace('    color: "#E5243B"\n', '    color: "#E5243B"\n    image: booklet/sdgs/goal-01.png\n', 1),
+                                       encoding="utf-8")
+    result = run_cli(project, "build", "booklet", "--format", "site")
+    assert result.returncode == 0, result.stderr
+    site = project / SITE
+    photo = next(a for a in outline(site / "project-1.html").all("img"))
+    assert photo["alt"] == "キラキラ公園で行われたキッチンカーイベント"
+    assert (site / photo["src"]).read_bytes() == (content / "photos" / "kitchen-car.png").read_bytes()
+    icon = re.search(r'<image [^>]*href="(images/[^"]+)"', (site / "chapter-7.html").read_text(encoding="utf-8"))
+    assert icon and (site / icon.group(1)).read_bytes() == (content / "sdgs" / "goal-01.png").read_bytes()
+    assert len(list((site / "images").iterdir())) == 2  # each picture once, however many pages show it
 
 
 def test_a_report_of_one_section_is_a_site_of_one_page(project: Path) -> None:

@@ -40,12 +40,13 @@ def _project_links(booklet: Booklet) -> list[Link]:
 
 
 def _goal_links(booklet: Booklet) -> list[Link]:
-    """Each item to the SDGs chapter (named by goal), and the chapter to each item, by goal."""
+    """Each item to the SDGs chapter (named by goal); the chapter to each item, under its goal, in goal order."""
     found: list[Link] = []
+    by_goal: dict[int, list[Link]] = {}
     for policy in booklet.tree.policies():
         target = f"policy-{anchor(policy)}"
         for goal in related_goals(booklet, policy):
             label = f"ゴール{goal.number}　{goal.title}"
             found.append(Link(target, SDG_CHAPTER, label, GOALS_GROUP))
-            found.append(Link(SDG_CHAPTER, target, f"{policy.code}　{policy.name}", f"{label}に関連する項目"))
-    return found
+            by_goal.setdefault(goal.number, []).append(Link(SDG_CHAPTER, target, f"{policy.code}　{policy.name}", label))
+    return found + [link for number in sorted(by_goal) for link in by_goal[number]]
