@@ -76,8 +76,14 @@ def test_every_chapter_is_in_word(built: Path) -> None:
     assert '<th class="table-heading" scope="colgroup" colspan="5">人口の増減（対前年比）</th>' in html
 
 
-def test_word_opens_in_libreoffice_with_every_chapter(built: Path, booklet_pdf: Path, tmp_path: Path) -> None:
-    converted = libreoffice_pdf(built / "output" / "booklet.docx", tmp_path)
+@pytest.fixture(scope="module")
+def word_in_libreoffice(built: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The Word booklet as LibreOffice lays it out (a department PC without Word)."""
+    return libreoffice_pdf(built / "output" / "booklet.docx", tmp_path_factory.mktemp("word-booklet"))
+
+
+def test_word_opens_in_libreoffice_with_every_chapter(word_in_libreoffice: Path, booklet_pdf: Path) -> None:
+    converted = word_in_libreoffice
     text = squash("".join(pdf_pages(converted)))
     for chapter in CHAPTERS:
         assert squash(chapter) in text, chapter
@@ -93,6 +99,27 @@ def test_word_opens_in_libreoffice_with_every_chapter(built: Path, booklet_pdf: 
     # The cover's title block sits where the PDF's does (not one line at the top of the page).
     assert abs(_title_top(converted) - _title_top(booklet_pdf)) < 15, (_title_top(converted), _title_top(booklet_pdf))
     assert _title_top(converted) > 70
+
+
+def test_word_tables_in_libreoffice_keep_merges_and_whole_figures(built: Path, word_in_libreoffice: Path,
+                                                                  tmp_path: Path) -> None:
+    """LibreOffice reads the grouped headers as merged cells, and no figure or unit breaks inside."""
+    from planpress.render.docx_widths import words
+
+    docx = built / "output" / "booklet.docx"
+    subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path / 'lo-profile'}", "--headless",
+                    "--convert-to", "html", "--outdir", str(tmp_path), str(docx)], capture_output=True, check=True, timeout=300)
+    html = re.sub(r"\s+", " ", (tmp_path / "booklet.html").read_text(encoding="utf-8"))
+    assert re.search(r'<th colspan="5"[^>]*>(?:(?!</th>).)*人口の増減（対前年比）', html)
+    assert re.search(r'<th rowspan="2"[^>]*>(?:(?!</th>).)*総人口（人）', html)
+    # Every word with a figure in a table cell (100,297,503, （1,000t−CO2/, ▲1,229) is on one line.
+    cells = re.findall(r"<w:tc>.*?</w:tc>", docx_part(docx), re.S)
+    figures = {word.strip("（）()，、\u200b") for cell in cells
+               for word in words("".join(re.findall(r"<w:t(?: [^>]*)?>([^<]*)</w:t>", cell))) if re.search(r"\d", word)}
+    assert {"100,297,503", "1,000t−CO2/", "▲1,229"} <= figures
+    lines = "\n".join(pdf_pages(word_in_libreoffice))
+    broken = [figure for figure in sorted(figures) if figure not in lines]
+    assert not broken, broken
 
 
 def _title_top(pdf: Path) -> float:

@@ -64,6 +64,10 @@ STYLES = (
                    keep_next=True, outline=1, border_left=NAVY),
     ParagraphStyle("Body Text", MINCHO, 10.5, align="both", first_line_chars=100, space_after=60),
     ParagraphStyle("Table Heading", GOTHIC, 9, bold=True, color="FFFFFF", align="center", keep_next=True),
+    # The header of a figures table (print.css table.figures th): small enough that a unit such as
+    # （1,000t−CO2/ stays whole in a seventh of the width.
+    ParagraphStyle("Figure Heading", GOTHIC, 7, bold=True, color="FFFFFF", align="center", keep_next=True,
+                   based_on="Table Heading"),
     ParagraphStyle("Table Text", GOTHIC_FIXED, 9),
     ParagraphStyle("Table Item", GOTHIC, 9, bold=True),
     ParagraphStyle("Table Center", GOTHIC_FIXED, 9, align="center"),
@@ -135,8 +139,10 @@ def _fonts(font: str) -> OxmlElement:
 
 
 def _lang() -> OxmlElement:
+    # Japanese for East Asian text, English for half-width Latin text (Japanese Word's own
+    # default): under ja-JP LibreOffice breaks a Latin word anywhere, 1,0|00t−CO2 in a header.
     lang = OxmlElement("w:lang")
-    lang.set(qn("w:val"), "ja-JP")
+    lang.set(qn("w:val"), "en-US")
     lang.set(qn("w:eastAsia"), "ja-JP")
     lang.set(qn("w:bidi"), "ar-SA")
     return lang

@@ -14,7 +14,7 @@ from docx import Document as open_docx
 from docx.document import Document as WordDocument
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Mm
+from docx.shared import Mm, Twips
 from docx.enum.section import WD_SECTION
 from docx.table import Table as WordTable
 
@@ -23,7 +23,7 @@ from planpress.document import (Bar, BarChart, Block, Cell, Document, Figure, He
 from planpress import memo
 from planpress.cache import CACHE_DIR
 from planpress.errors import PlanpressError
-from planpress.render import docx_parts, docx_svg, docx_toc, raster
+from planpress.render import docx_parts, docx_svg, docx_toc, docx_widths, raster
 from planpress.render.html import build_date, environment
 from planpress.source import Project
 
@@ -209,12 +209,13 @@ def _table(word: WordDocument, block: Table) -> None:
     headers = 2 if block.header_groups else 1
     table = word.add_table(rows=headers + len(block.rows), cols=len(block.columns))
     table.style = word.styles[word_style(block.style.split()[0])]
-    _full_width(table, [column.width for column in block.columns])
+    heading = _heading_style(word, block)
+    _full_width(table, [column.width for column in block.columns], _minimum_widths(word, block, heading))
     if block.header_groups:
-        _grouped_header(table, block)
+        _grouped_header(table, block, heading)
     else:
         for cell, column in zip(table.rows[0].cells, block.columns):
-            _fill(cell, (column.header,), "Table Heading")
+            _fill(cell, (column.header,), heading)
     for row, cells in zip(table.rows[headers:], block.rows):
         for cell, content in zip(row.cells, cells):
             _fill(cell, content.lines, word_style(content.style), content)
@@ -228,7 +229,27 @@ def _table(word: WordDocument, block: Table) -> None:
         docx_parts.styled(word, block.caption, "Caption")
 
 
-def _grouped_header(table: WordTable, block: Table) -> None:
+def _heading_style(word: WordDocument, block: Table) -> str:
+    """A figures table (print.css table.figures) sets its header smaller, as the PDF does (a
+    reference document made before that style existed keeps the usual heading)."""
+    small = "figures" in block.style.split() and "Figure Heading" in [style.name for style in word.styles]
+    return "Figure Heading" if small else "Table Heading"
+
+
+def _minimum_widths(word: WordDocument, block: Table, heading: str) -> list[int]:
+    """Per column, the twips its longest word needs in the header's and the cells' own fonts."""
+    font = docx_widths.style_font(word, heading)
+    minimums = []
+    for index, column in enumerate(block.columns):
+        need = docx_widths.min_width((column.header,), font)
+        for row in block.rows:
+            cell = row[index]
+            need = max(need, docx_widths.min_width(cell.lines, docx_widths.style_font(word, word_style(cell.style))))
+        minimums.append(need)
+    return minimums
+
+
+def _grouped_header(table: WordTable, block: Table, heading: str) -> None:
     """Two header rows as in the PDF: a group's name merged over its columns (gridSpan), an
     ungrouped column's header merged over both rows (vMerge)."""
     top, below = table.rows[0].cells, table.rows[1].cells
@@ -236,11 +257,11 @@ def _grouped_header(table: WordTable, block: Table) -> None:
     for group in block.header_groups:
         end = start + group.span - 1
         if group.grouped:
-            _fill(top[start].merge(top[end]) if end > start else top[start], (group.label,), "Table Heading")
+            _fill(top[start].merge(top[end]) if end > start else top[start], (group.label,), heading)
             for index in range(start, end + 1):
-                _fill(below[index], (block.columns[index].header,), "Table Heading")
+                _fill(below[index], (block.columns[index].header,), heading)
         else:
-            _fill(top[start].merge(below[start]), (group.label,), "Table Heading")
+            _fill(top[start].merge(below[start]), (group.label,), heading)
         start = end + 1
 
 
@@ -301,17 +322,18 @@ def _fill(cell, lines: tuple[str, ...], style: str, content: Cell | None = None)
         if not lines:
             return
         paragraph = docx_parts.styled(cell, "", style)
-    first, *rest = lines or ("",)
+    first, *rest = [docx_widths.breakable(line) for line in lines or ("",)]
     paragraph.add_run(first)
     for line in rest:
         docx_parts.styled(cell, line, style)
 
 
-def _full_width(table: WordTable, shares: list[int]) -> None:
-    """Table as wide as the text area, columns in the model's proportions."""
+def _full_width(table: WordTable, shares: list[int], minimums: list[int] | None = None) -> None:
+    """Table as wide as the text area, columns in the model's proportions, each at least as wide
+    as its minimum (twips: its longest word)."""
     text_width = PAGE_WIDTH - MARGINS["left"] - MARGINS["right"]
-    total = sum(shares)
-    widths = [int(text_width * share / total) for share in shares]
+    twips = [int(width) for width in docx_widths.column_widths(shares, minimums or [0] * len(shares), text_width // Twips(1))]
+    widths = [Twips(value) for value in twips]
     table.autofit = False
     properties = table._tbl.tblPr
     width = properties.find(qn("w:tblW"))

@@ -40,6 +40,11 @@ def _font(family: str, bold: bool, pixels: int) -> ImageFont.FreeTypeFont | Imag
     return ImageFont.truetype(path, pixels) if path else ImageFont.load_default(pixels)
 
 
+def text_width_pt(text: str, family: str, bold: bool, size: float) -> float:
+    """The advance width in points of one line of text set in the family at ``size`` points."""
+    return _font(family, bold, round(size * 10)).getlength(text) / 10
+
+
 def _px(value: float) -> float:
     return value * SCALE
 

@@ -1,0 +1,80 @@
+"""Word table column widths sized from their content, so that no figure breaks inside a number.
+
+The model gives each column a share of the table; in print WeasyPrint widens a column whose
+longest word does not fit. Word and LibreOffice do not: a column narrower than a word such as
+（1,000t−CO2/ or 100,297,503 breaks it between its digits. ``column_widths`` keeps the model's
+shares where they fit and otherwise widens the column to its longest unbreakable word (measured
+with the style's own font), taking the room from the columns that have some to spare.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+
+from docx.document import Document as WordDocument
+from docx.shared import Pt
+
+from planpress.render.raster import text_width_pt
+
+#: Twips per point, and the cell margins of the grid table styles (left + right, twips).
+TWIPS = 20
+CELL_MARGINS = 2 * 85
+#: A word: opening brackets, a run of text that is not Japanese (letters, digits, −, /) or one
+#: Japanese character, and the closing punctuation that may not start a line. Word and
+#: LibreOffice break between such words.
+_JAPANESE = "\u3000-\u30ff\u3400-\u9fff\uf900-\ufaff\uff01-\uff60"
+_WORD = re.compile(rf"[（「『【〔“(\[]*(?:[^\s{_JAPANESE}]+|[{_JAPANESE}])[。、，．」』）】〕”,.)\]！？]*")
+
+
+#: A list separator before a figure (03，04 or 05、08): Word and LibreOffice read the list as one
+#: Latin word and break it between digits; a zero-width space after the separator lets the line
+#: break there, as the PDF does.
+_SEPARATOR = re.compile(r"([，、])(?=[!-~])")
+
+
+def breakable(text: str) -> str:
+    """The text with a break opportunity after each separator of a list of figures."""
+    return _SEPARATOR.sub("\\1\u200b", text)
+
+
+def words(text: str) -> list[str]:
+    """The pieces a word processor may not break inside (Latin words, numbers with their brackets)."""
+    return _WORD.findall(text)
+
+
+def min_width(lines: Iterable[str], font: tuple[str, bool, float]) -> int:
+    """Twips the longest unbreakable word of the lines needs, cell margins included."""
+    family, bold, size = font
+    widest = max((text_width_pt(word, family, bold, size) for line in lines for word in words(line)), default=0.0)
+    return round(widest * TWIPS) + CELL_MARGINS + TWIPS  # a point of room for rounding in the renderer
+
+
+def column_widths(shares: Sequence[int], minimums: Sequence[int], total: int) -> list[int]:
+    """Widths in twips summing to ``total``: the shares, each raised to its minimum where it falls short.
+
+    The room a widened column takes comes from the others in proportion to what they have above
+    their own minimum; if even the minimums do not fit, the widths follow the minimums.
+    """
+    widths = [total * share / sum(shares) for share in shares]
+    need = sum(max(0.0, low - width) for width, low in zip(widths, minimums))
+    spare = sum(max(0.0, width - low) for width, low in zip(widths, minimums))
+    if need == 0:
+        return [int(width) for width in widths]
+    if spare < need:
+        return [int(total * low / sum(minimums)) for low in minimums]
+    return [int(low if width <= low else width - (width - low) * need / spare)
+            for width, low in zip(widths, minimums)]
+
+
+def style_font(word: WordDocument, name: str) -> tuple[str, bool, float]:
+    """The family, boldness and size (points) a paragraph style sets, following its base styles."""
+    style = word.styles[name]
+    family, bold, size = None, None, None
+    while style is not None and None in (family, bold, size):
+        font = style.font
+        family = family or font.name
+        bold = font.bold if bold is None else bold
+        size = size or (font.size.pt if font.size else None)
+        style = style.base_style
+    return family or "BIZ UDGothic", bool(bold), size or Pt(10.5).pt
