@@ -11,6 +11,8 @@ import hashlib
 import json
 import os
 import re
+import subprocess
+import sys
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -182,6 +184,22 @@ def test_a_policy_cited_by_a_project_links_to_it_and_back(site: Path) -> None:
     assert groups == sorted(groups) and len(groups) >= 10  # one group per goal, in the goals' order
 
 
+def test_every_glossary_mark_links_to_its_term(site: Path) -> None:
+    glossary = (site / "glossary.html").read_text(encoding="utf-8")
+    cells = dict(re.findall(r'<td class="glossary-term" id="(term-\d+)"><p>([^<]+)</p>', glossary))
+    marks = 0
+    for path in pages(site):
+        if path.name == "glossary.html":
+            continue
+        html = path.read_text(encoding="utf-8")
+        links = re.findall(r'<a class="term-mark" href="glossary.html#(term-\d+)" aria-label="用語解説「([^」]+)」">※</a>', html)
+        assert html.count("※") == len(links), path.name  # no mark left without its link
+        for anchor, term in links:
+            assert cells[anchor] == term
+        marks += len(links)
+    assert marks == len(cells)  # each term is marked once, at its first use
+
+
 def test_breadcrumbs_give_the_place_in_the_tree_and_pages_link_previous_and_next(site: Path) -> None:
     html = (site / "policy-p17.html").read_text(encoding="utf-8")
     crumbs = re.search(r'<nav class="breadcrumbs".*?</nav>', html, re.S)
@@ -294,3 +312,31 @@ def test_a_build_killed_between_the_two_renames_gets_the_old_site_back(tmp_path:
     remove_leftovers(tmp_path)
     assert _digest(site) == _digest_of({"index.html": b"old"})
     assert sorted(p.name for p in tmp_path.iterdir()) == ["booklet-site"]
+
+
+#: planpress, killed (SIGKILL) right after it moved the old site aside, before the new one is in.
+KILLED_BETWEEN_RENAMES = """
+import os, runpy, signal, sys
+rename = os.rename
+def rename_then_die(source, target, *args, **kwargs):
+    rename(source, target, *args, **kwargs)
+    if ".previous." in os.fspath(target) and os.path.isdir(target):
+        os.kill(os.getpid(), signal.SIGKILL)
+os.rename = rename_then_die
+sys.argv = ["planpress", "build", "booklet", "--format", "site", "--quiet"]
+runpy.run_module("planpress", run_name="__main__")
+"""
+
+
+@pytest.mark.slow
+def test_a_build_killed_while_swapping_the_folder_leaves_the_old_site_to_the_next_build(project: Path) -> None:
+    assert run_cli(project, "build", "booklet", "--format", "site").returncode == 0
+    site = project / SITE
+    (site / "policy-p99.html").write_text("the old site", encoding="utf-8")
+    before = _digest(site)
+    killed = subprocess.run([sys.executable, "-c", KILLED_BETWEEN_RENAMES], cwd=project, capture_output=True, timeout=600)
+    assert killed.returncode == -9, killed.stderr  # the kill was reached
+    assert not site.exists() and len(list((project / "output").glob(".booklet-site.previous.*.part"))) == 1
+    assert run_cli(project, "build", "evaluation-2021", "--format", "pdf").returncode == 0  # any build cleans up first
+    assert _digest(site) == before
+    assert not list((project / "output").glob(".*.part"))

@@ -21,8 +21,8 @@ from planpress.errors import PlanpressError
 from planpress.render.html import build_date, drawing_svg, iso_date
 from planpress.site import fonts, search
 from planpress.site.pages import Site, cut
+from planpress.site.terms import linked, term_ids
 from planpress.source import Project
-from planpress.typeset import runs
 
 #: Files of layouts/site/ copied into the site as they are.
 ASSETS = ("site.css", "search.js")
@@ -86,10 +86,12 @@ def _environment(layouts: Path, site: Site, pictures: Pictures) -> jinja2.Enviro
         loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(layouts / "site"), jinja2.FileSystemLoader(layouts)]),
         autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
     )
+    terms = term_ids(site)
+    env.globals["term_id"] = lambda term: terms[term][0] if term in terms else ""
+    env.filters["marked"] = lambda text: linked(text, terms)
     env.filters["svg"] = lambda drawing: _inline(env, drawing)
     env.filters["asset_url"] = pictures.url
     env.filters["href"] = site.href
-    env.filters["runs"] = runs
     return env
 
 
