@@ -136,6 +136,9 @@ def test_search_finds_words_of_the_text_and_says_when_nothing_is_found(site: Pat
     hrefs = page.eval_on_selector_all("#search-results li a", "nodes => nodes.map(n => n.getAttribute('href'))")
     assert "policy-p17.html" in hrefs
     assert page.locator("#search-results mark").first.inner_text() in ("ふ頭", "ポートセールス")
+    page.goto(url(site, "search.html?q=ぽーとせーるす"))  # typed in hiragana, printed in katakana
+    assert page.locator("#search-results li a").first.get_attribute("href") == "policy-p17.html"
+    assert page.locator("#search-results mark").first.inner_text() == "ポートセールス"
     page.goto(url(site, "search.html?q=存在しない言葉ぴよ"))
     assert "ありません" in page.locator("#search-status").inner_text()
     assert page.locator("#search-results li").count() == 0

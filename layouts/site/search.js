@@ -1,6 +1,6 @@
 /* The web edition's search, from the files alone: assets/search-index.js sets
    window.PLANPRESS_SEARCH (url, title, place, text per page). Every word of the query must occur
-   in a page (NFKC, lower case, substring: Japanese needs no word splitting); a hit in the title
+   in a page (NFKC, lower case, katakana as hiragana, substring: Japanese needs no word splitting); a hit in the title
    ranks first. Results are built with textContent only. */
 (function () {
   "use strict";
@@ -12,7 +12,12 @@
   if (input) { input.value = query; }
   if (!query) { return; }
 
-  function normal(text) { return text.normalize("NFKC").toLowerCase(); }
+  // Katakana as hiragana, so either spelling finds the other (one character for one: offsets hold).
+  function normal(text) {
+    return text.normalize("NFKC").toLowerCase().replace(/[\u30a1-\u30f6]/g, function (c) {
+      return String.fromCharCode(c.charCodeAt(0) - 0x60);
+    });
+  }
   function count(text, word) {
     var found = 0, at = text.indexOf(word);
     while (at >= 0) { found += 1; at = text.indexOf(word, at + word.length); }

@@ -68,7 +68,7 @@ def render(document: Document, project: Project, *, profile: str = "web") -> Sit
             raise PlanpressError(f"layouts/site/{name}: ファイルがありません") from None
     files[search.INDEX] = search.index(site, files)
     files.update(pictures.files)
-    files.update(fonts.web_fonts("".join(data.decode("utf-8") for name, data in files.items() if name.endswith((".html", ".js")))))
+    files.update(fonts.web_fonts(project, "".join(data.decode("utf-8") for name, data in files.items() if name.endswith((".html", ".js")))))
     return files
 
 
