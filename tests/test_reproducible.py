@@ -56,7 +56,7 @@ def test_a_build_after_an_edit_from_the_cache_gives_the_bytes_of_a_cold_build(pr
 
     Not the booklet's PDF: the sections laid out again after an edit form a batch of their own,
     with its own font subsets, so its bytes differ from a cold build's four batches (its pages
-    read the same). Merging the subsets into one per font at the merge would make them equal; not done.
+    read the same): the fonts are joined at the merge, but around a different largest subset.
     """
     env = {"SOURCE_DATE_EPOCH": ""}
     _build(project, env)
