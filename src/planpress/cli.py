@@ -59,10 +59,22 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--strict", action="store_true", help="警告も問題として扱います")
     check.add_argument("--no-layout", dest="layout", action="store_false",
                        help="PDFのレイアウト（はみ出しなど）を検査しません（速く終わります）")
+    serve = commands.add_parser("serve", help="文書をブラウザで表示し、content/ と layouts/ の保存のたびに更新します",
+                                description="文書をブラウザで表示します（http://127.0.0.1:8000/）。content/ と layouts/ を保存するたびに\n"
+                                "ページを作り直して自動で再読み込みし、内容の問題はページの上に表示します。Ctrl-C で終了します。")
+    serve.add_argument("--port", type=_port, default=8000, metavar="番号", help="ポート番号（既定: 8000。0 は空いている番号）")
+    serve.add_argument("--host", default="127.0.0.1", metavar="アドレス",
+                       help="待ち受けるアドレス（既定: 127.0.0.1。このコンピューターからだけ見られます）")
     _cycle_commands(commands)
     commands.add_parser("clean", help="output/ と組版キャッシュ（.planpress-cache/）を削除します",
                         description="作成した文書（output/）と組版キャッシュ（.planpress-cache/）を削除します。")
     return parser
+
+
+def _port(text: str) -> int:
+    if not text.isdigit() or int(text) > 65535:
+        raise argparse.ArgumentTypeError(f"ポート番号は 0〜65535 の数です: {text}")
+    return int(text)
 
 
 def _cycle_commands(commands: argparse._SubParsersAction) -> None:
@@ -130,6 +142,10 @@ def _main(argv: Sequence[str] | None) -> int:
             _print_lines([str(p) for p in problems.items])
             _say(f"問題はありません（警告{len(problems.warnings)}件）")
             return EXIT_OK
+        if args.command == "serve":
+            from planpress.serve import run as serve
+
+            return serve(project, host=args.host, port=args.port, say=_say)
         if args.command in ("evaluation", "sheets", "collect"):
             from planpress.cycle.commands import run
 
