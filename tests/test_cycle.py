@@ -208,6 +208,36 @@ def test_a_commentary_of_two_paragraphs_stays_two_paragraphs(cycle: Path, tmp_pa
     assert again.returncode == 0 and "0項目を更新しました" in again.stderr  # read back the same: nothing to change
 
 
+def test_lines_of_a_commentary_survive_libreoffice_or_the_item_is_refused(cycle: Path, tmp_path: Path) -> None:
+    """Saved again by LibreOffice 7.4: lines typed with Shift+Enter come through; paragraphs typed
+    with Enter come back as a split control with their text repeated, and collect refuses them."""
+    from lxml import etree
+
+    from sheetfill import edit_document, fill_control, w
+
+    def lines(root: etree._Element) -> None:
+        (sdt,) = root.xpath("//w:sdt[w:sdtPr/w:tag/@w:val='pp_P17_commentary']", namespaces=NS)
+        fill_control(sdt, "港湾機能の強化に取り組んだ。")
+        run = sdt.find(w("sdtContent")).find(w("r"))
+        etree.SubElement(run, w("br"))
+        etree.SubElement(run, w("t")).text = "次年度は物流の効率化を進める。"
+
+    original = sheet(cycle, "総合政策部")
+    before = content_bytes(cycle)
+    fill_all(original, tmp_path / "paragraphs.docx", commentary={"P17": "港湾機能の強化に取り組んだ。\n次年度は物流の効率化を進める。"})
+    split = libreoffice_resave(tmp_path / "paragraphs.docx", tmp_path / "split")
+    refused = run_cli(cycle, "collect", "2023", str(split))
+    assert refused.returncode == 1 and "基本施策17" in refused.stderr and "Shift+Enter" in refused.stderr
+    assert content_bytes(cycle) == before
+    fill_all(original, tmp_path / "filled.docx")
+    edit_document(tmp_path / "filled.docx", tmp_path / "総合政策部.docx", lines)
+    resaved = libreoffice_resave(tmp_path / "総合政策部.docx", tmp_path / "resaved")
+    result = run_cli(cycle, "collect", "2023", str(resaved))
+    assert result.returncode == 0, result.stderr
+    text = (cycle / "content" / "evaluations" / "2023.yaml").read_text(encoding="utf-8")
+    assert "    commentary: |-\n      港湾機能の強化に取り組んだ。\n      次年度は物流の効率化を進める。\n" in text
+
+
 def test_a_commentary_still_holding_the_prompt_is_refused(cycle: Path, tmp_path: Path) -> None:
     returned = tmp_path / "returned"
     returned.mkdir()

@@ -144,6 +144,10 @@ def _field_problems(policy: Policy, values: dict[str, FieldValue | None]) -> lis
     commentary = values[xml.COMMENTARY].text
     if not commentary:
         found.append("評価の解説が書かれていません")
+    elif values[xml.COMMENTARY].controls > 1:
+        found.append("評価の解説の記入欄が分かれて保存され、文章が重なっている可能性があります"
+                     "（段落を分けて LibreOffice で保存するとこうなります。Word で直すか、"
+                     "段落を分けずに Shift+Enter の改行で書いてください）")
     elif xml.COMMENTARY_PROMPT in commentary:
         found.append(f"評価の解説に記入欄の案内文「{xml.COMMENTARY_PROMPT}」が残っています（消してから書いてください）")
     elif len(commentary) > COMMENTARY_LIMIT:

@@ -40,6 +40,9 @@ class FieldValue:
 
     text: str
     tags: tuple[str, ...]
+    #: Content controls in the cell: more than one in a text field means LibreOffice split the
+    #: control when it re-saved paragraphs typed in it, repeating their text (LibreOffice 7.4).
+    controls: int = 1
 
 
 @dataclass
@@ -132,4 +135,5 @@ def _value_beside(bookmark: etree._Element) -> FieldValue | None:
     # prompt there). LibreOffice may drop the flag when it re-saves, so our prompt
     # text means "empty" too.
     placeholder = bool(cell.xpath(".//w:sdt/w:sdtPr/w:showingPlcHdr", namespaces=NS))
-    return FieldValue("" if placeholder or text in xml.PROMPTS else text, tags)
+    controls = len(cell.xpath(".//w:sdt", namespaces=NS))
+    return FieldValue("" if placeholder or text in xml.PROMPTS else text, tags, controls)

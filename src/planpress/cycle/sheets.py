@@ -131,7 +131,8 @@ def _instructions(sheet: Sheet) -> list[str]:
         "記入できるのは、各表の薄い黄色の2つの欄（「評価」と「評価の解説」）だけです。ほかの部分は変更できません。"
         "表や項目を追加・削除しないでください。",
         "変更履歴の記録は使わず、コメントも残さずに保存してください。変更履歴やコメントが残っているシートは取り込めません。",
-        "ファイル名を変えずに、Word形式（.docx）のまま返送してください（LibreOfficeで編集した場合も、Word形式で保存してください）。",
+        "ファイル名を変えずに、Word形式（.docx）のまま返送してください（LibreOfficeで編集した場合も、Word形式で保存してください。"
+        "LibreOfficeで「評価の解説」の行を改めるときは、Enterではなく Shift+Enter を使ってください）。",
     ]
     if sheet.year.previous is not None:
         last = japanese.fiscal_year_short(sheet.year.previous.fiscal_year)
