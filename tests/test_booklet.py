@@ -120,6 +120,11 @@ def test_word_tables_in_libreoffice_keep_merges_and_whole_figures(built: Path, w
     lines = "\n".join(pdf_pages(word_in_libreoffice))
     broken = [figure for figure in sorted(figures) if figure not in lines]
     assert not broken, broken
+    # The pictures LibreOffice shows (the PNG beside each SVG, the icons) are print quality.
+    listing = subprocess.run(["pdfimages", "-list", str(word_in_libreoffice)], capture_output=True, text=True,
+                             check=True).stdout.splitlines()[2:]
+    resolutions = [int(row.split()[12]) for row in listing]
+    assert len(resolutions) >= 10 and min(resolutions) >= 295, sorted(resolutions)[:5]
 
 
 def _title_top(pdf: Path) -> float:
