@@ -248,3 +248,33 @@ def test_a_commentary_still_holding_the_prompt_is_refused(cycle: Path, tmp_path:
     assert result.returncode == 1
     assert "基本施策17" in result.stderr and "記入欄の案内文「ここをクリックして評価の解説を入力」が残っています" in result.stderr
     assert content_bytes(cycle) == before
+
+
+def test_sheets_replace_every_file_or_none(cycle: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A sheet that cannot be written (fault at its exact write) leaves every previous sheet as it was."""
+    import errno
+
+    from planpress import build as stages
+    from planpress import output as writing
+    from planpress.cycle.sheets import write_sheets
+    from planpress.errors import PlanpressError
+    from planpress.source import Project
+
+    folder = cycle / "output" / "sheets" / "2023"
+    before = {path.name: path.read_bytes() for path in folder.iterdir()}
+    for path in folder.iterdir():
+        path.write_bytes(b"previous " + path.name.encode())
+    real = writing._temporary
+
+    def full_disk(path: Path, data: bytes) -> str:
+        if path.name == "財政部.docx":
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real(path, data)
+
+    monkeypatch.setattr(writing, "_temporary", full_disk)
+    project = Project.at(cycle)
+    content, _ = stages.load(project)
+    with pytest.raises(PlanpressError) as caught:
+        write_sheets(project, content, 2023)
+    assert caught.value.message == "output/sheets/2023/財政部.docx: 書き込めません（ディスクの空きがありません）。評価シートはどれも前のままです"
+    assert {path.name: path.read_bytes() for path in folder.iterdir()} == {name: b"previous " + name.encode() for name in before}

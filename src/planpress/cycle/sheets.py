@@ -18,7 +18,7 @@ from planpress.cycle.plan import YearPlan, year_plan
 from planpress.departments import Department
 from planpress.errors import PlanpressError
 from planpress.model import COMMENTARY_LIMIT, GRADES, Content, EvaluationItem, Policy
-from planpress.output import write_atomic
+from planpress.output import WriteError, write_all
 from planpress.render.docx import _clear_body, _fixed_zip_times, _full_width, _open_reference, _page_setup
 from planpress.render.html import build_date
 from planpress.source import Project
@@ -58,8 +58,11 @@ def write_sheets(project: Project, content: Content, fiscal_year: int) -> list[P
     year = year_plan(project, content, fiscal_year)
     finished = [(sheets_dir(project, fiscal_year) / f"{sheet.department.name}.docx", render_sheet(project, sheet))
                 for sheet in _sheets(year)]
-    for path, data in finished:
-        write_atomic(path, data)
+    try:
+        write_all(finished)
+    except WriteError as error:
+        raise PlanpressError(f"{project.display(error.path)}: 書き込めません（{error.reason}）。"
+                             "評価シートはどれも前のままです") from None
     return [path for path, _ in finished]
 
 
