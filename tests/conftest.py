@@ -7,6 +7,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import zipfile
 from pathlib import Path
 
@@ -16,13 +17,44 @@ REPO = Path(__file__).resolve().parent.parent
 SEED = REPO.parent / "shared" / "seed" / "000_a1b74b276596d095.txt"
 PROJECTS = Path(__file__).resolve().parent / "projects"
 
+#: One LibreOffice profile for the tests' own conversions, the whole session (setting one up takes
+#: seconds; they run one at a time). Builds keep theirs in the project's .planpress-cache/.
+SOFFICE_PROFILE = Path(tempfile.mkdtemp(prefix="planpress-lo-")) / "profile"
 
-def copy_project(target: Path, source: Path = REPO) -> Path:
-    """A copy of a project's content/ and layouts/ (never output/) in ``target``."""
+
+def copy_project(target: Path, source: Path = REPO, *, warm: bool = True) -> Path:
+    """A copy of a project's content/ and layouts/ (never output/) in ``target``.
+
+    A copy of the shipped project also gets the section cache of one build of it (``warm``), so
+    a test lays out only the sections its edits change; the cache's keys hold everything that
+    shapes a section, so it cannot make a test pass on stale pages. A test about the cache or
+    a cold build asks for ``warm=False``.
+    """
     target.mkdir(parents=True, exist_ok=True)
     for folder in ("content", "layouts"):
         shutil.copytree(source / folder, target / folder)
+    if warm and source == REPO:
+        shutil.copytree(_warm_cache(), target / ".planpress-cache")
     return target
+
+
+_WARM: list[Path] = []
+
+
+def _warm_cache() -> Path:
+    """The section cache of the shipped project's PDFs, built once per test session."""
+    if not _WARM:
+        root = copy_project(Path(tempfile.mkdtemp(prefix="planpress-warm-")) / "project", warm=False)
+        result = run_cli(root, "build", "--format", "pdf", "--quiet")
+        assert result.returncode == 0, result.stderr
+        _WARM.append(root / ".planpress-cache")
+    return _WARM[0]
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    for cache in _WARM:
+        shutil.rmtree(cache.parent.parent, ignore_errors=True)
+    shutil.rmtree(SOFFICE_PROFILE.parent, ignore_errors=True)
 
 
 def run_cli(root: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -65,9 +97,8 @@ def docx_part(path: Path, name: str = "word/document.xml") -> str:
 
 def libreoffice_pdf(docx: Path, outdir: Path) -> Path:
     """Convert a Word file with the real word processor, as a department's PC would open it."""
-    profile = outdir / "lo-profile"
     subprocess.run(
-        ["soffice", f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf", "--outdir", str(outdir), str(docx)],
+        ["soffice", f"-env:UserInstallation={SOFFICE_PROFILE.as_uri()}", "--headless", "--convert-to", "pdf", "--outdir", str(outdir), str(docx)],
         capture_output=True, check=True, timeout=300,
     )
     return outdir / (docx.stem + ".pdf")
@@ -84,5 +115,11 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    """A fresh copy of the shipped project to change."""
+    """A fresh copy of the shipped project to change (with the warm section cache)."""
     return copy_project(tmp_path / "project")
+
+
+@pytest.fixture
+def cold_project(tmp_path: Path) -> Path:
+    """A fresh copy of the shipped project without a section cache."""
+    return copy_project(tmp_path / "project", warm=False)

@@ -88,9 +88,10 @@ def libreoffice_resave(docx: Path, outdir: Path) -> Path:
     import subprocess
 
     outdir.mkdir(parents=True, exist_ok=True)
-    profile = outdir / "lo-profile"
+    from conftest import SOFFICE_PROFILE  # the session's one profile
+
     subprocess.run(
-        ["soffice", f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "docx", "--outdir", str(outdir), str(docx)],
+        ["soffice", f"-env:UserInstallation={SOFFICE_PROFILE.as_uri()}", "--headless", "--convert-to", "docx", "--outdir", str(outdir), str(docx)],
         capture_output=True, check=True, timeout=300,
     )
     return outdir / docx.name

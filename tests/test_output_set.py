@@ -98,7 +98,7 @@ def test_ctrl_c_ends_with_one_line_status_130_and_nothing_written(tmp_path: Path
     import sys
     import time
 
-    root = copy_project(tmp_path / "project")
+    root = copy_project(tmp_path / "project", warm=False)  # the cache folder appearing says it is laying out
     build_process = subprocess.Popen(
         [sys.executable, "-m", "planpress", "build"], cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))  # as a terminal delivers Ctrl-C

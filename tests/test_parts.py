@@ -77,7 +77,7 @@ def assert_same_reading(single: dict[str, object], merged: dict[str, object]) ->
 @pytest.fixture
 def synthetic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Project, Document]:
     """A project copy with the test TOC layout and a document of 9 sections, built in 6 batches."""
-    root = copy_project(tmp_path / "project")
+    root = copy_project(tmp_path / "project", warm=False)  # its own layouts: the warm cache would not match
     add_toc_layout(root)
     monkeypatch.setattr(parts, "MIN_BATCH_CHARS", 1)
     monkeypatch.setattr(parts, "workers", lambda: 3)
@@ -200,8 +200,9 @@ def test_a_failing_batch_stops_the_build_without_hanging(synthetic: tuple[Projec
     assert raised.value.location is not None and raised.value.location.path == "layouts/print.css"
 
 
-def test_evaluation_report_from_parts_and_cache(project: Path, tmp_path: Path) -> None:
+def test_evaluation_report_from_parts_and_cache(cold_project: Path, tmp_path: Path) -> None:
     """The shipped report through the command's build: cached when nothing changed, never stale."""
+    project = cold_project
     pp = Project.at(project)
     [target] = build(pp, names=["evaluation-2021"], formats=["pdf"], quiet=True)
     assert parts.LAST_BUILDS["evaluation-2021"].laid_out == [0]
@@ -233,9 +234,10 @@ def _booklet(project: Project) -> Document:
     return next(spec for spec in available(content) if spec.name == "booklet").make()
 
 
-def test_booklet_reads_as_its_single_pass_render(project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.slow  # lays the whole booklet out twice; the synthetic document and the report do the same in make test
+def test_booklet_reads_as_its_single_pass_render(cold_project: Path, tmp_path: Path) -> None:
     """The plan booklet (cover, contents, chapters, 48 policy pages, glossary), tagged, in parallel batches."""
-    pp = Project.at(project)
+    pp = Project.at(cold_project)
     document = _booklet(pp)
     single, merged = pdf.render(document, pp), parts.render(document, pp)
     report = parts.LAST_BUILDS["booklet"]
