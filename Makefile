@@ -17,10 +17,10 @@ test-all: setup
 	$(BIN)/pytest -q
 
 # The benchmark against WeasyPrint in one pass and headless Chromium; writes its figures into
-# README.md. BENCH_ARGS="--runs 5 --sizes 1,4" to change it (bench/bench.py --help).
+# bench/README.md. BENCH_ARGS="--runs 5 --sizes 1,4" to change it (bench/bench.py --help).
 bench: setup
 	@sh tools/system-deps.sh
-	$(BIN)/python bench/bench.py --readme README.md $(BENCH_ARGS)
+	$(BIN)/python bench/bench.py --readme bench/README.md $(BENCH_ARGS)
 
 check: setup
 	$(BIN)/planpress check

@@ -11,7 +11,7 @@ of several runs:
 Each run is a fresh process; wall time, CPU time (the process and every child it reaped) and
 peak memory (the resident set of the whole process tree, sampled every 20 ms) are recorded.
 Not a test: it measures, it asserts nothing. ``make bench`` runs it and writes the figures into
-README.md between the ``bench:start`` and ``bench:end`` markers.
+bench/README.md between the ``bench:start`` and ``bench:end`` markers.
 """
 
 from __future__ import annotations
