@@ -1,7 +1,9 @@
 """The bad-input corpus: each case under tests/bad_inputs/ must be refused with its exact message.
 
 A case is a folder holding any of
-- files at project paths (``content/…``, ``layouts/…``) copied over the shipped project,
+- ``project``: the name of a project under tests/projects/ to start from (``tiny``: a plan of
+  five items and its evaluation, for broken evaluation files); without it, the shipped project,
+- files at project paths (``content/…``, ``layouts/…``) copied over the project,
 - ``edits.yaml``: exact replacements ``{file, old, new}`` in the copied project's files
   (each ``old`` must occur once), for small changes to large files,
 - ``expected.txt``: the exact lines ``planpress check`` and ``planpress build`` print on stderr.
@@ -20,7 +22,7 @@ from pathlib import Path
 import pytest
 from ruamel.yaml import YAML
 
-from conftest import copy_project, run_cli
+from conftest import PROJECTS, REPO, copy_project, run_cli
 
 CORPUS = Path(__file__).resolve().parent / "bad_inputs"
 CASES = sorted(path.name for path in CORPUS.iterdir() if path.is_dir())
@@ -65,10 +67,20 @@ def test_every_expected_line_starts_with_file_line_and_column() -> None:
             assert line_number.isdigit() and column.isdigit() and message.strip(), (name, line)
 
 
+def base_project(case: Path, target: Path) -> Path:
+    """A copy of the project the case starts from (tests/projects/NAME with the shipped layouts)."""
+    if not (case / "project").exists():
+        return copy_project(target)
+    source = PROJECTS / (case / "project").read_text(encoding="utf-8").strip()
+    shutil.copytree(source / "content", target / "content")
+    shutil.copytree(REPO / "layouts", target / "layouts")
+    return target
+
+
 @pytest.mark.parametrize("name", CASES)
 def test_bad_input_is_refused(name: str, tmp_path: Path) -> None:
     case = CORPUS / name
-    root = copy_project(tmp_path / "project")
+    root = base_project(case, tmp_path / "project")
     apply_case(case, root)
     previous = previous_output(root)
     expected_file = case / "expected.txt"
@@ -84,3 +96,27 @@ def test_bad_input_is_refused(name: str, tmp_path: Path) -> None:
     assert sorted(p.name for p in (root / "output").iterdir()) == ["evaluation-2021.pdf"]
     assert previous.read_bytes() == PREVIOUS
     assert previous.stat().st_mtime == PREVIOUS_MTIME
+
+
+def test_tiny_project_builds_cleanly(tmp_path: Path) -> None:
+    """The tiny cases' starting point is sound: what they report comes from their one change."""
+    (tmp_path / "case").mkdir()
+    (tmp_path / "case" / "project").write_text("tiny\n", encoding="utf-8")
+    root = base_project(tmp_path / "case", tmp_path / "tiny")
+    result = run_cli(root, "build", "--format", "html")
+    assert result.returncode == 0, result.stderr
+    assert (root / "output" / "evaluation-2021.html").exists()
+
+
+def test_real_project_with_an_item_missing_names_it(project: Path) -> None:
+    path = project / "content" / "evaluations" / "2021.yaml"
+    text = path.read_text(encoding="utf-8")
+    start = text.index("  - kind: 基本施策\n    number: 17\n")
+    end = text.index("  - kind: 基本施策\n    number: 18\n")
+    path.write_text(text[:start] + text[end:], encoding="utf-8")
+    list_line = text.splitlines().index("items:") + 2  # the list starts on the line after its key
+    result = run_cli(project, "check", "--no-layout")
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        f"content/evaluations/2021.yaml:{list_line}:3: 基本施策17: 評価がありません（第6次基本計画の全項目を書いてください）"
+    ]
