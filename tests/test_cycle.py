@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from ruamel.yaml import YAML
 from lxml import etree
 
 from conftest import copy_project, docx_part, libreoffice_pdf, pdf_pages, run_cli, squash
@@ -278,3 +279,20 @@ def test_sheets_replace_every_file_or_none(cycle: Path, monkeypatch: pytest.Monk
         write_sheets(project, content, 2023)
     assert caught.value.message == "output/sheets/2023/財政部.docx: 書き込めません（ディスクの空きがありません）。評価シートはどれも前のままです"
     assert {path.name: path.read_bytes() for path in folder.iterdir()} == {name: b"previous " + name.encode() for name in before}
+
+
+def test_collect_always_replaces_a_value_it_wrote_before(cycle: Path, tmp_path: Path) -> None:
+    """Whatever a first collect wrote (YAML's own marks, quotes, a line of its own), a corrected
+    sheet replaces it, and the year stays readable in between."""
+    tricky = "- 目標: 達成 # 一部 'A' \"B\" | > & * ! % @ `x`\n  字下げした行：続き"
+    for number, commentary in enumerate((tricky, "修正後の解説。港湾機能の強化に取り組んだ。")):
+        returned = tmp_path / f"round-{number}"
+        returned.mkdir()
+        fill_all(sheet(cycle, "総合政策部"), returned / "総合政策部.docx", commentary={"P17": commentary},
+                 grade=lambda code: "C" if number == 0 else "A")
+        result = run_cli(cycle, "collect", "2023", str(returned / "総合政策部.docx"))
+        assert result.returncode == 0, result.stderr
+        assert run_cli(cycle, "check", "--no-layout").returncode == 0
+        year = YAML(typ="safe").load((cycle / "content" / "evaluations" / "2023.yaml").read_text(encoding="utf-8"))
+        (item,) = [item for item in year["items"] if item["kind"] == "基本施策" and item["number"] == 17]
+        assert (item["grade"], item["commentary"]) == ("C" if number == 0 else "A", commentary)
