@@ -37,6 +37,7 @@ def check(booklet: Booklet, project: Project, problems: Problems, *, unreadable:
     _placeholders(booklet, problems)
     _era_years(booklet, problems)
     _plan_period(booklet, problems)
+    _projected_population(booklet, problems)
     _glossary(booklet, problems)
 
 
@@ -261,6 +262,26 @@ def _plan_period(booklet: Booklet, problems: Problems) -> None:
         if stated and int(stated.group(1)) != plan.end - plan.start + 1:
             problems.error(chapter.positions["paragraphs"],
                            f"第{chapter.number}: 本文の「{stated.group(0)}」が計画期間（{plan.start}〜{plan.end}年度、{plan.end - plan.start + 1}年間）と合いません")
+
+
+#: 令和7年（2025年）が166,551人: a population figure the text states for a year.
+_POPULATION = re.compile(r"（(\d{4})年）(?:が|は|には|の)([\d,]+)人")
+
+
+def _projected_population(booklet: Booklet, problems: Problems) -> None:
+    """A projection stated in a text (a paragraph naming a 推計) is one of the chart's figures for
+    that year: the chapter and population.yaml print the same fact. Census figures are not
+    projections and the chart does not hold them."""
+    for location, text in _running_texts(booklet):
+        if "推計" not in text:
+            continue
+        for match in _POPULATION.finditer(text):
+            year, stated = int(match.group(1)), int(match.group(2).replace(",", ""))
+            charted = {series.label: series.values[year] for series in booklet.population.series if year in series.values}
+            if charted and stated not in charted.values():
+                listed = "、".join(f"{label} {value:,}人" for label, value in charted.items())
+                problems.error(location, f"「{match.group(0)}」: 本文の{year}年の推計人口が content/booklet/population.yaml の値"
+                                         f"（{listed}）と合いません")
 
 
 def _typed_marks(booklet: Booklet, problems: Problems) -> None:
