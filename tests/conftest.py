@@ -113,6 +113,19 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
+@pytest.fixture(scope="session")
+def print_booklet(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, object]:
+    """The booklet built once with --profile print (laid out in one pass: nothing to cache), and
+    what the PDF renderer reported about that build (render/parts.py's PartsBuild)."""
+    from planpress.build import build
+    from planpress.render import parts
+    from planpress.source import Project
+
+    root = copy_project(tmp_path_factory.mktemp("print") / "project")
+    [path] = build(Project.at(root), names=["booklet"], formats=["pdf"], profile="print", quiet=True)
+    return path, parts.LAST_BUILDS["booklet"]
+
+
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     """A fresh copy of the shipped project to change (with the warm section cache)."""

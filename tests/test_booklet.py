@@ -345,10 +345,8 @@ def test_unresolved_citation_is_an_error_with_its_location(project: Path) -> Non
     assert f"content/booklet/projects.yaml:{line}:13: 重点プロジェクト1: 基本施策29−9: 基本施策29（まちなかの活性化）の施策は3までです" in result.stderr
 
 
-def test_print_profile_has_bleed_and_right_hand_chapters(project: Path) -> None:
-    result = run_cli(project, "build", "booklet", "--format", "pdf", "--profile", "print", "--quiet")
-    assert result.returncode == 0, result.stderr
-    path = project / "output" / "booklet.pdf"
+def test_print_profile_has_bleed_and_right_hand_chapters(print_booklet: tuple[Path, object]) -> None:
+    path, _ = print_booklet
     with pikepdf.open(path) as pdf:
         page = pdf.pages[1]
         media = [float(v) for v in page.MediaBox]

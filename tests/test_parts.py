@@ -294,13 +294,10 @@ def test_booklet_policy_edit_lays_out_little_and_shows(project: Path) -> None:
     assert parts.LAST_BUILDS["booklet"].laid_out == []
 
 
-def test_booklet_print_profile_builds_in_one_pass(project: Path, tmp_path: Path) -> None:
+def test_booklet_print_profile_builds_in_one_pass(print_booklet: tuple[Path, parts.PartsBuild]) -> None:
     """Right-hand chapter openings after blank pages depend on page parity: one pass."""
-    pp = Project.at(project)
-    data = parts.render(_booklet(pp), pp, profile="print")
-    assert parts.LAST_BUILDS["booklet"].single_pass
-    path = tmp_path / "print.pdf"
-    path.write_bytes(data)
+    path, report = print_booklet
+    assert report.single_pass
     with pikepdf.open(path) as printed:
         pages = {page.objgen: number for number, page in enumerate(printed.pages, 1)}
         dests = pikepdf.NameTree(printed.Root.Names.Dests)
