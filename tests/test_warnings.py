@@ -57,3 +57,18 @@ def test_weasyprints_css_warning_is_shown_once_in_japanese_at_the_layout_line(pr
     lines = [l for l in result.stderr.splitlines() if "colr" in l]
     assert lines == [f"layouts/print.css:{line}:14: 警告: スタイルの指定「colr: red」を無視しました（不明なプロパティ）"]
     assert "Ignored" not in result.stderr
+
+
+def test_weasyprints_other_css_warnings_are_placed_and_worded_in_japanese(project: Path) -> None:
+    """A broken selector (WeasyPrint names no place), an unknown @-rule: each at its layout line,
+    in Japanese, no English left."""
+    css = project / "layouts" / "print.css"
+    text = css.read_text(encoding="utf-8")
+    css.write_text(text + "\n.a ]] { color: red; }\n@frobnicate { x: 1 }\n", encoding="utf-8")
+    line = text.count("\n") + 2
+    result = run_cli(project, "build", "evaluation-2021", "--format", "pdf")
+    assert result.returncode == 0, result.stderr
+    lines = [l for l in result.stderr.splitlines() if l.startswith("layouts/print.css:")]
+    assert f"layouts/print.css:{line}:1: 警告: セレクタ「.a ]]」を使えないため、この規則を無視しました" in lines, lines
+    assert f"layouts/print.css:{line + 1}:1: 警告: 不明な規則「@frobnicate」を無視しました" in lines, lines
+    assert "WeasyPrint の警告" not in result.stderr

@@ -96,28 +96,60 @@ def render(document: Document, project: Project, *, profile: str = "web") -> byt
     return data
 
 
-#: WeasyPrint's warning for a CSS declaration it does not take, with its line in the <style> element.
-_IGNORED = re.compile(r"Ignored `(?P<what>.+)` at (?P<line>\d+):(?P<col>\d+), (?P<why>.+?)\.?$", re.S)
+#: WeasyPrint's warnings about the stylesheet, each with its place in the <style> element.
+_AT = re.compile(r" at (?P<line>\d+):(?P<col>\d+)")
+_SELECTOR = re.compile(r"Invalid or unsupported selector, '(?P<what>[^']*)'", re.S)
 _WHY = {"unknown property": "不明なプロパティ", "invalid value": "使えない値", "unsupported": "WeasyPrint が対応していない指定"}
+_STYLE_WARNINGS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"Ignored `(?P<what>.+)` at \d+:\d+, (?P<why>.+?)\.?$", re.S), "スタイルの指定「{what}」を無視しました（{why}）"),
+    (re.compile(r"Parse error at \d+:\d+: (?P<why>.+?)\.?$", re.S), "スタイルの書き方に誤りがあります（{why}）"),
+    (re.compile(r"Unknown (?:empty )?(?:@page )?rule (?:<\w+ )?(?P<what>@?[\w-]+)", re.S), "不明な規則「{what}」を無視しました"),
+    (re.compile(r"(?P<why>.+?),? the whole (?:@\w+ )?rule was ignored at", re.S), "規則全体を無視しました（{why}）"),
+)
 
 
 def weasyprint_warning(message: str, project: Project, profile: str) -> str:
     """WeasyPrint's English warning in planpress's form: at the layout file's line, in Japanese.
 
     The stylesheets are joined into the page's <style> element (html.render), which opens with a
-    line break: its line L is line L - 1 of the joined files.
+    line break: its line L is line L - 1 of the joined files. A warning planpress has no words
+    for keeps WeasyPrint's, after the place it names.
     """
-    found = _IGNORED.match(message)
-    if found is None:
+    selector = _SELECTOR.match(message)
+    if selector is not None:  # WeasyPrint names no place: the selector's own text finds it
+        place = _text_place(selector["what"].strip(), project, profile)
+        words = f"セレクタ「{selector['what'].strip()}」を使えないため、この規則を無視しました"
+        return f"{place}: {words}" if place else f"{words}（layouts/ のスタイル）"
+    at = _AT.search(message)
+    place = _layout_place(int(at["line"]) - 1, at["col"], project, profile) if at else None
+    if place is None:
         return f"WeasyPrint の警告: {message}"
-    line = int(found["line"]) - 1
+    for pattern, words in _STYLE_WARNINGS:
+        found = pattern.match(message)
+        if found is not None:
+            fields = {name: _WHY.get(value.strip(), value) for name, value in found.groupdict().items()}
+            return f"{place}: {words.format(**fields)}"
+    return f"{place}: WeasyPrint の警告: {message}"
+
+
+def _text_place(needle: str, project: Project, profile: str) -> str | None:
+    """layouts/FILE:LINE:COL where a stylesheet first holds ``needle``."""
+    for name in html.STYLESHEETS + html.PROFILE_STYLESHEETS.get(profile, ()):
+        text = (project.layouts_dir / name).read_text(encoding="utf-8")
+        found = text.find(needle)
+        if found >= 0:
+            return f"layouts/{name}:{text.count(chr(10), 0, found) + 1}:{found - text.rfind(chr(10), 0, found)}"
+    return None
+
+
+def _layout_place(line: int, col: str, project: Project, profile: str) -> str | None:
+    """layouts/FILE:LINE:COL of a line of the joined stylesheets."""
     for name in html.STYLESHEETS + html.PROFILE_STYLESHEETS.get(profile, ()):
         lines = (project.layouts_dir / name).read_text(encoding="utf-8").count("\n") + 1
         if line <= lines:
-            why = _WHY.get(found["why"].strip(), found["why"])
-            return f"layouts/{name}:{line}:{found['col']}: スタイルの指定「{found['what']}」を無視しました（{why}）"
+            return f"layouts/{name}:{line}:{col}"
         line -= lines
-    return f"WeasyPrint の警告: {message}"
+    return None
 
 
 def refused(error: RefusedResource, document: Document, project: Project) -> PlanpressError:
