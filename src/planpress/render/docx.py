@@ -46,6 +46,7 @@ def render(document: Document, project: Project) -> bytes:
     ids = docx_parts.STYLE_IDS.set(docx_parts.style_ids(word))
     svgs = docx_svg.SVG_PARTS.set(docx_svg.SvgParts(environment(project.layouts_dir)))
     shelf = raster.SHELF.set((memo.Shelf(project, "png"), memo.fingerprint(environment_, memo.versions("pillow"))))
+    pictures = docx_parts.PICTURES.set(docx_parts.Pictures())
     try:
         for index, section in enumerate(document.sections):
             _add_section(word, section, first=index == 0)
@@ -54,6 +55,7 @@ def render(document: Document, project: Project) -> bytes:
         docx_parts.STYLE_IDS.reset(ids)
         docx_svg.SVG_PARTS.reset(svgs)
         raster.SHELF.reset(shelf)
+        docx_parts.PICTURES.reset(pictures)
     _properties(word, document, build_date(project))
     tocs = [block for section in document.sections for block in section.blocks if isinstance(block, Toc)]
     if not tocs:

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import re
 from contextvars import ContextVar
+from typing import Any
 
 from docx.document import Document as WordDocument
 from docx.oxml import OxmlElement
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import qn
-from docx.shared import Mm
+from docx.oxml.shape import CT_Inline
+from docx.shared import Length, Mm
 from docx.text.paragraph import Paragraph as WordParagraph
 from docx.text.run import Run
 
@@ -42,9 +46,40 @@ def styled(container, text: str, name: str) -> WordParagraph:  # noqa: ANN001 - 
     return paragraph
 
 
+class Pictures:
+    """Image parts by their bytes and each story part's next shape id, kept while a document is
+    filled: python-docx finds both by scanning the whole document for every picture (quadratic: a
+    second of the booklet's Word file). The ids are the ones python-docx gives (max + 1, in order)."""
+
+    def __init__(self) -> None:
+        self.parts: dict[str, Any] = {}
+        self.next_ids: dict[int, int] = {}
+
+
+PICTURES: ContextVar[Pictures | None] = ContextVar("pictures", default=None)
+
+
+def add_image(run: Run, data: bytes, width: Length) -> None:
+    """A picture of ``data`` at ``width`` at the end of the run, as ``Run.add_picture`` adds it."""
+    state = PICTURES.get()
+    if state is None:
+        run.add_picture(io.BytesIO(data), width=width)
+        return
+    part = run.part
+    digest = hashlib.sha1(data).hexdigest()
+    if digest not in state.parts:
+        state.parts[digest] = part.package.get_or_add_image_part(io.BytesIO(data))
+    image_part = state.parts[digest]
+    relation = part.relate_to(image_part, RT.IMAGE)
+    cx, cy = image_part.image.scaled_dimensions(width, None)
+    shape_id = state.next_ids.get(id(part)) or part.next_id
+    state.next_ids[id(part)] = shape_id + 1
+    run._r.add_drawing(CT_Inline.new_pic_inline(shape_id, relation, image_part.image.filename, cx, cy))
+
+
 def add_picture(run: Run, drawing: Drawing, *, width: float | None = None) -> None:
     """The drawing as SVG with a PNG fallback in the run, the drawing's alt text as the picture's description."""
-    run.add_picture(io.BytesIO(raster.picture(drawing)), width=Mm(width or drawing.width))
+    add_image(run, raster.picture(drawing), Mm(width or drawing.width))
     docx_svg.attach(run, drawing)
     for properties in run._r.iter(qn("wp:docPr")):
         properties.set("descr", drawing.alt)
@@ -124,7 +159,7 @@ def photos(word: WordDocument, block: Photos) -> None:
         first = cell.paragraphs[0]
         if slot.image is not None:
             set_style(first, "Figure")
-            first.add_run().add_picture(io.BytesIO(images.for_documents(slot.image)), width=Mm(53))
+            add_image(first.add_run(), images.for_documents(slot.image), Mm(53))
         else:
             set_style(first, "Photo Placeholder")
             first.add_run(slot.placeholder)
