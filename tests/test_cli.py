@@ -86,3 +86,15 @@ def test_any_locale_reads_fonts_and_writes_japanese(project: Path, env: dict[str
     assert result.returncode == 0, result.stderr.decode("utf-8", "replace")
     assert b"Traceback" not in result.stderr and "\\u" not in result.stderr.decode("utf-8")
     assert (project / "output" / "evaluation-2021.pdf").exists()
+
+
+@pytest.mark.parametrize("name", ["city.yaml", "departments.yaml", "booklet/chapters.yaml", "evaluations/2022.yaml"])
+def test_a_folder_where_a_file_belongs_is_named_a_folder(project: Path, name: str) -> None:
+    path = project / "content" / name
+    if path.exists():
+        path.unlink()
+    path.mkdir()
+    result = run_cli(project, "check", "--no-layout")
+    assert result.returncode == 1
+    assert f"content/{name}: ファイルではなくフォルダです" in result.stderr, result.stderr
+    assert "ファイルがありません" not in result.stderr and "Traceback" not in result.stderr

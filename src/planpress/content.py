@@ -11,7 +11,7 @@ from planpress.booklet.load import load_booklet
 from planpress.errors import ContentError, Location, Problem, Problems
 from planpress.fields import Context, read_record
 from planpress.model import City, Content, Evaluation, PolicyTree
-from planpress.source import Project, load_yaml
+from planpress.source import Project, load_yaml, not_a_file
 from planpress.validate import validate
 
 T = TypeVar("T")
@@ -64,7 +64,7 @@ def _load_departments(project: Project, content: Content, problems: Problems) ->
     from planpress.departments import DEPARTMENTS_FILE, Departments, validate_departments
 
     path = project.content_dir / DEPARTMENTS_FILE
-    if path.is_file():
+    if path.is_file() or path.is_dir():  # a folder of that name is reported, not taken for no file
         content.departments = _read_file(project, path, Departments, problems)
         validate_departments(content, problems)
 
@@ -78,7 +78,7 @@ def _read_content_file(
         problems.error(cited_at, f"「{name}」は content/ の外を指しています")
         return None
     if not path.is_file():
-        problems.error(cited_at, f"「{name}」というファイルは content/ にありません")
+        problems.error(cited_at, f"「{name}」は{'フォルダです（ファイルを指してください）' if path.is_dir() else 'というファイルは content/ にありません'}")
         return None
     return _read_file(project, path, cls, problems)
 
@@ -88,7 +88,7 @@ def _read_file(
 ) -> T | None:
     display = project.display(path)
     if not path.is_file():
-        problems.error(Location(display), "ファイルがありません")
+        problems.error(Location(display), not_a_file(path))
         return None
     try:
         data = load_yaml(path, display)

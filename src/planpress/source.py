@@ -190,3 +190,10 @@ def key_where(display: str, mapping: CommentedMap, key: Any) -> Location:
     except (KeyError, AttributeError, TypeError):
         return where(display, mapping)
     return Location(display, line + 1, col + 1)
+
+
+def not_a_file(path: Path, why: str = "") -> str:
+    """What to say of a content file that cannot be read as one: a folder in its place, or none."""
+    if path.is_dir():
+        return "ファイルではなくフォルダです（同じ名前のフォルダを移すか、名前を変えてください）"
+    return f"ファイルがありません{why}"

@@ -13,7 +13,7 @@ from planpress.booklet.records import Chapters, Glossary, Goals, Period, PolicyP
 from planpress.errors import ContentError, Location, Problem, Problems
 from planpress.fields import Context, read_record
 from planpress.model import Content
-from planpress.source import Project, load_yaml
+from planpress.source import Project, load_yaml, not_a_file
 
 T = TypeVar("T")
 
@@ -70,7 +70,7 @@ def _read(project: Project, path: Path, cls: type[T], problems: Problems, unread
     """One file into its record; labels of items that could not be read go to ``unreadable``."""
     display = project.display(path)
     if not path.is_file():
-        problems.error(Location(display), "ファイルがありません（冊子の作成に必要です）")
+        problems.error(Location(display), not_a_file(path, "（冊子の作成に必要です）"))
         return None
     try:
         data = load_yaml(path, display)
