@@ -258,6 +258,41 @@ def test_a_report_of_one_section_is_a_site_of_one_page(project: Path) -> None:
     assert html.count("<table") == 2 and html.count("<caption") == 2  # the grade counts and every item
 
 
+def test_planpress_serve_serves_the_web_edition(project: Path) -> None:
+    import threading
+    import urllib.request
+
+    from planpress.build import load
+    from planpress.serve.server import Live, make_server
+    from planpress.site.edition import WebEdition
+    from planpress.source import Project
+
+    where = Project(project)
+    content, _ = load(where)
+    pages, listings = WebEdition().render(where, content)
+    assert [(item.url, item.title) for item in listings] == [
+        ("/evaluation-2021-site/", "第6次基本計画の総括について（ウェブ版）"), ("/booklet-site/", "苫小牧市総合計画　第7次基本計画（ウェブ版）")]
+    live = Live()
+    live.update(pages=pages, listings=listings)
+    server = make_server(where, live, "127.0.0.1", 0)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        with urllib.request.urlopen(f"{base}/booklet-site/policy-p17.html") as response:
+            html = response.read().decode("utf-8")
+        assert "<h1 class=\"heading-1\" id=\"policy-p17\">基本施策17　港湾整備とポートセールスの推進</h1>" in html
+        assert "planpress-bar" in html  # serve's bar and its reload script
+        with urllib.request.urlopen(f"{base}/booklet-site/") as response:
+            assert "<nav class=\"contents\"" in response.read().decode("utf-8")
+        for name, kind in (("assets/site.css", "text/css"), ("assets/search-index.js", "javascript"), ("fonts/", "font/woff")):
+            asset = next(key for key in pages if key.startswith(f"/booklet-site/{name}"))
+            with urllib.request.urlopen(base + asset) as response:
+                assert kind in response.headers["Content-Type"] and response.read() == pages[asset].body
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
 def _digest(folder: Path) -> dict[str, str]:
     return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.rglob("*")) if p.is_file()}
 

@@ -144,8 +144,10 @@ def _main(argv: Sequence[str] | None) -> int:
             return EXIT_OK
         if args.command == "serve":
             from planpress.serve import run as serve
+            from planpress.serve.preview import PrintPreview
+            from planpress.site.edition import WebEdition
 
-            return serve(project, host=args.host, port=args.port, say=_say)
+            return serve(project, host=args.host, port=args.port, say=_say, editions=(PrintPreview(), WebEdition()))
         if args.command in ("evaluation", "sheets", "collect"):
             from planpress.cycle.commands import run
 

@@ -101,7 +101,7 @@ class _Handler(BaseHTTPRequestHandler):
             page: Page | None = Page(index_page(listings))
             listing = None
         else:
-            page = pages.get(path if path.endswith("/") else path + "/")
+            page = pages.get(path) or pages.get(path if path.endswith("/") else path + "/")
             listing = next((item for item in listings if item.url.rstrip("/") == path.rstrip("/")), None)
         if page is None:
             if not problems:

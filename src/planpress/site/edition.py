@@ -1,0 +1,33 @@
+"""The web edition in `planpress serve`: every document's site at /<name>-site/, rebuilt with the
+other editions on each save (serve/preview.py's Edition seam)."""
+
+from __future__ import annotations
+
+import mimetypes
+
+from planpress.model import Content
+from planpress.serve.preview import Listing, Page
+from planpress.source import Project
+
+
+class WebEdition:
+    """The files `build --format site` writes, served from memory under the document's prefix."""
+
+    def render(self, project: Project, content: Content) -> tuple[dict[str, Page], list[Listing]]:
+        from planpress import site
+        from planpress.documents import available
+
+        pages: dict[str, Page] = {}
+        listings: list[Listing] = []
+        for spec in available(content):
+            prefix = f"/{spec.name}-site/"
+            for name, data in site.render(spec.make(), project).items():
+                pages[prefix + name] = Page(data, content_type(name))
+            pages[prefix] = pages[prefix + "index.html"]
+            listings.append(Listing(f"{spec.name}-site", f"{spec.title}（ウェブ版）", prefix, f"/{spec.name}.pdf"))
+        return pages, listings
+
+
+def content_type(name: str) -> str:
+    kind = mimetypes.guess_type(name)[0] or "application/octet-stream"
+    return f"{kind}; charset=utf-8" if kind.startswith("text/") or kind.endswith("javascript") else kind
