@@ -19,7 +19,7 @@ from planpress.departments import Department
 from planpress.errors import PlanpressError
 from planpress.model import COMMENTARY_LIMIT, GRADES, Content, EvaluationItem, Policy
 from planpress.output import WriteError, write_all
-from planpress.render.docx import _clear_body, _fixed_zip_times, _full_width, _open_reference, _page_setup
+from planpress.render.wordxml import clear_body, fixed_zip_times, full_width, open_reference, page_setup
 from planpress.render.html import build_date
 from planpress.source import Project
 
@@ -83,10 +83,10 @@ SHEET_STYLES = ("Instruction", "Sheet Table", *CHOICE_ROW, *LAST_ROW, "Sheet Tex
 
 
 def render_sheet(project: Project, sheet: Sheet) -> bytes:
-    word = _open_reference(project)
+    word = open_reference(project)
     _require_styles(word, SHEET_STYLES)
-    _clear_body(word)
-    _page_setup(word)
+    clear_body(word)
+    page_setup(word)
     header = word.sections[0].header.paragraphs[0]
     header.style = word.styles["Header"]
     header.add_run(f"施策評価シート　{japanese.fiscal_year_short(sheet.year.fiscal_year)}　{sheet.department.name}")
@@ -98,7 +98,7 @@ def render_sheet(project: Project, sheet: Sheet) -> bytes:
     _properties(word, sheet, build_date(project))
     buffer = io.BytesIO()
     word.save(buffer)
-    return _fixed_zip_times(buffer.getvalue(), build_date(project))
+    return fixed_zip_times(buffer.getvalue(), build_date(project))
 
 
 def _require_styles(word: WordDocument, names: tuple[str, ...]) -> None:
@@ -175,7 +175,7 @@ def _table(word: WordDocument, rows: list[tuple[str, str, str | None]], ids: xml
         _lines(value_cell, value, "Sheet Text")
         if name:
             xml.bookmark(label_cell.paragraphs[0]._p, name, ids)
-    _full_width(table, [LABEL_WIDTH, VALUE_WIDTH])
+    full_width(table, [LABEL_WIDTH, VALUE_WIDTH])
     return table
 
 
@@ -188,7 +188,7 @@ def _field_row(table, label: str, control, name: str, ids: xml.Ids, *, styles: t
     paragraph = value_cell.paragraphs[0]
     paragraph.style = styles[1]
     paragraph._p.append(control)
-    _full_width(table, [LABEL_WIDTH, VALUE_WIDTH])
+    full_width(table, [LABEL_WIDTH, VALUE_WIDTH])
     return row
 
 

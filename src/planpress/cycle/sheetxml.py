@@ -15,6 +15,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
 from planpress.model import KINDS
+from planpress.render.wordxml import insert_in_order
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
@@ -108,8 +109,4 @@ def protect_for_forms(settings: OxmlElement) -> None:
     """Word lets the user change only the content controls ("filling in forms"), no password."""
     protection = _w("documentProtection", edit="forms", enforcement="1")
     # Schema order: documentProtection comes before defaultTabStop and everything after it.
-    later = settings.find(qn("w:defaultTabStop"))
-    if later is not None:
-        later.addprevious(protection)
-    else:
-        settings.append(protection)
+    insert_in_order(settings, protection, ("defaultTabStop",))

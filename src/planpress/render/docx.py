@@ -4,17 +4,12 @@ from __future__ import annotations
 
 import io
 import json
-import time
-import zipfile
 from collections.abc import Callable
 from contextvars import ContextVar
-from datetime import datetime, timezone
 
-from docx import Document as open_docx
 from docx.document import Document as WordDocument
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Mm, Twips
 from docx.enum.section import WD_SECTION
 from docx.table import Table as WordTable
 
@@ -22,25 +17,19 @@ from planpress.document import (Bar, BarChart, Block, Cell, Document, Figure, He
                                 Table, TitleBlock, Toc, word_style)
 from planpress import memo
 from planpress.cache import CACHE_DIR
-from planpress.errors import PlanpressError
-from planpress.render import docx_parts, docx_svg, docx_toc, docx_widths, raster
+from planpress.render import docx_parts, docx_svg, docx_toc, docx_widths, raster, wordxml
 from planpress.render.html import build_date, environment
 from planpress.source import Project
 
-REFERENCE = "reference.docx"
 #: The section style of a cover page (title block placed by the Cover styles, no running header).
 COVER = "cover"
-
-# A4 with the margins of layouts/print.css.
-PAGE_WIDTH, PAGE_HEIGHT = Mm(210), Mm(297)
-MARGINS = {"top": Mm(22), "bottom": Mm(20), "left": Mm(20), "right": Mm(20)}
 
 
 def render(document: Document, project: Project) -> bytes:
     """Fill a copy of the reference document and return the .docx bytes."""
-    word = _open_reference(project)
-    _clear_body(word)
-    _page_setup(word)
+    word = wordxml.open_reference(project)
+    wordxml.clear_body(word)
+    wordxml.page_setup(word)
     environment_ = memo.environment(project)
     token = _STATE.set(_RenderState())
     ids = docx_parts.STYLE_IDS.set(docx_parts.style_ids(word))
@@ -56,7 +45,7 @@ def render(document: Document, project: Project) -> bytes:
         docx_svg.SVG_PARTS.reset(svgs)
         raster.SHELF.reset(shelf)
         docx_parts.PICTURES.reset(pictures)
-    _properties(word, document, build_date(project))
+    wordxml.properties(word, document, build_date(project))
     tocs = [block for section in document.sections for block in section.blocks if isinstance(block, Toc)]
     if not tocs:
         return _saved(word, project)
@@ -65,7 +54,7 @@ def render(document: Document, project: Project) -> bytes:
     if numbers:
         docx_toc.fill(word, {docx_parts.style_ids(word)[f"TOC {level}"] for level in (1, 2)}, numbers)
     else:
-        _update_fields_on_open(word)
+        wordxml.update_fields_on_open(word)
     return _saved(word, project)
 
 
@@ -91,53 +80,7 @@ def _toc_numbers(document: Document, project: Project, word: WordDocument, toc: 
 def _saved(word: WordDocument, project: Project) -> bytes:
     buffer = io.BytesIO()
     word.save(buffer)
-    return _fixed_zip_times(buffer.getvalue(), build_date(project))
-
-
-def _open_reference(project: Project) -> WordDocument:
-    path = project.layouts_dir / REFERENCE
-    try:
-        return open_docx(str(path))
-    except Exception as error:  # python-docx raises several kinds for a bad package
-        raise PlanpressError(f"layouts/{REFERENCE}: Wordのスタイル見本を開けません（{error}）") from None
-
-
-def _clear_body(word: WordDocument) -> None:
-    body = word.element.body
-    for child in list(body):
-        if child.tag != qn("w:sectPr"):
-            body.remove(child)
-
-
-def _page_setup(word: WordDocument) -> None:
-    """A4 portrait and explicit margins: python-docx's template is US Letter."""
-    section = word.sections[0]
-    section.page_width, section.page_height = PAGE_WIDTH, PAGE_HEIGHT
-    section.top_margin, section.bottom_margin = MARGINS["top"], MARGINS["bottom"]
-    section.left_margin, section.right_margin = MARGINS["left"], MARGINS["right"]
-    section.header_distance = section.footer_distance = Mm(10)
-    footer = section.footer.paragraphs[0]
-    footer.style = word.styles["Footer"]
-    footer.add_run("－ ")
-    _page_field(footer)
-    footer.add_run(" －")
-
-
-def _page_field(paragraph) -> None:  # noqa: ANN001 - python-docx paragraph
-    """A PAGE field with a cached result, so readers that never update fields still show a number."""
-    for kind, text in (("begin", None), (None, " PAGE "), ("separate", None), (None, "1"), ("end", None)):
-        run = paragraph.add_run()
-        if kind:
-            char = OxmlElement("w:fldChar")
-            char.set(qn("w:fldCharType"), kind)
-            run._r.append(char)
-        elif text == " PAGE ":
-            instruction = OxmlElement("w:instrText")
-            instruction.set(qn("xml:space"), "preserve")
-            instruction.text = text
-            run._r.append(instruction)
-        else:
-            run.text = text
+    return wordxml.fixed_zip_times(buffer.getvalue(), build_date(project))
 
 
 class _RenderState:
@@ -168,24 +111,6 @@ def _add_section(word: WordDocument, section: Section, *, first: bool) -> None:
         HANDLERS[type(block)](word, block)
 
 
-def _update_fields_on_open(word: WordDocument) -> None:
-    """Word refreshes the contents' page numbers on opening (LibreOffice shows the filled ones)."""
-    settings = word.settings.element
-    update = OxmlElement("w:updateFields")
-    update.set(qn("w:val"), "true")
-    # Schema order: updateFields comes before these (Word rejects a settings part out of order).
-    later = ("hdrShapeDefaults", "footnotePr", "endnotePr", "compat", "docVars", "rsids", "attachedSchema",
-             "themeFontLang", "clrSchemeMapping", "doNotIncludeSubdocsInStats", "doNotAutoCompressPictures",
-             "forceUpgrade", "captions", "readModeInkLockDown", "smartTagType", "shapeDefaults",
-             "doNotEmbedSmartTags", "decimalSymbol", "listSeparator")
-    following = next((child for child in settings if child.tag in {qn(f"w:{name}") for name in later}
-                      or child.tag.endswith("}mathPr") or child.tag.endswith("}schemaLibrary")), None)
-    if following is not None:
-        following.addprevious(update)
-    else:
-        settings.append(update)
-
-
 def _title(word: WordDocument, block: TitleBlock) -> None:
     # On a cover the block is placed down the page by the Cover styles' space before (LibreOffice
     # ignores a section's vertical alignment, and line feeds as spacing break when text is edited).
@@ -212,7 +137,7 @@ def _table(word: WordDocument, block: Table) -> None:
     table = word.add_table(rows=headers + len(block.rows), cols=len(block.columns))
     table.style = word.styles[word_style(block.style.split()[0])]
     heading = _heading_style(word, block)
-    _full_width(table, [column.width for column in block.columns], _minimum_widths(word, block, heading))
+    wordxml.full_width(table, [column.width for column in block.columns], _minimum_widths(word, block, heading))
     if block.header_groups:
         _grouped_header(table, block, heading)
     else:
@@ -296,7 +221,7 @@ def _bar_chart(word: WordDocument, block: BarChart) -> None:
     table = word.add_table(rows=len(block.bars), cols=CHART_STEPS + 2)
     table.style = word.styles["Chart Table"]
     steps = [track * 100 // CHART_STEPS] * CHART_STEPS
-    _full_width(table, [label * 100, *steps, value * 100])
+    wordxml.full_width(table, [label * 100, *steps, value * 100])
     for row, bar in zip(table.rows, block.bars):
         _bar_row(row, bar)
         row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
@@ -330,56 +255,6 @@ def _fill(cell, lines: tuple[str, ...], style: str, content: Cell | None = None)
         docx_parts.styled(cell, line, style)
 
 
-def _full_width(table: WordTable, shares: list[int], minimums: list[int] | None = None) -> None:
-    """Table as wide as the text area, columns in the model's proportions, each at least as wide
-    as its minimum (twips: its longest word)."""
-    text_width = PAGE_WIDTH - MARGINS["left"] - MARGINS["right"]
-    twips = [int(width) for width in docx_widths.column_widths(shares, minimums or [0] * len(shares), text_width // Twips(1))]
-    widths = [Twips(value) for value in twips]
-    table.autofit = False
-    properties = table._tbl.tblPr
-    width = properties.find(qn("w:tblW"))
-    if width is None:
-        width = OxmlElement("w:tblW")
-        properties.append(width)
-    width.set(qn("w:w"), "5000")
-    width.set(qn("w:type"), "pct")
-    for column, value in zip(table.columns, widths):
-        column.width = value
-    for row in table.rows:
-        for cell, value in zip(row.cells, widths):
-            cell.width = value
-
-
-def _properties(word: WordDocument, document: Document, timestamp: float) -> None:
-    date = datetime.fromtimestamp(int(timestamp), tz=timezone.utc).replace(tzinfo=None)
-    core = word.core_properties
-    core.title = document.title
-    core.author = document.author
-    core.last_modified_by = document.author
-    core.subject = document.subject
-    core.keywords = ", ".join(document.keywords)
-    core.language = "ja-JP"
-    core.created = core.modified = date
-    core.last_printed = date
-    core.revision = 1
-
-
-def _fixed_zip_times(data: bytes, timestamp: float) -> bytes:
-    """Rewrite the package with fixed entry times so equal content gives equal bytes."""
-    stamp = time.gmtime(max(timestamp, 315532800))[:6]  # zip cannot store dates before 1980
-    source = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            entry = zipfile.ZipInfo(info.filename, date_time=stamp)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = 0o644 << 16
-            target.writestr(entry, source.read(info.filename))
-    return out.getvalue()
-
-
-#: One handler per block kind; a kind missing here is caught by the tests.
 HANDLERS: dict[type[Block], Callable[[WordDocument, Block], None]] = {
     TitleBlock: _title,
     Heading: _heading,

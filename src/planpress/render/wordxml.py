@@ -1,0 +1,151 @@
+"""Word XML helpers shared by the Word renderer (render/docx.py) and the department sheets
+(cycle/sheets.py): the reference document, A4 page setup with a PAGE field in the footer, tables
+as wide as the text, fields updated on opening, schema-order insertion, document properties and
+a package with fixed times (equal content, equal bytes)."""
+
+from __future__ import annotations
+
+import io
+import time
+import zipfile
+from collections.abc import Sequence
+from datetime import datetime, timezone
+
+from docx import Document as open_docx
+from docx.document import Document as WordDocument
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Twips
+from docx.table import Table as WordTable
+
+from planpress.document import Document
+from planpress.errors import PlanpressError
+from planpress.render import docx_widths
+from planpress.source import Project
+
+REFERENCE = "reference.docx"
+
+# A4 with the margins of layouts/print.css.
+PAGE_WIDTH, PAGE_HEIGHT = Mm(210), Mm(297)
+MARGINS = {"top": Mm(22), "bottom": Mm(20), "left": Mm(20), "right": Mm(20)}
+
+
+def open_reference(project: Project) -> WordDocument:
+    path = project.layouts_dir / REFERENCE
+    try:
+        return open_docx(str(path))
+    except Exception as error:  # python-docx raises several kinds for a bad package
+        raise PlanpressError(f"layouts/{REFERENCE}: Wordのスタイル見本を開けません（{error}）") from None
+
+
+def clear_body(word: WordDocument) -> None:
+    body = word.element.body
+    for child in list(body):
+        if child.tag != qn("w:sectPr"):
+            body.remove(child)
+
+
+def page_setup(word: WordDocument) -> None:
+    """A4 portrait and explicit margins: python-docx's template is US Letter."""
+    section = word.sections[0]
+    section.page_width, section.page_height = PAGE_WIDTH, PAGE_HEIGHT
+    section.top_margin, section.bottom_margin = MARGINS["top"], MARGINS["bottom"]
+    section.left_margin, section.right_margin = MARGINS["left"], MARGINS["right"]
+    section.header_distance = section.footer_distance = Mm(10)
+    footer = section.footer.paragraphs[0]
+    footer.style = word.styles["Footer"]
+    footer.add_run("－ ")
+    page_field(footer)
+    footer.add_run(" －")
+
+
+def page_field(paragraph) -> None:  # noqa: ANN001 - python-docx paragraph
+    """A PAGE field with a cached result, so readers that never update fields still show a number."""
+    for kind, text in (("begin", None), (None, " PAGE "), ("separate", None), (None, "1"), ("end", None)):
+        run = paragraph.add_run()
+        if kind:
+            char = OxmlElement("w:fldChar")
+            char.set(qn("w:fldCharType"), kind)
+            run._r.append(char)
+        elif text == " PAGE ":
+            instruction = OxmlElement("w:instrText")
+            instruction.set(qn("xml:space"), "preserve")
+            instruction.text = text
+            run._r.append(instruction)
+        else:
+            run.text = text
+
+
+def update_fields_on_open(word: WordDocument) -> None:
+    """Word refreshes the contents' page numbers on opening (LibreOffice shows the filled ones)."""
+    update = OxmlElement("w:updateFields")
+    update.set(qn("w:val"), "true")
+    # Schema order: updateFields comes before these (Word rejects a settings part out of order).
+    later = ("hdrShapeDefaults", "footnotePr", "endnotePr", "compat", "docVars", "rsids", "attachedSchema",
+             "themeFontLang", "clrSchemeMapping", "doNotIncludeSubdocsInStats", "doNotAutoCompressPictures",
+             "forceUpgrade", "captions", "readModeInkLockDown", "smartTagType", "shapeDefaults",
+             "doNotEmbedSmartTags", "decimalSymbol", "listSeparator", "m:mathPr", "sl:schemaLibrary")
+    insert_in_order(word.settings.element, update, later)
+
+
+def insert_in_order(parent: OxmlElement, element: OxmlElement, later: Sequence[str]) -> None:
+    """Insert ``element`` before the first child the schema puts after it (``later``: tags such as
+    ``defaultTabStop``, ``w:`` unless prefixed), else at the end: Word rejects a part out of order."""
+    tags = {qn(name if ":" in name else f"w:{name}") for name in later}
+    following = next((child for child in parent if child.tag in tags), None)
+    if following is not None:
+        following.addprevious(element)
+    else:
+        parent.append(element)
+
+
+def full_width(table: WordTable, shares: list[int], minimums: list[int] | None = None) -> None:
+    """Table as wide as the text area, columns in the model's proportions, each at least as wide
+    as its minimum (twips: its longest word)."""
+    text_width = PAGE_WIDTH - MARGINS["left"] - MARGINS["right"]
+    twips = [int(width) for width in docx_widths.column_widths(shares, minimums or [0] * len(shares), text_width // Twips(1))]
+    widths = [Twips(value) for value in twips]
+    table.autofit = False
+    properties = table._tbl.tblPr
+    width = properties.find(qn("w:tblW"))
+    if width is None:
+        width = OxmlElement("w:tblW")
+        properties.append(width)
+    width.set(qn("w:w"), "5000")
+    width.set(qn("w:type"), "pct")
+    for column, value in zip(table.columns, widths):
+        column.width = value
+    for row in table.rows:
+        for cell, value in zip(row.cells, widths):
+            cell.width = value
+
+
+def properties(word: WordDocument, document: Document, timestamp: float) -> None:
+    date = datetime.fromtimestamp(int(timestamp), tz=timezone.utc).replace(tzinfo=None)
+    core = word.core_properties
+    core.title = document.title
+    core.author = document.author
+    core.last_modified_by = document.author
+    core.subject = document.subject
+    core.keywords = ", ".join(document.keywords)
+    core.language = "ja-JP"
+    core.created = core.modified = date
+    core.last_printed = date
+    core.revision = 1
+
+
+def fixed_zip_times(data: bytes, timestamp: float) -> bytes:
+    """Rewrite the package with fixed entry times so equal content gives equal bytes."""
+    stamp = time.gmtime(max(timestamp, 315532800))[:6]  # zip cannot store dates before 1980
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            entry = zipfile.ZipInfo(info.filename, date_time=stamp)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o644 << 16
+            target.writestr(entry, source.read(info.filename))
+    return out.getvalue()
+
+
+#: One handler per block kind; a kind missing here is caught by the tests.

@@ -1,0 +1,21 @@
+"""Rules of the code's shape that a reader relies on."""
+
+from __future__ import annotations
+
+import ast
+
+from conftest import REPO
+
+SOURCE = REPO / "src" / "planpress"
+
+
+def test_no_module_imports_another_modules_private_names() -> None:
+    """A name starting with _ is its module's own: shared helpers are public where they live
+    (the Word XML helpers in render/wordxml.py, say)."""
+    found = []
+    for path in sorted(SOURCE.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("planpress"):
+                found += [f"{path.relative_to(SOURCE)}: {node.module}.{alias.name}" for alias in node.names
+                          if alias.name.startswith("_") and not alias.name.startswith("__")]
+    assert found == []
