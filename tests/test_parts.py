@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from dataclasses import replace
 from pathlib import Path
@@ -308,3 +309,21 @@ def test_booklet_print_profile_builds_in_one_pass(print_booklet: tuple[Path, par
         assert len(chapters) >= 8 and all(number % 2 == 1 for number in chapters.values()), chapters
         assert str(printed.open_metadata()["{http://www.npes.org/pdfx/ns/id/}GTS_PDFXVersion"]) == "PDF/X-4"
         assert all("/TrimBox" in page.obj and "/BleedBox" in page.obj for page in printed.pages)
+
+
+def test_another_weasyprint_lays_out_in_one_pass_and_says_so(cold_project: Path, tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch,
+                                                             caplog: pytest.LogCaptureFixture) -> None:
+    """The pagination hooks are written for one WeasyPrint version: on another the PDF is laid out
+    in one pass, without them, with a warning (not an INFO line)."""
+    from planpress.render import _weasy_internals
+
+    monkeypatch.setattr(_weasy_internals, "version", lambda: "71.0")
+    pp = Project.at(cold_project)
+    [target] = build(pp, names=["evaluation-2021"], formats=["pdf"], quiet=True)
+    report = parts.LAST_BUILDS["evaluation-2021"]
+    assert "WeasyPrint 71.0 には対応していません" in report.single_pass and report.batches == 0
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert any("evaluation-2021: 節ごとの並列組版をせず一括で組版します" in message for message in warnings), warnings
+    assert not list(cold_project.glob(".planpress-cache/*.pdf"))  # nothing went through the section cache
+    assert "第6次基本計画の総括について" in squash("".join(pdf_pages(target)))

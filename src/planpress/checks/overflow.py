@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from weasyprint.formatting_structure.boxes import BlockContainerBox, Box, LineBox, MarginBox, TextBox
-
 from planpress.checks.texts import TextSpot
+from planpress.render._weasy_internals import BlockContainerBox, Box, LineBox, MarginBox, TextBox, page_box
 from planpress.errors import Location, Problem
 
 #: Tolerance in CSS pixels (about 0.26 mm): rounding in layout is not an overflow.
@@ -41,7 +40,7 @@ def find_overflows(pages: list) -> list[Overflow]:  # noqa: ANN001 - weasyprint.
     """Every overflowing line or block of a laid-out WeasyPrint document, first per line."""
     found: list[Overflow] = []
     for number, page in enumerate(pages, start=1):
-        box = page._page_box  # WeasyPrint keeps the laid-out box tree here
+        box = page_box(page)
         area = _Area(number, box.content_box_x() + box.width, box.content_box_y() + box.height)
         for child in box.children:
             if not isinstance(child, MarginBox):

@@ -20,33 +20,28 @@ import re
 import unicodedata
 from typing import Any
 
-import weasyprint
-import weasyprint.layout.inline as inline
-from weasyprint.formatting_structure import boxes
-from weasyprint.text.line_break import create_layout, line_size
+from planpress.render import _weasy_internals as weasy
 
 log = logging.getLogger(__name__)
 
 #: The WeasyPrint version whose layout internals this module was written against.
-SUPPORTED = "70.0"
+SUPPORTED = weasy.SUPPORTED
 
 _JAPANESE = re.compile("[\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
-_original_justify_line = inline.justify_line
+_original_justify_line: Any = None  # WeasyPrint's, kept by install()
 _installed = False
 
 
 def install() -> bool:
     """Replace WeasyPrint's ``justify_line`` (once); False, with a warning, on another version."""
-    global _installed
+    global _installed, _original_justify_line
     if _installed:
         return True
-    if weasyprint.__version__ != SUPPORTED:
-        log.warning(
-            "WeasyPrint %s では和文の両端揃え（文字間の調整）を行いません（planpress は %s 用に作られています）",
-            weasyprint.__version__, SUPPORTED,
-        )
+    if weasy.unsupported() is not None:
+        log.warning("和文の両端揃え（文字間の調整）を行いません: %s", weasy.unsupported())
         return False
-    inline.justify_line = justify_line
+    _original_justify_line = weasy.inline.justify_line
+    weasy.inline.justify_line = justify_line
     _installed = True
     return True
 
@@ -65,10 +60,10 @@ def justify_line(context: Any, line: Any, extra_width: float) -> None:
 
 def _text_boxes(box: Any) -> Any:
     """The line's text boxes in order, inline boxes opened."""
-    if isinstance(box, boxes.TextBox):
+    if isinstance(box, weasy.TextBox):
         if box.text:
             yield box
-    elif isinstance(box, (boxes.LineBox, boxes.InlineBox)):
+    elif isinstance(box, (weasy.LineBox, weasy.InlineBox)):
         for child in box.children:
             if child.is_in_normal_flow():
                 yield from _text_boxes(child)
@@ -85,7 +80,7 @@ def _spread(context: Any, box: Any, spacing: float, advance: float, *, last: Any
     Every character is followed by ``spacing`` except the line's last one, so a text box that
     another follows on the line also gains one gap at its end.
     """
-    if isinstance(box, boxes.TextBox):
+    if isinstance(box, weasy.TextBox):
         box.position_x += advance
         if not box.text:
             return advance
@@ -94,7 +89,7 @@ def _spread(context: Any, box: Any, spacing: float, advance: float, *, last: Any
         # Pango leaves the spacing off after the box's last character; the next box gets it.
         gain = box.width - before + (0 if box is last else spacing)
         return advance + gain
-    if isinstance(box, (boxes.LineBox, boxes.InlineBox)):
+    if isinstance(box, (weasy.LineBox, weasy.InlineBox)):
         box.position_x += advance
         start = advance
         for child in box.children:
@@ -111,10 +106,10 @@ def _letter_space(context: Any, box: Any, spacing: float) -> None:
     style = box.style.copy()
     current = style["letter_spacing"]
     style["letter_spacing"] = (0 if current == "normal" else current) + spacing
-    layout = create_layout(box.text, style, context, max_width=None, justification_spacing=box.justification_spacing)
+    layout = weasy.create_layout(box.text, style, context, max_width=None, justification_spacing=box.justification_spacing)
     first_line, _ = layout.get_first_line()
     # line_size counts the spacing after the last character too; the box ends at that character.
-    width, _ = line_size(first_line, style)
+    width, _ = weasy.line_size(first_line, style)
     layout.deactivate()
     box.style = style
     box.pango_layout = layout

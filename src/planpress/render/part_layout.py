@@ -1,6 +1,7 @@
 """Lay out one part of a document with WeasyPrint as pages ``start``… of the whole document.
 
-WeasyPrint 70 is pinned; four of its module attributes are replaced while a part is laid out,
+WeasyPrint 70 is pinned; four of its module attributes (render/_weasy_internals.py, which
+holds every use of WeasyPrint's internals) are replaced while a part is laid out,
 so that the part's pages look exactly as they do in a single-pass render of the whole:
 
 - ``initialize_page_maker``: the page counter starts at ``start - 1`` when the start is known;
@@ -26,13 +27,9 @@ from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any
 
-import weasyprint.document
-import weasyprint.layout
-import weasyprint.layout.page
-from weasyprint.css.targets import TargetCollector, TargetLookupItem, anchor_name_from_token
-from weasyprint.urls import get_url_tuple
-
 from planpress.cache import PartMeta
+from planpress.render._weasy_internals import (PAGINATION_HOOKS, TargetCollector, TargetLookupItem, anchor_name_from_token,
+                                               get_url_tuple, page_box)
 from planpress.render.merge import PART_LINK
 
 
@@ -133,12 +130,7 @@ class _State:
 
 
 #: The WeasyPrint attributes replaced while a batch is laid out: (module, attribute name).
-_HOOKED = (
-    (weasyprint.document, "TargetCollector"),
-    (weasyprint.layout, "initialize_page_maker"),
-    (weasyprint.layout.page, "PageType"),
-    (weasyprint.layout, "make_margin_boxes"),
-)
+_HOOKED = PAGINATION_HOOKS
 
 
 class _Hooks:
@@ -231,7 +223,7 @@ def _page_owners(rendering: Any, sections: dict[Any, int], count: int) -> list[i
     """The section each page shows; a page showing two sections cannot be split."""
     owners: list[int] = []
     for page in rendering.pages:
-        html_box = page._page_box.children[0]
+        html_box = page_box(page).children[0]
         found = {sections[box.element] for body in html_box.children for box in body.children if box.element in sections}
         if len(found) > 1:
             raise NotSplittable(f"page {len(owners) + 1} shows sections {sorted(found)}")

@@ -29,7 +29,7 @@ from typing import Any
 from planpress.cache import PageRange, PartCache, PartMeta, content_key, environment_key, pdf_dates, variant_key
 from planpress.document import Document
 from planpress.errors import ContentError, PlanpressError, Problem
-from planpress.render import html
+from planpress.render import _weasy_internals, html
 from planpress.source import Project
 
 log = logging.getLogger(__name__)
@@ -81,6 +81,9 @@ class _Part:
 
 def single_pass_reason(source: str) -> str | None:
     """Why this HTML must be laid out in one pass, or None if sections lay out on their own."""
+    unsupported = _weasy_internals.unsupported()
+    if unsupported is not None:  # the pagination hooks are written for one WeasyPrint version
+        return unsupported
     found = _NOT_LOCAL.search(source)
     return f"前後の節に依存するレイアウト（{found.group(0)}）" if found else None
 
@@ -112,7 +115,10 @@ def render(document: Document, project: Project, *, cache: PartCache | None = No
             return _render_parts(document, project, sections, sources, options, cache or PartCache(project))
         except _NotSplittable as error:
             reason = f"節が新しいページから始まりません（{error}）"
-    log.info("%s: 一括で組版します（%s）", document.name, reason)
+    if _weasy_internals.unsupported() is not None:  # slower, and not what the layouts were made for: say so
+        log.warning("%s: 節ごとの並列組版をせず一括で組版します（%s）", document.name, reason)
+    else:
+        log.info("%s: 一括で組版します（%s）", document.name, reason)
     LAST_BUILDS[document.name] = PartsBuild(len(sections), single_pass=reason)
     from planpress.render import pdf
 
