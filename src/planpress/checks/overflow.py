@@ -36,10 +36,10 @@ class _Area:
     bottom: float
 
 
-def find_overflows(pages: list) -> list[Overflow]:  # noqa: ANN001 - weasyprint.Page objects
-    """Every overflowing line or block of a laid-out WeasyPrint document, first per line."""
+def find_overflows(pages: list, first_page: int = 1) -> list[Overflow]:  # noqa: ANN001 - weasyprint.Page objects
+    """Every overflowing line or block of laid-out WeasyPrint pages numbered from ``first_page``."""
     found: list[Overflow] = []
-    for number, page in enumerate(pages, start=1):
+    for number, page in enumerate(pages, start=first_page):
         box = page_box(page)
         area = _Area(number, box.content_box_x() + box.width, box.content_box_y() + box.height)
         for child in box.children:

@@ -183,10 +183,11 @@ def _hooks(state: _State) -> Iterator[None]:
             setattr(module, name, original)
 
 
-def lay_out(job: PartJob, make_html: Callable[[str], Any], write: Callable[[Any], bytes],
+def lay_out(job: PartJob, make_html: Callable[[str], Any], write: Callable[[Any, int], bytes],
             await_start: Callable[[int, int, int], int], font_config: Any = None,
             options: dict[str, Any] | None = None) -> PartResult:
-    """Lay the batch out; ``await_start(first, count, pages)`` publishes its page count, returns its start.
+    """Lay the batch out; ``await_start(first, count, pages)`` publishes its page count, returns its start;
+    ``write(rendering, start)`` makes its PDF (``start``: its first page's number in the document).
 
     ``font_config``, reused from batch to batch in a worker, keeps the fonts loaded; ``options`` are
     WeasyPrint's rendering options, as the single pass gives them.
@@ -203,10 +204,10 @@ def lay_out(job: PartJob, make_html: Callable[[str], Any], write: Callable[[Any]
             state.shift = 0 if job.start is not None else await_start(job.first, job.count, 0) - 1
         owners = _page_owners(rendering, state.sections, job.count)
         _keep_links_to_other_parts(rendering)
-        data = write(rendering)
+        start = job.start if job.start is not None else state.shift + 1
+        data = write(rendering, start)
     finally:
         weasy_log.removeHandler(collector)
-    start = job.start if job.start is not None else state.shift + 1
     return PartResult(job.first, start, data, _split(rendering, owners, state, start), collector.messages)
 
 

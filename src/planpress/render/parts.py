@@ -388,8 +388,8 @@ def _work(job: Any) -> Any:
 
         _WORKER["font_config"] = FontConfiguration()
 
-    def write(rendering: Any) -> bytes:
-        pdf.refuse_overflow(rendering, document, project)  # as the single pass does, before writing
+    def write(rendering: Any, start: int) -> bytes:
+        pdf.refuse_overflow(rendering, document, project, first_page=start)  # as the single pass does, before writing
         return rendering.write_pdf(**options)
 
     try:

@@ -175,8 +175,9 @@ def _written_at(project: Project, url: str) -> Location | None:
     return None
 
 
-def refuse_overflow(laid_out, document: Document, project: Project) -> None:  # noqa: ANN001 - weasyprint.Document
-    """Text sticking out of its page or box is a content problem: stop before anything is written."""
-    overflows = find_overflows(laid_out.pages)
+def refuse_overflow(laid_out, document: Document, project: Project, *, first_page: int = 1) -> None:  # noqa: ANN001 - weasyprint.Document
+    """Text sticking out of its page or box is a content problem: stop before anything is written.
+    ``first_page``: the document's number of the first page laid out (a batch of sections)."""
+    overflows = find_overflows(laid_out.pages, first_page)
     if overflows:
         raise ContentError(overflow_problems(overflows, content_texts(project), f"{document.name}.pdf"))
