@@ -58,9 +58,13 @@ def page(browser: Browser) -> Iterator[Page]:
     tab.failed = []  # type: ignore[attr-defined]
     tab.on("request", lambda r: None if r.url.startswith(("file:", "data:", "about:")) else tab.outside.append(r.url))  # type: ignore[attr-defined]
     tab.on("requestfailed", lambda r: tab.failed.append((r.url, r.failure)))  # type: ignore[attr-defined]
+    tab.errors = []  # type: ignore[attr-defined]
+    tab.on("pageerror", lambda error: tab.errors.append(str(error)))  # type: ignore[attr-defined]
+    tab.on("console", lambda m: tab.errors.append(m.text) if m.type in ("error", "warning") else None)  # type: ignore[attr-defined]
     yield tab
     assert not tab.outside, tab.outside  # type: ignore[attr-defined]
     assert not tab.failed, tab.failed  # type: ignore[attr-defined]
+    assert not tab.errors, tab.errors  # type: ignore[attr-defined]  # no script error, no console warning
     tab.close()
 
 
@@ -91,6 +95,7 @@ def test_axe_sees_a_real_violation(site: Path, page: Page, tmp_path: Path) -> No
     result = page.evaluate(AXE_RUN)
     assert {"image-alt", "color-contrast", "html-has-lang"} <= {v["id"] for v in result["violations"]}
     page.failed.clear()  # type: ignore[attr-defined]  # x.png does not exist, on purpose
+    page.errors.clear()  # type: ignore[attr-defined]
 
 
 def test_every_link_of_every_page_leads_to_a_page_and_its_fragment(site: Path, page: Page) -> None:
