@@ -16,10 +16,15 @@ from docx.enum.style import WD_STYLE_TYPE
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
-GOTHIC = "BIZ UDPGothic"
-GOTHIC_FIXED = "BIZ UDGothic"
-MINCHO = "BIZ UDMincho"
-NAVY = "1F4E79"
+from planpress import design
+
+# The design values are planpress's (src/planpress/design.py), as the PDF's stylesheets and
+# drawings have them.
+C = design.word_colour
+GOTHIC = design.FONTS["gothic"]
+GOTHIC_FIXED = design.FONTS["gothic-fixed"]
+MINCHO = design.FONTS["mincho"]
+NAVY = C("navy")
 
 
 @dataclass(frozen=True)
@@ -63,21 +68,21 @@ STYLES = (
     ParagraphStyle("Heading 2", GOTHIC, 13, bold=True, color=NAVY, space_before=240, space_after=80,
                    keep_next=True, outline=1, border_left=NAVY),
     ParagraphStyle("Body Text", MINCHO, 10.5, align="both", first_line_chars=100, space_after=60),
-    ParagraphStyle("Table Heading", GOTHIC, 9, bold=True, color="FFFFFF", align="center", keep_next=True),
+    ParagraphStyle("Table Heading", GOTHIC, 9, bold=True, color=C("white"), align="center", keep_next=True),
     # The header of a figures table (print.css table.figures th): small enough that a unit such as
     # （1,000t−CO2/ stays whole in a seventh of the width.
-    ParagraphStyle("Figure Heading", GOTHIC, 7, bold=True, color="FFFFFF", align="center", keep_next=True,
+    ParagraphStyle("Figure Heading", GOTHIC, 7, bold=True, color=C("white"), align="center", keep_next=True,
                    based_on="Table Heading"),
     ParagraphStyle("Table Text", GOTHIC_FIXED, 9),
     ParagraphStyle("Table Item", GOTHIC, 9, bold=True),
     ParagraphStyle("Table Center", GOTHIC_FIXED, 9, align="center"),
     ParagraphStyle("Table Number", GOTHIC_FIXED, 9, align="right"),
-    ParagraphStyle("Grade A", GOTHIC, 13, bold=True, color="0B5D2A", align="center", shading="D4ECD9"),
-    ParagraphStyle("Grade B", GOTHIC, 13, bold=True, color="174A85", align="center", shading="DBE8F6"),
-    ParagraphStyle("Grade C", GOTHIC, 13, bold=True, color="7A4F00", align="center", shading="FBECC8"),
-    ParagraphStyle("Grade D", GOTHIC, 13, bold=True, color="8F1D14", align="center", shading="F6D5D2"),
-    ParagraphStyle("Caption", GOTHIC, 8, color="4A4A4A", space_before=40, space_after=200),
-    ParagraphStyle("Header", GOTHIC, 8, color="4A4A4A", align="right"),
+    ParagraphStyle("Grade A", GOTHIC, 13, bold=True, color=C("grade-a"), align="center", shading=C("grade-a-bg")),
+    ParagraphStyle("Grade B", GOTHIC, 13, bold=True, color=C("grade-b"), align="center", shading=C("grade-b-bg")),
+    ParagraphStyle("Grade C", GOTHIC, 13, bold=True, color=C("grade-c"), align="center", shading=C("grade-c-bg")),
+    ParagraphStyle("Grade D", GOTHIC, 13, bold=True, color=C("grade-d"), align="center", shading=C("grade-d-bg")),
+    ParagraphStyle("Caption", GOTHIC, 8, color=C("grey"), space_before=40, space_after=200),
+    ParagraphStyle("Header", GOTHIC, 8, color=C("grey"), align="right"),
     ParagraphStyle("Footer", GOTHIC, 9, align="center"),
     # Evaluation sheets (planpress sheets): instructions, item labels and the fields departments fill.
     ParagraphStyle("Instruction", MINCHO, 10.5, space_after=60, hanging_chars=150),
@@ -85,35 +90,35 @@ STYLES = (
     ParagraphStyle("Sheet Label", GOTHIC, 9.5, bold=True, color=NAVY, keep_next=True),
     ParagraphStyle("Sheet Text", GOTHIC_FIXED, 9.5, keep_next=True),
     ParagraphStyle("Sheet Choice", GOTHIC, 12, bold=True, space_before=40, space_after=40, keep_next=True,
-                   shading="FFF6D5"),
+                   shading=C("field-bg")),
     ParagraphStyle("Sheet Last Label", GOTHIC, 9.5, bold=True, color=NAVY),
-    ParagraphStyle("Sheet Field", GOTHIC_FIXED, 10.5, space_before=40, space_after=40, shading="FFF6D5"),
+    ParagraphStyle("Sheet Field", GOTHIC_FIXED, 10.5, space_before=40, space_after=40, shading=C("field-bg")),
     # Grade distribution chart (bar-chart block): a label, a coloured bar, the count.
     ParagraphStyle("Chart Label", GOTHIC, 9, bold=True, align="center"),
     ParagraphStyle("Chart Value", GOTHIC_FIXED, 9),
-    ParagraphStyle("Bar A", GOTHIC, 9, shading="2E7D4F"),
-    ParagraphStyle("Bar B", GOTHIC, 9, shading="2F6DB5"),
-    ParagraphStyle("Bar C", GOTHIC, 9, shading="C98A12"),
-    ParagraphStyle("Bar D", GOTHIC, 9, shading="B3392B"),
+    ParagraphStyle("Bar A", GOTHIC, 9, shading=C("bar-a")),
+    ParagraphStyle("Bar B", GOTHIC, 9, shading=C("bar-b")),
+    ParagraphStyle("Bar C", GOTHIC, 9, shading=C("bar-c")),
+    ParagraphStyle("Bar D", GOTHIC, 9, shading=C("bar-d")),
     # Year-over-year table: the change of an item's grade, in words and colour.
-    ParagraphStyle("Change Up", GOTHIC, 9, bold=True, color="0B5D2A", align="center"),
-    ParagraphStyle("Change Down", GOTHIC, 9, bold=True, color="8F1D14", align="center"),
-    ParagraphStyle("Change Same", GOTHIC, 9, color="4A4A4A", align="center"),
+    ParagraphStyle("Change Up", GOTHIC, 9, bold=True, color=C("grade-a"), align="center"),
+    ParagraphStyle("Change Down", GOTHIC, 9, bold=True, color=C("grade-d"), align="center"),
+    ParagraphStyle("Change Same", GOTHIC, 9, color=C("grey"), align="center"),
     # The plan booklet.
     ParagraphStyle("Heading 3", GOTHIC, 11, bold=True, color=NAVY, space_before=160, space_after=60,
                    keep_next=True, border_bottom=NAVY),
-    ParagraphStyle("Tree Path", GOTHIC, 9, color="4A4A4A", space_after=120),
+    ParagraphStyle("Tree Path", GOTHIC, 9, color=C("grey"), space_after=120),
     ParagraphStyle("Label", GOTHIC, 10.5, bold=True, color=NAVY, space_before=80, space_after=40, keep_next=True),
     ParagraphStyle("Example Item", GOTHIC, 10.5, space_after=20),
     ParagraphStyle("List Item", GOTHIC, 10.5, space_after=20),
-    ParagraphStyle("Note", GOTHIC, 9, color="4A4A4A", space_after=80),
-    ParagraphStyle("Missing", GOTHIC, 10.5, bold=True, color="8F1D14", shading="FBEAEA", space_after=80),
+    ParagraphStyle("Note", GOTHIC, 9, color=C("grey"), space_after=80),
+    ParagraphStyle("Missing", GOTHIC, 10.5, bold=True, color=C("missing"), shading=C("missing-bg"), space_after=80),
     ParagraphStyle("Figure", GOTHIC, 9, align="center", space_before=80, space_after=40, keep_next=True),
     ParagraphStyle("Table Icon", GOTHIC, 9, align="center"),
     ParagraphStyle("Icon Row", GOTHIC, 9, space_before=40, space_after=80),
     ParagraphStyle("Glossary Term", GOTHIC, 9, bold=True, color=NAVY),
     # A tall exact line, so the shading fills a photo-sized box (the PDF's 36 mm hatched frame).
-    ParagraphStyle("Photo Placeholder", GOTHIC, 10.5, bold=True, color="8F1D14", align="center", shading="F3F3F3",
+    ParagraphStyle("Photo Placeholder", GOTHIC, 10.5, bold=True, color=C("missing"), align="center", shading=C("placeholder-bg"),
                    line_exact=1900),
     ParagraphStyle("Photo Caption", GOTHIC, 7.5, space_after=120),
     ParagraphStyle("TOC 1", GOTHIC, 10.5, bold=True, space_before=100, tab_right=True),
@@ -128,7 +133,7 @@ class CharacterStyle:
 
 
 #: Word shows an empty content control's prompt in "Placeholder Text".
-CHARACTER_STYLES = (CharacterStyle("Placeholder Text", "808080"),)
+CHARACTER_STYLES = (CharacterStyle("Placeholder Text", C("prompt")),)
 
 
 def _fonts(font: str) -> OxmlElement:
@@ -240,7 +245,7 @@ def _grid_table_style(document: Document, name: str) -> OxmlElement:
     tblpr = OxmlElement("w:tblPr")
     borders = OxmlElement("w:tblBorders")
     for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
-        borders.append(_element(f"w:{side}", val="single", sz="4", space="0", color="7F8C99"))
+        borders.append(_element(f"w:{side}", val="single", sz="4", space="0", color=C("rule")))
     tblpr.append(borders)
     margins = OxmlElement("w:tblCellMar")
     for side, width in (("top", "57"), ("left", "85"), ("bottom", "57"), ("right", "85")):
@@ -256,7 +261,7 @@ def _table_style(document: Document) -> None:
     first_row = _element("w:tblStylePr", type="firstRow")
     first_row.append(OxmlElement("w:rPr"))
     first_row[0].append(_element("w:b"))
-    first_row[0].append(_element("w:color", val="FFFFFF"))
+    first_row[0].append(_element("w:color", val=C("white")))
     row_props = OxmlElement("w:trPr")
     row_props.append(_element("w:tblHeader"))
     first_row.append(row_props)

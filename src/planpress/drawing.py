@@ -10,6 +10,8 @@ import unicodedata
 from dataclasses import dataclass
 from typing import ClassVar
 
+from planpress.design import colour
+
 GOTHIC = "BIZ UDPGothic"
 GOTHIC_BOLD = "bold"
 
@@ -95,7 +97,7 @@ class Label(Shape):
     y: float
     text: str
     size: float = 3.2
-    fill: str = "#1A1A1A"
+    fill: str = colour("ink")
     anchor: str = "start"
     bold: bool = False
     font: str = GOTHIC

@@ -7,13 +7,14 @@ from pathlib import Path
 
 from planpress import japanese
 from planpress.booklet.records import Goal, Period, Population, Series
+from planpress.design import colour
 from planpress.drawing import Circle, Drawing, Label, Line, Picture, Polyline, Rect, Shape, label_box, segment_meets_box, wrap
 
-INK = "#1A1A1A"
-NAVY = "#1F4E79"
-GRID = "#C8CED6"
+INK = colour("ink")
+NAVY = colour("navy")
+GRID = colour("grid")
 #: Series colours and dash patterns, so the two lines differ in grey print too.
-SERIES_STYLE = (("#7F8C99", True), ("#C0392B", False), ("#1F4E79", False))
+SERIES_STYLE = ((colour("rule"), True), (colour("accent"), False), (colour("navy"), False))
 
 
 #: The smallest text printed in a drawing: 6 pt, in mm (drawings are placed at their size).
@@ -32,8 +33,8 @@ def sdg_icon(goal: Goal, size: float = 20.0, image: Path | None = None) -> Drawi
     first = min(size * 0.5, size * 0.93 - (len(lines) - 1) * leading)  # the last line stays inside the tile
     number_size = min(size * 0.28, first - text_size * 1.1 - size * 0.04)
     shapes: list[Shape] = [Rect(0, 0, size, size, fill=goal.color),
-                           Label(size * 0.07, size * 0.04 + number_size * 0.88, str(goal.number), number_size, "#FFFFFF", bold=True)]
-    shapes += [Label(size * 0.07, first + index * leading, line, text_size, "#FFFFFF", bold=True) for index, line in enumerate(lines)]
+                           Label(size * 0.07, size * 0.04 + number_size * 0.88, str(goal.number), number_size, colour("white"), bold=True)]
+    shapes += [Label(size * 0.07, first + index * leading, line, text_size, colour("white"), bold=True) for index, line in enumerate(lines)]
     return Drawing(f"sdg-{goal.number:02d}", size, size, tuple(shapes), alt)
 
 
@@ -54,7 +55,7 @@ def period_chart(period: Period, width: float = 170.0) -> Drawing:
     bars_top = 2 * row + 4
     marks_top = bars_top + len(period.bars) * 9
     height = marks_top + (8 if period.marks else 2)
-    shapes: list[Shape] = [Rect(0, 0, width, 2 * row, fill="#EEF2F7")]
+    shapes: list[Shape] = [Rect(0, 0, width, 2 * row, fill=colour("mist"))]
     shapes += [Label(head / 2, row * (i + 0.7), text, 3.0, anchor="middle", bold=True) for i, text in enumerate(("和暦", "西暦"))]
     for index, year in enumerate(years):
         x = head + index * cell
@@ -66,12 +67,12 @@ def period_chart(period: Period, width: float = 170.0) -> Drawing:
         y = bars_top + index * 9
         x = head + (bar.start - years[0]) * cell
         w = (bar.end - bar.start + 1) * cell
-        shapes.append(Rect(x + 0.6, y, w - 1.2, 6, fill=("#DCE6F2", NAVY, "#2E75B6")[index % 3], radius=1))
-        shapes.append(Label(x + w / 2, y + 4.3, bar.label, 3.2, "#FFFFFF" if index % 3 else INK, "middle", True))
+        shapes.append(Rect(x + 0.6, y, w - 1.2, 6, fill=(colour("pale"), NAVY, colour("sky"))[index % 3], radius=1))
+        shapes.append(Label(x + w / 2, y + 4.3, bar.label, 3.2, colour("white") if index % 3 else INK, "middle", True))
     for mark in period.marks:
         x = head + (mark.year - years[0] + 0.5) * cell
-        shapes += [Circle(x, marks_top + 1.5, 1.3, "#C0392B"),
-                   Label(x, marks_top + 6.5, mark.label, 3.0, "#C0392B", "middle", True)]
+        shapes += [Circle(x, marks_top + 1.5, 1.3, colour("accent")),
+                   Label(x, marks_top + 6.5, mark.label, 3.0, colour("accent"), "middle", True)]
     alt = (f"計画の期間の図。{years[0]}年度から{years[-1]}年度までの年度（和暦と西暦）に、"
            + "、".join(f"{b.label}（{b.start}〜{b.end}年度）" for b in period.bars)
            + "".join(f"、{m.label}（{m.year}年度）" for m in period.marks) + "を示す。")

@@ -5,13 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from planpress.booklet.records import Projects
+from planpress.design import colour
 from planpress.drawing import Drawing, Label, Line, Rect, Shape, wrap
 from planpress.model import Policy, PolicyTree
 
-INK = "#1A1A1A"
-NAVY = "#1F4E79"
-PALE = "#DCE6F2"
-LINE = "#7F8C99"
+INK = colour("ink")
+NAVY = colour("navy")
+PALE = colour("pale")
+LINE = colour("rule")
 SMALL = 2.7
 ROW = SMALL * 1.35
 
@@ -72,7 +73,7 @@ def structure_diagram(tree: PolicyTree, width: float = 170.0) -> Drawing:
         goals: list[tuple[float, float]] = []
         top = y
         for title in titles:
-            box, h = _box(goal_x, y, width - goal_x - 0.3, [title], fill="#FFFFFF")
+            box, h = _box(goal_x, y, width - goal_x - 0.3, [title], fill=colour("white"))
             shapes += box
             goals.append((goal_x, y + h / 2))
             y += h + 2
@@ -86,7 +87,7 @@ def structure_diagram(tree: PolicyTree, width: float = 170.0) -> Drawing:
     shapes.insert(0, Rect(0, 0, root_w, height, fill=NAVY, radius=1.5))
     shapes += _connect((root_w, middle), sides, (root_w + side_x) / 2)
     for index, line in enumerate(("理想の都市", f"「{tree.ideal_city}」")):
-        shapes.append(Label(root_w / 2, middle - 2 + index * 6, line, 3.8, "#FFFFFF", "middle", True))
+        shapes.append(Label(root_w / 2, middle - 2 + index * 6, line, 3.8, colour("white"), "middle", True))
     alt = (f"計画の構成図。理想の都市「{tree.ideal_city}」の下に、自治体運営（"
            + "、".join(f"第{g.number} {g.title}" for g in tree.management) + "）と部門別計画（"
            + "、".join(f"第{s.number} {s.title}" for s in tree.sectors) + "）を置く。")
@@ -101,16 +102,16 @@ def _policy_rows(policy: Policy, x: float, y: float, widths: tuple[float, float]
     for number, measure in enumerate(policy.measures, 1):
         wrapped = wrap(measure, SMALL, widths[1] - 6)
         measure_lines += [f"{number}　{wrapped[0]}"] + [f"　 {rest}" for rest in wrapped[1:]]
-    box, box_h = _box(x, y, widths[0], name_lines, fill="#FFFFFF", colour=NAVY)
+    box, box_h = _box(x, y, widths[0], name_lines, fill=colour("white"), colour=NAVY)
     height = max(box_h, len(measure_lines) * ROW + 2)
     mx = x + widths[0] + 3
-    shapes = box + [Rect(mx, y, widths[1], height, fill="#F7F9FB", stroke=GRID_STROKE, stroke_width=0.2)]
+    shapes = box + [Rect(mx, y, widths[1], height, fill=colour("frame"), stroke=GRID_STROKE, stroke_width=0.2)]
     shapes += [Label(mx + 1.5, y + ROW + i * ROW - 0.5, line, SMALL, INK, bold=False) for i, line in enumerate(measure_lines)]
     shapes.append(Line(x + widths[0], y + box_h / 2, mx, y + box_h / 2, LINE, 0.35))
     return shapes, height, y + box_h / 2
 
 
-GRID_STROKE = "#C8CED6"
+GRID_STROKE = colour("grid")
 
 
 def branch_diagram(tree: PolicyTree, branch: Branch, width: float = 170.0) -> Drawing:
@@ -121,7 +122,7 @@ def branch_diagram(tree: PolicyTree, branch: Branch, width: float = 170.0) -> Dr
     group_x = widths[0] + 4
     policy_x = group_x + widths[1] + 4 if grouped else group_x
     shapes: list[Shape] = [Rect(0, 0, width, 7, fill=NAVY),
-                           Label(2, 5, f"理想の都市「{tree.ideal_city}」　＞　{branch.side}", 3.2, "#FFFFFF", bold=True)]
+                           Label(2, 5, f"理想の都市「{tree.ideal_city}」　＞　{branch.side}", 3.2, colour("white"), bold=True)]
     y = top = 11.0
     children: list[tuple[float, float]] = []  # the goal's: groups, or policies where there are none
     for group_title, policies in branch.groups:
@@ -140,7 +141,7 @@ def branch_diagram(tree: PolicyTree, branch: Branch, width: float = 170.0) -> Dr
             children += ends
         y += 2
     box, h = _box(0, top, widths[0], [f"第{branch.number}"] + wrap(branch.title, 3.2, widths[0] - 4), fill=NAVY,
-                  colour="#FFFFFF", size=3.2)
+                  colour=colour("white"), size=3.2)
     shapes += box + [Line(widths[0] / 2, 7, widths[0] / 2, top, LINE, 0.35)]
     shapes += _connect((widths[0], top + h / 2), children, widths[0] + 2)
     names = "、".join(f"{p.code} {p.name}" for _, ps in branch.groups for p in ps)
@@ -151,7 +152,7 @@ def branch_diagram(tree: PolicyTree, branch: Branch, width: float = 170.0) -> Dr
 def projects_overview(projects: Projects, width: float = 170.0) -> Drawing:
     """第8: the theme above the projects, each with its approaches ①②…"""
     shapes: list[Shape] = [Rect(0, 0, width, 9, fill=NAVY, radius=1.5),
-                           Label(width / 2, 6.2, f"テーマ「{projects.theme}」", 3.8, "#FFFFFF", "middle", True)]
+                           Label(width / 2, 6.2, f"テーマ「{projects.theme}」", 3.8, colour("white"), "middle", True)]
     column = (width - 4 * (len(projects.projects) - 1)) / len(projects.projects)
     bottom = 0.0
     for index, project in enumerate(projects.projects):
@@ -165,7 +166,7 @@ def projects_overview(projects: Projects, width: float = 170.0) -> Drawing:
         ends: list[float] = []
         for approach in project.approaches:
             lines = wrap(f"{circled(approach.number)} {approach.title}", 2.9, column - 9)
-            box, h = _box(x + 5, y, column - 5, lines, fill="#FFFFFF", size=2.9, bold=False)
+            box, h = _box(x + 5, y, column - 5, lines, fill=colour("white"), size=2.9, bold=False)
             shapes += box
             ends.append(y + h / 2)
             y += h + 2

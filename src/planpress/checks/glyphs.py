@@ -16,6 +16,7 @@ from pathlib import Path
 
 from fontTools.ttLib import TTFont, TTLibError
 
+from planpress import design
 from planpress.checks.texts import TextSpot, content_texts
 from planpress.errors import Location, PlanpressError, Problems
 from planpress.fields import refused
@@ -74,7 +75,7 @@ def layout_fonts(project: Project, problems: Problems | None = None) -> list[Fon
     for css in sorted(project.layouts_dir.glob("*.css")):
         text = css.read_text(encoding="utf-8")
         for match in _FONT_FAMILY.finditer(text):
-            family = match.group(1).split(",")[0].strip().strip("\"'")
+            family = design.resolve_font(match.group(1)).split(",")[0].strip().strip("\"'")
             if family.lower() in _GENERIC or family in seen:
                 continue
             seen.add(family)

@@ -12,7 +12,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
-from planpress import __version__, images
+from planpress import __version__, design, images
 from planpress.document import Document
 from planpress.drawing import Drawing
 from planpress.errors import PlanpressError
@@ -33,6 +33,9 @@ class PageContext:
     styles: Markup
     version: str
     date: str
+    #: The design values as CSS custom properties (planpress.design), a <style> of their own so
+    #: that WeasyPrint's line numbers in the layouts' styles stay theirs.
+    design: Markup = Markup(design.css_variables())
 
 
 @functools.lru_cache(maxsize=8)

@@ -10,6 +10,7 @@ from contextvars import ContextVar
 
 from PIL import Image, ImageDraw, ImageFont
 
+from planpress.design import colour
 from planpress.drawing import Circle, Drawing, Label, Line, Picture, Polyline, Rect, Shape
 from planpress.memo import Shelf, file_digest, fingerprint
 
@@ -91,7 +92,7 @@ def _picture(image: Image.Image, shape: Picture) -> None:
         with Image.open(shape.path) as source:
             picture = source.convert("RGBA")
     except (OSError, Image.DecompressionBombError):
-        ImageDraw.Draw(image).rectangle([_px(shape.x), _px(shape.y), _px(shape.x + shape.w), _px(shape.y + shape.h)], outline="#7F8C99")
+        ImageDraw.Draw(image).rectangle([_px(shape.x), _px(shape.y), _px(shape.x + shape.w), _px(shape.y + shape.h)], outline=colour("rule"))
         return
     picture.thumbnail(box)
     offset = (round(_px(shape.x)) + (box[0] - picture.width) // 2, round(_px(shape.y)) + (box[1] - picture.height) // 2)
@@ -118,7 +119,7 @@ def picture(drawing: Drawing) -> bytes:
 def png(drawing: Drawing) -> bytes:
     """The drawing as PNG bytes at 200 dpi on white."""
     size = (max(1, round(_px(drawing.width))), max(1, round(_px(drawing.height))))
-    image = Image.new("RGB", size, "#FFFFFF")
+    image = Image.new("RGB", size, colour("white"))
     draw = ImageDraw.Draw(image)
     for shape in drawing.shapes:
         if isinstance(shape, Picture):

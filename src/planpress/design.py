@@ -1,0 +1,71 @@
+"""The design values in one place: colours and font families.
+
+The stylesheets read them as CSS custom properties (``var(--navy)``), which html.render puts in a
+<style> element of their own before layouts/print.css; the drawings (booklet/diagrams.py,
+booklet/charts.py, render/raster.py) and the Word reference document
+(tools/make_reference_docx.py) read them from here. Change a colour here and the PDF, the
+drawings and Word follow (run ``make reference-docx`` for Word's styles).
+"""
+
+from __future__ import annotations
+
+import re
+
+#: Colours by role, as #RRGGBB.
+COLOURS: dict[str, str] = {
+    "ink": "#1A1A1A",        # running text
+    "navy": "#1F4E79",       # headings, rules, table headers, the city's colour
+    "grey": "#4A4A4A",       # notes, captions, running headers
+    "rule": "#7F8C99",       # table grid, neutral lines
+    "white": "#FFFFFF",
+    "pale": "#DCE6F2",       # light fills in diagrams
+    "grid": "#C8CED6",       # chart grid lines, diagram frames
+    "mist": "#EEF2F7",       # the period chart's band
+    "frame": "#F7F9FB",      # a diagram's column background
+    "sky": "#2E75B6",        # the third bar colour of the period chart
+    "accent": "#C0392B",     # marks and the projection line of the population chart
+    "missing": "#8F1D14",    # 未入力 / 写真未登録: text and dashed frame
+    "missing-bg": "#FBEAEA",
+    "placeholder-bg": "#F3F3F3",
+    "grade-a": "#0B5D2A", "grade-a-bg": "#D4ECD9",
+    "grade-b": "#174A85", "grade-b-bg": "#DBE8F6",
+    "grade-c": "#7A4F00", "grade-c-bg": "#FBECC8",
+    "grade-d": "#8F1D14", "grade-d-bg": "#F6D5D2",
+    "bar-a": "#2E7D4F", "bar-b": "#2F6DB5", "bar-c": "#C98A12", "bar-d": "#B3392B",
+    "field-bg": "#FFF6D5",   # the fields departments fill on their sheets
+    "prompt": "#808080",     # a content control's prompt
+}
+
+#: Font families by role, as CSS names them; the PDF embeds them and Word names them.
+FONTS: dict[str, str] = {
+    "mincho": "BIZ UDMincho",         # running text
+    "mincho-latin": "BIZ UDPMincho",  # half-width Latin in running text (proportional)
+    "gothic": "BIZ UDPGothic",        # headings, labels, captions
+    "gothic-fixed": "BIZ UDGothic",   # table figures (even widths)
+}
+_GENERIC = {"mincho": "serif", "mincho-latin": "serif", "gothic": "sans-serif", "gothic-fixed": "sans-serif"}
+
+
+def colour(name: str) -> str:
+    """A colour by its role, #RRGGBB."""
+    return COLOURS[name]
+
+
+def word_colour(name: str) -> str:
+    """A colour by its role as Word writes it, RRGGBB."""
+    return COLOURS[name].lstrip("#")
+
+
+def css_variables() -> str:
+    """The values as CSS custom properties on :root (--navy, --font-gothic, …)."""
+    lines = [f"  --{name}: {value.lower()};" for name, value in COLOURS.items()]
+    lines += [f'  --font-{name}: "{family}", {_GENERIC[name]};' for name, family in FONTS.items()]
+    return ":root {\n" + "\n".join(lines) + "\n}\n"
+
+
+_FONT_VARIABLE = re.compile(r"var\(\s*--font-([\w-]+)\s*\)")
+
+
+def resolve_font(value: str) -> str:
+    """A font-family value with ``var(--font-…)`` replaced by the family it names."""
+    return _FONT_VARIABLE.sub(lambda found: f'"{FONTS.get(found.group(1), found.group(0))}"', value)

@@ -1,0 +1,48 @@
+"""The design values live in one place (planpress.design): the stylesheets, the drawings and the
+Word reference document take them from there and hold no colour or font family of their own."""
+
+from __future__ import annotations
+
+import base64
+import re
+from pathlib import Path
+
+from conftest import docx_part
+from planpress import design
+
+ROOT = Path(__file__).resolve().parent.parent
+_HEX = re.compile(r"#[0-9A-Fa-f]{6}\b|\"[0-9A-F]{6}\"")
+_FAMILY = re.compile(r"BIZ UD\w+")
+
+
+def _code(path: Path) -> str:
+    """The file without its comments and docstrings' prose lines (where values may be named)."""
+    text = re.sub(r"/\*.*?\*/", "", path.read_text(encoding="utf-8"), flags=re.S)
+    return "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
+
+
+def test_layouts_drawings_and_reference_tool_hold_no_design_value_of_their_own() -> None:
+    files = [ROOT / "layouts" / "print.css", ROOT / "layouts" / "print-shop.css", ROOT / "tools" / "make_reference_docx.py",
+             *(ROOT / "src" / "planpress" / name for name in ("booklet/diagrams.py", "booklet/charts.py", "render/raster.py"))]
+    for path in files:
+        code = _code(path)
+        assert not _HEX.findall(code), (path.name, _HEX.findall(code))
+        assert not _FAMILY.findall(code), (path.name, _FAMILY.findall(code))
+
+
+def test_the_pdf_styles_and_word_styles_take_the_same_values(built: Path) -> None:
+    html = (built / "output" / "booklet.html").read_text(encoding="utf-8")
+    assert design.css_variables().strip() in html
+    assert "var(--navy)" in html and "var(--font-gothic)" in html
+    styles = docx_part(built / "output" / "booklet.docx", "word/styles.xml")
+
+    def style(style_id: str) -> str:
+        return re.search(rf'<w:style [^>]*w:styleId="{style_id}".*?</w:style>', styles, re.S).group(0)
+
+    assert f'w:color w:val="{design.word_colour("navy")}"' in style("Heading1")
+    assert f'w:fill="{design.word_colour("grade-a-bg")}"' in style("GradeA")
+    assert f'w:eastAsia="{design.FONTS["mincho"]}"' in style("BodyText")
+    # The drawings draw in the same navy (the SVG pictures of the diagrams).
+    drawings = "".join(base64.b64decode(data).decode("utf-8")
+                       for data in re.findall(r'src="data:image/svg\+xml;base64,([^"]+)"', html))
+    assert design.colour("navy") in drawings
