@@ -7,6 +7,7 @@ import io
 import os
 import subprocess
 from contextvars import ContextVar
+from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
@@ -106,7 +107,7 @@ def picture(drawing: Drawing) -> bytes:
         return png(drawing)
     store, salt = shelf
     # repr: a drawing is tuples of numbers and strings; the files its pictures name count by their bytes.
-    files = [file_digest(shape.path) for shape in drawing.shapes if isinstance(shape, Picture)]
+    files = [file_digest(Path(shape.path)) for shape in drawing.shapes if isinstance(shape, Picture)]
     key = fingerprint("png", salt, repr(drawing), files) + ".png"
     data = store.get(key)
     if data is None:
