@@ -15,6 +15,7 @@ import json
 import os
 import re
 import shutil
+import time
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
 from importlib import metadata
@@ -99,10 +100,11 @@ def content_key(environment: str, html: str, *, first: bool) -> str:
     return _digest(environment, DATE_META.sub("", html), "first" if first else "later")
 
 
-def pdf_dates(html: str) -> dict[str, str]:
-    """The PDF /Info dates WeasyPrint writes for the HTML's date metas (D:YYYYMMDDHHMMSSZ)."""
-    names = {"created": "/CreationDate", "modified": "/ModDate"}
-    return {names[m.group(1)]: "D:" + "".join(m.groups()[1:]) + "Z" for m in DATE_META.finditer(html)}
+def pdf_dates(timestamp: float) -> dict[str, str]:
+    """The PDF /Info dates for the document's date (html.build_date, which layouts/base.html shows
+    as dcterms.created and dcterms.modified), as WeasyPrint writes them: D:YYYYMMDDHHMMSSZ."""
+    date = time.strftime("D:%Y%m%d%H%M%SZ", time.gmtime(timestamp))
+    return {"/CreationDate": date, "/ModDate": date}
 
 
 def variant_key(content: str, start: int, targets: Mapping[str, int]) -> str:

@@ -138,7 +138,7 @@ def _render_parts(document: Document, project: Project, sections: list[Document]
     from planpress.render import merge
 
     merging = [merge.MergePart(p.key, p.variant, p.meta, p.pages) for p in parts]  # type: ignore[arg-type]
-    data, report.cached_merge = merge.merged(document, cache, merging, pdf_dates(sources[0]))
+    data, report.cached_merge = merge.merged(document, cache, merging, pdf_dates(html.build_date(project)))
     LAST_BUILDS[document.name] = report
     log.info("%s: %d 節のうち %d 節を組版しました", document.name, len(parts), len(report.laid_out))
     return data
