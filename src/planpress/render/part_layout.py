@@ -1,19 +1,22 @@
-"""Lay out one part of a document with WeasyPrint as pages ``start``… of the whole document.
+"""Lay out a batch of a document's parts with WeasyPrint as pages ``start``… of the whole document.
+
+A *part* is one section of the document (render/parts.py); a *batch* is consecutive parts laid
+out in one WeasyPrint pass.
 
 WeasyPrint 70 is pinned; four of its module attributes (render/_weasy_internals.py, which
-holds every use of WeasyPrint's internals) are replaced while a part is laid out,
-so that the part's pages look exactly as they do in a single-pass render of the whole:
+holds every use of WeasyPrint's internals) are replaced while a batch is laid out,
+so that its pages look exactly as they do in a single-pass render of the whole:
 
 - ``initialize_page_maker``: the page counter starts at ``start - 1`` when the start is known;
 - ``PageType``: page indexes are global, so ``@page :first`` matches only the document's first page;
-- ``make_margin_boxes``: when the start is not known yet (a cold parallel build), the part's page
+- ``make_margin_boxes``: when the start is not known yet (a cold parallel build), the batch's page
   count is published once pagination ends, the start is awaited, and the page numbers in the
   margin boxes are shifted by it;
-- ``TargetCollector``: ``target-counter()`` to an anchor in another part reads the page number
+- ``TargetCollector``: ``target-counter()`` to an anchor in another batch reads the page number
   given in ``targets``; every anchor looked up is recorded, so the caller can lay the part out
   again once all page numbers are final.
 
-Links to anchors in other parts are kept as ``planpress-part:NAME`` URIs; the merge turns them
+Links to anchors in other batches are kept as ``planpress-part:NAME`` URIs; the merge turns them
 into named destinations. Layouts that depend on page parity or on the total page count are not
 laid out in parts at all (see ``parts.single_pass_reason``).
 """
@@ -34,7 +37,7 @@ from planpress.render.merge import PART_LINK
 
 
 @dataclass(frozen=True)
-class PartJob:
+class BatchJob:
     """A run of consecutive sections to lay out in one WeasyPrint pass (a batch)."""
 
     #: index of the batch's first section in the whole document
@@ -65,7 +68,7 @@ class SectionResult:
 
 
 @dataclass
-class PartResult:
+class BatchResult:
     """A laid-out batch: its PDF and one result per section."""
 
     first: int
@@ -122,7 +125,7 @@ def _anchor_name(anchor_token: Any, source_box: Any) -> str | None:
 
 @dataclass
 class _State:
-    job: PartJob
+    job: BatchJob
     await_start: Callable[[int, int, int], int]
     sections: dict[Any, int]
     collector: _PartTargets | None = None
@@ -183,9 +186,9 @@ def _hooks(state: _State) -> Iterator[None]:
             setattr(module, name, original)
 
 
-def lay_out(job: PartJob, make_html: Callable[[str], Any], write: Callable[[Any, int], bytes],
+def lay_out(job: BatchJob, make_html: Callable[[str], Any], write: Callable[[Any, int], bytes],
             await_start: Callable[[int, int, int], int], font_config: Any = None,
-            options: dict[str, Any] | None = None) -> PartResult:
+            options: dict[str, Any] | None = None) -> BatchResult:
     """Lay the batch out; ``await_start(first, count, pages)`` publishes its page count, returns its start;
     ``write(rendering, start)`` makes its PDF (``start``: its first page's number in the document).
 
@@ -208,7 +211,7 @@ def lay_out(job: PartJob, make_html: Callable[[str], Any], write: Callable[[Any,
         data = write(rendering, start)
     finally:
         weasy_log.removeHandler(collector)
-    return PartResult(job.first, start, data, _split(rendering, owners, state, start), collector.messages)
+    return BatchResult(job.first, start, data, _split(rendering, owners, state, start), collector.messages)
 
 
 def _section_of_elements(root: Any, count: int) -> dict[Any, int]:

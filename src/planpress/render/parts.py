@@ -1,5 +1,9 @@
 """Parallel, incremental PDF: sections laid out in batches by worker processes, then merged.
 
+Words: a *part* is one section of the document, laid out and cached on its own (``_Part``,
+cache.PartMeta, merge.MergePart); a *batch* is consecutive parts laid out in one WeasyPrint pass
+(part_layout.BatchJob, BatchResult) whose PDF the cache keeps as ``batch-*.pdf``.
+
 Each section of the document is cached on its own: its *content key* (its HTML through the
 same templates, the layouts, fonts and versions) names what its layout found out (page count,
 anchors, bookmarks, anchors it looked up), and its *variant* (content key, first page number,
@@ -255,7 +259,7 @@ class _Planner:
             self._submit_batch(batch, starts[batch[0].index], anchors, guess)
 
     def _submit_batch(self, batch: list[_Part], start: int | None, anchors: dict[str, int], guess: int) -> None:
-        from planpress.render.part_layout import PartJob
+        from planpress.render.part_layout import BatchJob
 
         for part in batch:
             part.layouts += 1
@@ -267,7 +271,7 @@ class _Planner:
         document = replace(self.document, sections=tuple(part.section.sections[0] for part in batch))
         source = html.render(document, self.project, **self.options)
         targets = {name: page for name, page in anchors.items() if name not in own}
-        job = PartJob(batch[0].index, len(batch), source, start, targets, guess if None in self._starts() else None)
+        job = BatchJob(batch[0].index, len(batch), source, start, targets, guess if None in self._starts() else None)
         self.pending[self.executor.submit(_work, job)] = batch  # type: ignore[union-attr]
         self.report.batches += 1
 
