@@ -8,7 +8,9 @@ render/pdf.py. Three things reach below it, and take what they need from here on
   whole document);
 - render/justify.py replaces ``inline.justify_line`` and lays text boxes out again with Pango
   (Japanese justification);
-- checks/overflow.py walks the laid-out box tree of each page (``page_box``).
+- checks/overflow.py walks the laid-out box tree of each page (``page_box``);
+- render/standards.py gives a laid-out document a CMYK ``ColorProfile`` and embeds the sRGB
+  profile WeasyPrint ships (``srgb_profile``) for PDF/X-4.
 
 These names and their behaviour are not WeasyPrint's promise. On another version ``unsupported()``
 says why: the PDF is then laid out in one pass without the hooks (render/parts.py) and Japanese
@@ -44,6 +46,13 @@ def page_box(page: Any) -> Any:
     return page._page_box
 
 
+def srgb_profile() -> bytes:
+    """The sRGB ICC profile WeasyPrint ships in its package data (render/standards.py's DefaultRGB)."""
+    from importlib.resources import files
+
+    return (files("weasyprint.pdf") / "sRGB2014.icc").read_bytes()
+
+
 def _load() -> dict[str, Any]:
     """WeasyPrint's internal names, imported on first use (importing WeasyPrint takes a while)."""
     if not _LOADED:
@@ -51,13 +60,14 @@ def _load() -> dict[str, Any]:
         import weasyprint.layout
         import weasyprint.layout.inline as inline
         import weasyprint.layout.page
+        from weasyprint.css import ColorProfile
         from weasyprint.css.targets import TargetCollector, TargetLookupItem, anchor_name_from_token
         from weasyprint.formatting_structure import boxes
         from weasyprint.text.line_break import create_layout, line_size
         from weasyprint.urls import get_url_tuple
 
         _LOADED.update(
-            inline=inline, TargetCollector=TargetCollector, TargetLookupItem=TargetLookupItem,
+            inline=inline, ColorProfile=ColorProfile, TargetCollector=TargetCollector, TargetLookupItem=TargetLookupItem,
             anchor_name_from_token=anchor_name_from_token, get_url_tuple=get_url_tuple,
             create_layout=create_layout, line_size=line_size,
             **{name: getattr(boxes, name) for name in ("BlockContainerBox", "Box", "InlineBox", "LineBox", "MarginBox", "TextBox")},

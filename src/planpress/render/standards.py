@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import io
 import logging
-from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +18,7 @@ import pikepdf
 
 from planpress.errors import PlanpressError
 from planpress.source import Project
+from planpress.render import _weasy_internals as weasy
 
 log = logging.getLogger(__name__)
 
@@ -50,11 +50,9 @@ def output_profile(project: Project) -> Path:
 
 def attach_output_profile(rendering: Any, project: Project) -> None:
     """Give a laid-out WeasyPrint document the CMYK profile its PDF/X output intent names."""
-    from weasyprint.css import ColorProfile  # WeasyPrint 70's class for @color-profile rules
-
     path = output_profile(project)
     with path.open("rb") as profile:
-        rendering.color_profiles["device-cmyk"] = ColorProfile(
+        rendering.color_profiles["device-cmyk"] = weasy.ColorProfile(  # WeasyPrint 70's class for @color-profile
             profile, path.name, "relative-colorimetric", (["c"], ["m"], ["y"], ["k"]))
 
 
@@ -63,7 +61,7 @@ def finish(data: bytes, profile: str) -> bytes:
     if profile != "print":
         return data
     with pikepdf.open(io.BytesIO(data)) as pdf:
-        srgb = pdf.make_indirect(pikepdf.Stream(pdf, (files("weasyprint.pdf") / "sRGB2014.icc").read_bytes()))
+        srgb = pdf.make_indirect(pikepdf.Stream(pdf, weasy.srgb_profile()))
         srgb.N = 3
         default_rgb = pikepdf.Array([pikepdf.Name.ICCBased, srgb])
         seen: set[tuple[int, int]] = set()
