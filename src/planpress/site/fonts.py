@@ -60,6 +60,7 @@ def _subset(path: Path, characters: list[str]) -> bytes:
     options = subset.Options()
     options.flavor = "woff"
     options.layout_features = ["*"]  # vertical forms, proportional widths: what the text may use
+    options.drop_tables += ["meta"]  # font metadata fontTools cannot cut (it would say so in English)
     font = subset.load_font(str(path), options)
     subsetter = subset.Subsetter(options)
     subsetter.populate(unicodes=[ord(c) for c in characters])
