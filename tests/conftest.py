@@ -17,9 +17,12 @@ REPO = Path(__file__).resolve().parent.parent
 SEED = REPO.parent / "shared" / "seed" / "000_a1b74b276596d095.txt"
 PROJECTS = Path(__file__).resolve().parent / "projects"
 
-#: One LibreOffice profile for the tests' own conversions, the whole session (setting one up takes
-#: seconds; they run one at a time). Builds keep theirs in the project's .planpress-cache/.
+#: One LibreOffice profile for the whole session (setting one up takes seconds): the tests' own
+#: conversions use it, and so do the builds of every warm project copy, whose
+#: .planpress-cache/libreoffice (where a build keeps its profile) links to it. One LibreOffice runs
+#: at a time; a build that finds the profile in use makes its own (render/docx_toc.py).
 SOFFICE_PROFILE = Path(tempfile.mkdtemp(prefix="planpress-lo-")) / "profile"
+SOFFICE_PROFILE.mkdir()
 
 
 def copy_project(target: Path, source: Path = REPO, *, warm: bool = True) -> Path:
@@ -35,6 +38,7 @@ def copy_project(target: Path, source: Path = REPO, *, warm: bool = True) -> Pat
         shutil.copytree(source / folder, target / folder)
     if warm and source == REPO:
         shutil.copytree(_warm_cache(), target / ".planpress-cache")
+        (target / ".planpress-cache" / "libreoffice").symlink_to(SOFFICE_PROFILE, target_is_directory=True)
     return target
 
 
