@@ -127,18 +127,20 @@ def test_tables_have_header_cells_and_captions_and_drawings_are_inline_svg_with_
     assert re.sub(r"<[^>]+>", "", table.group(0)).count("第7次基本計画令和5年度（2023年度）～令和9年度（2027年度）") == 1
 
 
-def test_the_web_edition_uses_the_print_design_values() -> None:
-    """One set of colours: every colour of the site's stylesheet is one print or the drawings use."""
+def test_the_web_edition_uses_the_print_design_values(site: Path) -> None:
+    """One set of values: the site's stylesheet names colours and families only through
+    planpress.design's custom properties, which the site carries as print's HTML does."""
     from conftest import REPO
-    from planpress.booklet import diagrams
+    from planpress import design
 
-    def colours(text: str) -> set[str]:
-        return {c.lower() for c in re.findall(r"#[0-9a-fA-F]{6}\b", text)}
-
-    site = colours((REPO / "layouts/site/site.css").read_text(encoding="utf-8"))
-    printed = colours((REPO / "layouts/print.css").read_text(encoding="utf-8"))
-    drawn = colours(" ".join(str(v) for v in vars(diagrams).values() if isinstance(v, str)))
-    assert len(site) > 10 and site <= printed | drawn, site - printed - drawn
+    css = (REPO / "layouts/site/site.css").read_text(encoding="utf-8")
+    assert not re.findall(r"#[0-9a-fA-F]{3,8}\b|rgba?\(", css)  # no colour of its own
+    assert not re.findall(r"font-family:\s*[\"']", css)  # no family of its own
+    carried = (site / "assets/design.css").read_text(encoding="utf-8")
+    assert carried == design.css_variables()
+    used = set(re.findall(r"var\(--([\w-]+)\)", css))
+    assert len(used) > 15 and used <= set(re.findall(r"--([\w-]+):", carried)), used
+    assert outline(site / "index.html").all("link")[0]["href"] == "assets/design.css"
 
 
 def test_no_external_url_anywhere(site: Path) -> None:

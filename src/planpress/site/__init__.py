@@ -14,7 +14,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
-from planpress import __version__, images
+from planpress import __version__, design, images
 from planpress.document import Document
 from planpress.drawing import Drawing
 from planpress.errors import PlanpressError
@@ -66,6 +66,7 @@ def render(document: Document, project: Project, *, profile: str = "web") -> Sit
             files[f"assets/{name}"] = path.read_bytes()
         except OSError:
             raise PlanpressError(f"layouts/site/{name}: ファイルがありません") from None
+    files["assets/design.css"] = design.css_variables().encode("utf-8")  # print's colours and families
     files[search.INDEX] = search.index(site, files)
     files.update(pictures.files)
     files.update(fonts.web_fonts(project, "".join(data.decode("utf-8") for name, data in files.items() if name.endswith((".html", ".js")))))
