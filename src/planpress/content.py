@@ -78,7 +78,7 @@ def _read_content_file(
         problems.error(cited_at, f"「{name}」は content/ の外を指しています")
         return None
     if not path.is_file():
-        problems.error(cited_at, f"「{name}」は{'フォルダです（ファイルを指してください）' if path.is_dir() else 'というファイルは content/ にありません'}")
+        problems.error(cited_at, f"「{name}」{'はフォルダです（ファイルを指してください）' if path.is_dir() else 'というファイルは content/ にありません'}")
         return None
     return _read_file(project, path, cls, problems)
 
