@@ -8,7 +8,7 @@ from typing import Any
 from ruamel.yaml.comments import CommentedSeq
 
 from planpress.errors import Location, Problems
-from planpress.fields import Context, Integer, Invalid, Kind, ListOf, RecordOf, Text, located, positions, spec
+from planpress.fields import Context, Integer, Invalid, Kind, ListOf, Record, RecordOf, Text, spec
 from planpress.model import KINDS, Content, item_code
 
 DEPARTMENTS_FILE = "departments.yaml"
@@ -38,19 +38,16 @@ class ItemNumbers(Kind):
 
 
 @dataclass(kw_only=True)
-class Department:
+class Department(Record):
     """A department and the 運営方針 / 基本施策 it evaluates."""
+
+    LABEL = "{name}"
 
     #: Also the name of the department's sheet file (checked in validate_departments).
     name: str = spec("部署名", Text(max_length=40))
     management: tuple[Owned, ...] = spec("担当する運営方針の番号", ItemNumbers(), default=())
     policies: tuple[Owned, ...] = spec("担当する基本施策の番号", ItemNumbers(), default=())
-    location: Location = located()
-    positions: dict[str, Location] = positions()
 
-    @staticmethod
-    def label_of(values: dict[str, Any]) -> str | None:
-        return values.get("name")
 
     def owned(self) -> list[tuple[str, Owned]]:
         """(kind, number) of every item the department owns, in its file order."""
@@ -61,13 +58,11 @@ class Department:
 
 
 @dataclass(kw_only=True)
-class Departments:
+class Departments(Record):
     """content/departments.yaml."""
 
     plan: int = spec("対象の基本計画（第○次）", Integer(1, 99))
     departments: list[Department] = spec("部署の一覧", ListOf(RecordOf(Department), min_items=1))
-    location: Location = located()
-    positions: dict[str, Location] = positions()
 
     def owner(self, code: str) -> Department | None:
         return next((d for d in self.departments if code in d.codes()), None)

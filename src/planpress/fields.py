@@ -5,10 +5,11 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import re
+import string
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
@@ -219,6 +220,25 @@ def positions() -> Any:
     return field(default_factory=dict, compare=False, repr=False)
 
 
+@dataclass(kw_only=True)
+class Record:
+    """A record read from content. The reader fills in where it was written (``location``) and
+    where each field's value was (``positions``); neither is compared or shown."""
+
+    location: Location = located()
+    positions: dict[str, Location] = positions()
+    #: How messages name the record, from its fields' values: "重点プロジェクト{number}".
+    LABEL: ClassVar[str] = ""
+
+    @classmethod
+    def label_of(cls, values: dict[str, Any]) -> str | None:
+        """The record's name in messages, once the fields its LABEL uses were read."""
+        needed = [name for _, name, _, _ in string.Formatter().parse(cls.LABEL) if name]
+        if not cls.LABEL or any(name not in values for name in needed):
+            return None
+        return cls.LABEL.format(**values)
+
+
 def read_record(cls: type[T], mapping: CommentedMap, ctx: Context, *, at: Location) -> T | None:
     """Read a mapping into ``cls``; report unknown keys, missing and invalid fields.
 
@@ -256,9 +276,8 @@ def read_record(cls: type[T], mapping: CommentedMap, ctx: Context, *, at: Locati
             ctx.failed.add(label)
         return None
     record = cls(**found)
-    if hasattr(record, "location"):
+    if isinstance(record, Record):
         record.location = at
-    if hasattr(record, "positions"):
         record.positions = spots
     return record
 

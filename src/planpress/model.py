@@ -5,8 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from planpress.errors import Location
-from planpress.fields import Choice, Integer, ListOf, RecordOf, Text, located, positions, spec
+from planpress.fields import Choice, Integer, ListOf, Record, RecordOf, Text, spec
 
 if TYPE_CHECKING:
     from planpress.booklet import Booklet
@@ -39,14 +38,12 @@ class ItemCounts:
 
 
 @dataclass(kw_only=True)
-class Policy:
+class Policy(Record):
     """A 運営方針 or 基本施策 of the policy tree with its numbered 施策 (measures)."""
 
     number: int = spec("番号", Integer(1, 999))
     name: str = spec("名称", Text(max_length=80))
     measures: list[str] = spec("施策", ListOf(Text(max_length=80), min_items=1))
-    location: Location = located()
-    positions: dict[str, Location] = positions()
     #: 運営方針 or 基本施策; set from where the policy sits in the tree.
     kind: str = field(default="", compare=False)
 
@@ -60,47 +57,39 @@ class Policy:
 
 
 @dataclass(kw_only=True)
-class ManagementGoal:
+class ManagementGoal(Record):
     """自治体運営 第1/第2 with its 運営方針."""
 
     number: int = spec("番号", Integer(1, 99))
     title: str = spec("名称", Text(max_length=80))
     policies: list[Policy] = spec("運営方針", ListOf(RecordOf(Policy), min_items=1))
-    location: Location = located()
-    positions: dict[str, Location] = positions()
 
 
 @dataclass(kw_only=True)
-class PolicyGroup:
+class PolicyGroup(Record):
     """A policy group (政策) of a sector, with its 基本施策."""
 
     number: int = spec("番号", Integer(1, 99))
     title: str = spec("名称", Text(max_length=80))
     policies: list[Policy] = spec("基本施策", ListOf(RecordOf(Policy), min_items=1))
-    location: Location = located()
-    positions: dict[str, Location] = positions()
 
 
 @dataclass(kw_only=True)
-class Sector:
+class Sector(Record):
     """部門別計画 第1–第5 (a まちづくりの目標) with its policy groups."""
 
     number: int = spec("番号", Integer(1, 99))
     title: str = spec("名称", Text(max_length=80))
     groups: list[PolicyGroup] = spec("政策", ListOf(RecordOf(PolicyGroup), min_items=1))
-    location: Location = located()
-    positions: dict[str, Location] = positions()
 
 
 @dataclass(kw_only=True)
-class PolicyTree:
+class PolicyTree(Record):
     """施策の体系: the ideal city, 自治体運営 and 部門別計画 down to every 施策."""
 
     ideal_city: str = spec("理想の都市", Text(max_length=40))
     management: list[ManagementGoal] = spec("自治体運営", ListOf(RecordOf(ManagementGoal), min_items=1))
     sectors: list[Sector] = spec("部門別計画", ListOf(RecordOf(Sector), min_items=1))
-    location: Location = located()
-    positions: dict[str, Location] = positions()
 
     def __post_init__(self) -> None:
         for goal in self.management:
@@ -122,24 +111,20 @@ class PolicyTree:
 
 
 @dataclass(kw_only=True)
-class Plan:
+class Plan(Record):
     """One 基本計画 of the city's 総合計画 (the 6th ran FY2018–2022)."""
+
+    LABEL = "第{number}次基本計画"
 
     number: int = spec("計画の番号（第○次）", Integer(1, 99))
     start: int = spec("計画期間の初年度", Integer(1900, 2200))
     end: int = spec("計画期間の最終年度", Integer(1900, 2200))
     counts: ItemCounts | None = spec("項目数", RecordOf(ItemCounts), default=None)
     tree: str | None = spec("施策の体系のファイル", Text(max_length=200), default=None)
-    location: Location = located()
-    positions: dict[str, Location] = positions()
-
-    @staticmethod
-    def label_of(values: dict[str, Any]) -> str | None:
-        return f"第{values['number']}次基本計画" if "number" in values else None
 
     @property
     def name(self) -> str:
-        return f"第{self.number}次基本計画"
+        return self.label_of(vars(self)) or ""
 
     def year_of(self, fiscal_year: int) -> int:
         """Which year of the plan a fiscal year is (FY2021 is the 4th of the 6th plan)."""
@@ -147,20 +132,18 @@ class Plan:
 
 
 @dataclass(kw_only=True)
-class City:
+class City(Record):
     """content/city.yaml: the city and its plans."""
 
     city: str = spec("市の名前", Text(max_length=40))
     plans: list[Plan] = spec("基本計画の一覧", ListOf(RecordOf(Plan), min_items=1))
-    location: Location = located()
-    positions: dict[str, Location] = positions()
 
     def plan(self, number: int) -> Plan | None:
         return next((plan for plan in self.plans if plan.number == number), None)
 
 
 @dataclass(kw_only=True)
-class EvaluationItem:
+class EvaluationItem(Record):
     """One graded 運営方針 or 基本施策 with its commentary."""
 
     kind: str = spec("種別", Choice(KINDS))
@@ -169,8 +152,6 @@ class EvaluationItem:
     # Empty while the year's sheets are still out; a year is complete when every item is filled.
     grade: str = spec("評価", Choice(GRADES, allow_empty=True))
     commentary: str = spec("評価の解説", Text(max_length=COMMENTARY_LIMIT, allow_empty=True))
-    location: Location = located()
-    positions: dict[str, Location] = positions()
 
     @staticmethod
     def label_of(values: dict[str, Any]) -> str | None:
@@ -189,7 +170,7 @@ class EvaluationItem:
 
 
 @dataclass(kw_only=True)
-class Evaluation:
+class Evaluation(Record):
     """content/evaluations/<year>.yaml: the 施策評価 of one fiscal year's work."""
 
     fiscal_year: int = spec("対象年度", Integer(1900, 2200))
@@ -197,8 +178,6 @@ class Evaluation:
     title: str = spec("報告書の題名", Text(max_length=80))
     intro: list[str] = spec("前文", ListOf(Text(max_length=2000)), default=[])
     items: list[EvaluationItem] = spec("評価項目", ListOf(RecordOf(EvaluationItem)))
-    location: Location = located()
-    positions: dict[str, Location] = positions()
 
     @property
     def name(self) -> str:

@@ -9,8 +9,7 @@ from typing import Any
 from ruamel.yaml.comments import CommentedMap
 
 from planpress.citations import Citation, CitationKind
-from planpress.errors import Location
-from planpress.fields import Boolean, Context, Integer, Invalid, Kind, ListOf, RecordOf, Text, located, positions, spec
+from planpress.fields import Boolean, Context, Integer, Invalid, Kind, ListOf, Record, RecordOf, Text, spec
 
 
 class Nullable(Kind):
@@ -51,27 +50,22 @@ class YearValues(Kind):
 # --- chapters.yaml -------------------------------------------------------------------------
 
 @dataclass(kw_only=True)
-class Chapter:
+class Chapter(Record):
     """第1 計画の名称 … 第8: a chapter's number, title and paragraphs."""
+
+    LABEL = "第{number}"
 
     number: int = spec("番号", Integer(1, 99))
     title: str = spec("題名", Text(max_length=40))
     paragraphs: list[str] = spec("本文", ListOf(Text(max_length=2000), min_items=1))
-    location: Location = located()
-    positions: dict[str, Location] = positions()
 
-    @staticmethod
-    def label_of(values: dict[str, Any]) -> str | None:
-        return f"第{values['number']}" if "number" in values else None
 
 
 @dataclass(kw_only=True)
-class Chapters:
+class Chapters(Record):
     """content/booklet/chapters.yaml."""
 
     chapters: list[Chapter] = spec("章", ListOf(RecordOf(Chapter), min_items=1))
-    location: Location = located()
-    positions: dict[str, Location] = positions()
 
     def get(self, number: int) -> Chapter | None:
         return next((c for c in self.chapters if c.number == number), None)
@@ -80,50 +74,40 @@ class Chapters:
 # --- period.yaml ----------------------------------------------------------------------------
 
 @dataclass(kw_only=True)
-class YearRange:
+class YearRange(Record):
     start: int = spec("初年度", Integer(1900, 2200))
     end: int = spec("最終年度", Integer(1900, 2200))
-    location: Location = located()
-    positions: dict[str, Location] = positions()
 
 
 @dataclass(kw_only=True)
-class PeriodBar:
+class PeriodBar(Record):
     label: str = spec("名称", Text(max_length=40))
     start: int = spec("初年度", Integer(1900, 2200))
     end: int = spec("最終年度", Integer(1900, 2200))
-    location: Location = located()
-    positions: dict[str, Location] = positions()
 
 
 @dataclass(kw_only=True)
-class PeriodMark:
+class PeriodMark(Record):
     label: str = spec("名称", Text(max_length=20))
     year: int = spec("年度", Integer(1900, 2200))
-    location: Location = located()
-    positions: dict[str, Location] = positions()
 
 
 @dataclass(kw_only=True)
-class Period:
+class Period(Record):
     """content/booklet/period.yaml: the chart of 第3 計画の期間."""
 
     years: YearRange = spec("年度の範囲", RecordOf(YearRange))
     bars: list[PeriodBar] = spec("計画の帯", ListOf(RecordOf(PeriodBar), min_items=1))
     marks: list[PeriodMark] = spec("印", ListOf(RecordOf(PeriodMark)), default=[])
-    location: Location = located()
-    positions: dict[str, Location] = positions()
 
 
 # --- population.yaml ------------------------------------------------------------------------
 
 @dataclass(kw_only=True)
-class Series:
+class Series(Record):
     key: str = spec("識別名", Text(max_length=20))
     label: str = spec("凡例の名称", Text(max_length=20))
     values: dict[int, int] = spec("値", YearValues())
-    location: Location = located()
-    positions: dict[str, Location] = positions()
 
 
 @dataclass(kw_only=True)
@@ -133,15 +117,13 @@ class Assumption:
 
 
 @dataclass(kw_only=True)
-class Population:
+class Population(Record):
     """content/booklet/population.yaml: the projection of 第6 人口の想定."""
 
     chart_title: str = spec("グラフの題名", Text(max_length=80))
     unit: str = spec("単位", Text(max_length=10))
     series: list[Series] = spec("系列", ListOf(RecordOf(Series), min_items=1))
     assumptions: list[Assumption] = spec("将来展望の仮定", ListOf(RecordOf(Assumption)), default=[])
-    location: Location = located()
-    positions: dict[str, Location] = positions()
 
     def years(self) -> list[int]:
         return sorted({year for series in self.series for year in series.values})
@@ -150,8 +132,10 @@ class Population:
 # --- sdgs.yaml ------------------------------------------------------------------------------
 
 @dataclass(kw_only=True)
-class Goal:
+class Goal(Record):
     """One of the 17 goals with the items it relates to."""
+
+    LABEL = "SDGsゴール{number}"
 
     number: int = spec("番号", Integer(1, 17))
     title: str = spec("短い名称", Text(max_length=30))
@@ -162,33 +146,24 @@ class Goal:
     #: The official icon (a file under content/, from the set the office holds); without it a
     #: stand-in tile is drawn from the number, title and colour.
     image: str | None = spec("アイコン画像", Nullable(Text(max_length=200)), default=None)
-    location: Location = located()
-    positions: dict[str, Location] = positions()
 
-    @staticmethod
-    def label_of(values: dict[str, Any]) -> str | None:
-        return f"SDGsゴール{values['number']}" if "number" in values else None
 
 
 @dataclass(kw_only=True)
-class Goals:
+class Goals(Record):
     """content/booklet/sdgs.yaml."""
 
     goals: list[Goal] = spec("ゴール", ListOf(RecordOf(Goal), min_items=1))
-    location: Location = located()
-    positions: dict[str, Location] = positions()
 
 
 # --- projects.yaml --------------------------------------------------------------------------
 
 @dataclass(kw_only=True)
-class Approach:
+class Approach(Record):
     number: int = spec("番号", Integer(1, 20))
     title: str = spec("題名", Text(max_length=60))
     paragraphs: list[str] = spec("本文", ListOf(Text(max_length=2000), min_items=1))
     examples: list[Citation] = spec("代表的な取組事例", ListOf(CitationKind(measure=True)), default=[])
-    location: Location = located()
-    positions: dict[str, Location] = positions()
 
 
 @dataclass(kw_only=True)
@@ -199,39 +174,35 @@ class FigureColumn:
 
 
 @dataclass(kw_only=True)
-class FigureSum:
+class FigureSum(Record):
     """A consistency rule: ``total`` equals the sum of ``add`` minus the sum of ``subtract``."""
 
     total: str = spec("合計の項目", Text(max_length=40))
     add: list[str] = spec("足す項目", ListOf(Text(max_length=40)), default=[])
     subtract: list[str] = spec("引く項目", ListOf(Text(max_length=40)), default=[])
-    location: Location = located()
-    positions: dict[str, Location] = positions()
 
 
 @dataclass(kw_only=True)
-class FigureTable:
+class FigureTable(Record):
     """【目安となる主な数値】: columns with units, one value each, an as-of date."""
 
     as_of: str | None = spec("時点", Nullable(Text(max_length=40)), default=None)
     columns: list[FigureColumn] = spec("項目", ListOf(RecordOf(FigureColumn), min_items=1))
     values: list[int] = spec("値", ListOf(Integer(), min_items=1))
     sums: list[FigureSum] = spec("検算", ListOf(RecordOf(FigureSum)), default=[])
-    location: Location = located()
-    positions: dict[str, Location] = positions()
 
 
 @dataclass(kw_only=True)
-class Photo:
+class Photo(Record):
     caption: str = spec("キャプション", Text(max_length=80))
     image: str | None = spec("画像ファイル", Nullable(Text(max_length=200)), default=None)
-    location: Location = located()
-    positions: dict[str, Location] = positions()
 
 
 @dataclass(kw_only=True)
-class PriorityProject:
+class PriorityProject(Record):
     """A 重点プロジェクト."""
+
+    LABEL = "重点プロジェクト{number}"
 
     number: int = spec("番号", Integer(1, 9))
     title: str = spec("題名", Text(max_length=40))
@@ -239,22 +210,15 @@ class PriorityProject:
     approaches: list[Approach] = spec("アプローチ", ListOf(RecordOf(Approach), min_items=1))
     figures: list[FigureTable] = spec("目安となる主な数値", ListOf(RecordOf(FigureTable)), default=[])
     photos: list[Photo] = spec("写真", ListOf(RecordOf(Photo)), default=[])
-    location: Location = located()
-    positions: dict[str, Location] = positions()
 
-    @staticmethod
-    def label_of(values: dict[str, Any]) -> str | None:
-        return f"重点プロジェクト{values['number']}" if "number" in values else None
 
 
 @dataclass(kw_only=True)
-class Projects:
+class Projects(Record):
     """content/booklet/projects.yaml."""
 
     theme: str = spec("テーマ", Text(max_length=40))
     projects: list[PriorityProject] = spec("重点プロジェクト", ListOf(RecordOf(PriorityProject), min_items=1))
-    location: Location = located()
-    positions: dict[str, Location] = positions()
 
 
 # --- pages.yaml -----------------------------------------------------------------------------
@@ -272,15 +236,13 @@ class Indicator:
 
 
 @dataclass(kw_only=True)
-class PolicyPage:
+class PolicyPage(Record):
     """The written parts of a policy's page; null or empty means not written yet (未入力)."""
 
     item: Citation = spec("項目", CitationKind(measure=False))
     current: list[str] | None = spec("現状と課題", Nullable(ListOf(Text(max_length=2000))), default=None)
     vision: list[str] | None = spec("目指す姿", Nullable(ListOf(Text(max_length=2000))), default=None)
     indicators: list[Indicator] | None = spec("成果指標", Nullable(ListOf(RecordOf(Indicator))), default=None)
-    location: Location = located()
-    positions: dict[str, Location] = positions()
 
     @staticmethod
     def label_of(values: dict[str, Any]) -> str | None:
@@ -288,35 +250,28 @@ class PolicyPage:
 
 
 @dataclass(kw_only=True)
-class PolicyPages:
+class PolicyPages(Record):
     """content/booklet/pages.yaml."""
 
     pages: list[PolicyPage] = spec("施策のページ", ListOf(RecordOf(PolicyPage)), default=[])
-    location: Location = located()
-    positions: dict[str, Location] = positions()
 
 
 # --- glossary.yaml --------------------------------------------------------------------------
 
 @dataclass(kw_only=True)
-class Term:
+class Term(Record):
+    LABEL = "用語「{term}」"
+
     term: str = spec("用語", Text(max_length=40))
     reading: str = spec("読み", Text(max_length=60))
     definition: str = spec("解説", Text(max_length=400))
     #: The office has checked the definition (planpress's authors wrote them: the plan has none).
     reviewed: bool = spec("確認済み", Boolean(), default=False)
-    location: Location = located()
-    positions: dict[str, Location] = positions()
 
-    @staticmethod
-    def label_of(values: dict[str, Any]) -> str | None:
-        return f"用語「{values['term']}」" if "term" in values else None
 
 
 @dataclass(kw_only=True)
-class Glossary:
+class Glossary(Record):
     """content/glossary.yaml."""
 
     terms: list[Term] = spec("用語", ListOf(RecordOf(Term)), default=[])
-    location: Location = located()
-    positions: dict[str, Location] = positions()
