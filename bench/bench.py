@@ -6,7 +6,9 @@ of several runs:
 
 - planpress cold (empty cache), after one commentary edit, and with nothing changed;
 - WeasyPrint rendering the same HTML (``planpress build --format html``) in one process;
-- headless Chromium printing the same HTML.
+- headless Chromium printing the same HTML;
+- what the office runs: ``planpress build`` of every document in PDF and Word, cold, after one
+  commentary of the evaluation (printed in both documents) is edited, and with nothing changed.
 
 Each run is a fresh process; wall time, CPU time (the process and every child it reaped) and
 peak memory (the resident set of the whole process tree, sampled every 20 ms) are recorded.
@@ -31,7 +33,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from scale import editor, largest_document, scaler  # noqa: E402
+from scale import edit_evaluation, editor, largest_document, scaler  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -130,8 +132,9 @@ def measure(root: Path, name: str, runs: int, profile: Path) -> dict[str, Sample
         "chromium": ([shutil.which("chromium") or "chromium", *CHROMIUM_FLAGS, f"--user-data-dir={profile}",
                       f"--print-to-pdf={chrome}", source.as_uri()], chrome),
     }
+    everything = [str(BIN / "planpress"), "build", "--quiet"]
     timed(commands["chromium"][0], root)  # warm-up: Chromium's first start in a profile is slower
-    found: dict[str, list[Sample]] = {key: [] for key in ("cold", "edit", "unchanged", "weasyprint", "chromium")}
+    found: dict[str, list[Sample]] = {key: [] for key in LABELS}
     for run in range(runs):
         shutil.rmtree(root / ".planpress-cache", ignore_errors=True)
         found["cold"].append(timed(planpress, root, built))
@@ -140,21 +143,30 @@ def measure(root: Path, name: str, runs: int, profile: Path) -> dict[str, Sample
         found["unchanged"].append(timed(planpress, root, built))
         for key, (command, output) in commands.items():
             found[key].append(timed(command, root, output))
+        shutil.rmtree(root / ".planpress-cache", ignore_errors=True)
+        found["all-cold"].append(timed(everything, root, built))
+        edit_evaluation(root, run + 5)
+        found["all-edit"].append(timed(everything, root, built))
+        found["all-unchanged"].append(timed(everything, root, built))
         print(f"  run {run + 1}/{runs} done", file=sys.stderr)
     return {key: median(samples) for key, samples in found.items()}
+
+
+#: Each measured command, as the table names it.
+LABELS = {"cold": "booklet PDF, cold cache", "edit": "booklet PDF, one policy page edited",
+          "unchanged": "booklet PDF, nothing changed", "weasyprint": "WeasyPrint, one pass",
+          "chromium": "Chromium (headless)", "all-cold": "`planpress build` (all, PDF + Word), cold cache",
+          "all-edit": "`planpress build`, one commentary edited", "all-unchanged": "`planpress build`, nothing changed"}
 
 
 def table(results: dict[int, dict[str, Sample]]) -> list[str]:
     """The figures as a Markdown table, with the ratios to Chromium."""
     lines = ["| size | build | pages | wall s | CPU s | peak MiB | PDF KiB | wall ÷ Chromium | s/page |",
              "|---|---|---:|---:|---:|---:|---:|---:|---:|"]
-    labels = {"cold": "planpress, cold cache", "edit": "planpress, one commentary edited",
-              "unchanged": "planpress, nothing changed", "weasyprint": "WeasyPrint, one pass",
-              "chromium": "Chromium (headless)"}
     for size, found in results.items():
         chromium = found["chromium"].wall
         pages = found["cold"].pages
-        for key, label in labels.items():
+        for key, label in LABELS.items():
             s = found[key]
             lines.append(f"| ×{size} | {label} | {s.pages or pages} | {s.wall:.2f} | {s.cpu:.2f} | {s.peak_mib:.0f} | "
                          f"{s.size_kib:.0f} | {s.wall / chromium:.2f} | {s.wall / max(pages, 1):.3f} |")
@@ -169,7 +181,9 @@ def targets(results: dict[int, dict[str, Sample]]) -> list[str]:
         found, chromium = results[size], results[size]["chromium"].wall
         lines.append(f"- ×{size}: cold build {found['cold'].wall / chromium:.2f}× Chromium (target ≤ 2); "
                      f"rebuild after one edit {found['edit'].wall / chromium:.2f}× Chromium's full time (target ≤ 0.5); "
-                     f"nothing changed {found['unchanged'].wall:.2f} s (target < 1)")
+                     f"nothing changed {found['unchanged'].wall:.2f} s (target < 1); `planpress build` of everything: "
+                     f"nothing changed {found['all-unchanged'].wall:.2f} s (target < 1), one commentary edited "
+                     f"{found['all-edit'].wall:.2f} s (target < 3)")
     small, large = results[sizes[0]]["cold"], results[sizes[-1]]["cold"]
     if len(sizes) > 1:
         ratio = (large.wall / large.pages) / (small.wall / small.pages)
