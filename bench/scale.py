@@ -20,6 +20,8 @@ def _yaml() -> YAML:
     yaml = YAML()
     yaml.width = 4096
     yaml.allow_unicode = True
+    # Copies share lists with the originals; written out each time (content refuses YAML aliases).
+    yaml.representer.ignore_aliases = lambda *args: True
     return yaml
 
 
