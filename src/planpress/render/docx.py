@@ -194,7 +194,7 @@ def _grouped_header(table: WordTable, block: Table, heading: str) -> None:
 
 def _shade_cell(word: WordDocument, cell, style: str) -> None:  # noqa: ANN001 - python-docx cell
     """A style that shades its text (a grade) shades the whole cell, in the style's own colour."""
-    shading = word.styles[style].element.find(f"{qn('w:pPr')}/{qn('w:shd')}")
+    shading = docx_widths.style_fact(word, style, "shading", lambda found: found.element.find(f"{qn('w:pPr')}/{qn('w:shd')}"))
     if shading is None:
         return
     properties = cell._tc.get_or_add_tcPr()

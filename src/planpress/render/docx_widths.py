@@ -10,7 +10,8 @@ with the style's own font), taking the room from the columns that have some to s
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
 
 from docx.document import Document as WordDocument
 from docx.shared import Pt
@@ -67,9 +68,31 @@ def column_widths(shares: Sequence[int], minimums: Sequence[int], total: int) ->
             for width, low in zip(widths, minimums)]
 
 
+#: For the last Word documents rendered, what their styles set: python-docx finds a style by name
+#: by walking them all, and a booklet asks thousands of times (about a second of its Word file).
+#: Each entry holds its document, so an id is never another document's while it is here.
+_FACTS: dict[int, tuple[WordDocument, dict[tuple[str, str], Any]]] = {}
+
+
+def style_fact(word: WordDocument, name: str, what: str, find: Callable[[Any], Any]) -> Any:
+    """``find(style)`` for the style named ``name``, worked out once per document."""
+    entry = _FACTS.get(id(word))
+    if entry is None or entry[0] is not word:
+        while len(_FACTS) >= 2:
+            del _FACTS[next(iter(_FACTS))]
+        entry = _FACTS[id(word)] = (word, {})
+    facts = entry[1]
+    if (name, what) not in facts:
+        facts[(name, what)] = find(word.styles[name])
+    return facts[(name, what)]
+
+
 def style_font(word: WordDocument, name: str) -> tuple[str, bool, float]:
     """The family, boldness and size (points) a paragraph style sets, following its base styles."""
-    style = word.styles[name]
+    return style_fact(word, name, "font", _font_of)
+
+
+def _font_of(style: Any) -> tuple[str, bool, float]:
     family, bold, size = None, None, None
     while style is not None and None in (family, bold, size):
         font = style.font
