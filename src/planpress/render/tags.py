@@ -2,9 +2,9 @@
 
 WeasyPrint writes one /Document element whose kids are the page's top-level elements, each
 with the page it starts on (/Pg), and a parent tree numbered as pages 0…n-1 first, then link
-annotations n… in page order. The merge keeps exactly that numbering over the whole document:
-a section's kids move under one new /Document element, each page's /StructParents becomes its
-page index in the whole document, and annotations are renumbered after the last page.
+annotations n… in page order. The merge moves each section's kids under one new /Document
+element and then reads the parent tree off the merged tree in that numbering: each page's
+marked content under its element, each link annotation under the element that refers to it.
 """
 
 from __future__ import annotations
@@ -29,17 +29,14 @@ class StructureMerge:
         source_document = source_root.K[0]
         if "/NS" in source_document:
             self.document.NS = copy_value(base, source_document.NS)
-        self.pages: list[pikepdf.Object] = []
-        self.annotations: list[tuple[pikepdf.Dictionary, pikepdf.Object]] = []
-        self.sources: dict[str, tuple[dict[int, pikepdf.Object], list[tuple[int, pikepdf.Object]]]] = {}
+        self.sources: dict[str, list[tuple[int, pikepdf.Object]]] = {}
 
-    def _read(self, source: pikepdf.Pdf) -> tuple[dict[int, pikepdf.Object], list[tuple[int, pikepdf.Object]]]:
-        """A batch's parent tree and its document's kids with their page numbers, read once."""
+    def _read(self, source: pikepdf.Pdf) -> list[tuple[int, pikepdf.Object]]:
+        """A batch's document kids with their page numbers, read once."""
         if source.filename not in self.sources:
             root = source.Root.StructTreeRoot
             index = {page.objgen: number for number, page in enumerate(source.pages)}
-            kids = [(index.get(kid.Pg.objgen, -1), kid) for kid in root.K[0].K]
-            self.sources[source.filename] = (_numbers(root.ParentTree), kids)
+            self.sources[source.filename] = [(index.get(kid.Pg.objgen, -1), kid) for kid in root.K[0].K]
         return self.sources[source.filename]
 
     def forget(self, source: pikepdf.Pdf) -> None:
@@ -50,34 +47,65 @@ class StructureMerge:
         """Take the structure of ``source``'s pages first…first+count, appended at ``offset``."""
         if not self.active:
             return
-        numbers, kids = self._read(source)
-        for page_number, kid in kids:
+        for page_number, kid in self._read(source):
             if first <= page_number < first + count:
                 copied = copy_value(base, kid)
                 copied.P = self.document
                 self.document.K.append(copied)
-        for number in range(first, first + count):
-            key = int(source.pages[number].obj.StructParents)
-            self.pages.append(copy_value(base, numbers[key]))
-            page = base.pages[offset + number - first].obj
-            for annotation in page.get("/Annots", Array()):
-                if "/StructParent" in annotation:
-                    self.annotations.append((annotation, copy_value(base, numbers[int(annotation.StructParent)])))
 
     def finish(self, base: pikepdf.Pdf) -> None:
-        """Number the parent tree as WeasyPrint does and attach the tree to the catalog."""
+        """Number the parent tree as WeasyPrint does (pages 0…n-1, then link annotations in page
+        order) and attach the tree to the catalog.
+
+        The parent tree is read off the merged tree itself, not copied from the batches: a
+        batch's parent tree may name elements of pages the merge took from another batch, which
+        left link elements outside the tree and a second, unseen copy of every link.
+        """
         if not self.active:
             return
+        pages = {page.obj.objgen: number for number, page in enumerate(base.pages)}
+        marked: list[dict[int, pikepdf.Object]] = [{} for _ in base.pages]
+        linked: dict[tuple[int, int], pikepdf.Object] = {}
+        _collect(self.document, None, pages, marked, linked)
         numbers: list[object] = []  # one Array at the end: growing a pikepdf Array item by item is slow
-        for number, (page, elements) in enumerate(zip(base.pages, self.pages)):
+        for number, page in enumerate(base.pages):
             page.obj.StructParents = number
-            numbers += [number, elements]
-        for number, (annotation, element) in enumerate(self.annotations, start=len(base.pages)):
-            annotation.StructParent = number
-            numbers += [number, element]
+            found = marked[number]
+            numbers += [number, Array([found.get(mcid) for mcid in range(max(found, default=-1) + 1)])]
+        number = len(base.pages)
+        for page in base.pages:
+            for annotation in page.obj.get("/Annots", Array()):
+                element = linked.get(annotation.objgen)
+                if element is None:
+                    if "/StructParent" in annotation:
+                        del annotation["/StructParent"]
+                    continue
+                annotation.StructParent = number
+                numbers += [number, element]
+                number += 1
         self.root.ParentTree = base.make_indirect(Dictionary(Nums=Array(numbers)))
         self.root.K = Array([self.document])
         base.Root.StructTreeRoot = self.root
+
+
+def _collect(element: pikepdf.Dictionary, page: int | None, pages: dict[tuple[int, int], int],
+             marked: list[dict[int, pikepdf.Object]], linked: dict[tuple[int, int], pikepdf.Object]) -> None:
+    """Every marked-content id of the tree under its page, every annotation under its element."""
+    if "/Pg" in element:
+        page = pages.get(element.Pg.objgen, page)
+    kids = element.get("/K")
+    for kid in (kids if isinstance(kids, Array) else [] if kids is None else [kids]):
+        if isinstance(kid, int):
+            if page is not None:
+                marked[page][int(kid)] = element
+        elif isinstance(kid, Dictionary) and kid.get("/Type") == Name.MCR:
+            where = pages.get(kid.Pg.objgen, page) if "/Pg" in kid else page
+            if where is not None:
+                marked[where][int(kid.MCID)] = element
+        elif isinstance(kid, Dictionary) and kid.get("/Type") == Name.OBJR:
+            linked[kid.Obj.objgen] = element
+        elif isinstance(kid, Dictionary):
+            _collect(kid, page, pages, marked, linked)
 
 
 def copy_value(base: pikepdf.Pdf, value: object) -> object:
@@ -89,14 +117,3 @@ def copy_value(base: pikepdf.Pdf, value: object) -> object:
     if isinstance(value, pikepdf.Array):
         return Array([copy_value(base, item) for item in value])
     return value
-
-
-def _numbers(tree: pikepdf.Dictionary) -> dict[int, pikepdf.Object]:
-    """A number tree as a dict (WeasyPrint writes it flat; kids are read too)."""
-    found: dict[int, pikepdf.Object] = {}
-    flat = tree.get("/Nums", Array())
-    for position in range(0, len(flat), 2):
-        found[int(flat[position])] = flat[position + 1]
-    for kid in tree.get("/Kids", Array()):
-        found.update(_numbers(kid))
-    return found
