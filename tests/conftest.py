@@ -120,9 +120,9 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def print_booklet(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, object]:
     """The booklet built once with --profile print (laid out in one pass: nothing to cache), and
-    what the PDF renderer reported about that build (render/parts.py's PartsBuild)."""
+    what the PDF renderer reported about that build (render/pdf/parts.py's PartsBuild)."""
     from planpress.build import build
-    from planpress.render import parts
+    from planpress.render.pdf import parts
     from planpress.source import Project
 
     root = copy_project(tmp_path_factory.mktemp("print") / "project")

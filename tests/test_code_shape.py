@@ -12,7 +12,7 @@ SOURCE = REPO / "src" / "planpress"
 
 def test_no_module_imports_another_modules_private_names() -> None:
     """A name starting with _ is its module's own: shared helpers are public where they live
-    (the Word XML helpers in render/wordxml.py, say). A private module (render/_weasy_internals.py)
+    (the Word XML helpers in render/wordxml.py, say). A private module (render/pdf/_weasy_internals.py)
     is imported whole by the modules it serves."""
     found = []
     for path in sorted(SOURCE.rglob("*.py")):

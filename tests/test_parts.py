@@ -14,7 +14,8 @@ from conftest import copy_project, pdf_pages, run_cli, squash
 from planpress.build import build
 from planpress.document import Document, Paragraph
 from planpress.errors import PlanpressError
-from planpress.render import parts, pdf
+from planpress.render.pdf import parts
+from planpress.render.pdf import weasy as pdf
 from planpress.source import Project
 from synthetic import add_toc_layout, synthetic_document
 
@@ -287,7 +288,7 @@ def test_booklet_reads_as_its_single_pass_render(cold_project: Path, tmp_path: P
     assert report.single_pass == "" and report.batches > 2 and len(report.laid_out) == len(document.sections)
     assert_same_reading(read_back(single, tmp_path, "single"), read_back(merged, tmp_path, "merged"))
     assert structure(merged, tmp_path, "merged") == structure(single, tmp_path, "single")
-    # The batches' subsets of a font are joined into one program (render/fontmerge.py): one per
+    # The batches' subsets of a font are joined into one program (render/pdf/fontmerge.py): one per
     # font as in one pass, the pages drawn as in one pass, the file near a single pass's size.
     assert _font_programs(tmp_path / "merged.pdf") == _font_programs(tmp_path / "single.pdf")
     assert _page_images(tmp_path / "merged.pdf") == _page_images(tmp_path / "single.pdf")
@@ -358,7 +359,7 @@ def test_another_weasyprint_lays_out_in_one_pass_and_says_so(cold_project: Path,
                                                              caplog: pytest.LogCaptureFixture) -> None:
     """The pagination hooks are written for one WeasyPrint version: on another the PDF is laid out
     in one pass, without them, with a warning (not an INFO line)."""
-    from planpress.render import _weasy_internals
+    from planpress.render.pdf import _weasy_internals
 
     monkeypatch.setattr(_weasy_internals, "version", lambda: "71.0")
     pp = Project.at(cold_project)

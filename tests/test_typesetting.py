@@ -19,7 +19,8 @@ from weasyprint.formatting_structure import boxes
 from conftest import REPO
 from planpress.build import load
 from planpress.documents import available
-from planpress.render import html, pdf
+from planpress.render import html
+from planpress.render.pdf import weasy as pdf
 from planpress.source import Project
 from planpress.typeset import _NUMBER
 

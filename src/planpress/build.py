@@ -44,7 +44,7 @@ def check(project: Project, *, strict: bool = False, layout: bool = True) -> Pro
     content, problems = load(project, strict=strict, keep=False)
     if layout:
         from planpress.cache import ScratchCache
-        from planpress.render import parts
+        from planpress.render.pdf import parts
 
         found = Problems()
         with tempfile.TemporaryDirectory(prefix="planpress-check-") as scratch:  # the project's cache is only read

@@ -78,7 +78,7 @@ def layouts_identity(project: Project) -> str:
 
 
 def code_identity() -> str:
-    """planpress's own code: its layout hooks (render/justify.py, render/part_layout.py) shape
+    """planpress's own code: its layout hooks (render/pdf/justify.py, render/pdf/batch.py) shape
     pages too, and a working copy changes them without changing the version number."""
     package = Path(__file__).parent
     files = sorted(package.rglob("*.py"))

@@ -115,7 +115,7 @@ def _main(argv: Sequence[str] | None) -> int:
         return EXIT_USAGE
     logging.basicConfig(level=logging.WARNING)
     logging.getLogger().handlers[0].setFormatter(_WarningFormat())
-    # WeasyPrint's own warnings reach the user once, translated, through render/pdf.py.
+    # WeasyPrint's own warnings reach the user once, translated, through render/pdf/weasy.py.
     logging.getLogger("weasyprint").propagate = False
     from planpress import build as stages
     from planpress.errors import PlanpressError

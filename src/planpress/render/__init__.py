@@ -28,7 +28,7 @@ PROFILES = ("web", "print", "archive")
 
 
 def _pdf(document: Document, project: Project, *, profile: str = "web") -> bytes:
-    from planpress.render import parts  # sections laid out in parallel, unchanged ones from the cache
+    from planpress.render.pdf import parts  # sections laid out in parallel, unchanged ones from the cache
 
     return parts.render(document, project, profile=profile)
 
@@ -79,7 +79,7 @@ def cached_output(kind: Format, document: Document, project: Project, *, profile
     """The file's bytes as an earlier build of exactly this made them, or None (nothing is written)."""
     data = _slot(kind, document, project, profile).get(_output_key(kind, document, project, profile))
     if data is not None and kind.name == "pdf":
-        from planpress.render import parts
+        from planpress.render.pdf import parts
 
         parts.LAST_BUILDS[document.name] = parts.PartsBuild(len(document.sections), cached_merge=True)
     return data

@@ -10,11 +10,12 @@ from urllib.request import url2pathname
 from weasyprint import HTML
 from weasyprint.urls import FatalURLFetchingError, URLFetcher
 
-from planpress.checks.overflow import find_overflows, overflow_problems
 from planpress.checks.texts import content_texts
 from planpress.document import Document
 from planpress.errors import ContentError, Location, PlanpressError
-from planpress.render import html, justify, standards
+from planpress.render import html
+from planpress.render.pdf import justify, standards
+from planpress.render.pdf.overflow import find_overflows, overflow_problems
 from planpress.source import Project
 
 log = logging.getLogger(__name__)
@@ -69,7 +70,7 @@ def weasy_html(source: str, project: Project) -> HTML:
 
 def write_options(document: Document, *, profile: str = "web") -> dict[str, object]:
     """The options of ``write_pdf``, the same for a single-pass render and for every part: tagged
-    (PDF/UA structure) for every profile, declaring the profile's standard (render/standards.py)."""
+    (PDF/UA structure) for every profile, declaring the profile's standard (render/pdf/standards.py)."""
     return {"pdf_identifier": document.name.encode("utf-8"), "custom_metadata": True, "pdf_tags": True,
             "pdf_variant": standards.VARIANTS[profile]}
 

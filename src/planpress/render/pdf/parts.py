@@ -13,7 +13,7 @@ right variant are laid out, consecutive ones together in batches sized for the w
 On a cold build every batch starts at once: a worker publishes its page count as soon as its
 pagination ends and waits for the page counts ahead of it only to number its pages. A section
 that looked up anchors (a table of contents) is laid out again once every page number is
-final. ``render/merge.py`` joins the sections into one PDF a reader cannot tell from a
+final. ``render/pdf/merge.py`` joins the sections into one PDF a reader cannot tell from a
 single-pass render; layouts for which that cannot hold are rendered in one pass.
 """
 
@@ -33,7 +33,8 @@ from typing import Any
 from planpress.cache import PageRange, PartCache, PartMeta, content_key, environment_key, pdf_dates, variant_key
 from planpress.document import Document
 from planpress.errors import ContentError, PlanpressError, Problem
-from planpress.render import _weasy_internals, html
+from planpress.render import html
+from planpress.render.pdf import _weasy_internals
 from planpress.source import Project
 
 log = logging.getLogger(__name__)
@@ -124,9 +125,9 @@ def render(document: Document, project: Project, *, cache: PartCache | None = No
     else:
         log.info("%s: 一括で組版します（%s）", document.name, reason)
     LAST_BUILDS[document.name] = PartsBuild(len(sections), single_pass=reason)
-    from planpress.render import pdf
+    from planpress.render.pdf import weasy
 
-    return pdf.render(document, project, **options)
+    return weasy.render(document, project, **options)
 
 
 def _render_parts(document: Document, project: Project, sections: list[Document], sources: list[str],
@@ -139,7 +140,7 @@ def _render_parts(document: Document, project: Project, sections: list[Document]
         parts.append(_Part(index, section, _weight(source) - empty, key, cache.meta(key)))
     report = PartsBuild(len(parts))
     _Planner(document, project, cache, parts, report, options).run()
-    from planpress.render import merge
+    from planpress.render.pdf import merge
 
     merging = [merge.MergePart(p.key, p.variant, p.meta, p.pages) for p in parts]  # type: ignore[arg-type]
     data, report.cached_merge = merge.merged(document, cache, merging, pdf_dates(html.build_date(project)))
@@ -259,7 +260,7 @@ class _Planner:
             self._submit_batch(batch, starts[batch[0].index], anchors, guess)
 
     def _submit_batch(self, batch: list[_Part], start: int | None, anchors: dict[str, int], guess: int) -> None:
-        from planpress.render.part_layout import BatchJob
+        from planpress.render.pdf.batch import BatchJob
 
         for part in batch:
             part.layouts += 1
@@ -276,7 +277,7 @@ class _Planner:
         self.report.batches += 1
 
     def _start_pool(self) -> None:
-        import planpress.render.part_layout  # noqa: F401 - imported once here, inherited by the forked workers
+        import planpress.render.pdf.batch  # noqa: F401 - imported once here, inherited by the forked workers
 
         context = multiprocessing.get_context("fork")
         self.schedule = _Schedule(context, len(self.parts))
@@ -285,15 +286,15 @@ class _Planner:
                                             initializer=_init_worker, initargs=arguments)
 
     def _finish(self, batch: list[_Part], future: Future[Any]) -> None:
-        from planpress.render import pdf
-        from planpress.render.part_layout import NotSplittable
+        from planpress.render.pdf import weasy
+        from planpress.render.pdf.batch import NotSplittable
 
         try:
             result = future.result()
         except NotSplittable as error:
             raise _NotSplittable(str(error)) from None
         for message in dict.fromkeys(result.warnings):
-            log.warning("%s", pdf.weasyprint_warning(message, self.project, self.options.get("profile", "web")))
+            log.warning("%s", weasy.weasyprint_warning(message, self.project, self.options.get("profile", "web")))
         stored = False
         name = "batch-" + hashlib.sha256(result.pdf).hexdigest()[:32]
         for part, section in zip(batch, result.sections):
@@ -382,29 +383,29 @@ def _die_with(parent: int) -> None:
 
 
 def _work(job: Any) -> Any:
-    from planpress.render import pdf
-    from planpress.render.part_layout import lay_out
+    from planpress.render.pdf import weasy
+    from planpress.render.pdf.batch import lay_out
 
     project, document, schedule = _WORKER["project"], _WORKER["document"], _WORKER["schedule"]
-    options = pdf.write_options(document, profile=_WORKER["profile"])
+    options = weasy.write_options(document, profile=_WORKER["profile"])
     if "font_config" not in _WORKER:  # one per worker: fonts are loaded (and their faces parsed) once
         from weasyprint.text.fonts import FontConfiguration
 
         _WORKER["font_config"] = FontConfiguration()
 
     def write(rendering: Any, start: int) -> bytes:
-        pdf.refuse_overflow(rendering, document, project, first_page=start)  # as the single pass does, before writing
+        weasy.refuse_overflow(rendering, document, project, first_page=start)  # as the single pass does, before writing
         return rendering.write_pdf(**options)
 
     try:
-        return lay_out(job, lambda source: pdf.weasy_html(source, project), write, schedule.await_start,
+        return lay_out(job, lambda source: weasy.weasy_html(source, project), write, schedule.await_start,
                        _WORKER["font_config"], options)
     except ContentError as error:  # its page count is published: the other batches go on
         error.args = (error.problems,)  # so that it crosses to the main process whole
         raise
-    except pdf.RefusedResource as error:
+    except weasy.RefusedResource as error:
         schedule.abort()
-        failure = pdf.refused(error, document, project)
+        failure = weasy.refused(error, document, project)
         failure.args = (failure.message, failure.location)
         raise failure from None
     except BaseException:

@@ -1,20 +1,20 @@
 """Every use of WeasyPrint's internals, in one place, for the one version they were written for.
 
 planpress uses WeasyPrint's public API (``HTML``, ``render``, ``write_pdf``, URL fetchers) in
-render/pdf.py. Three things reach below it, and take what they need from here only:
+render/pdf/weasy.py. Three things reach below it, and take what they need from here only:
 
-- render/part_layout.py replaces four module attributes while a batch of sections is laid out
+- render/pdf/batch.py replaces four module attributes while a batch of sections is laid out
   (``PAGINATION_HOOKS``) and subclasses ``TargetCollector`` (a section's pages numbered as in the
   whole document);
-- render/justify.py replaces ``inline.justify_line`` and lays text boxes out again with Pango
+- render/pdf/justify.py replaces ``inline.justify_line`` and lays text boxes out again with Pango
   (Japanese justification);
-- checks/overflow.py walks the laid-out box tree of each page (``page_box``);
-- render/standards.py gives a laid-out document a CMYK ``ColorProfile`` and embeds the sRGB
+- render/pdf/overflow.py walks the laid-out box tree of each page (``page_box``);
+- render/pdf/standards.py gives a laid-out document a CMYK ``ColorProfile`` and embeds the sRGB
   profile WeasyPrint ships (``srgb_profile``) for PDF/X-4.
 
 These names and their behaviour are not WeasyPrint's promise. On another version ``unsupported()``
-says why: the PDF is then laid out in one pass without the hooks (render/parts.py) and Japanese
-lines are not justified (render/justify.py), each with a warning; the overflow check still walks
+says why: the PDF is then laid out in one pass without the hooks (render/pdf/parts.py) and Japanese
+lines are not justified (render/pdf/justify.py), each with a warning; the overflow check still walks
 the boxes (it only reads them).
 """
 
@@ -47,7 +47,7 @@ def page_box(page: Any) -> Any:
 
 
 def srgb_profile() -> bytes:
-    """The sRGB ICC profile WeasyPrint ships in its package data (render/standards.py's DefaultRGB)."""
+    """The sRGB ICC profile WeasyPrint ships in its package data (render/pdf/standards.py's DefaultRGB)."""
     from importlib.resources import files
 
     return (files("weasyprint.pdf") / "sRGB2014.icc").read_bytes()
@@ -71,7 +71,7 @@ def _load() -> dict[str, Any]:
             anchor_name_from_token=anchor_name_from_token, get_url_tuple=get_url_tuple,
             create_layout=create_layout, line_size=line_size,
             **{name: getattr(boxes, name) for name in ("BlockContainerBox", "Box", "InlineBox", "LineBox", "MarginBox", "TextBox")},
-            # The attributes render/part_layout.py replaces while a batch is laid out: (module, name).
+            # The attributes render/pdf/batch.py replaces while a batch is laid out: (module, name).
             PAGINATION_HOOKS=(
                 (weasyprint.document, "TargetCollector"),
                 (weasyprint.layout, "initialize_page_maker"),

@@ -17,8 +17,8 @@ from typing import Any
 import pikepdf
 
 from planpress.errors import PlanpressError
+from planpress.render.pdf import _weasy_internals as weasy
 from planpress.source import Project
-from planpress.render import _weasy_internals as weasy
 
 log = logging.getLogger(__name__)
 

@@ -20,7 +20,7 @@ import re
 import unicodedata
 from typing import Any
 
-from planpress.render import _weasy_internals as weasy
+from planpress.render.pdf import _weasy_internals as weasy
 
 log = logging.getLogger(__name__)
 

@@ -24,9 +24,9 @@ from pikepdf import Array, Dictionary, Name, String
 
 from planpress.cache import PageRange, PartCache, PartMeta
 from planpress.document import Document
-from planpress.render.fontmerge import share_subsets
-from planpress.render.standards import sync_xmp_dates
-from planpress.render.tags import StructureMerge, copy_value
+from planpress.render.pdf.fontmerge import share_subsets
+from planpress.render.pdf.standards import sync_xmp_dates
+from planpress.render.pdf.tags import StructureMerge, copy_value
 
 #: A link from one part to an anchor in another, as the part's PDF holds it until the merge.
 PART_LINK = "planpress-part:"

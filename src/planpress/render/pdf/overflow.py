@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from planpress.checks.texts import TextSpot
-from planpress.render._weasy_internals import BlockContainerBox, Box, LineBox, MarginBox, TextBox, page_box
 from planpress.errors import Location, Problem
+from planpress.render.pdf._weasy_internals import BlockContainerBox, Box, LineBox, MarginBox, TextBox, page_box
 
 #: Tolerance in CSS pixels (about 0.26 mm): rounding in layout is not an overflow.
 _EPSILON = 1.0

@@ -1,9 +1,9 @@
 """Lay out a batch of a document's parts with WeasyPrint as pages ``start``… of the whole document.
 
-A *part* is one section of the document (render/parts.py); a *batch* is consecutive parts laid
+A *part* is one section of the document (render/pdf/parts.py); a *batch* is consecutive parts laid
 out in one WeasyPrint pass.
 
-WeasyPrint 70 is pinned; four of its module attributes (render/_weasy_internals.py, which
+WeasyPrint 70 is pinned; four of its module attributes (render/pdf/_weasy_internals.py, which
 holds every use of WeasyPrint's internals) are replaced while a batch is laid out,
 so that its pages look exactly as they do in a single-pass render of the whole:
 
@@ -31,9 +31,9 @@ from types import SimpleNamespace
 from typing import Any
 
 from planpress.cache import PartMeta
-from planpress.render._weasy_internals import (PAGINATION_HOOKS, TargetCollector, TargetLookupItem, anchor_name_from_token,
+from planpress.render.pdf._weasy_internals import (PAGINATION_HOOKS, TargetCollector, TargetLookupItem, anchor_name_from_token,
                                                get_url_tuple, page_box)
-from planpress.render.merge import PART_LINK
+from planpress.render.pdf.merge import PART_LINK
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,11 @@
+"""The PDF engine: a document's PDF through WeasyPrint, sections laid out in parallel and cached.
+
+- parts.py: the build — which sections (*parts*) to lay out, in which *batches*, from the cache;
+- batch.py: one batch laid out in a worker, its pages numbered as in the whole document;
+- weasy.py: WeasyPrint's public API (the single pass, the URL fetcher, its warnings in Japanese);
+- merge.py, tags.py, fontmerge.py: the batches' pages joined into one PDF (outline, links,
+  structure tree, shared font programs);
+- standards.py: PDF/UA, PDF/X-4, PDF/A declarations; justify.py: Japanese justification;
+  overflow.py: text sticking out of its box, found in the laid-out pages;
+- _weasy_internals.py: every use of WeasyPrint's internals, for the one version they fit.
+"""
