@@ -28,9 +28,9 @@ PROFILES = ("web", "print", "archive")
 
 
 def _pdf(document: Document, project: Project, *, profile: str = "web") -> bytes:
-    from planpress.render.pdf import parts  # sections laid out in parallel, unchanged ones from the cache
+    from planpress.render import pdf  # sections laid out in parallel, unchanged ones from the cache
 
-    return parts.render(document, project, profile=profile)
+    return pdf.render(document, project, profile=profile)
 
 
 def _docx(document: Document, project: Project, *, profile: str = "web") -> bytes:
@@ -79,9 +79,9 @@ def cached_output(kind: Format, document: Document, project: Project, *, profile
     """The file's bytes as an earlier build of exactly this made them, or None (nothing is written)."""
     data = _slot(kind, document, project, profile).get(_output_key(kind, document, project, profile))
     if data is not None and kind.name == "pdf":
-        from planpress.render.pdf import parts
+        from planpress.render import pdf
 
-        parts.LAST_BUILDS[document.name] = parts.PartsBuild(len(document.sections), cached_merge=True)
+        pdf.LAST_BUILDS[document.name] = pdf.PartsBuild(len(document.sections), cached_merge=True)
     return data
 
 

@@ -1,5 +1,8 @@
 """The PDF engine: a document's PDF through WeasyPrint, sections laid out in parallel and cached.
 
+Its one entry point is ``render(document, project, profile=..., cache=...)``; ``LAST_BUILDS``
+says what the last build of each document did (for the command's report and for tests).
+
 - parts.py: the build — which sections (*parts*) to lay out, in which *batches*, from the cache;
 - batch.py: one batch laid out in a worker, its pages numbered as in the whole document;
 - weasy.py: WeasyPrint's public API (the single pass, the URL fetcher, its warnings in Japanese);
@@ -9,3 +12,9 @@
   overflow.py: text sticking out of its box, found in the laid-out pages;
 - _weasy_internals.py: every use of WeasyPrint's internals, for the one version they fit.
 """
+
+from __future__ import annotations
+
+from planpress.render.pdf.parts import LAST_BUILDS, PartsBuild, render
+
+__all__ = ["LAST_BUILDS", "PartsBuild", "render"]

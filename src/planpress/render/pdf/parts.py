@@ -2,7 +2,7 @@
 
 Words: a *part* is one section of the document, laid out and cached on its own (``_Part``,
 cache.PartMeta, merge.MergePart); a *batch* is consecutive parts laid out in one WeasyPrint pass
-(part_layout.BatchJob, BatchResult) whose PDF the cache keeps as ``batch-*.pdf``.
+(batch.BatchJob, BatchResult) whose PDF the cache keeps as ``batch-*.pdf``.
 
 Each section of the document is cached on its own: its *content key* (its HTML through the
 same templates, the layouts, fonts and versions) names what its layout found out (page count,
