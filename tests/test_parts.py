@@ -180,7 +180,8 @@ def test_nothing_changed_lays_out_nothing(synthetic: tuple[Project, Document], t
 
 
 def test_a_newer_date_alone_lays_out_nothing(synthetic: tuple[Project, Document], tmp_path: Path) -> None:
-    """Any content edit moves the document's date (in every section's HTML): that alone is no change."""
+    """Any content edit moves the document's date (the PDF's dates): that alone is no change to a
+    section no layout shows the date in, so none is laid out; the merge writes the new dates."""
     project, document = synthetic
     parts.render(document, project)
     newest = max(p.stat().st_mtime for p in project.content_dir.rglob("*.yaml"))
@@ -190,6 +191,23 @@ def test_a_newer_date_alone_lays_out_nothing(synthetic: tuple[Project, Document]
     single = read_back(pdf.render(document, project), tmp_path, "single")
     assert merged["info"]["/ModDate"] == single["info"]["/ModDate"]  # type: ignore[index]
     assert_same_reading(single, merged)
+
+
+def test_a_newer_date_lays_out_the_sections_that_show_it(synthetic: tuple[Project, Document], tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """A layout that prints the document's date (here the contents block): a newer date lays out
+    again the section showing it, and no other; the page shows the new date."""
+    project, document = synthetic
+    toc = project.layouts_dir / "blocks" / "toc.html"
+    toc.write_text(toc.read_text(encoding="utf-8") + '<p>作成日 {{ page.date[:10] }}</p>\n', encoding="utf-8")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764806400")  # 2025-12-04
+    assert "作成日2025-12-04" in squash(read_back(parts.render(document, project), tmp_path, "before")["pages"][0])
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764892800")  # a day later
+    merged = read_back(parts.render(document, project), tmp_path, "merged")
+    assert parts.LAST_BUILDS[document.name].laid_out == [0]  # the contents, the one section with the date
+    assert "作成日2025-12-05" in squash(merged["pages"][0])  # type: ignore[index]
+    assert merged["info"]["/ModDate"] == "D:20251205000000Z"  # type: ignore[index]
+    assert_same_reading(read_back(pdf.render(document, project), tmp_path, "single"), merged)
 
 
 def test_an_edit_lays_out_only_its_section_and_shows(synthetic: tuple[Project, Document], tmp_path: Path) -> None:

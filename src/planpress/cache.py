@@ -13,7 +13,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
 import shutil
 import time
 from collections.abc import Iterable, Mapping
@@ -91,13 +90,10 @@ def environment_key(project: Project, *, profile: str = "web") -> str:
     return _digest(layouts_identity(project), fonts_identity(), code_identity(), profile, *versions)
 
 
-#: The document's dates in the HTML head (html.build_date: the newest content file's time). Every
-#: edit changes them, so they stay out of a section's key; the merge writes the current ones.
-DATE_META = re.compile(r'<meta name="dcterms\.(created|modified)" content="(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)Z">')
-
-
 def content_key(environment: str, html: str, *, first: bool) -> str:
-    return _digest(environment, DATE_META.sub("", html), "first" if first else "later")
+    """A section's key: its HTML, which holds the document's date only where a layout shows it
+    (the PDF engine gives WeasyPrint the date as data, and the merge writes it: pdf_dates)."""
+    return _digest(environment, html, "first" if first else "later")
 
 
 def pdf_dates(timestamp: float) -> dict[str, str]:

@@ -32,7 +32,12 @@ class PageContext:
     document: Document
     styles: Markup
     version: str
+    #: The document's date (build_date), for a layout that shows it.
     date: str
+    #: Whether the head names the date (dcterms.created, .modified). The PDF engine leaves it out
+    #: and gives WeasyPrint the date as data, so a section's HTML holds the date only where a
+    #: layout shows it, and an edit elsewhere (which moves the date) does not change it.
+    head_dates: bool = True
     #: The design values as CSS custom properties (planpress.design), a <style> of their own so
     #: that WeasyPrint's line numbers in the layouts' styles stay theirs.
     design: Markup = Markup(design.css_variables())
@@ -95,11 +100,14 @@ def iso_date(timestamp: float) -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(timestamp))
 
 
-def render(document: Document, project: Project, *, profile: str = "web") -> str:
-    """The whole document as one self-contained HTML page (styles inlined)."""
+def render(document: Document, project: Project, *, profile: str = "web", date: float | None = None,
+           head_dates: bool = True) -> str:
+    """The whole document as one self-contained HTML page (styles inlined), of the document's
+    date ``date`` (build_date unless given); ``head_dates``: see PageContext."""
     names = STYLESHEETS + PROFILE_STYLESHEETS.get(profile, ())
     styles = "\n".join(_read_layout(project, name) for name in names)
-    page = PageContext(document, Markup(styles), __version__, iso_date(build_date(project)))
+    when = iso_date(build_date(project) if date is None else date)
+    page = PageContext(document, Markup(styles), __version__, when, head_dates)
     try:
         template = environment(project.layouts_dir).get_template("base.html")
         return template.render(page=page)

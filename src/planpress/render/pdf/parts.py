@@ -106,18 +106,33 @@ def workers() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
-def render(document: Document, project: Project, *, cache: PartCache | None = None, **options: Any) -> bytes:
-    """The document's PDF: from cached and parallel-laid-out sections, or in one pass.
+@dataclass(frozen=True)
+class PageInputs:
+    """What shapes the pages besides the document: the output profile and the document's date.
 
-    ``cache`` is the project's section cache unless given (``check`` gives a ScratchCache);
-    ``options`` go to the HTML and PDF renderers as they are (an output profile, say).
+    The date is data: the HTML head does not name it (html.PageContext.head_dates), so a
+    section's HTML, and its key, hold it only where a layout shows it; WeasyPrint gets it in each
+    batch (weasy.dated) and the merge writes it (cache.pdf_dates).
     """
+
+    profile: str
+    date: float
+
+    def html(self, document: Document, project: Project) -> str:
+        return html.render(document, project, profile=self.profile, date=self.date, head_dates=False)
+
+
+def render(document: Document, project: Project, *, profile: str = "web", cache: PartCache | None = None) -> bytes:
+    """The document's PDF in the output ``profile``: from cached and parallel-laid-out sections,
+    or in one pass. ``cache`` is the project's section cache unless given (``check`` gives a
+    ScratchCache)."""
+    inputs = PageInputs(profile, html.build_date(project))
     sections = split(document)
-    sources = [html.render(section, project, **options) for section in sections]
+    sources = [inputs.html(section, project) for section in sections]
     reason = single_pass_reason(sources[0]) if sources else "節がありません"
     if reason is None:
         try:
-            return _render_parts(document, project, sections, sources, options, cache or PartCache(project))
+            return _render_parts(document, project, sections, sources, inputs, cache or PartCache(project))
         except _NotSplittable as error:
             reason = f"節が新しいページから始まりません（{error}）"
     if _weasy_internals.unsupported() is not None:  # slower, and not what the layouts were made for: say so
@@ -127,23 +142,23 @@ def render(document: Document, project: Project, *, cache: PartCache | None = No
     LAST_BUILDS[document.name] = PartsBuild(len(sections), single_pass=reason)
     from planpress.render.pdf import weasy
 
-    return weasy.render(document, project, **options)
+    return weasy.render(document, project, profile=profile, date=inputs.date)
 
 
 def _render_parts(document: Document, project: Project, sections: list[Document], sources: list[str],
-                  options: dict[str, Any], cache: PartCache) -> bytes:
-    environment = environment_key(project, profile=options.get("profile", "web"))
-    empty = _weight(html.render(replace(document, sections=()), project, **options))
+                  inputs: PageInputs, cache: PartCache) -> bytes:
+    environment = environment_key(project, profile=inputs.profile)
+    empty = _weight(inputs.html(replace(document, sections=()), project))
     parts = []
     for index, (section, source) in enumerate(zip(sections, sources)):
         key = content_key(environment, source, first=index == 0)
         parts.append(_Part(index, section, _weight(source) - empty, key, cache.meta(key)))
     report = PartsBuild(len(parts))
-    _Planner(document, project, cache, parts, report, options).run()
+    _Planner(document, project, cache, parts, report, inputs).run()
     from planpress.render.pdf import merge
 
     merging = [merge.MergePart(p.key, p.variant, p.meta, p.pages) for p in parts]  # type: ignore[arg-type]
-    data, report.cached_merge = merge.merged(document, cache, merging, pdf_dates(html.build_date(project)))
+    data, report.cached_merge = merge.merged(document, cache, merging, pdf_dates(inputs.date))
     LAST_BUILDS[document.name] = report
     log.info("%s: %d 節のうち %d 節を組版しました", document.name, len(parts), len(report.laid_out))
     return data
@@ -166,9 +181,9 @@ class _Planner:
     """Decides which sections to lay out, runs the batches, stops when every section has its pages."""
 
     def __init__(self, document: Document, project: Project, cache: PartCache, parts: list[_Part], report: PartsBuild,
-                 options: dict[str, Any]) -> None:
+                 inputs: PageInputs) -> None:
         self.document, self.project, self.cache, self.parts, self.report = document, project, cache, parts, report
-        self.options = options
+        self.inputs = inputs
         self.pending: dict[Future[Any], list[_Part]] = {}
         self.executor: ProcessPoolExecutor | None = None
         self.schedule: _Schedule | None = None
@@ -270,7 +285,7 @@ class _Planner:
                 self.report.laid_out.append(part.index)
         own = {name for part in batch if part.meta for name in part.meta.anchors}
         document = replace(self.document, sections=tuple(part.section.sections[0] for part in batch))
-        source = html.render(document, self.project, **self.options)
+        source = self.inputs.html(document, self.project)
         targets = {name: page for name, page in anchors.items() if name not in own}
         job = BatchJob(batch[0].index, len(batch), source, start, targets, guess if None in self._starts() else None)
         self.pending[self.executor.submit(_work, job)] = batch  # type: ignore[union-attr]
@@ -281,7 +296,7 @@ class _Planner:
 
         context = multiprocessing.get_context("fork")
         self.schedule = _Schedule(context, len(self.parts))
-        arguments = (self.schedule, self.project, self.document, os.getpid(), self.options.get("profile", "web"))
+        arguments = (self.schedule, self.project, self.document, os.getpid(), self.inputs)
         self.executor = ProcessPoolExecutor(min(workers(), len(self.parts)), mp_context=context,
                                             initializer=_init_worker, initargs=arguments)
 
@@ -294,7 +309,7 @@ class _Planner:
         except NotSplittable as error:
             raise _NotSplittable(str(error)) from None
         for message in dict.fromkeys(result.warnings):
-            log.warning("%s", weasy.weasyprint_warning(message, self.project, self.options.get("profile", "web")))
+            log.warning("%s", weasy.weasyprint_warning(message, self.project, self.inputs.profile))
         stored = False
         name = "batch-" + hashlib.sha256(result.pdf).hexdigest()[:32]
         for part, section in zip(batch, result.sections):
@@ -364,10 +379,10 @@ class _Schedule:
 _WORKER: dict[str, Any] = {}
 
 
-def _init_worker(schedule: _Schedule, project: Project, document: Document, parent: int, profile: str) -> None:
+def _init_worker(schedule: _Schedule, project: Project, document: Document, parent: int, inputs: PageInputs) -> None:
     _die_with(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the build's to answer, once, not each worker's
-    _WORKER.update(schedule=schedule, project=project, document=document, profile=profile)
+    _WORKER.update(schedule=schedule, project=project, document=document, inputs=inputs)
 
 
 def _die_with(parent: int) -> None:
@@ -387,7 +402,8 @@ def _work(job: Any) -> Any:
     from planpress.render.pdf.batch import lay_out
 
     project, document, schedule = _WORKER["project"], _WORKER["document"], _WORKER["schedule"]
-    options = weasy.write_options(document, profile=_WORKER["profile"])
+    inputs: PageInputs = _WORKER["inputs"]
+    options = weasy.write_options(document, profile=inputs.profile)
     if "font_config" not in _WORKER:  # one per worker: fonts are loaded (and their faces parsed) once
         from weasyprint.text.fonts import FontConfiguration
 
@@ -395,6 +411,7 @@ def _work(job: Any) -> Any:
 
     def write(rendering: Any, start: int) -> bytes:
         weasy.refuse_overflow(rendering, document, project, first_page=start)  # as the single pass does, before writing
+        weasy.dated(rendering, inputs.date)
         return rendering.write_pdf(**options)
 
     try:

@@ -75,9 +75,16 @@ def write_options(document: Document, *, profile: str = "web") -> dict[str, obje
             "pdf_variant": standards.VARIANTS[profile]}
 
 
-def render(document: Document, project: Project, *, profile: str = "web") -> bytes:
-    """Lay the document out in one pass and return the PDF bytes."""
-    source = html.render(document, project, profile=profile)
+def dated(laid_out, date: float) -> None:  # noqa: ANN001 - weasyprint.Document
+    """Give a laid-out document its date (/CreationDate, /ModDate and the XMP dates WeasyPrint
+    writes from them), as data rather than through the HTML head."""
+    laid_out.metadata.created = laid_out.metadata.modified = html.iso_date(date)
+
+
+def render(document: Document, project: Project, *, profile: str = "web", date: float | None = None) -> bytes:
+    """Lay the document out in one pass and return the PDF bytes (``date``: build_date unless given)."""
+    date = html.build_date(project) if date is None else date
+    source = html.render(document, project, profile=profile, date=date, head_dates=False)  # the date: ``dated``
     weasy_log = logging.getLogger("weasyprint")
     collector = _WeasyPrintWarnings()
     weasy_log.addHandler(collector)
@@ -85,6 +92,7 @@ def render(document: Document, project: Project, *, profile: str = "web") -> byt
         options = write_options(document, profile=profile)
         laid_out = weasy_html(source, project).render(**options)  # as HTML.write_pdf does, with a look at the pages in between
         refuse_overflow(laid_out, document, project)
+        dated(laid_out, date)
         if profile == "print":
             standards.attach_output_profile(laid_out, project)
         data = standards.finish(laid_out.write_pdf(**options), profile)
