@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 from conftest import run_cli
 
 
@@ -47,15 +48,16 @@ def test_strict_fails_on_warnings_and_writes_nothing(project: Path) -> None:
     assert not (project / "output").exists()
 
 
-def test_weasyprints_css_warning_is_shown_once_in_japanese_at_the_layout_line(project: Path) -> None:
-    css = project / "layouts" / "print.css"
+@pytest.mark.parametrize("stylesheet", ["print.css", "report.css"])  # shared, then the report's own after it
+def test_weasyprints_css_warning_is_shown_once_in_japanese_at_the_layout_line(project: Path, stylesheet: str) -> None:
+    css = project / "layouts" / stylesheet
     text = css.read_text(encoding="utf-8")
     css.write_text(text + "\n.body-text { colr: red; }\n", encoding="utf-8")
     line = text.count("\n") + 2
     result = run_cli(project, "build", "evaluation-2021", "--format", "pdf")
     assert result.returncode == 0, result.stderr
     lines = [l for l in result.stderr.splitlines() if "colr" in l]
-    assert lines == [f"layouts/print.css:{line}:14: 警告: スタイルの指定「colr: red」を無視しました（不明なプロパティ）"]
+    assert lines == [f"layouts/{stylesheet}:{line}:14: 警告: スタイルの指定「colr: red」を無視しました（不明なプロパティ）"]
     assert "Ignored" not in result.stderr
 
 

@@ -56,7 +56,7 @@ STYLES = (
                    border_bottom=NAVY),
     ParagraphStyle("Subtitle", GOTHIC, 12, align="center", space_after=60),
     ParagraphStyle("Issuer", GOTHIC, 11, align="center", space_after=360),
-    # The cover's title block placed on the page as the PDF's cover (print.css: .cover .title-block
+    # The cover's title block placed on the page as the PDF's cover (booklet.css: .cover .title-block
     # 70 mm down plus its 14 mm padding, issuer 60 mm + 12 mm below): by space before, which Word
     # and LibreOffice both honour.
     ParagraphStyle("Cover Title", GOTHIC, 26, bold=True, color=NAVY, align="center", space_before=4989,
@@ -69,7 +69,7 @@ STYLES = (
                    keep_next=True, outline=1, border_left=NAVY),
     ParagraphStyle("Body Text", MINCHO, 10.5, align="both", first_line_chars=100, space_after=60),
     ParagraphStyle("Table Heading", GOTHIC, 9, bold=True, color=C("white"), align="center", keep_next=True),
-    # The header of a figures table (print.css table.figures th): small enough that a unit such as
+    # The header of a figures table (booklet.css table.figures th): small enough that a unit such as
     # （1,000t−CO2/ stays whole in a seventh of the width.
     ParagraphStyle("Figure Heading", GOTHIC, 7, bold=True, color=C("white"), align="center", keep_next=True,
                    based_on="Table Heading"),

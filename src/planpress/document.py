@@ -220,6 +220,8 @@ class Document:
     lang: str = "ja"
     #: Cross-references for the web edition (print and Word ignore them).
     links: tuple[Link, ...] = ()
+    #: The document's own stylesheets in layouts/, read after the shared print.css (html.stylesheets).
+    stylesheets: tuple[str, ...] = ()
 
 
 BLOCK_KINDS: tuple[type[Block], ...] = (TitleBlock, Heading, Paragraph, Table, BarChart, Figure, Toc, Photos)

@@ -45,7 +45,7 @@ def build(booklet: Booklet, city: str) -> tuple[Document, list[str]]:
     toc = Section("目次", "sec-contents", (Heading("目次", 1, anchor="contents-title"), Toc(_toc(body))))
     document = Document(name=NAME, title=title, author=city, sections=(cover, toc, *body),
                         subject=f"{title}（{period}）", keywords=("総合計画", plan.name, period),
-                        links=links(booklet))
+                        links=links(booklet), stylesheets=("booklet.css",))
     return document, marker.used
 
 

@@ -60,6 +60,7 @@ def evaluation_document(evaluation: Evaluation, plan: Plan, city: str, compare: 
         subject=f"{plan.name} 施策評価 {year}",
         keywords=("施策評価", plan.name, year),
         sections=(section,),
+        stylesheets=("report.css",),
     )
 
 

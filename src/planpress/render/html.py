@@ -19,6 +19,7 @@ from planpress.errors import PlanpressError
 from planpress.source import Project
 from planpress.typeset import runs
 
+#: The stylesheet every document reads first; then its own (Document.stylesheets), then its profile's.
 STYLESHEETS = ("print.css",)
 #: Extra stylesheets of each output profile.
 PROFILE_STYLESHEETS = {"print": ("print-shop.css",)}
@@ -100,12 +101,16 @@ def iso_date(timestamp: float) -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(timestamp))
 
 
+def stylesheets(document: Document, profile: str) -> tuple[str, ...]:
+    """The layouts/ stylesheets of a document's pages, in the order they are joined."""
+    return STYLESHEETS + document.stylesheets + PROFILE_STYLESHEETS.get(profile, ())
+
+
 def render(document: Document, project: Project, *, profile: str = "web", date: float | None = None,
            head_dates: bool = True) -> str:
     """The whole document as one self-contained HTML page (styles inlined), of the document's
     date ``date`` (build_date unless given); ``head_dates``: see PageContext."""
-    names = STYLESHEETS + PROFILE_STYLESHEETS.get(profile, ())
-    styles = "\n".join(_read_layout(project, name) for name in names)
+    styles = "\n".join(_read_layout(project, name) for name in stylesheets(document, profile))
     when = iso_date(build_date(project) if date is None else date)
     page = PageContext(document, Markup(styles), __version__, when, head_dates)
     try:

@@ -309,7 +309,8 @@ class _Planner:
         except NotSplittable as error:
             raise _NotSplittable(str(error)) from None
         for message in dict.fromkeys(result.warnings):
-            log.warning("%s", weasy.weasyprint_warning(message, self.project, self.inputs.profile))
+            stylesheets = html.stylesheets(self.document, self.inputs.profile)
+            log.warning("%s", weasy.weasyprint_warning(message, self.project, stylesheets))
         stored = False
         name = "batch-" + hashlib.sha256(result.pdf).hexdigest()[:32]
         for part, section in zip(batch, result.sections):

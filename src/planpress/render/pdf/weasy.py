@@ -101,7 +101,7 @@ def render(document: Document, project: Project, *, profile: str = "web", date: 
     finally:
         weasy_log.removeHandler(collector)
     for message in dict.fromkeys(collector.messages):
-        log.warning("%s", weasyprint_warning(message, project, profile))
+        log.warning("%s", weasyprint_warning(message, project, html.stylesheets(document, profile)))
     return data
 
 
@@ -117,20 +117,20 @@ _STYLE_WARNINGS: tuple[tuple[re.Pattern[str], str], ...] = (
 )
 
 
-def weasyprint_warning(message: str, project: Project, profile: str) -> str:
+def weasyprint_warning(message: str, project: Project, stylesheets: tuple[str, ...]) -> str:
     """WeasyPrint's English warning in planpress's form: at the layout file's line, in Japanese.
 
-    The stylesheets are joined into the page's <style> element (html.render), which opens with a
-    line break: its line L is line L - 1 of the joined files. A warning planpress has no words
-    for keeps WeasyPrint's, after the place it names.
+    The ``stylesheets`` (html.stylesheets) are joined into the page's <style> element
+    (html.render), which opens with a line break: its line L is line L - 1 of the joined files.
+    A warning planpress has no words for keeps WeasyPrint's, after the place it names.
     """
     selector = _SELECTOR.match(message)
     if selector is not None:  # WeasyPrint names no place: the selector's own text finds it
-        place = _text_place(selector["what"].strip(), project, profile)
+        place = _text_place(selector["what"].strip(), project, stylesheets)
         words = f"セレクタ「{selector['what'].strip()}」を使えないため、この規則を無視しました"
         return f"{place}: {words}" if place else f"{words}（layouts/ のスタイル）"
     at = _AT.search(message)
-    place = _layout_place(int(at["line"]) - 1, at["col"], project, profile) if at else None
+    place = _layout_place(int(at["line"]) - 1, at["col"], project, stylesheets) if at else None
     if place is None:
         return f"WeasyPrint の警告: {message}"
     for pattern, words in _STYLE_WARNINGS:
@@ -141,9 +141,9 @@ def weasyprint_warning(message: str, project: Project, profile: str) -> str:
     return f"{place}: WeasyPrint の警告: {message}"
 
 
-def _text_place(needle: str, project: Project, profile: str) -> str | None:
+def _text_place(needle: str, project: Project, stylesheets: tuple[str, ...]) -> str | None:
     """layouts/FILE:LINE:COL where a stylesheet first holds ``needle``."""
-    for name in html.STYLESHEETS + html.PROFILE_STYLESHEETS.get(profile, ()):
+    for name in stylesheets:
         text = (project.layouts_dir / name).read_text(encoding="utf-8")
         found = text.find(needle)
         if found >= 0:
@@ -151,9 +151,9 @@ def _text_place(needle: str, project: Project, profile: str) -> str | None:
     return None
 
 
-def _layout_place(line: int, col: str, project: Project, profile: str) -> str | None:
+def _layout_place(line: int, col: str, project: Project, stylesheets: tuple[str, ...]) -> str | None:
     """layouts/FILE:LINE:COL of a line of the joined stylesheets."""
-    for name in html.STYLESHEETS + html.PROFILE_STYLESHEETS.get(profile, ()):
+    for name in stylesheets:
         lines = (project.layouts_dir / name).read_text(encoding="utf-8").count("\n") + 1
         if line <= lines:
             return f"layouts/{name}:{line}:{col}"
