@@ -7,13 +7,16 @@ The spies below only count calls; every file is produced by the real renderers a
 
 from __future__ import annotations
 
+import os
+import re
 import shutil
 import zipfile
 from pathlib import Path
 
 import pytest
+from ruamel.yaml import YAML
 
-from conftest import copy_project, pdf_pages, run_cli, squash
+from conftest import copy_project, libreoffice_pdf, pdf_pages, run_cli, squash
 from planpress import build as stages
 from planpress import content as content_module
 from planpress.render import FORMATS, Format
@@ -113,3 +116,40 @@ def test_a_photo_replaced_under_its_name_changes_every_key(tmp_path: Path) -> No
         assert "photo.png" in repr(booklet)
         prints.append(memo.fingerprint(booklet))
     assert prints[0] != prints[1]
+
+
+def _contents_numbers(docx: Path) -> list[tuple[str, int]]:
+    """The Word contents' entries and their page numbers, as the file holds them."""
+    xml = _docx_text(docx)
+    entries = re.findall(r'<w:pStyle w:val="TOC\d"/>.*?</w:p>', xml)
+    found = []
+    for entry in entries:
+        texts = re.findall(r"<w:t(?: [^>]*)?>([^<]*)</w:t>", entry)
+        found.append(("".join(texts[:-1]), int(texts[-1])))
+    return found
+
+
+@pytest.mark.slow
+def test_word_contents_after_an_edit_lays_out_only_that_section(tmp_path: Path) -> None:
+    """A chapter that grows by pages moves every later contents number; LibreOffice lays out that
+    section alone, and the numbers are still the pages LibreOffice lays each heading on."""
+    project = copy_project(tmp_path / "project")
+    assert run_cli(project, "build", "booklet", "--format", "docx").returncode == 0
+    before = _contents_numbers(project / "output" / "booklet.docx")
+    layouts = project / ".planpress-cache" / "docx-layout"
+    kept = set(os.listdir(layouts))
+    chapters_file = project / "content" / "booklet" / "chapters.yaml"
+    yaml = YAML()
+    chapters = yaml.load(chapters_file)
+    chapters["chapters"][0]["paragraphs"].extend([chapters["chapters"][5]["paragraphs"][1]] * 8)
+    yaml.dump(chapters, chapters_file)
+    result = run_cli(project, "build", "booklet", "--format", "docx")
+    assert result.returncode == 0, result.stderr
+    assert len(set(os.listdir(layouts)) - kept) == 1  # one section laid out anew
+    after = _contents_numbers(project / "output" / "booklet.docx")
+    assert [title for title, _ in after] == [title for title, _ in before]
+    assert after[-1][1] > before[-1][1]  # the grown page moved the pages after it
+    converted = libreoffice_pdf(project / "output" / "booklet.docx", tmp_path)
+    pages = pdf_pages(converted)
+    for title, number in after:
+        assert squash(title) in squash(pages[number - 1]), (title, number)

@@ -19,7 +19,8 @@ from planpress.model import Content
 from planpress.output import WriteError, locked, remove_leftovers, write_all
 from planpress.progress import Progress
 from planpress.render import FORMATS, Format, cached_output, rendered
-from planpress.source import Project
+from planpress.cache import CACHE_DIR
+from planpress.source import KEPT_PARSES, Project
 
 log = logging.getLogger(__name__)
 
@@ -88,8 +89,12 @@ def _checked_content(project: Project, *, keep: bool) -> tuple[Content | None, P
         except Exception:  # noqa: BLE001 - an unreadable entry is a miss, read the content again
             pass
     problems = Problems()
-    content = load_content(project, problems)
-    check_glyphs(project, problems)
+    token = KEPT_PARSES.set(project.root / CACHE_DIR / "yaml" if keep else None)
+    try:
+        content = load_content(project, problems)
+        check_glyphs(project, problems, keep=keep)
+    finally:
+        KEPT_PARSES.reset(token)
     if keep and not problems.errors:
         slot.put(key, pickle.dumps((content, problems.items), protocol=pickle.HIGHEST_PROTOCOL))
     return content, problems

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
+import os
+import pickle
+from contextvars import ContextVar
 from dataclasses import dataclass
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -89,6 +94,10 @@ def load_yaml(path: Path, display: str) -> Any:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
         raise ContentError([_not_utf8(display, data, error.start)]) from None
+    key = _parse_key(data)
+    found = _parsed(key)
+    if found is not None:
+        return found
     yaml = YAML(typ="rt")
     yaml.allow_duplicate_keys = False
     try:
@@ -110,7 +119,62 @@ def load_yaml(path: Path, display: str) -> Any:
     refused = _refused_nodes(display, data)
     if refused:
         raise ContentError(refused)
+    _keep_parsed(key, data)
     return data
+
+
+#: Where parsed files are kept between builds (the build sets it; ``check`` writes nothing).
+KEPT_PARSES: ContextVar[Path | None] = ContextVar("kept_parses", default=None)
+#: Parsed files kept between builds, beyond which the oldest go (one per version of a file).
+MAX_KEPT_PARSES = 200
+#: Parses of this process (a build reads each file twice: for the records and for the glyph check).
+_PARSES: dict[str, bytes] = {}
+
+
+def _parse_key(data: bytes) -> str:
+    """The file's bytes, ruamel.yaml's version and this module (which refuses nodes) name a parse."""
+    digest = hashlib.sha256(data)
+    digest.update(metadata.version("ruamel.yaml").encode())
+    digest.update(Path(__file__).read_bytes())
+    return digest.hexdigest()[:40]
+
+
+def _parsed(key: str) -> Any:
+    """A fresh copy of an earlier parse of the same bytes (unpickled: callers may change it), or None.
+
+    Parsing with positions is slow (ruamel.yaml takes a tenth of a second for a booklet file);
+    after one edit, a build parses only the file that changed."""
+    blob = _PARSES.get(key)
+    folder = KEPT_PARSES.get()
+    if blob is None and folder is not None:
+        try:
+            blob = (folder / key).read_bytes()
+        except OSError:
+            return None
+    try:
+        return None if blob is None else pickle.loads(blob)
+    except Exception:  # noqa: BLE001 - an unreadable entry is a miss: parse again
+        return None
+
+
+def _keep_parsed(key: str, data: Any) -> None:
+    blob = pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL)
+    if len(_PARSES) >= 64:
+        _PARSES.pop(next(iter(_PARSES)))
+    _PARSES[key] = blob
+    folder = KEPT_PARSES.get()
+    if folder is None:
+        return
+    try:  # by renaming, so a reader sees the whole entry or none; a cache not written costs only time
+        folder.mkdir(parents=True, exist_ok=True)
+        temporary = folder / f".{key}.{os.getpid()}.part"
+        temporary.write_bytes(blob)
+        os.replace(temporary, folder / key)
+        entries = sorted(folder.iterdir(), key=lambda entry: entry.stat().st_mtime_ns)
+        for entry in entries[: max(0, len(entries) - MAX_KEPT_PARSES)]:
+            entry.unlink(missing_ok=True)
+    except OSError:
+        pass
 
 
 def _not_utf8(display: str, data: bytes, start: int) -> Problem:

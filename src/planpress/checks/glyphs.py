@@ -8,18 +8,22 @@ department's PC does the same.
 from __future__ import annotations
 
 import functools
+import hashlib
 import os
 import re
 import subprocess
+from array import array
 from dataclasses import dataclass
 from pathlib import Path
 
 from fontTools.ttLib import TTFont, TTLibError
 
 from planpress import design
+from planpress.cache import CACHE_DIR
 from planpress.checks.texts import TextSpot, content_texts
 from planpress.errors import Location, PlanpressError, Problems
 from planpress.fields import refused
+from planpress.memo import write_quietly
 from planpress.source import Project
 
 _FONT_FAMILY = re.compile(r"font-family\s*:\s*([^;}]+)")
@@ -37,9 +41,10 @@ class Font:
     characters: frozenset[int]
 
 
-def check_glyphs(project: Project, problems: Problems) -> None:
-    """Report each character of the content that a layout font lacks, where it is written."""
-    fonts = layout_fonts(project, problems)
+def check_glyphs(project: Project, problems: Problems, *, keep: bool = False) -> None:
+    """Report each character of the content that a layout font lacks, where it is written
+    (``keep``: the fonts' character tables read this time are kept in the project's cache)."""
+    fonts = layout_fonts(project, problems, keep=keep)
     for spot in content_texts(project):
         _check_text(spot, fonts, problems)
 
@@ -64,7 +69,7 @@ def missing_glyphs(text: str, fonts: list[Font]) -> list[tuple[int, str]]:
     return found
 
 
-def layout_fonts(project: Project, problems: Problems | None = None) -> list[Font]:
+def layout_fonts(project: Project, problems: Problems | None = None, *, keep: bool = False) -> list[Font]:
     """The first family of every font-family declaration in layouts/*.css, in order.
 
     A family this computer does not have is reported where the layout names it (or
@@ -80,7 +85,7 @@ def layout_fonts(project: Project, problems: Problems | None = None) -> list[Fon
                 continue
             seen.add(family)
             try:
-                fonts.append(_font(family))
+                fonts.append(_font(family, project.root / CACHE_DIR / "fonts", keep))
             except PlanpressError as error:
                 if problems is None:
                     raise
@@ -91,14 +96,28 @@ def layout_fonts(project: Project, problems: Problems | None = None) -> list[Fon
 
 
 @functools.cache
-def _font(family: str) -> Font:
+def _font(family: str, kept: Path, keep: bool) -> Font:
     path = _font_file(family)
     try:
-        with TTFont(path, lazy=True, fontNumber=0) as font:
-            characters = frozenset(font.getBestCmap() or {})
+        return Font(family, path, _characters(path, kept, keep))
     except (OSError, TTLibError) as error:
         raise PlanpressError(f"フォント「{family}」のファイル {path} を読めません（{error}）") from None
-    return Font(family, path, characters)
+
+
+def _characters(path: Path, kept: Path, keep: bool) -> frozenset[int]:
+    """The characters a font file maps, read once per file (a CJK font's table takes fontTools a
+    few tenths of a second) and kept in ``kept`` (if ``keep``) under the file's name, size and time."""
+    stat = path.stat()
+    entry = kept / hashlib.sha256(f"{path}:{stat.st_size}:{stat.st_mtime_ns}".encode()).hexdigest()[:32]
+    try:
+        return frozenset(array("I", entry.read_bytes()))
+    except (OSError, ValueError):
+        pass
+    with TTFont(path, lazy=True, fontNumber=0) as font:
+        characters = frozenset(font.getBestCmap() or {})
+    if keep:
+        write_quietly(entry, array("I", sorted(characters)).tobytes())
+    return characters
 
 
 def _font_file(family: str) -> Path:

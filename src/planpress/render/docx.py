@@ -6,6 +6,9 @@ import io
 import json
 from collections.abc import Callable
 from contextvars import ContextVar
+from dataclasses import replace
+from typing import Any
+from pathlib import Path
 
 from docx.document import Document as WordDocument
 from docx.oxml import OxmlElement
@@ -27,6 +30,22 @@ COVER = "cover"
 
 def render(document: Document, project: Project) -> bytes:
     """Fill a copy of the reference document and return the .docx bytes."""
+    word, starts = _filled(document, project)
+    tocs = [block for section in document.sections for block in section.blocks if isinstance(block, Toc)]
+    if not tocs:
+        return _saved(word, project)
+    # LibreOffice's page numbers in the contents when it is installed; else Word adds them on opening.
+    numbers = _toc_numbers(document, project, word, starts, tocs[0])
+    if numbers:
+        docx_toc.fill(word, {docx_parts.style_ids(word)[f"TOC {level}"] for level in (1, 2)}, numbers)
+    else:
+        wordxml.update_fields_on_open(word)
+    return _saved(word, project)
+
+
+def _filled(document: Document, project: Project) -> tuple[WordDocument, list[Any]]:
+    """The reference document with every section of ``document`` written into it, and the first
+    paragraph each section wrote (where a mark tells LibreOffice's layout where it starts)."""
     word = wordxml.open_reference(project)
     wordxml.clear_body(word)
     wordxml.page_setup(word)
@@ -37,8 +56,11 @@ def render(document: Document, project: Project) -> bytes:
     shelf = raster.SHELF.set((memo.Shelf(project, "png"), memo.fingerprint(environment_, memo.versions("pillow"))))
     pictures = docx_parts.PICTURES.set(docx_parts.Pictures())
     try:
+        body, starts = word.element.body, []
         for index, section in enumerate(document.sections):
+            known = len(body) - 1  # the body's own sectPr stays last: new elements come before it
             _add_section(word, section, first=index == 0)
+            starts.append(_first_paragraph(list(body)[known:-1]))
     finally:
         _STATE.reset(token)
         docx_parts.STYLE_IDS.reset(ids)
@@ -46,35 +68,116 @@ def render(document: Document, project: Project) -> bytes:
         raster.SHELF.reset(shelf)
         docx_parts.PICTURES.reset(pictures)
     wordxml.properties(word, document, build_date(project))
-    tocs = [block for section in document.sections for block in section.blocks if isinstance(block, Toc)]
-    if not tocs:
+    return word, starts
+
+
+def _toc_numbers(document: Document, project: Project, word: WordDocument, starts: list[Any],
+                 toc: Toc) -> list[int] | None:
+    """The contents' page numbers as LibreOffice lays the file out: from each section's own layout
+    (kept in the cache), or, if a heading cannot be placed that way, from the whole file's."""
+    owned = _entries_by_section(document, toc)
+    if owned is not None:
+        layouts = _section_layouts(document, project, owned, (word, starts))
+        if layouts is not None:
+            numbers, start = [], 1
+            for pages, offsets in layouts:
+                numbers.extend(start + offset for offset in offsets)
+                start += pages
+            return numbers
+    pages = docx_toc.laid_out_pages(_saved(word, project), profile=_profile(project))
+    return None if pages is None else docx_toc.page_numbers(pages, toc.entries)
+
+
+def _entries_by_section(document: Document, toc: Toc) -> list[list[str]] | None:
+    """The titles of the contents entries each section holds, or None unless the contents lists
+    them in the sections' order (then only the whole file's layout can place them)."""
+    owner = {}
+    for index, section in enumerate(document.sections):
+        owner.setdefault(section.anchor, index)
+        for block in section.blocks:
+            if isinstance(block, Heading) and block.anchor:
+                owner.setdefault(block.anchor, index)
+    held: list[list[str]] = [[] for _ in document.sections]
+    last = 0
+    for entry in toc.entries:
+        index = owner.get(entry.anchor)
+        if index is None or index < last:
+            return None
+        held[index].append(entry.title)
+        last = index
+    return held
+
+
+def _section_layouts(document: Document, project: Project, owned: list[list[str]],
+                     whole: tuple[WordDocument, list[Any]]) -> list[tuple[int, list[int]]] | None:
+    """Each section's page count and its entries' pages in it, from the cache, else laid out (the
+    missing sections together, in one LibreOffice run); None if LibreOffice is absent or failed.
+
+    A key holds all that shapes a section's layout: the section (the file's dates move no page),
+    its entries, the layouts, fonts, code, python-docx and the LibreOffice installed."""
+    shelf = memo.Shelf(project, "docx-layout")
+    environment_ = (memo.environment(project), memo.versions("python-docx"), memo.tool_identity("soffice"),
+                    memo.tool_identity("pdftotext"))
+    keys, found = [], {}
+    for index, section in enumerate(document.sections):
+        key = memo.fingerprint("docx-section", replace(document, sections=(section,)), index == 0, owned[index], environment_)
+        keys.append(key)
+        cached = shelf.get(key)
+        if cached is not None:
+            pages, offsets = json.loads(cached)
+            found[index] = (pages, offsets)
+    missing = [index for index in range(len(keys)) if index not in found]
+    if missing:
+        # The whole file when every section is missing (a cold build), else a file of just those.
+        word, starts = whole if len(missing) == len(keys) else _filled(
+            replace(document, sections=tuple(document.sections[index] for index in missing)), project)
+        data = _marked(word, starts, project)
+        laid_out = docx_toc.laid_out_sections(data, len(missing), profile=_profile(project))
+        if laid_out is None:
+            return None
+        for index, pages in zip(missing, laid_out):
+            layout = docx_toc.section_layout(pages, owned[index])
+            if layout is None:
+                return None
+            found[index] = layout
+            shelf.put(keys[index], json.dumps(layout).encode("utf-8"))
+    return [found[index] for index in range(len(keys))]
+
+
+def _first_paragraph(added: list[Any]) -> Any:
+    """The first paragraph a section wrote (not the section break before it), or None."""
+    for element in added:
+        paragraph = element if element.tag == qn("w:p") else next(element.iter(qn("w:p")), None)
+        if paragraph is not None and paragraph.find(f"{qn('w:pPr')}/{qn('w:sectPr')}") is None:
+            return paragraph
+    return None
+
+
+def _marked(word: WordDocument, starts: list[Any], project: Project) -> bytes:
+    """The file saved with the bookmark docx_toc.SECTION_MARK at each section's first paragraph;
+    the marks are taken out again (a bookmark moves nothing on the page)."""
+    marks = []
+    for index, paragraph in enumerate(starts):
+        if paragraph is None:
+            continue  # this section's mark is missing: LibreOffice's layout is then not used
+        start, end = OxmlElement("w:bookmarkStart"), OxmlElement("w:bookmarkEnd")
+        start.set(qn("w:id"), str(90000 + index))
+        start.set(qn("w:name"), docx_toc.SECTION_MARK.format(index))
+        end.set(qn("w:id"), str(90000 + index))
+        properties = paragraph.find(qn("w:pPr"))
+        at = 0 if properties is None else list(paragraph).index(properties) + 1
+        paragraph.insert(at, start)
+        paragraph.insert(at + 1, end)
+        marks.extend((start, end))
+    try:
         return _saved(word, project)
-    # LibreOffice's page numbers in the contents when it is installed; else Word adds them on opening.
-    numbers = _toc_numbers(document, project, word, tocs[0], environment_)
-    if numbers:
-        docx_toc.fill(word, {docx_parts.style_ids(word)[f"TOC {level}"] for level in (1, 2)}, numbers)
-    else:
-        wordxml.update_fields_on_open(word)
-    return _saved(word, project)
+    finally:
+        for mark in marks:
+            mark.getparent().remove(mark)
 
 
-def _toc_numbers(document: Document, project: Project, word: WordDocument, toc: Toc,
-                 environment_: tuple[str, ...]) -> list[int] | None:
-    """The contents' page numbers as LibreOffice lays the file out, kept in the cache under all that
-    shapes that layout: the document model (the file's dates move no page), layouts, fonts, code,
-    python-docx and the LibreOffice installed. Laying the booklet out takes LibreOffice seconds."""
-    key = memo.fingerprint("docx-toc", memo.document_print(document), environment_, memo.versions("python-docx"),
-                           memo.tool_identity("soffice"), memo.tool_identity("pdftotext"))
-    slot = memo.Slot(project, f"{document.name}.toc.json")
-    cached = slot.get(key)
-    if cached is not None:
-        return json.loads(cached)
-    pages = docx_toc.laid_out_pages(_saved(word, project), profile=project.root / CACHE_DIR / "libreoffice")
-    if pages is None:
-        return None  # no LibreOffice (or it failed): nothing worth keeping
-    numbers = docx_toc.page_numbers(pages, toc.entries)
-    slot.put(key, json.dumps(numbers).encode("utf-8"))
-    return numbers
+def _profile(project: Project) -> Path:
+    return project.root / CACHE_DIR / "libreoffice"
 
 
 def _saved(word: WordDocument, project: Project) -> bytes:

@@ -1,9 +1,15 @@
 """The Word contents' page numbers, taken from LibreOffice's own layout of the finished .docx.
 
 planpress cannot know where a word processor breaks pages, so where LibreOffice (soffice) is
-installed the built .docx is laid out once headlessly, each contents entry's heading is found on
-the pages in order, and its page number is written into the TOC field's cached result (the field
-stays updatable). Without soffice the entries carry no numbers and Word adds them on opening.
+installed the document is laid out headlessly, each contents entry's heading is found on the
+pages, and its page number is written into the TOC field's cached result (the field stays
+updatable). Without soffice the entries carry no numbers and Word adds them on opening.
+
+Every section of the Word file starts a new page, so a section's pages depend on that section
+alone: each section is laid out as a file of its own, what its layout found (its page count, the
+page of each contents entry in it) is kept by the section's key, and a build lays out only the
+sections that changed, all in one LibreOffice run. The numbers are the sums of the page counts
+ahead. ``tests/test_booklet.py`` holds them equal to those of the whole file laid out at once.
 """
 
 from __future__ import annotations
@@ -37,6 +43,31 @@ def laid_out_pages(docx: bytes, *, profile: Path | None = None) -> list[str] | N
     ``profile``: a LibreOffice user profile folder kept between builds (making a new one costs
     LibreOffice about 1.5 s); while another build uses it, this one makes its own.
     """
+    found = _laid_out(docx, 0, profile)
+    return None if found is None else found[0]
+
+
+#: The bookmark that marks where section N starts in a file laid out for its sections' pages.
+SECTION_MARK = "PlanpressSection{:04d}"
+#: LibreOffice's PDF export with the file's bookmarks as named destinations (LibreOffice 7.4+).
+_EXPORT = 'pdf:writer_pdf_Export:{"ExportBookmarksToPDFDestination":{"type":"boolean","value":"true"}}'
+
+
+def laid_out_sections(docx: bytes, count: int, *, profile: Path | None = None) -> list[list[str]] | None:
+    """The pages (the text of each) of each of ``count`` sections, each marked by the bookmark
+    SECTION_MARK at its start, as LibreOffice lays the file out; None without LibreOffice, if it
+    failed, or if a mark is not where a section starts a page."""
+    found = _laid_out(docx, count, profile)
+    if found is None:
+        return None
+    pages, starts = found
+    if not starts or starts[0] != 0 or any(b <= a for a, b in zip(starts, starts[1:])) or starts[-1] >= len(pages):
+        return None
+    return [pages[start:end] for start, end in zip(starts, [*starts[1:], len(pages)])]
+
+
+def _laid_out(docx: bytes, marks: int, profile: Path | None) -> tuple[list[str], list[int] | None] | None:
+    """The text of each page, and the page of each of ``marks`` section marks, or None."""
     soffice = shutil.which("soffice")
     if soffice is None or shutil.which("pdftotext") is None:
         return None
@@ -45,13 +76,51 @@ def laid_out_pages(docx: bytes, *, profile: Path | None = None) -> list[str] | N
         source.write_bytes(docx)
         try:
             subprocess.run([soffice, f"-env:UserInstallation={user.as_uri()}", "--headless",
-                            "--convert-to", "pdf", "--outdir", folder, str(source)],
+                            "--convert-to", _EXPORT if marks else "pdf", "--outdir", folder, str(source)],
                            capture_output=True, timeout=TIMEOUT, check=True)
-            text = subprocess.run(["pdftotext", "-layout", str(Path(folder) / "contents.pdf"), "-"],
+            text = subprocess.run(["pdftotext", "-layout", str(source.with_suffix(".pdf")), "-"],
                                   capture_output=True, timeout=TIMEOUT, check=True).stdout.decode("utf-8", "replace")
+            starts = _mark_pages(source.with_suffix(".pdf"), marks) if marks else None
         except (OSError, subprocess.SubprocessError):
             return None
-    return [_squash(page) for page in text.split("\f")]
+    # pdftotext ends every page with a form feed: the piece after the last one is not a page.
+    return [_squash(page) for page in text.split("\f")[:-1]], starts
+
+
+def _mark_pages(pdf: Path, count: int) -> list[int] | None:
+    """The page (0-based) of each section mark among the PDF's named destinations."""
+    import pikepdf
+
+    try:
+        with pikepdf.open(pdf) as document:
+            pages = {page.objgen: index for index, page in enumerate(document.pages)}
+            dests = document.Root.get("/Dests")
+            if dests is None:
+                return None
+            found = []
+            for index in range(count):
+                dest = dests.get("/" + SECTION_MARK.format(index))
+                if isinstance(dest, pikepdf.Dictionary):
+                    dest = dest.get("/D")
+                if not isinstance(dest, pikepdf.Array) or dest[0].objgen not in pages:
+                    return None
+                found.append(pages[dest[0].objgen])
+            return found
+    except (pikepdf.PdfError, OSError, KeyError, IndexError):
+        return None
+
+
+def section_layout(pages: list[str], titles: list[str]) -> tuple[int, list[int]] | None:
+    """What a section's own layout found: its page count and the page (0-based) of each of its
+    contents entries' headings, searched in order; None if a heading is not on its pages."""
+    found, start = [], 0
+    for title in titles:
+        wanted = _squash(title)
+        start = next((index for index in range(start, len(pages)) if wanted in pages[index]), -1)
+        if start < 0:
+            return None
+        found.append(start)
+    return len(pages), found
 
 
 @contextmanager
