@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from urllib.request import url2pathname
 
@@ -126,7 +127,7 @@ def weasyprint_warning(message: str, project: Project, stylesheets: tuple[str, .
     """
     selector = _SELECTOR.match(message)
     if selector is not None:  # WeasyPrint names no place: the selector's own text finds it
-        place = _text_place(selector["what"].strip(), project, stylesheets)
+        place = _first_place(project, [project.layouts_dir / name for name in stylesheets], [selector["what"].strip()])
         words = f"セレクタ「{selector['what'].strip()}」を使えないため、この規則を無視しました"
         return f"{place}: {words}" if place else f"{words}（layouts/ のスタイル）"
     at = _AT.search(message)
@@ -139,16 +140,6 @@ def weasyprint_warning(message: str, project: Project, stylesheets: tuple[str, .
             fields = {name: _WHY.get(value.strip(), value) for name, value in found.groupdict().items()}
             return f"{place}: {words.format(**fields)}"
     return f"{place}: WeasyPrint の警告: {message}"
-
-
-def _text_place(needle: str, project: Project, stylesheets: tuple[str, ...]) -> str | None:
-    """layouts/FILE:LINE:COL where a stylesheet first holds ``needle``."""
-    for name in stylesheets:
-        text = (project.layouts_dir / name).read_text(encoding="utf-8")
-        found = text.find(needle)
-        if found >= 0:
-            return f"layouts/{name}:{text.count(chr(10), 0, found) + 1}:{found - text.rfind(chr(10), 0, found)}"
-    return None
 
 
 def _layout_place(line: int, col: str, project: Project, stylesheets: tuple[str, ...]) -> str | None:
@@ -170,17 +161,19 @@ def refused(error: RefusedResource, document: Document, project: Project) -> Pla
 
 def _written_at(project: Project, url: str) -> Location | None:
     """Where a layout file names the refused resource: its URL, or its last path part."""
-    needles = [url, url.rsplit("/", 1)[-1]]
-    for path in sorted(project.layouts_dir.rglob("*")):
-        if path.suffix not in (".html", ".css"):
-            continue
+    layouts = sorted(path for path in project.layouts_dir.rglob("*") if path.suffix in (".html", ".css"))
+    return _first_place(project, layouts, [url, url.rsplit("/", 1)[-1]])
+
+
+def _first_place(project: Project, paths: Iterable[Path], needles: Sequence[str]) -> Location | None:
+    """Where the first of ``paths`` that holds one of ``needles`` (each tried in turn) holds it:
+    a refused URL in any layout file, a selector WeasyPrint names without a place in a stylesheet."""
+    for path in paths:
         text = path.read_text(encoding="utf-8", errors="replace")
         for needle in needles:
             found = text.find(needle) if needle else -1
             if found >= 0:
-                line = text.count("\n", 0, found) + 1
-                col = found - (text.rfind("\n", 0, found) + 1) + 1
-                return Location(project.display(path), line, col)
+                return Location(project.display(path), text.count("\n", 0, found) + 1, found - text.rfind("\n", 0, found))
     return None
 
 
