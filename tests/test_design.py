@@ -41,7 +41,7 @@ def test_the_pdf_styles_and_word_styles_take_the_same_values(built: Path) -> Non
 
     assert f'w:color w:val="{design.word_colour("navy")}"' in style("Heading1")
     assert f'w:fill="{design.word_colour("grade-a-bg")}"' in style("GradeA")
-    assert f'w:eastAsia="{design.FONTS["mincho"]}"' in style("BodyText")
+    assert f'w:eastAsia="{design.font("mincho")}"' in style("BodyText")
     # The drawings draw in the same navy (the SVG pictures of the diagrams).
     drawings = "".join(base64.b64decode(data).decode("utf-8")
                        for data in re.findall(r'src="data:image/svg\+xml;base64,([^"]+)"', html))

@@ -2,7 +2,7 @@
 
 Run it after changing a style here (``make reference-docx``); the office may also
 edit layouts/reference.docx in Word directly. Style names match the CSS classes
-in layouts/print.css: ``.body-text`` is "Body Text", ``.grade-a`` is "Grade A".
+in layouts/*.css: ``.body-text`` is "Body Text", ``.grade-a`` is "Grade A".
 """
 
 from __future__ import annotations
@@ -21,9 +21,9 @@ from planpress import design
 # The design values are planpress's (src/planpress/design.py), as the PDF's stylesheets and
 # drawings have them.
 C = design.word_colour
-GOTHIC = design.FONTS["gothic"]
-GOTHIC_FIXED = design.FONTS["gothic-fixed"]
-MINCHO = design.FONTS["mincho"]
+GOTHIC = design.font("gothic")
+GOTHIC_FIXED = design.font("gothic-fixed")
+MINCHO = design.font("mincho")
 NAVY = C("navy")
 
 

@@ -36,19 +36,24 @@ COLOURS: dict[str, str] = {
     "prompt": "#808080",     # a content control's prompt
 }
 
-#: Font families by role, as CSS names them; the PDF embeds them and Word names them.
-FONTS: dict[str, str] = {
-    "mincho": "BIZ UDMincho",         # running text
-    "mincho-latin": "BIZ UDPMincho",  # half-width Latin in running text (proportional)
-    "gothic": "BIZ UDPGothic",        # headings, labels, captions
-    "gothic-fixed": "BIZ UDGothic",   # table figures (even widths)
+#: Font families by role, as CSS names them (the PDF embeds them, Word names them), each with the
+#: generic family the CSS falls back to.
+FONTS: dict[str, tuple[str, str]] = {
+    "mincho": ("BIZ UDMincho", "serif"),              # running text
+    "mincho-latin": ("BIZ UDPMincho", "serif"),       # half-width Latin in running text (proportional)
+    "gothic": ("BIZ UDPGothic", "sans-serif"),        # headings, labels, captions
+    "gothic-fixed": ("BIZ UDGothic", "sans-serif"),   # table figures (even widths)
 }
-_GENERIC = {"mincho": "serif", "mincho-latin": "serif", "gothic": "sans-serif", "gothic-fixed": "sans-serif"}
 
 
 def colour(name: str) -> str:
     """A colour by its role, #RRGGBB."""
     return COLOURS[name]
+
+
+def font(role: str) -> str:
+    """A font family by its role, as CSS and Word name it."""
+    return FONTS[role][0]
 
 
 def word_colour(name: str) -> str:
@@ -59,7 +64,7 @@ def word_colour(name: str) -> str:
 def css_variables() -> str:
     """The values as CSS custom properties on :root (--navy, --font-gothic, …)."""
     lines = [f"  --{name}: {value.lower()};" for name, value in COLOURS.items()]
-    lines += [f'  --font-{name}: "{family}", {_GENERIC[name]};' for name, family in FONTS.items()]
+    lines += [f'  --font-{name}: "{family}", {generic};' for name, (family, generic) in FONTS.items()]
     return ":root {\n" + "\n".join(lines) + "\n}\n"
 
 
@@ -68,4 +73,4 @@ _FONT_VARIABLE = re.compile(r"var\(\s*--font-([\w-]+)\s*\)")
 
 def resolve_font(value: str) -> str:
     """A font-family value with ``var(--font-…)`` replaced by the family it names."""
-    return _FONT_VARIABLE.sub(lambda found: f'"{FONTS.get(found.group(1), found.group(0))}"', value)
+    return _FONT_VARIABLE.sub(lambda found: f'"{FONTS.get(found.group(1), (found.group(0),))[0]}"', value)
