@@ -23,7 +23,6 @@ laid out in parts at all (see ``parts.single_pass_reason``).
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -34,6 +33,7 @@ from planpress.cache import PartMeta
 from planpress.render.pdf._weasy_internals import (PAGINATION_HOOKS, TargetCollector, TargetLookupItem, anchor_name_from_token,
                                                get_url_tuple, page_box)
 from planpress.render.pdf.merge import PART_LINK
+from planpress.render.pdf.weasy import weasyprint_warnings
 
 
 @dataclass(frozen=True)
@@ -197,10 +197,7 @@ def lay_out(job: BatchJob, make_html: Callable[[str], Any], write: Callable[[Any
     """
     page = make_html(job.html)
     state = _State(job, await_start, _section_of_elements(page.etree_element, job.count))
-    collector = _Warnings()
-    weasy_log = logging.getLogger("weasyprint")
-    weasy_log.addHandler(collector)
-    try:
+    with weasyprint_warnings() as warnings:
         with _hooks(state):
             rendering = page.render(font_config=font_config, **(options or {}))
         if state.shift is None:  # no page at all: nothing was awaited
@@ -209,9 +206,7 @@ def lay_out(job: BatchJob, make_html: Callable[[str], Any], write: Callable[[Any
         _keep_links_to_other_parts(rendering)
         start = job.start if job.start is not None else state.shift + 1
         data = write(rendering, start)
-    finally:
-        weasy_log.removeHandler(collector)
-    return BatchResult(job.first, start, data, _split(rendering, owners, state, start), collector.messages)
+    return BatchResult(job.first, start, data, _split(rendering, owners, state, start), warnings)
 
 
 def _section_of_elements(root: Any, count: int) -> dict[Any, int]:
@@ -265,14 +260,3 @@ def _keep_links_to_other_parts(rendering: Any) -> None:
             else (kind, target, rectangle, box)
             for kind, target, rectangle, box in page.links
         ]
-
-
-class _Warnings(logging.Handler):
-    """WeasyPrint's warnings from a worker, to be shown by the main process."""
-
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.messages: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.request import url2pathname
 
@@ -52,15 +53,26 @@ class ProjectFetcher(URLFetcher):
         return super().fetch(url, headers)
 
 
-class _WeasyPrintWarnings(logging.Handler):
-    """Collects WeasyPrint's own warnings so they reach the user as planpress warnings."""
-
+class _Collector(logging.Handler):
     def __init__(self) -> None:
         super().__init__(logging.WARNING)
         self.messages: list[str] = []
 
     def emit(self, record: logging.LogRecord) -> None:
         self.messages.append(record.getMessage())
+
+
+@contextmanager
+def weasyprint_warnings() -> Iterator[list[str]]:
+    """WeasyPrint's own warnings logged while the block runs, in order: they reach the user
+    translated (weasyprint_warning), from a worker's batch through the main process."""
+    collector = _Collector()
+    weasy_log = logging.getLogger("weasyprint")
+    weasy_log.addHandler(collector)
+    try:
+        yield collector.messages
+    finally:
+        weasy_log.removeHandler(collector)
 
 
 def weasy_html(source: str, project: Project) -> HTML:
@@ -86,22 +98,18 @@ def render(document: Document, project: Project, *, profile: str = "web", date: 
     """Lay the document out in one pass and return the PDF bytes (``date``: build_date unless given)."""
     date = html.build_date(project) if date is None else date
     source = html.render(document, project, profile=profile, date=date, head_dates=False)  # the date: ``dated``
-    weasy_log = logging.getLogger("weasyprint")
-    collector = _WeasyPrintWarnings()
-    weasy_log.addHandler(collector)
     try:
-        options = write_options(document, profile=profile)
-        laid_out = weasy_html(source, project).render(**options)  # as HTML.write_pdf does, with a look at the pages in between
-        refuse_overflow(laid_out, document, project)
-        dated(laid_out, date)
-        if profile == "print":
-            standards.attach_output_profile(laid_out, project)
-        data = standards.finish(laid_out.write_pdf(**options), profile)
+        with weasyprint_warnings() as warnings:
+            options = write_options(document, profile=profile)
+            laid_out = weasy_html(source, project).render(**options)  # as HTML.write_pdf does, with a look at the pages in between
+            refuse_overflow(laid_out, document, project)
+            dated(laid_out, date)
+            if profile == "print":
+                standards.attach_output_profile(laid_out, project)
+            data = standards.finish(laid_out.write_pdf(**options), profile)
     except RefusedResource as error:
         raise refused(error, document, project) from None
-    finally:
-        weasy_log.removeHandler(collector)
-    for message in dict.fromkeys(collector.messages):
+    for message in dict.fromkeys(warnings):
         log.warning("%s", weasyprint_warning(message, project, html.stylesheets(document, profile)))
     return data
 
