@@ -44,7 +44,7 @@ def check(project: Project, *, strict: bool = False, layout: bool = True) -> Pro
     """
     content, problems = load(project, strict=strict, keep=False)
     if layout:
-        from planpress.cache import ScratchCache
+        from planpress.render.pdf.cache import ScratchCache
         from planpress.render import pdf
 
         found = Problems()

@@ -1,56 +1,25 @@
-"""The part cache in .planpress-cache/: laid-out parts of a PDF, keyed by all that shapes them.
+"""What every cache in .planpress-cache/ shares: the folder, and the identities of what shapes
+an output besides its content (the installed fonts, the layouts, planpress's own code).
 
-A part's *content key* hashes its HTML (styles inlined), every file under layouts/, the
-identity of the installed font files, planpress's code and the WeasyPrint and pydyf versions. Its
-metadata (page count, anchors, bookmarks, the anchors its layout looked up) is stored once per
-content key; its PDF once per *variant*: the content key, its first page number and the page
-numbers of the anchors it looked up (a table of contents). A wrong variant is never read, so
-the cache cannot make output stale; ``planpress clean`` removes it.
+The PDF engine's section cache is render/pdf/cache.py; whole results (checked content, output
+files) are memo.py's. ``planpress clean`` removes the folder.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import shutil
-import time
-from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass
-from importlib import metadata
 from pathlib import Path
 
-from planpress import __version__
-from planpress.output import write_atomic
 from planpress.source import Project
 
 CACHE_DIR = ".planpress-cache"
 FONT_DIRS = ("/usr/share/fonts", "/usr/local/share/fonts", "~/.fonts", "~/.local/share/fonts")
 
 
-@dataclass(frozen=True)
-class PartMeta:
-    """What the layout of a part found out, independent of where the part starts."""
-
-    pages: int
-    #: anchor → 0-based page index inside the part
-    anchors: dict[str, int]
-    #: (level, label, state) of each bookmark in document order; positions come from the PDF
-    bookmarks: list[tuple[int, str, str]]
-    #: anchors that target-counter()/target-text() looked up: their pages shape the part
-    lookups: list[str]
-
-
-@dataclass(frozen=True)
-class PageRange:
-    """Pages ``first``… (0-based, ``count`` of them) of the batch PDF ``batch``."""
-
-    batch: str
-    first: int
-    count: int
-
-
-def _digest(*chunks: bytes | str) -> str:
+def digest(*chunks: bytes | str) -> str:
+    """A short hash of the chunks, each length-prefixed (so no two lists of chunks collide)."""
     hasher = hashlib.sha256()
     for chunk in chunks:
         data = chunk.encode("utf-8") if isinstance(chunk, str) else chunk
@@ -68,12 +37,12 @@ def fonts_identity() -> str:
             for name in names:
                 stat = os.stat(os.path.join(dirpath, name))
                 entries.append(f"{dirpath}/{name}\t{stat.st_size}\t{stat.st_mtime_ns}")
-    return _digest("\n".join(sorted(entries)))
+    return digest("\n".join(sorted(entries)))
 
 
 def layouts_identity(project: Project) -> str:
     files = sorted(p for p in project.layouts_dir.rglob("*") if p.is_file())
-    return _digest(*(f"{p.relative_to(project.layouts_dir).as_posix()}" for p in files), *(p.read_bytes() for p in files))
+    return digest(*(f"{p.relative_to(project.layouts_dir).as_posix()}" for p in files), *(p.read_bytes() for p in files))
 
 
 def code_identity() -> str:
@@ -81,131 +50,7 @@ def code_identity() -> str:
     pages too, and a working copy changes them without changing the version number."""
     package = Path(__file__).parent
     files = sorted(package.rglob("*.py"))
-    return _digest(*(p.relative_to(package).as_posix() for p in files), *(p.read_bytes() for p in files))
-
-
-def environment_key(project: Project, *, profile: str = "web") -> str:
-    """Everything outside a part's HTML that shapes its PDF (the profile: its PDF standard)."""
-    versions = [__version__] + [metadata.version(name) for name in ("weasyprint", "pydyf")]
-    return _digest(layouts_identity(project), fonts_identity(), code_identity(), profile, *versions)
-
-
-def content_key(environment: str, html: str, *, first: bool) -> str:
-    """A section's key: its HTML, which holds the document's date only where a layout shows it
-    (the PDF engine gives WeasyPrint the date as data, and the merge writes it: pdf_dates)."""
-    return _digest(environment, html, "first" if first else "later")
-
-
-def pdf_dates(timestamp: float) -> dict[str, str]:
-    """The PDF /Info dates for the document's date (html.build_date, which layouts/base.html shows
-    as dcterms.created and dcterms.modified), as WeasyPrint writes them: D:YYYYMMDDHHMMSSZ."""
-    date = time.strftime("D:%Y%m%d%H%M%SZ", time.gmtime(timestamp))
-    return {"/CreationDate": date, "/ModDate": date}
-
-
-def variant_key(content: str, start: int, targets: Mapping[str, int]) -> str:
-    looked_up = "\n".join(f"{name}\t{page}" for name, page in sorted(targets.items()))
-    return _digest(content, str(start), looked_up)
-
-
-class PartCache:
-    """Files under the project's .planpress-cache/; every write is atomic."""
-
-    def __init__(self, project: Project) -> None:
-        self.root = project.root / CACHE_DIR
-
-    def meta(self, content: str) -> PartMeta | None:
-        return _read_meta(self.root / f"{content}.json")
-
-    def store_meta(self, content: str, meta: PartMeta) -> None:
-        _write_small(self.root / f"{content}.json", json.dumps(asdict(meta), ensure_ascii=False).encode("utf-8"))
-
-    def pdf_path(self, key: str) -> Path:
-        return self.root / f"{key}.pdf"
-
-    def has_pdf(self, key: str) -> bool:
-        return self.pdf_path(key).is_file()
-
-    def store_pdf(self, key: str, data: bytes) -> None:
-        write_atomic(self.pdf_path(key), data)
-
-    def pages(self, variant: str) -> PageRange | None:
-        """Where a section variant's pages are: a batch PDF and a page range in it."""
-        return _read_pages(self.root / f"{variant}.ref", self)
-
-    def store_pages(self, variant: str, pages: PageRange) -> None:
-        _write_small(self.root / f"{variant}.ref", json.dumps(asdict(pages)).encode("utf-8"))
-
-    def keep_only(self, document: str, keys: Iterable[str]) -> None:
-        """Record what ``document`` uses now; delete files no document's record names."""
-        _write_small(self.root / f"{document}.uses", "\n".join(sorted(keys)).encode("utf-8"))
-        used = {line for record in self.root.glob("*.uses") for line in record.read_text(encoding="utf-8").split()}
-        for path in self.root.iterdir():
-            if path.suffix in (".json", ".pdf", ".ref") and path.stem not in used:
-                path.unlink(missing_ok=True)
-
-
-class ScratchCache(PartCache):
-    """The project's cache, read only: what a check lays out goes to ``scratch`` (a temporary
-    folder the caller removes), so ``planpress check`` leaves no file in the project."""
-
-    def __init__(self, project: Project, scratch: Path) -> None:
-        super().__init__(project)
-        self.scratch = scratch
-
-    def _found(self, name: str) -> Path:
-        fresh = self.scratch / name
-        return fresh if fresh.exists() else self.root / name
-
-    def meta(self, content: str) -> PartMeta | None:
-        return _read_meta(self._found(f"{content}.json"))
-
-    def store_meta(self, content: str, meta: PartMeta) -> None:
-        _write_small(self.scratch / f"{content}.json", json.dumps(asdict(meta), ensure_ascii=False).encode("utf-8"))
-
-    def pdf_path(self, key: str) -> Path:
-        return self._found(f"{key}.pdf")
-
-    def store_pdf(self, key: str, data: bytes) -> None:
-        self.scratch.mkdir(parents=True, exist_ok=True)
-        (self.scratch / f"{key}.pdf").write_bytes(data)
-
-    def pages(self, variant: str) -> PageRange | None:
-        return _read_pages(self._found(f"{variant}.ref"), self)
-
-    def store_pages(self, variant: str, pages: PageRange) -> None:
-        _write_small(self.scratch / f"{variant}.ref", json.dumps(asdict(pages)).encode("utf-8"))
-
-    def keep_only(self, document: str, keys: Iterable[str]) -> None:
-        """A check deletes nothing either."""
-
-
-def _read_meta(path: Path) -> PartMeta | None:
-    try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
-        return PartMeta(raw["pages"], raw["anchors"], [tuple(b) for b in raw["bookmarks"]], raw["lookups"])
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
-
-
-def _read_pages(path: Path, cache: PartCache) -> PageRange | None:
-    try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
-        found = PageRange(raw["batch"], raw["first"], raw["count"])
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
-    return found if cache.has_pdf(found.batch) else None
-
-
-def _write_small(path: Path, data: bytes) -> None:
-    """Write a small record by renaming, without waiting for the disk (PDFs do wait, write_atomic).
-
-    After a crash a record may be empty or missing; either reads as a cache miss.
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.part")
-    temporary.write_bytes(data)
-    os.replace(temporary, path)
+    return digest(*(p.relative_to(package).as_posix() for p in files), *(p.read_bytes() for p in files))
 
 
 def clean(project: Project) -> list[Path]:

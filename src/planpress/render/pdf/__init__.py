@@ -5,6 +5,7 @@ says what the last build of each document did (for the command's report and for 
 
 - parts.py: the build — which sections (*parts*) to lay out, in which *batches*, from the cache;
 - batch.py: one batch laid out in a worker, its pages numbered as in the whole document;
+- cache.py: the section cache (a part's layout facts by content key, its pages by variant);
 - weasy.py: WeasyPrint's public API (the single pass, the URL fetcher, its warnings in Japanese);
 - merge.py, tags.py, fontmerge.py: the batches' pages joined into one PDF (outline, links,
   structure tree, shared font programs);

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any
 
-from planpress.cache import PartMeta
+from planpress.render.pdf.cache import PartMeta
 from planpress.render.pdf._weasy_internals import (PAGINATION_HOOKS, TargetCollector, TargetLookupItem, anchor_name_from_token,
                                                get_url_tuple, page_box)
 from planpress.render.pdf.merge import PART_LINK

@@ -22,7 +22,7 @@ from pathlib import Path
 import pikepdf
 from pikepdf import Array, Dictionary, Name, String
 
-from planpress.cache import PageRange, PartCache, PartMeta
+from planpress.render.pdf.cache import PageRange, PartCache, PartMeta
 from planpress.document import Document
 from planpress.render.pdf.fontmerge import share_subsets
 from planpress.render.pdf.standards import sync_xmp_dates

@@ -30,7 +30,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from planpress.cache import PageRange, PartCache, PartMeta, content_key, environment_key, pdf_dates, variant_key
+from planpress.render.pdf.cache import PageRange, PartCache, PartMeta, content_key, environment_key, pdf_dates, variant_key
 from planpress.document import Document
 from planpress.errors import ContentError, PlanpressError, Problem
 from planpress.render import html
