@@ -4,6 +4,7 @@ Its one entry point is ``render(document, project, profile=..., cache=...)``; ``
 says what the last build of each document did (for the command's report and for tests).
 
 - parts.py: the build — which sections (*parts*) to lay out, in which *batches*, from the cache;
+- pool.py: the worker processes (the page counts they share, the work of one batch);
 - batch.py: one batch laid out in a worker, its pages numbered as in the whole document;
 - cache.py: the section cache (a part's layout facts by content key, its pages by variant);
 - weasy.py: WeasyPrint's public API (the single pass, the URL fetcher, its warnings in Japanese);

@@ -25,16 +25,15 @@ import math
 import multiprocessing
 import os
 import re
-import signal
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from planpress.render.pdf.cache import PageRange, PartCache, PartMeta, content_key, environment_key, pdf_dates, variant_key
 from planpress.document import Document
 from planpress.errors import ContentError, PlanpressError, Problem
 from planpress.render import html
-from planpress.render.pdf import _weasy_internals
+from planpress.render.pdf import _weasy_internals, pool
+from planpress.render.pdf.cache import PageRange, PartCache, PartMeta, content_key, environment_key, pdf_dates, variant_key
 from planpress.source import Project
 
 log = logging.getLogger(__name__)
@@ -173,10 +172,6 @@ class _NotSplittable(Exception):
     """Raised in the main process when a worker found two sections on one page."""
 
 
-class _Aborted(RuntimeError):
-    """A worker stopped waiting for its start because another batch failed."""
-
-
 class _Planner:
     """Decides which sections to lay out, runs the batches, stops when every section has its pages."""
 
@@ -186,7 +181,7 @@ class _Planner:
         self.inputs = inputs
         self.pending: dict[Future[Any], list[_Part]] = {}
         self.executor: ProcessPoolExecutor | None = None
-        self.schedule: _Schedule | None = None
+        self.schedule: pool.Schedule | None = None
 
     def run(self) -> None:
         problems: list[Problem] = []  # content problems (text overflowing) of every batch, reported together
@@ -206,7 +201,7 @@ class _Planner:
                     error = future.exception()
                     if isinstance(error, ContentError):
                         problems.extend(error.problems)
-                    elif not isinstance(error, _Aborted):  # the failing batch reports why
+                    elif not isinstance(error, pool.Aborted):  # the failing batch reports why
                         self._finish(batch, future)
             if problems:
                 raise ContentError(problems)
@@ -288,17 +283,17 @@ class _Planner:
         source = self.inputs.html(document, self.project)
         targets = {name: page for name, page in anchors.items() if name not in own}
         job = BatchJob(batch[0].index, len(batch), source, start, targets, guess if None in self._starts() else None)
-        self.pending[self.executor.submit(_work, job)] = batch  # type: ignore[union-attr]
+        self.pending[self.executor.submit(pool.work, job)] = batch  # type: ignore[union-attr]
         self.report.batches += 1
 
     def _start_pool(self) -> None:
         import planpress.render.pdf.batch  # noqa: F401 - imported once here, inherited by the forked workers
 
         context = multiprocessing.get_context("fork")
-        self.schedule = _Schedule(context, len(self.parts))
+        self.schedule = pool.Schedule(context, len(self.parts))
         arguments = (self.schedule, self.project, self.document, os.getpid(), self.inputs)
         self.executor = ProcessPoolExecutor(min(workers(), len(self.parts)), mp_context=context,
-                                            initializer=_init_worker, initargs=arguments)
+                                            initializer=pool.init_worker, initargs=arguments)
 
     def _finish(self, batch: list[_Part], future: Future[Any]) -> None:
         from planpress.render.pdf import weasy
@@ -345,87 +340,3 @@ def _batches(todo: list[tuple[_Part, int | None]]) -> list[list[_Part]]:
         batches[-1].append(part)
         size += part.size
     return batches
-
-
-class _Schedule:
-    """Page counts of the sections, shared with the workers: -1 while unknown."""
-
-    def __init__(self, context: Any, count: int) -> None:
-        self.pages = context.Array("i", [-1] * count, lock=False)
-        self.aborted = context.Value("b", 0, lock=False)
-        self.condition = context.Condition()
-
-    def publish(self, pages: dict[int, int]) -> None:
-        with self.condition:
-            for index, count in pages.items():
-                self.pages[index] = count
-            self.condition.notify_all()
-
-    def abort(self) -> None:
-        with self.condition:
-            self.aborted.value = 1
-            self.condition.notify_all()
-
-    def await_start(self, first: int, count: int, pages: int) -> int:
-        """Publish a batch's page count; return its start once every section ahead is counted."""
-        self.publish({first: pages, **{index: 0 for index in range(first + 1, first + count)}})
-        with self.condition:
-            while any(self.pages[i] < 0 for i in range(first)):
-                if self.aborted.value:
-                    raise _Aborted("another batch failed")
-                self.condition.wait(timeout=1.0)
-            return 1 + sum(self.pages[i] for i in range(first))
-
-
-_WORKER: dict[str, Any] = {}
-
-
-def _init_worker(schedule: _Schedule, project: Project, document: Document, parent: int, inputs: PageInputs) -> None:
-    _die_with(parent)
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the build's to answer, once, not each worker's
-    _WORKER.update(schedule=schedule, project=project, document=document, inputs=inputs)
-
-
-def _die_with(parent: int) -> None:
-    """A worker ends when the build that started it ends, even killed (Linux: PR_SET_PDEATHSIG)."""
-    try:
-        import ctypes
-
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # 1: PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
-    if os.getppid() != parent:  # the build died before the line above ran
-        os._exit(1)
-
-
-def _work(job: Any) -> Any:
-    from planpress.render.pdf import weasy
-    from planpress.render.pdf.batch import lay_out
-
-    project, document, schedule = _WORKER["project"], _WORKER["document"], _WORKER["schedule"]
-    inputs: PageInputs = _WORKER["inputs"]
-    options = weasy.write_options(document, profile=inputs.profile)
-    if "font_config" not in _WORKER:  # one per worker: fonts are loaded (and their faces parsed) once
-        from weasyprint.text.fonts import FontConfiguration
-
-        _WORKER["font_config"] = FontConfiguration()
-
-    def write(rendering: Any, start: int) -> bytes:
-        weasy.refuse_overflow(rendering, document, project, first_page=start)  # as the single pass does, before writing
-        weasy.dated(rendering, inputs.date)
-        return rendering.write_pdf(**options)
-
-    try:
-        return lay_out(job, lambda source: weasy.weasy_html(source, project), write, schedule.await_start,
-                       _WORKER["font_config"], options)
-    except ContentError as error:  # its page count is published: the other batches go on
-        error.args = (error.problems,)  # so that it crosses to the main process whole
-        raise
-    except weasy.RefusedResource as error:
-        schedule.abort()
-        failure = weasy.refused(error, document, project)
-        failure.args = (failure.message, failure.location)
-        raise failure from None
-    except BaseException:
-        schedule.abort()  # workers waiting for this batch's page count stop too
-        raise
