@@ -44,7 +44,6 @@ def check(project: Project, *, strict: bool = False, layout: bool = True) -> Pro
     """
     content, problems = load(project, strict=strict, keep=False)
     if layout:
-        from planpress.render.pdf.cache import ScratchCache
         from planpress.render import pdf
 
         found = Problems()
@@ -54,7 +53,7 @@ def check(project: Project, *, strict: bool = False, layout: bool = True) -> Pro
                 if cached_output(FORMATS["pdf"], document, project) is not None:
                     continue  # built from this very content: its layout found no problem
                 try:
-                    pdf.render(document, project, cache=ScratchCache(project, Path(scratch)))
+                    pdf.render(document, project, scratch=Path(scratch))
                 except ContentError as error:
                     found.extend(error.problems)
         found.raise_if_any()

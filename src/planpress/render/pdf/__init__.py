@@ -1,6 +1,6 @@
 """The PDF engine: a document's PDF through WeasyPrint, sections laid out in parallel and cached.
 
-Its one entry point is ``render(document, project, profile=..., cache=...)``; ``LAST_BUILDS``
+Its one entry point is ``render(document, project, profile=..., scratch=...)``; ``LAST_BUILDS``
 says what the last build of each document did (for the command's report and for tests).
 
 - parts.py: the build — which sections (*parts*) to lay out, in which *batches*, from the cache;

@@ -27,13 +27,15 @@ import os
 import re
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any
 
 from planpress.document import Document
 from planpress.errors import ContentError, PlanpressError, Problem
 from planpress.render import html
 from planpress.render.pdf import _weasy_internals, pool
-from planpress.render.pdf.cache import PageRange, PartCache, PartMeta, content_key, environment_key, pdf_dates, variant_key
+from planpress.render.pdf.cache import (PageRange, PartCache, PartMeta, ScratchCache, content_key, environment_key, pdf_dates,
+                                        variant_key)
 from planpress.source import Project
 
 log = logging.getLogger(__name__)
@@ -121,17 +123,18 @@ class PageInputs:
         return html.render(document, project, profile=self.profile, date=self.date, head_dates=False)
 
 
-def render(document: Document, project: Project, *, profile: str = "web", cache: PartCache | None = None) -> bytes:
+def render(document: Document, project: Project, *, profile: str = "web", scratch: Path | None = None) -> bytes:
     """The document's PDF in the output ``profile``: from cached and parallel-laid-out sections,
-    or in one pass. ``cache`` is the project's section cache unless given (``check`` gives a
-    ScratchCache)."""
+    or in one pass. With ``scratch`` (a folder the caller removes: ``planpress check``) the
+    project's section cache is only read, and what is laid out anew goes there."""
+    cache = PartCache(project) if scratch is None else ScratchCache(project, scratch)
     inputs = PageInputs(profile, html.build_date(project))
     sections = split(document)
     sources = [inputs.html(section, project) for section in sections]
     reason = single_pass_reason(sources[0]) if sources else "節がありません"
     if reason is None:
         try:
-            return _render_parts(document, project, sections, sources, inputs, cache or PartCache(project))
+            return _render_parts(document, project, sections, sources, inputs, cache)
         except _NotSplittable as error:
             reason = f"節が新しいページから始まりません（{error}）"
     if _weasy_internals.unsupported() is not None:  # slower, and not what the layouts were made for: say so
