@@ -372,6 +372,16 @@ def test_booklet_print_profile_builds_in_one_pass(print_booklet: tuple[Path, par
         assert all("/TrimBox" in page.obj and "/BleedBox" in page.obj for page in printed.pages)
 
 
+def test_a_weasyprint_without_an_internal_name_says_which(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An internal name the installed WeasyPrint lacks stops with a message naming it, not a traceback."""
+    from planpress.render.pdf import _weasy_internals
+
+    monkeypatch.setitem(_weasy_internals._NAMES, "TextBox", ("weasyprint.formatting_structure.boxes", "GoneBox"))
+    monkeypatch.delitem(_weasy_internals._LOADED, "TextBox", raising=False)
+    with pytest.raises(PlanpressError, match=r"weasyprint\.formatting_structure\.boxes\.GoneBox がありません"):
+        _weasy_internals.TextBox  # noqa: B018 - the access is the test
+
+
 def test_another_weasyprint_lays_out_in_one_pass_and_says_so(cold_project: Path, tmp_path: Path,
                                                              monkeypatch: pytest.MonkeyPatch,
                                                              caplog: pytest.LogCaptureFixture) -> None:

@@ -15,13 +15,17 @@ render/pdf/weasy.py. Three things reach below it, and take what they need from h
 These names and their behaviour are not WeasyPrint's promise. On another version ``unsupported()``
 says why: the PDF is then laid out in one pass without the hooks (render/pdf/parts.py) and Japanese
 lines are not justified (render/pdf/justify.py), each with a warning; the overflow check still walks
-the boxes (it only reads them).
+the boxes (it only reads them). A name that version does not have at all stops the build with a
+message saying which (a PlanpressError), never a traceback.
 """
 
 from __future__ import annotations
 
+import importlib
 from importlib import metadata
 from typing import Any
+
+from planpress.errors import PlanpressError
 
 #: The WeasyPrint version the code below was written against (pinned in pyproject.toml).
 SUPPORTED = "70.0"
@@ -43,7 +47,10 @@ def unsupported() -> str | None:
 
 def page_box(page: Any) -> Any:
     """The laid-out box tree of a ``weasyprint.Page`` (WeasyPrint keeps it in a private attribute)."""
-    return page._page_box
+    try:
+        return page._page_box
+    except AttributeError:
+        raise _lacking("Page._page_box") from None
 
 
 def srgb_profile() -> bytes:
@@ -53,38 +60,49 @@ def srgb_profile() -> bytes:
     return (files("weasyprint.pdf") / "sRGB2014.icc").read_bytes()
 
 
-def _load() -> dict[str, Any]:
-    """WeasyPrint's internal names, imported on first use (importing WeasyPrint takes a while)."""
-    if not _LOADED:
-        import weasyprint.document
-        import weasyprint.layout
-        import weasyprint.layout.inline as inline
-        import weasyprint.layout.page
-        from weasyprint.css import ColorProfile
-        from weasyprint.css.targets import TargetCollector, TargetLookupItem, anchor_name_from_token
-        from weasyprint.formatting_structure import boxes
-        from weasyprint.text.line_break import create_layout, line_size
-        from weasyprint.urls import get_url_tuple
+#: Each internal name: (module, attribute; None for the module itself).
+_NAMES: dict[str, tuple[str, str | None]] = {
+    "inline": ("weasyprint.layout.inline", None),
+    "ColorProfile": ("weasyprint.css", "ColorProfile"),
+    **{name: ("weasyprint.css.targets", name) for name in ("TargetCollector", "TargetLookupItem", "anchor_name_from_token")},
+    "get_url_tuple": ("weasyprint.urls", "get_url_tuple"),
+    **{name: ("weasyprint.text.line_break", name) for name in ("create_layout", "line_size")},
+    **{name: ("weasyprint.formatting_structure.boxes", name)
+       for name in ("BlockContainerBox", "Box", "InlineBox", "LineBox", "MarginBox", "TextBox")},
+}
+#: The attributes render/pdf/batch.py replaces while a batch is laid out: (module, name).
+_HOOKS = (("weasyprint.document", "TargetCollector"), ("weasyprint.layout", "initialize_page_maker"),
+          ("weasyprint.layout.page", "PageType"), ("weasyprint.layout", "make_margin_boxes"))
 
-        _LOADED.update(
-            inline=inline, ColorProfile=ColorProfile, TargetCollector=TargetCollector, TargetLookupItem=TargetLookupItem,
-            anchor_name_from_token=anchor_name_from_token, get_url_tuple=get_url_tuple,
-            create_layout=create_layout, line_size=line_size,
-            **{name: getattr(boxes, name) for name in ("BlockContainerBox", "Box", "InlineBox", "LineBox", "MarginBox", "TextBox")},
-            # The attributes render/pdf/batch.py replaces while a batch is laid out: (module, name).
-            PAGINATION_HOOKS=(
-                (weasyprint.document, "TargetCollector"),
-                (weasyprint.layout, "initialize_page_maker"),
-                (weasyprint.layout.page, "PageType"),
-                (weasyprint.layout, "make_margin_boxes"),
-            ),
-        )
-    return _LOADED
+
+def _load(name: str) -> Any:
+    """One of WeasyPrint's internal names, imported on first use (importing WeasyPrint takes a while)."""
+    if name not in _LOADED:
+        if name == "PAGINATION_HOOKS":
+            for module, attribute in _HOOKS:
+                _import(module, attribute)  # each is there to be replaced
+            _LOADED[name] = tuple((importlib.import_module(module), attribute) for module, attribute in _HOOKS)
+        else:
+            _LOADED[name] = _import(*_NAMES[name])
+    return _LOADED[name]
+
+
+def _import(module: str, attribute: str | None) -> Any:
+    """``module.attribute`` (or the module); one this WeasyPrint lacks is said in Japanese, never
+    as a traceback."""
+    try:
+        found = importlib.import_module(module)
+        return getattr(found, attribute) if attribute else found
+    except (ImportError, AttributeError):
+        raise _lacking(f"{module}.{attribute}" if attribute else module) from None
+
+
+def _lacking(what: str) -> PlanpressError:
+    return PlanpressError(f"WeasyPrint {version()} に {what} がありません（planpress は WeasyPrint {SUPPORTED} 用に作られています）")
 
 
 def __getattr__(name: str) -> Any:
-    """``inline``, ``TargetCollector``, the box classes, ``PAGINATION_HOOKS``…: see ``_load``."""
-    try:
-        return _load()[name]
-    except KeyError:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
+    """``inline``, ``TargetCollector``, the box classes, ``PAGINATION_HOOKS``…: see ``_NAMES``."""
+    if name != "PAGINATION_HOOKS" and name not in _NAMES:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return _load(name)
