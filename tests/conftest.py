@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
+import logging
 import os
 import re
 import shutil
@@ -71,6 +74,34 @@ def run_cli(root: Path, *args: str, env: dict[str, str] | None = None) -> subpro
         env={**os.environ, **(env or {})},
         timeout=600,
     )
+
+
+def run_main(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """Run ``planpress`` in this process: the same ``planpress.cli.main`` the command runs, in the
+    project's folder, with its stdout, stderr and exit status captured (seconds faster than a new
+    Python importing WeasyPrint each time).
+
+    No traceback can hide here: an exception that would reach the user's terminal escapes main()
+    and fails the test. What only a real process shows (its streams' encoding, signals, the
+    interpreter's exit) is tested with ``run_cli``. Logging is put back as it was afterwards, so
+    the command's set-up leaks into no other test.
+    """
+    from planpress.cli import main
+
+    root_logger, weasyprint = logging.getLogger(), logging.getLogger("weasyprint")
+    saved = (root_logger.level, list(root_logger.handlers), weasyprint.propagate)
+    stdout, stderr = io.StringIO(), io.StringIO()
+    try:
+        with contextlib.chdir(root), contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+            try:
+                status = main(list(args))
+            except SystemExit as exit:  # argparse's usage errors and --help
+                status = exit.code if isinstance(exit.code, int) else 0 if exit.code is None else 1
+    finally:
+        root_logger.setLevel(saved[0])
+        root_logger.handlers[:] = saved[1]
+        weasyprint.propagate = saved[2]
+    return subprocess.CompletedProcess(["planpress", *args], status, stdout.getvalue(), stderr.getvalue())
 
 
 def pdf_pages(path: Path, mode: str = "-raw") -> list[str]:

@@ -113,8 +113,7 @@ def _main(argv: Sequence[str] | None) -> int:
     if args.command is None:
         parser.print_help()
         return EXIT_USAGE
-    logging.basicConfig(level=logging.WARNING)
-    logging.getLogger().handlers[0].setFormatter(_WarningFormat())
+    _log_warnings()
     # WeasyPrint's own warnings reach the user once, translated, through render/pdf/weasy.py.
     logging.getLogger("weasyprint").propagate = False
     from planpress import build as stages
@@ -160,6 +159,33 @@ def _main(argv: Sequence[str] | None) -> int:
     except PlanpressError as error:
         _print_lines(error.lines())
         return EXIT_CONTENT
+
+
+def _log_warnings() -> None:
+    """Warnings (and worse) go to stderr, formatted as check's lines; installed once per process."""
+    root = logging.getLogger()
+    root.setLevel(logging.WARNING)
+    if not any(isinstance(handler, _Stderr) for handler in root.handlers):
+        handler = _Stderr()
+        handler.setFormatter(_WarningFormat())
+        root.addHandler(handler)
+
+
+class _Stderr(logging.StreamHandler):
+    """A handler that writes to sys.stderr as it is when a message comes, not when it was made,
+    so a caller that swaps sys.stderr (the tests run the command in their own process) sees the
+    warnings exactly as a terminal would."""
+
+    def __init__(self) -> None:
+        super().__init__(sys.stderr)
+
+    @property
+    def stream(self) -> TextIO:  # type: ignore[override]
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value: TextIO) -> None:
+        pass  # always the current sys.stderr
 
 
 class _WarningFormat(logging.Formatter):
