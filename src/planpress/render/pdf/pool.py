@@ -86,9 +86,7 @@ def work(job: BatchJob) -> BatchResult:
     inputs: PageInputs = _STATE["inputs"]
     options = weasy.write_options(document, profile=inputs.profile)
     if "font_config" not in _STATE:  # one per worker: fonts are loaded (and their faces parsed) once
-        from weasyprint.text.fonts import FontConfiguration
-
-        _STATE["font_config"] = FontConfiguration()
+        _STATE["font_config"] = weasy.FontConfiguration()
 
     def write(rendering: Any, start: int) -> bytes:
         weasy.refuse_overflow(rendering, document, project, first_page=start)  # as the single pass does, before writing

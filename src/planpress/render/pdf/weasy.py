@@ -1,4 +1,8 @@
-"""PDF through WeasyPrint, fetching nothing the project does not hold."""
+"""PDF through WeasyPrint's public API, fetching nothing the project does not hold.
+
+With render/pdf/_weasy_internals.py (everything below that API), this is the one module that
+imports WeasyPrint (tests/test_code_shape.py); the workers take ``FontConfiguration`` from here.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ from pathlib import Path
 from urllib.request import url2pathname
 
 from weasyprint import HTML
+from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher
 
 from planpress.checks.texts import content_texts
