@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
 from dataclasses import replace
 from pathlib import Path
 
@@ -210,16 +211,24 @@ def test_a_newer_date_lays_out_the_sections_that_show_it(synthetic: tuple[Projec
     assert_same_reading(read_back(pdf.render(document, project), tmp_path, "single"), merged)
 
 
-def test_an_edit_lays_out_only_its_section_and_shows(synthetic: tuple[Project, Document], tmp_path: Path) -> None:
+def test_an_edit_lays_out_only_its_batch_and_gives_a_cold_builds_bytes(synthetic: tuple[Project, Document],
+                                                                      tmp_path: Path) -> None:
     project, document = synthetic
     parts.render(document, project)
     original = document.sections[4].blocks[1].text  # type: ignore[attr-defined]
     edited = with_commentary(document, 4, "改訂：" + original[3:])  # same length: same pages
     data = parts.render(edited, project)
-    assert parts.LAST_BUILDS[document.name].laid_out == [4]
+    report = parts.LAST_BUILDS[document.name]
+    # Its whole batch, and a neighbour only if the edit moved the cut between them (the cuts follow the content).
+    batch = [index for index, number in enumerate(report.batch_of) if number == report.batch_of[4]]
+    assert set(batch) <= set(report.laid_out) and 0 not in report.laid_out
+    assert {report.batch_of[index] for index in report.laid_out} <= {report.batch_of[4] + step for step in (-1, 0, 1)}
     merged = read_back(data, tmp_path, "merged")
     assert "改訂：" in squash("".join(merged["pages"]))  # type: ignore[arg-type]
     assert_same_reading(read_back(pdf.render(edited, project), tmp_path, "single"), merged)
+    shutil.rmtree(project.root / ".planpress-cache")
+    assert parts.render(edited, project) == data  # byte for byte what a build with no cache makes
+    assert parts.LAST_BUILDS[document.name].batches > 3
 
 
 def test_a_longer_section_shifts_the_pages_after_it_and_the_toc(synthetic: tuple[Project, Document], tmp_path: Path) -> None:
@@ -231,7 +240,8 @@ def test_a_longer_section_shifts_the_pages_after_it_and_the_toc(synthetic: tuple
     laid_out = parts.LAST_BUILDS[document.name].laid_out
     assert 2 in laid_out and 0 in laid_out  # the edit, and the TOC whose page numbers moved
     assert set(laid_out) >= set(range(3, len(document.sections)))  # every section after it moved
-    assert 1 not in laid_out  # before the edit, nothing moved
+    batch_of = parts.LAST_BUILDS[document.name].batch_of
+    assert all(index == 0 or batch_of[index] >= batch_of[2] for index in laid_out)  # before the edit's batch, nothing moved
     assert_same_reading(read_back(pdf.render(edited, project), tmp_path, "single"), merged)
 
 
@@ -347,9 +357,10 @@ def test_booklet_policy_edit_lays_out_little_and_shows(project: Path) -> None:
     build(pp, names=["booklet"], formats=["pdf"], quiet=True)
     document = _booklet(pp)
     edited_section = next(i for i, s in enumerate(document.sections) if "港の賑わいを取り戻す" in repr(s))
-    laid_out = parts.LAST_BUILDS["booklet"].laid_out
+    laid_out, batch_of = parts.LAST_BUILDS["booklet"].laid_out, parts.LAST_BUILDS["booklet"].batch_of
     assert edited_section in laid_out
-    assert all(i >= edited_section or i == 1 for i in laid_out), laid_out  # after it, or the contents
+    # Its batch (a neighbour's if the edit moved the cut between them), what follows it, or the contents.
+    assert all(i == 1 or batch_of[i] >= batch_of[edited_section] - 1 for i in laid_out), laid_out
     assert len(laid_out) < len(document.sections) // 2
     assert "港の賑わいを取り戻す取組を確認します。" in squash("".join(pdf_pages(target)))
     build(pp, names=["booklet"], formats=["pdf"], quiet=True)

@@ -7,8 +7,9 @@ cache.PartMeta, merge.MergePart); a *batch* is consecutive parts laid out in one
 Each section of the document is cached on its own: its *content key* (its HTML through the
 same templates, the layouts, fonts and versions) names what its layout found out (page count,
 anchors, bookmarks, anchors it looked up), and its *variant* (content key, first page number,
-page numbers of the anchors it looked up) names its pages in a batch PDF. Sections without a
-right variant are laid out, consecutive ones together in batches sized for the workers.
+page numbers of the anchors it looked up) names its pages in a batch PDF. The batches are
+fixed by the content (``batch_numbers``); a batch with a section that has no right variant is
+laid out whole, so that a build from the cache gives the bytes of a cold build.
 
 On a cold build every batch starts at once: a worker publishes its page count as soon as its
 pagination ends and waits for the page counts ahead of it only to number its pages. A section
@@ -50,11 +51,13 @@ _NOT_LOCAL = re.compile(
 )
 #: Batch sizes in characters of section HTML (about 1,900 a booklet page): large enough that
 #: WeasyPrint's fixed cost per pass (styles, fonts, subsetting) stays small, small enough that a
-#: worker holds a bounded number of pages in memory (about 100: some 250 MiB).
+#: worker holds a bounded number of pages in memory (about 50).
 MIN_BATCH_CHARS = 12_000
-MAX_BATCH_CHARS = 200_000
-#: Batches a cold build makes (before MAX_BATCH_CHARS adds more): work for up to four cores.
-SPREAD = 4
+MAX_BATCH_CHARS = 100_000
+#: Batches a cold build makes of a small document: work for up to SPREAD cores.
+SPREAD = 8
+#: Of the sections that could end a batch, about one in CUT does (which one, its content decides).
+CUT = 2
 _DATA_URL = re.compile(r"data:[^\"')\s]+")
 #: How often one section may be laid out in one build before its page numbers are declared unstable.
 MAX_LAYOUTS = 3
@@ -69,6 +72,8 @@ class PartsBuild:
     parts: int
     laid_out: list[int] = field(default_factory=list)
     batches: int = 0
+    #: each section's batch (batch_numbers)
+    batch_of: list[int] = field(default_factory=list)
     cached_merge: bool = False
     single_pass: str = ""
 
@@ -79,6 +84,8 @@ class _Part:
     section: Document
     size: int
     key: str
+    #: the batch it is laid out in (every time: the same content makes the same batches)
+    batch: int
     meta: PartMeta | None
     variant: str | None = None
     pages: PageRange | None = None
@@ -151,11 +158,12 @@ def _render_parts(document: Document, project: Project, sections: list[Document]
                   inputs: PageInputs, cache: PartCache) -> bytes:
     environment = environment_key(project, profile=inputs.profile)
     empty = _weight(inputs.html(replace(document, sections=()), project))
-    parts = []
-    for index, (section, source) in enumerate(zip(sections, sources)):
-        key = content_key(environment, source, first=index == 0)
-        parts.append(_Part(index, section, _weight(source) - empty, key, cache.meta(key)))
-    report = PartsBuild(len(parts))
+    keys = [content_key(environment, source, first=index == 0) for index, source in enumerate(sources)]
+    sizes = [_weight(source) - empty for source in sources]
+    batches = batch_numbers(keys, sizes, [_links_out(source) for source in sources])
+    parts = [_Part(index, section, sizes[index], keys[index], batches[index], cache.meta(keys[index]))
+             for index, section in enumerate(sections)]
+    report = PartsBuild(len(parts), batch_of=batches)
     _Planner(document, project, cache, parts, report, inputs).run()
     from planpress.render.pdf import merge
 
@@ -185,6 +193,15 @@ class _Planner:
         self.pending: dict[Future[Any], list[_Part]] = {}
         self.executor: ProcessPoolExecutor | None = None
         self.schedule: pool.Schedule | None = None
+        members: dict[int, list[str]] = {}
+        for part in parts:
+            members.setdefault(part.batch, []).append(part.key)
+        self.batch_keys = {number: hashlib.sha256("\n".join(keys).encode()).hexdigest() for number, keys in members.items()}
+
+    def _in_batch(self, part: _Part) -> str:
+        """A section's key with its batch's: its pages are kept for the batch it was laid out in
+        (the font subsets of its page are the batch's), so a batch that an edit changes is laid out whole."""
+        return f"{part.key}/{self.batch_keys[part.batch]}"
 
     def run(self) -> None:
         problems: list[Problem] = []  # content problems (text overflowing) of every batch, reported together
@@ -250,13 +267,18 @@ class _Planner:
             if start is None or (external and not settled):
                 continue  # decided once the page counts ahead of it (or everywhere) are final
             targets = {name: anchors[name] for name in external if name in anchors}
-            variant = variant_key(part.key, start, targets)
+            variant = variant_key(self._in_batch(part), start, targets)
             part.pages = self.cache.pages(variant)
             if part.pages is not None:
                 part.variant = variant
             else:
                 todo.append((part, start))
-        return todo
+        # A batch is laid out whole (its bytes are then a cold build's), once none of it is busy.
+        wanted = {part.batch for part, _ in todo} - {part.batch for part in busy}
+        whole = [(part, start) for part, start in zip(self.parts, starts) if part.batch in wanted]
+        for part, _ in whole:
+            part.variant = part.pages = None
+        return whole
 
     def _submit(self, todo: list[tuple[_Part, int | None]]) -> None:
         if not todo:
@@ -269,7 +291,10 @@ class _Planner:
         starts = self._starts()
         anchors = self._anchor_pages(starts)
         guess = 10 ** (len(str(sum(p.meta.pages if p.meta else 2 for p in self.parts))) - 1)
-        for batch in _batches(todo):
+        batches: dict[int, list[_Part]] = {}
+        for part, _ in todo:
+            batches.setdefault(part.batch, []).append(part)
+        for batch in batches.values():
             self._submit_batch(batch, starts[batch[0].index], anchors, guess)
 
     def _submit_batch(self, batch: list[_Part], start: int | None, anchors: dict[str, int], guess: int) -> None:
@@ -318,28 +343,42 @@ class _Planner:
                 if not stored:
                     self.cache.store_pdf(name, result.pdf)
                     stored = True
-                variant = variant_key(part.key, result.start + section.first_page, section.used_targets)
+                variant = variant_key(self._in_batch(part), result.start + section.first_page, section.used_targets)
                 self.cache.store_pages(variant, PageRange(name, section.first_page, section.meta.pages))
         assert self.schedule is not None
         self.schedule.publish({part.index: part.meta.pages for part in batch if part.meta is not None})
 
 
-def _batches(todo: list[tuple[_Part, int | None]]) -> list[list[_Part]]:
-    """Consecutive sections in batches: SPREAD of them (fewer if small), none too large.
+def batch_numbers(keys: list[str], sizes: list[int], alone: list[bool]) -> list[int]:
+    """Each section's batch: consecutive sections, from the content alone, never from the cache.
 
-    The split depends on the content only, never on the machine (its cores, its load): each batch
-    embeds its own font subsets, so the same content must give the same batches and the same bytes.
+    A build after an edit lays out every section of the batch the edit is in, so its pages (and
+    the batch's font subsets) are those of a cold build, and so are the merged PDF's bytes. The
+    cuts are content-defined: once a batch holds its share of the document (at least
+    MIN_BATCH_CHARS), it ends after the next section whose content key is a multiple of CUT, or
+    at MAX_BATCH_CHARS; an edit moves at most the cut next to it. A section that looks up page
+    numbers elsewhere (the contents) is a batch of its own: it is laid out again once those are final.
     """
-    total = sum(part.size for part, _ in todo)
-    wanted = max(math.ceil(total / MAX_BATCH_CHARS), min(SPREAD, math.ceil(total / MIN_BATCH_CHARS)), 1)
-    target = total / wanted
-    batches: list[list[_Part]] = []
-    size = 0
-    for part, _ in todo:
-        consecutive = batches and batches[-1][-1].index == part.index - 1
-        if not consecutive or size >= target:
-            batches.append([])
-            size = 0
-        batches[-1].append(part)
-        size += part.size
-    return batches
+    total = sum(sizes)
+    share = max(MIN_BATCH_CHARS, total / SPREAD)
+    # The share in steps of powers of two, so that an edit that changes the total a little moves no cut.
+    target = min(MAX_BATCH_CHARS / 2, 2 ** round(math.log2(share)))
+    numbers, batch, size = [], 0, 0
+    for index, key in enumerate(keys):
+        if index and (alone[index] or alone[index - 1] or size >= MAX_BATCH_CHARS
+                      or (size >= target and int(keys[index - 1][:8], 16) % CUT == 0)):
+            batch, size = batch + 1, 0
+        numbers.append(batch)
+        size += sizes[index]
+    return numbers
+
+
+_LINK = re.compile(r'href="#([^"]+)"')
+_ID = re.compile(r'id="([^"]+)"')
+
+
+def _links_out(source: str) -> bool:
+    """Whether a section's HTML links to an anchor outside it (a contents, a cross-reference)."""
+    return bool(set(_LINK.findall(source)) - set(_ID.findall(source)))
+
+
