@@ -11,7 +11,7 @@ from pathlib import Path
 
 from planpress.build import load
 from planpress.documents import available
-from planpress.render.pdf import weasy
+from planpress.render import pdf
 from planpress.source import Project
 
 
@@ -20,7 +20,7 @@ def main(argv: list[str]) -> int:
     project = Project.at(root)
     content, _ = load(project, keep=False)
     [spec] = [spec for spec in available(content) if spec.name == name]
-    target.write_bytes(weasy.render(spec.make(), project))
+    target.write_bytes(pdf.render(spec.make(), project, one_pass=True))
     return 0
 
 

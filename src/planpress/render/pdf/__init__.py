@@ -1,7 +1,7 @@
 """The PDF engine: a document's PDF through WeasyPrint, sections laid out in parallel and cached.
 
-Its one entry point is ``render(document, project, profile=..., scratch=...)``; ``LAST_BUILDS``
-says what the last build of each document did (for the command's report and for tests).
+Its one entry point is ``render(document, project, profile=..., scratch=..., one_pass=...)``;
+``LAST_BUILDS`` says what the last build of each document did (for the command's report, tests).
 
 - parts.py: the build — which sections (*parts*) to lay out, in which *batches*, from the cache;
 - pool.py: the worker processes (the page counts they share, the work of one batch);

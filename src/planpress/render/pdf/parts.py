@@ -130,12 +130,18 @@ class PageInputs:
         return html.render(document, project, profile=self.profile, date=self.date, head_dates=False)
 
 
-def render(document: Document, project: Project, *, profile: str = "web", scratch: Path | None = None) -> bytes:
+def render(document: Document, project: Project, *, profile: str = "web", scratch: Path | None = None,
+           one_pass: bool = False) -> bytes:
     """The document's PDF in the output ``profile``: from cached and parallel-laid-out sections,
     or in one pass. With ``scratch`` (a folder the caller removes: ``planpress check``) the
-    project's section cache is only read, and what is laid out anew goes there."""
+    project's section cache is only read, and what is laid out anew goes there. ``one_pass``:
+    one WeasyPrint pass without sections or cache (what the merged PDF is compared with)."""
     cache = PartCache(project) if scratch is None else ScratchCache(project, scratch)
     inputs = PageInputs(profile, html.build_date(project))
+    if one_pass:
+        from planpress.render.pdf import weasy
+
+        return weasy.render(document, project, profile=profile, date=inputs.date)
     sections = split(document)
     sources = [inputs.html(section, project) for section in sections]
     reason = single_pass_reason(sources[0]) if sources else "節がありません"
