@@ -46,3 +46,12 @@ def test_the_pdf_styles_and_word_styles_take_the_same_values(built: Path) -> Non
     drawings = "".join(base64.b64decode(data).decode("utf-8")
                        for data in re.findall(r'src="data:image/svg\+xml;base64,([^"]+)"', html))
     assert design.colour("navy") in drawings
+
+
+def test_each_document_reads_the_shared_stylesheet_and_its_own(built: Path) -> None:
+    """print.css is every document's; booklet.css the booklet's and report.css a report's only."""
+    layouts = {name: (ROOT / "layouts" / name).read_text(encoding="utf-8") for name in ("print.css", "booklet.css", "report.css")}
+    for document, own, other in (("booklet", "booklet.css", "report.css"), ("evaluation-2021", "report.css", "booklet.css")):
+        html = (built / "output" / f"{document}.html").read_text(encoding="utf-8")
+        assert layouts["print.css"] in html and layouts[own] in html, document
+        assert layouts[other] not in html, document
