@@ -64,8 +64,12 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     shutil.rmtree(SOFFICE_PROFILE.parent, ignore_errors=True)
 
 
-def run_cli(root: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    """Run ``planpress`` as the office would, in the project's folder."""
+def run_cli(root: Path, *args: str, env: dict[str, str] | None = None, process: bool = False) -> subprocess.CompletedProcess[str]:
+    """Run ``planpress`` as the office would, in the project's folder: its main() in this process
+    (``run_main``), or a new Python process when the test needs one (``process``, or variables of
+    its own in the environment)."""
+    if not process and env is None:
+        return run_main(root, *args)
     return subprocess.run(
         [sys.executable, "-m", "planpress", *args],
         cwd=root,

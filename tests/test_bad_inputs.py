@@ -135,7 +135,7 @@ def test_every_command_refuses_it_in_a_real_process(name: str, tmp_path: Path) -
     """``planpress check`` and ``planpress build`` as the office runs them, each a new process."""
     root, previous = prepared(name, tmp_path)
     for command in ("check", "build"):
-        result = run_cli(root, command)
+        result = run_cli(root, command, process=True)
         result.args = ["planpress", command]
         assert_refused(name, result)
     assert_untouched(root, previous)
