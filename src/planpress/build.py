@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import logging
+import threading
 import pickle
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from planpress import memo
 from planpress.document import Document
@@ -171,25 +173,82 @@ def gap_summary(kinds: Sequence[str]) -> str:
 
 
 def _render_all(project: Project, jobs: Sequence[Job], progress: Progress, *, profile: str) -> list[tuple[Path, bytes]]:
-    """Every job's bytes, in memory; content problems found in layout are collected over all jobs."""
+    """Every job's bytes, in memory; content problems found in layout are collected over all jobs.
+
+    The Word files are made on threads of their own from the start (``_Beside``): python-docx and
+    LibreOffice, numbering the booklet's contents, then run while the PDF workers lay out.
+    """
     finished: list[tuple[Path, bytes]] = []
     found: list[Problem] = []
     layouts: dict[str, Document] = {}
-    for job in jobs:
-        target = job.target(project)
-        if found and job.format.name != "pdf":
-            continue  # nothing will be written: only look for more layout problems
-        progress.quiet = progress.quiet or bool(found)
-        try:
-            with progress.step(project.display(target)):
-                if job.spec.name not in layouts:
-                    layouts[job.spec.name] = job.spec.make()
-                finished.append((target, rendered(job.format, layouts[job.spec.name], project, profile=profile)))
-        except ContentError as error:
-            found.extend(error.problems)
+    beside: dict[Job, _Beside] = {}
+    try:
+        for job in jobs:
+            if job.format.name == "docx" and _made(layouts, job) is not None:
+                document = layouts[job.spec.name]
+                beside[job] = _Beside(lambda kind=job.format, document=document: rendered(kind, document, project, profile=profile))
+        for job in jobs:
+            target = job.target(project)
+            if found and job.format.name != "pdf":
+                continue  # nothing will be written: only look for more layout problems
+            progress.quiet = progress.quiet or bool(found)
+            try:
+                with progress.step(project.display(target)):
+                    if job in beside:
+                        data = beside.pop(job).result()
+                    else:
+                        if job.spec.name not in layouts:
+                            layouts[job.spec.name] = job.spec.make()
+                        data = rendered(job.format, layouts[job.spec.name], project, profile=profile)
+                    finished.append((target, data))
+            except ContentError as error:
+                found.extend(error.problems)
+    finally:
+        if beside:  # stopped or failed while Word files were still being made: end LibreOffice, wait
+            from planpress.render import docx_toc
+
+            docx_toc.stop_all()
+            for thread in beside.values():
+                thread.join(timeout=30)
     if found:
         raise ContentError(found)
     return finished
+
+
+def _made(layouts: dict[str, Document], job: Job) -> Document | None:
+    """The job's document model, made once per document; None if making it fails (the job then
+    fails in its turn, with its message)."""
+    if job.spec.name not in layouts:
+        try:
+            layouts[job.spec.name] = job.spec.make()
+        except Exception:  # noqa: BLE001 - reported when the job's turn comes
+            return None
+    return layouts[job.spec.name]
+
+
+class _Beside:
+    """One output made on a thread of its own; ``result`` waits for it and raises what it raised."""
+
+    def __init__(self, work: Callable[[], Any]) -> None:
+        self._work, self._value, self._error = work, None, None
+        # A daemon: a build ended by Ctrl-C does not wait for python-docx (LibreOffice is ended).
+        self._thread = threading.Thread(target=self._run, name="planpress-word", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            self._value = self._work()
+        except BaseException as error:  # noqa: BLE001 - handed to the main thread by result()
+            self._error = error
+
+    def result(self) -> Any:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self._value
+
+    def join(self, timeout: float) -> None:
+        self._thread.join(timeout)
 
 
 def _clean_output(project: Project) -> None:

@@ -18,8 +18,10 @@ import fcntl
 import os
 import re
 import shutil
+import signal
 import subprocess
 import tempfile
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -75,9 +77,8 @@ def _laid_out(docx: bytes, marks: int, profile: Path | None) -> tuple[list[str],
         source = Path(folder) / "contents.docx"
         source.write_bytes(docx)
         try:
-            subprocess.run([soffice, f"-env:UserInstallation={user.as_uri()}", "--headless",
-                            "--convert-to", _EXPORT if marks else "pdf", "--outdir", folder, str(source)],
-                           capture_output=True, timeout=TIMEOUT, check=True)
+            _convert([soffice, f"-env:UserInstallation={user.as_uri()}", "--headless",
+                      "--convert-to", _EXPORT if marks else "pdf", "--outdir", folder, str(source)])
             text = subprocess.run(["pdftotext", "-layout", str(source.with_suffix(".pdf")), "-"],
                                   capture_output=True, timeout=TIMEOUT, check=True).stdout.decode("utf-8", "replace")
             starts = _mark_pages(source.with_suffix(".pdf"), marks) if marks else None
@@ -85,6 +86,45 @@ def _laid_out(docx: bytes, marks: int, profile: Path | None) -> tuple[list[str],
             return None
     # pdftotext ends every page with a form feed: the piece after the last one is not a page.
     return [_squash(page) for page in text.split("\f")[:-1]], starts
+
+
+#: LibreOffice runs under way (a build makes Word files beside its PDFs: ``stop_all`` ends them).
+_RUNNING: set[subprocess.Popen[bytes]] = set()
+_RUNNING_LOCK = threading.Lock()
+
+
+def _convert(command: list[str]) -> None:
+    """Run LibreOffice in a process group of its own (its launcher starts the office as a child),
+    so that a build stopped while it runs can end the whole group; raise if it fails."""
+    with _RUNNING_LOCK:
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                   start_new_session=True)
+        _RUNNING.add(process)
+    try:
+        status = process.wait(timeout=TIMEOUT)
+    except subprocess.TimeoutExpired:
+        _kill(process)
+        raise
+    finally:
+        with _RUNNING_LOCK:
+            _RUNNING.discard(process)
+    if status != 0:
+        raise subprocess.CalledProcessError(status, command)
+
+
+def stop_all() -> None:
+    """End every LibreOffice run under way (a build interrupted or failed while it lays out)."""
+    with _RUNNING_LOCK:
+        for process in list(_RUNNING):
+            _kill(process)
+
+
+def _kill(process: subprocess.Popen[bytes]) -> None:
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+    process.wait()
 
 
 def _mark_pages(pdf: Path, count: int) -> list[int] | None:
