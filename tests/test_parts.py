@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import shutil
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pikepdf
@@ -116,15 +116,46 @@ def assert_same_reading(single: dict[str, object], merged: dict[str, object]) ->
         assert merged[aspect] == single[aspect], aspect
 
 
-@pytest.fixture
-def synthetic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Project, Document]:
-    """A project copy with the test TOC layout and a document of 9 sections, built in 6 batches."""
-    root = copy_project(tmp_path / "project", warm=False)  # its own layouts: the warm cache would not match
+def _few_big_batches(patch: pytest.MonkeyPatch) -> None:
+    """Batches of any size, 3 workers, 6 batches: the synthetic document's 9 sections in several."""
+    patch.setattr(parts, "MIN_BATCH_CHARS", 1)
+    patch.setattr(parts, "workers", lambda: 3)
+    patch.setattr(parts, "SPREAD", 6)
+
+
+@dataclass(frozen=True)
+class FirstRender:
+    """The synthetic project rendered once (module-wide): its folder with the section cache, the
+    document, the single-pass and merged bytes, and what the parallel build reported."""
+
+    root: Path
+    document: Document
+    single: bytes
+    merged: bytes
+    report: parts.PartsBuild
+
+
+@pytest.fixture(scope="module")
+def first_render(tmp_path_factory: pytest.TempPathFactory) -> FirstRender:
+    root = copy_project(tmp_path_factory.mktemp("synthetic") / "project", warm=False)  # its own layouts: the warm cache would not match
     add_toc_layout(root)
-    monkeypatch.setattr(parts, "MIN_BATCH_CHARS", 1)
-    monkeypatch.setattr(parts, "workers", lambda: 3)
-    monkeypatch.setattr(parts, "SPREAD", 6)
-    return Project.at(root), synthetic_document(root, chapters=2, policies=3, repeat=6)
+    project = Project.at(root)
+    document = synthetic_document(root, chapters=2, policies=3, repeat=6)
+    with pytest.MonkeyPatch.context() as patch:
+        _few_big_batches(patch)
+        merged = parts.render(document, project)
+    return FirstRender(root, document, pdf.render(document, project), merged, parts.LAST_BUILDS[document.name])
+
+
+@pytest.fixture
+def synthetic(first_render: FirstRender, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Project, Document]:
+    """A project copy with the test TOC layout and a document of 9 sections, built in 6 batches;
+    its section cache holds the first render's sections (copied, file dates kept), as after a build
+    of the unchanged document."""
+    root = tmp_path / "project"
+    shutil.copytree(first_render.root, root)
+    _few_big_batches(monkeypatch)
+    return Project.at(root), first_render.document
 
 
 def with_commentary(document: Document, section: int, text: str) -> Document:
@@ -138,11 +169,10 @@ def with_commentary(document: Document, section: int, text: str) -> Document:
     return replace(document, sections=tuple(sections))
 
 
-def test_merged_pdf_reads_as_the_single_pass_render(synthetic: tuple[Project, Document], tmp_path: Path) -> None:
-    project, document = synthetic
-    single = read_back(pdf.render(document, project), tmp_path, "single")
-    merged = read_back(parts.render(document, project), tmp_path, "merged")
-    report = parts.LAST_BUILDS[document.name]
+def test_merged_pdf_reads_as_the_single_pass_render(first_render: FirstRender, tmp_path: Path) -> None:
+    document, report = first_render.document, first_render.report
+    single = read_back(first_render.single, tmp_path, "single")
+    merged = read_back(first_render.merged, tmp_path, "merged")
     assert report.single_pass == "" and report.batches > 3  # really laid out in several batches
     assert len(single["pages"]) > len(document.sections)  # some sections run over pages
     assert_same_reading(single, merged)
@@ -152,15 +182,14 @@ def test_merged_pdf_reads_as_the_single_pass_render(synthetic: tuple[Project, Do
     assert toc_links == {section.anchor for section in document.sections[1:]}
 
 
-def test_tagged_pdf_keeps_its_structure(synthetic: tuple[Project, Document], tmp_path: Path) -> None:
+def test_tagged_pdf_keeps_its_structure(first_render: FirstRender, tmp_path: Path) -> None:
     """A tagged (PDF/UA structure) merge has the single pass's structure tree and parent tree.
 
     Every profile is tagged (write_options), so the comparison holds real trees: the single pass's
     has a paragraph element for each paragraph of every section.
     """
-    project, document = synthetic
-    single, merged = pdf.render(document, project), parts.render(document, project)
-    assert parts.LAST_BUILDS[document.name].batches > 3
+    document, single, merged = first_render.document, first_render.single, first_render.merged
+    assert first_render.report.batches > 3
     assert_same_reading(read_back(single, tmp_path, "single"), read_back(merged, tmp_path, "merged"))
     tree = structure(single, tmp_path, "single")
     paragraphs = sum(isinstance(block, Paragraph) for section in document.sections for block in section.blocks)
@@ -171,20 +200,18 @@ def test_tagged_pdf_keeps_its_structure(synthetic: tuple[Project, Document], tmp
     assert dangling(merged, tmp_path) == (0, 0)
 
 
-def test_nothing_changed_lays_out_nothing(synthetic: tuple[Project, Document], tmp_path: Path) -> None:
+def test_nothing_changed_lays_out_nothing(synthetic: tuple[Project, Document], first_render: FirstRender) -> None:
     project, document = synthetic
-    first = parts.render(document, project)
     again = parts.render(document, project)
     report = parts.LAST_BUILDS[document.name]
     assert report.laid_out == [] and report.batches == 0 and report.cached_merge
-    assert again == first
+    assert again == first_render.merged
 
 
 def test_a_newer_date_alone_lays_out_nothing(synthetic: tuple[Project, Document], tmp_path: Path) -> None:
     """Any content edit moves the document's date (the PDF's dates): that alone is no change to a
     section no layout shows the date in, so none is laid out; the merge writes the new dates."""
-    project, document = synthetic
-    parts.render(document, project)
+    project, document = synthetic  # its cache holds the sections of this very document
     newest = max(p.stat().st_mtime for p in project.content_dir.rglob("*.yaml"))
     os.utime(project.content_dir / "city.yaml", (newest + 86400, newest + 86400))
     merged = read_back(parts.render(document, project), tmp_path, "merged")
@@ -213,8 +240,7 @@ def test_a_newer_date_lays_out_the_sections_that_show_it(synthetic: tuple[Projec
 
 def test_an_edit_lays_out_only_its_batch_and_gives_a_cold_builds_bytes(synthetic: tuple[Project, Document],
                                                                       tmp_path: Path) -> None:
-    project, document = synthetic
-    parts.render(document, project)
+    project, document = synthetic  # its cache holds the sections of this very document
     original = document.sections[4].blocks[1].text  # type: ignore[attr-defined]
     edited = with_commentary(document, 4, "改訂：" + original[3:])  # same length: same pages
     data = parts.render(edited, project)
@@ -232,8 +258,7 @@ def test_an_edit_lays_out_only_its_batch_and_gives_a_cold_builds_bytes(synthetic
 
 
 def test_a_longer_section_shifts_the_pages_after_it_and_the_toc(synthetic: tuple[Project, Document], tmp_path: Path) -> None:
-    project, document = synthetic
-    parts.render(document, project)
+    project, document = synthetic  # its cache holds the sections of this very document
     text = document.sections[2].blocks[1].text  # type: ignore[attr-defined]
     edited = with_commentary(document, 2, "追記" + text * 12)  # a page or more longer
     merged = read_back(parts.render(edited, project), tmp_path, "merged")
@@ -246,8 +271,7 @@ def test_a_longer_section_shifts_the_pages_after_it_and_the_toc(synthetic: tuple
 
 
 def test_layouts_are_part_of_the_key(synthetic: tuple[Project, Document]) -> None:
-    project, document = synthetic
-    parts.render(document, project)
+    project, document = synthetic  # its cache holds the sections of this very document
     css = project.layouts_dir / "print.css"
     css.write_text(css.read_text(encoding="utf-8") + "\n.body-text { letter-spacing: 0.01em; }\n", encoding="utf-8")
     parts.render(document, project)
