@@ -183,10 +183,14 @@ def _render_all(project: Project, jobs: Sequence[Job], progress: Progress, *, pr
     layouts: dict[str, Document] = {}
     beside: dict[Job, _Beside] = {}
     try:
-        for job in jobs:
-            if job.format.name == "docx" and _made(layouts, job) is not None:
-                document = layouts[job.spec.name]
-                beside[job] = _Beside(lambda kind=job.format, document=document: rendered(kind, document, project, profile=profile))
+        word = [job for job in jobs if job.format.name == "docx" and _made(layouts, job) is not None]
+        # One thread makes them all, one after the other: python-docx and Pillow's fonts are not
+        # shared between threads, and the PDFs are laid out by other processes anyway.
+        chain = _Chain()
+        for job in word:
+            beside[job] = chain.add(lambda kind=job.format, document=layouts[job.spec.name]:
+                                    rendered(kind, document, project, profile=profile))
+        chain.start()
         for job in jobs:
             target = job.target(project)
             if found and job.format.name != "pdf":
@@ -227,28 +231,51 @@ def _made(layouts: dict[str, Document], job: Job) -> Document | None:
 
 
 class _Beside:
-    """One output made on a thread of its own; ``result`` waits for it and raises what it raised."""
+    """One output made on the Word thread; ``result`` waits for it and raises what it raised."""
 
     def __init__(self, work: Callable[[], Any]) -> None:
-        self._work, self._value, self._error = work, None, None
-        # A daemon: a build ended by Ctrl-C does not wait for python-docx (LibreOffice is ended).
-        self._thread = threading.Thread(target=self._run, name="planpress-word", daemon=True)
-        self._thread.start()
+        self.work, self.value, self.error = work, None, None
+        self.done = threading.Event()
 
-    def _run(self) -> None:
+    def run(self) -> None:
         try:
-            self._value = self._work()
+            self.value = self.work()
         except BaseException as error:  # noqa: BLE001 - handed to the main thread by result()
-            self._error = error
+            self.error = error
+        finally:
+            self.done.set()
 
     def result(self) -> Any:
-        self._thread.join()
-        if self._error is not None:
-            raise self._error
-        return self._value
+        self.done.wait()
+        if self.error is not None:
+            raise self.error
+        return self.value
 
     def join(self, timeout: float) -> None:
-        self._thread.join(timeout)
+        self.done.wait(timeout)
+
+
+class _Chain:
+    """One daemon thread running its outputs in order, once started (a build ended by Ctrl-C does not wait for
+    python-docx; the LibreOffice run under way is ended)."""
+
+    def __init__(self) -> None:
+        self.items: list[_Beside] = []
+        self.thread: threading.Thread | None = None
+
+    def add(self, work: Callable[[], Any]) -> _Beside:
+        item = _Beside(work)
+        self.items.append(item)
+        return item
+
+    def start(self) -> None:
+        if self.items:
+            self.thread = threading.Thread(target=self._run, name="planpress-word", daemon=True)
+            self.thread.start()
+
+    def _run(self) -> None:
+        for item in self.items:
+            item.run()
 
 
 def _clean_output(project: Project) -> None:

@@ -16,6 +16,7 @@ import hashlib
 import os
 import shutil
 import sys
+import threading
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -77,6 +78,7 @@ def fingerprint(*values: Any) -> str:
 
 
 _PRINTS: dict[int, tuple[Any, str]] = {}
+_PRINTS_LOCK = threading.Lock()
 
 
 def document_print(document: Any) -> str:
@@ -84,13 +86,15 @@ def document_print(document: Any) -> str:
 
     The entry holds the object, so its id cannot be reused while it is remembered.
     """
-    found = _PRINTS.get(id(document))
-    if found is not None and found[0] is document:
-        return found[1]
-    if len(_PRINTS) >= 8:
-        _PRINTS.pop(next(iter(_PRINTS)))
+    with _PRINTS_LOCK:  # asked from the Word thread and the main thread at once
+        found = _PRINTS.get(id(document))
+        if found is not None and found[0] is document:
+            return found[1]
     digest = fingerprint(document)
-    _PRINTS[id(document)] = (document, digest)
+    with _PRINTS_LOCK:
+        while len(_PRINTS) >= 8:
+            _PRINTS.pop(next(iter(_PRINTS)))
+        _PRINTS[id(document)] = (document, digest)
     return digest
 
 

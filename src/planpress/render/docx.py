@@ -260,9 +260,9 @@ def _table(word: WordDocument, block: Table) -> None:
 
 
 def _heading_style(word: WordDocument, block: Table) -> str:
-    """A figures table (print.css table.figures) sets its header smaller, as the PDF does (a
+    """A figures table (booklet.css table.figures) sets its header smaller, as the PDF does (a
     reference document made before that style existed keeps the usual heading)."""
-    small = "figures" in block.style.split() and "Figure Heading" in [style.name for style in word.styles]
+    small = "figures" in block.style.split() and docx_widths.has_style(word, "Figure Heading")
     return "Figure Heading" if small else "Table Heading"
 
 

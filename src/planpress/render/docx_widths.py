@@ -10,6 +10,7 @@ with the style's own font), taking the room from the columns that have some to s
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
@@ -71,20 +72,31 @@ def column_widths(shares: Sequence[int], minimums: Sequence[int], total: int) ->
 #: For the last Word documents rendered, what their styles set: python-docx finds a style by name
 #: by walking them all, and a booklet asks thousands of times (about a second of its Word file).
 #: Each entry holds its document, so an id is never another document's while it is here.
+_FACTS_LOCK = threading.Lock()
 _FACTS: dict[int, tuple[WordDocument, dict[tuple[str, str], Any]]] = {}
 
 
 def style_fact(word: WordDocument, name: str, what: str, find: Callable[[Any], Any]) -> Any:
     """``find(style)`` for the style named ``name``, worked out once per document."""
-    entry = _FACTS.get(id(word))
-    if entry is None or entry[0] is not word:
-        while len(_FACTS) >= 2:
-            del _FACTS[next(iter(_FACTS))]
-        entry = _FACTS[id(word)] = (word, {})
+    return _fact(word, (name, what), lambda: find(word.styles[name]))
+
+
+def has_style(word: WordDocument, name: str) -> bool:
+    """Whether the document defines a style of that name (the names listed once per document)."""
+    return name in _fact(word, ("", "names"), lambda: {style.name for style in word.styles})
+
+
+def _fact(word: WordDocument, key: tuple[str, str], compute: Callable[[], Any]) -> Any:
+    with _FACTS_LOCK:  # the Word thread and the main thread (planpress sheets) may both ask
+        entry = _FACTS.get(id(word))
+        if entry is None or entry[0] is not word:
+            while len(_FACTS) >= 2:
+                del _FACTS[next(iter(_FACTS))]
+            entry = _FACTS[id(word)] = (word, {})
     facts = entry[1]
-    if (name, what) not in facts:
-        facts[(name, what)] = find(word.styles[name])
-    return facts[(name, what)]
+    if key not in facts:
+        facts[key] = compute()
+    return facts[key]
 
 
 def style_font(word: WordDocument, name: str) -> tuple[str, bool, float]:

@@ -95,7 +95,7 @@ def _type0_fonts(pdf: pikepdf.Pdf) -> list[pikepdf.Dictionary]:
     return [found[key] for key in sorted(found)]
 
 
-#: maxp fields that bound every glyph: the joined font's are the largest of its parts'.
+#: maxp fields that bound every glyph: the joined font's are the largest of the subsets'.
 _MAXP = ("maxPoints", "maxContours", "maxCompositePoints", "maxCompositeContours", "maxComponentElements",
          "maxComponentDepth", "maxSizeOfInstructions")
 

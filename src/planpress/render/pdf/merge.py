@@ -1,8 +1,9 @@
-"""Join laid-out parts into one PDF that reads as a single-pass render.
+"""Join laid-out parts (sections, each with its pages in a batch's PDF) into one PDF that reads
+as a single-pass render.
 
-The first part's file is the base: its catalog (language), document information (title,
-author, dates) and trailer identifier are the whole document's, since every part is rendered
-with the whole document's metadata. Pages of the other parts are appended; named destinations
+The batch file of the first part is the base: its catalog (language), document information
+(title, author, dates) and trailer identifier are the whole document's, since every batch is
+rendered with the whole document's metadata. Pages of the other parts are appended; named destinations
 of all parts become one sorted name tree; links that a part could not resolve
 (``planpress-part:NAME``) point at the named destination again; the outline is rebuilt from
 every part's bookmarks with WeasyPrint's nesting rule, so a part's level-2 bookmarks sit
