@@ -19,8 +19,12 @@ def _with_hostile_text(project: Path) -> None:
 
 def test_markup_in_content_prints_literally_in_pdf_and_word(project: Path) -> None:
     _with_hostile_text(project)
-    result = run_cli(project, "build", "--format", "pdf", "--format", "docx", "--format", "html")
+    # The report in every format; the booklet (whose policy pages print the same commentary) in
+    # HTML: its PDF and Word files are made by the same renderers from the same escaped text.
+    result = run_cli(project, "build", "evaluation-2021", "--format", "pdf", "--format", "docx", "--format", "html")
     assert result.returncode == 0, result.stderr
+    booklet = run_cli(project, "build", "booklet", "--format", "html")
+    assert booklet.returncode == 0, booklet.stderr
     output = project / "output"
     printed = "".join(pdf_pages(output / "evaluation-2021.pdf"))
     # The cell wraps after "evil.example/"; pdftotext reads the next line later on the page.
@@ -31,6 +35,9 @@ def test_markup_in_content_prints_literally_in_pdf_and_word(project: Path) -> No
     page = read_html(output / "evaluation-2021.html")
     assert "<script" not in page and "<img" not in page
     assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in page
+    booklet_page = read_html(output / "booklet.html")
+    assert "<script" not in booklet_page and "evil.example/x.png\"><" not in booklet_page
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in booklet_page
 
 
 def test_shipped_layouts_fetch_nothing_from_outside(built: Path) -> None:
