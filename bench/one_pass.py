@@ -12,7 +12,7 @@ from pathlib import Path
 from planpress.build import load
 from planpress.documents import available
 from planpress.render import pdf
-from planpress.source import Project
+from planpress.project import Project
 
 
 def main(argv: list[str]) -> int:

@@ -13,7 +13,7 @@ from ruamel.yaml import YAML
 from planpress.build import load
 from planpress.documents import available
 from planpress.render import html
-from planpress.source import Project
+from planpress.project import Project
 
 
 def _yaml() -> YAML:

@@ -158,7 +158,7 @@ def print_booklet(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, objec
     what the PDF renderer reported about that build (render/pdf/parts.py's PartsBuild)."""
     from planpress.build import build
     from planpress.render.pdf import parts
-    from planpress.source import Project
+    from planpress.project import Project
 
     root = copy_project(tmp_path_factory.mktemp("print") / "project")
     [path] = build(Project.at(root), names=["booklet"], formats=["pdf"], profile="print", quiet=True)

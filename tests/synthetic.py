@@ -8,7 +8,7 @@ from typing import ClassVar
 
 from planpress.build import load
 from planpress.document import Cell, Column, Document, Heading, Paragraph, Section, Table, TitleBlock
-from planpress.source import Project
+from planpress.project import Project
 
 TOC_TEMPLATE = """<nav class="toc"><ol>
 {% for entry in block.entries %}<li class="toc-{{ entry[2] }}"><a href="#{{ entry[1] }}">{{ entry[0] }}</a></li>

@@ -404,7 +404,7 @@ def test_running_headers_spell_headings_as_the_headings_do(built: Path, booklet_
     from planpress.build import load
     from planpress.document import Heading
     from planpress.documents import available
-    from planpress.source import Project
+    from planpress.project import Project
 
     content, _ = load(Project(built))
     document = next(spec for spec in available(content) if spec.name == "booklet").make()

@@ -8,12 +8,12 @@ import pytest
 
 from conftest import REPO
 
-from planpress.citations import find_by_name, name_mismatch, parse, resolve
-from planpress.content import load_content
+from planpress.content.citations import find_by_name, name_mismatch, parse, resolve
+from planpress.content.load import load_content
 from planpress.errors import Problems
-from planpress.fields import Invalid
-from planpress.model import PolicyTree
-from planpress.source import Project
+from planpress.content.fields import Invalid
+from planpress.content.model import PolicyTree
+from planpress.project import Project
 
 
 @pytest.fixture(scope="module")

@@ -259,7 +259,7 @@ def test_sheets_replace_every_file_or_none(cycle: Path, monkeypatch: pytest.Monk
     from planpress import output as writing
     from planpress.cycle.sheets import write_sheets
     from planpress.errors import PlanpressError
-    from planpress.source import Project
+    from planpress.project import Project
 
     folder = cycle / "output" / "sheets" / "2023"
     before = {path.name: path.read_bytes() for path in folder.iterdir()}

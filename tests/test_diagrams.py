@@ -10,7 +10,7 @@ from conftest import REPO
 from planpress.booklet import diagrams
 from planpress.build import load
 from planpress.drawing import Drawing, Label, Line, Rect, text_width
-from planpress.source import Project
+from planpress.project import Project
 
 EPSILON = 0.05
 

@@ -10,9 +10,9 @@ import pikepdf
 import pytest
 
 from conftest import docx_part, libreoffice_pdf, pdf_pages, read_html, squash
-from planpress.content import load_content
+from planpress.content.load import load_content
 from planpress.errors import Problems
-from planpress.source import Project
+from planpress.project import Project
 
 SUMMARY = "全48項目のうち、A評価が18項目（37.5％）、B評価が30項目（62.5％）、C評価及びD評価は0という結果となりました。"
 INTRO_2 = "第6次基本計画の施策評価は、計画に示された8項目の運営方針と40項目の基本施策を対象として実施しており、それぞれの項目を良い評価の順にA・B・C・Dの4段階で評価しています。"

@@ -18,9 +18,9 @@ from ruamel.yaml import YAML
 
 from conftest import copy_project, libreoffice_pdf, pdf_pages, run_cli, squash
 from planpress import build as stages
-from planpress import content as content_module
+from planpress.content import load as content_module
 from planpress.render import FORMATS, Format
-from planpress.source import Project
+from planpress.project import Project
 
 REPORT = "evaluation-2021"
 EDIT = "キャッシュ確認用の解説です。"

@@ -12,7 +12,7 @@ from conftest import copy_project
 from planpress.build import build
 from planpress.errors import PlanpressError
 from planpress.output import write_all
-from planpress.source import Project
+from planpress.project import Project
 
 
 def _set(folder: Path) -> list[tuple[Path, bytes]]:

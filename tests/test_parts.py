@@ -17,7 +17,7 @@ from planpress.document import Document, Paragraph
 from planpress.errors import PlanpressError
 from planpress.render.pdf import parts
 from planpress.render.pdf import weasy as pdf
-from planpress.source import Project
+from planpress.project import Project
 from synthetic import add_toc_layout, synthetic_document
 
 

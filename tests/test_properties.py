@@ -29,7 +29,7 @@ from planpress.checks.glyphs import layout_fonts
 from planpress.documents import available
 from planpress.errors import ContentError
 from planpress.render import FORMATS
-from planpress.source import Project
+from planpress.project import Project
 
 #: Builds the documents many times over (make test-all, CI).
 pytestmark = pytest.mark.slow
@@ -98,7 +98,7 @@ def test_any_unicode_builds_or_is_refused(field: str, value: str, ascii_only: bo
 
 ASTRAL = [char for char in PRINTABLE if ord(char) > 0xFFFF]
 
-#: The longest text each field takes (model.py): a longer one is refused, rightly.
+#: The longest text each field takes (content/model.py): a longer one is refused, rightly.
 LIMITS = {"title": 80, "commentary": 400, "city": 40}
 
 

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, SEED
-from planpress.content import load_content
+from planpress.content.load import load_content
 from planpress.errors import Problems
-from planpress.source import Project
+from planpress.project import Project
 
 
 def seed_items() -> list[tuple[str, int, str, str, str]]:

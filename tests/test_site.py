@@ -77,9 +77,9 @@ def pages(site: Path) -> list[Path]:
 
 
 def test_one_page_per_chapter_and_per_policy(site: Path) -> None:
-    from planpress.content import load_content
+    from planpress.content.load import load_content
     from planpress.errors import Problems
-    from planpress.source import Project
+    from planpress.project import Project
 
     content = load_content(Project(site.parent.parent), Problems())
     assert content is not None and content.booklet is not None
@@ -283,7 +283,7 @@ def test_planpress_serve_serves_the_web_edition(project: Path) -> None:
     from planpress.build import load
     from planpress.serve.server import Live, make_server
     from planpress.site.edition import WebEdition
-    from planpress.source import Project
+    from planpress.project import Project
 
     where = Project(project)
     content, _ = load(where)

@@ -21,7 +21,7 @@ from planpress.build import load
 from planpress.documents import available
 from planpress.render import html
 from planpress.render.pdf import weasy as pdf
-from planpress.source import Project
+from planpress.project import Project
 from planpress.typeset import _NUMBER
 
 #: How far short of its box a justified line may end (PDF points): rounding of Pango units.

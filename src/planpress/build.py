@@ -15,14 +15,15 @@ from planpress import memo
 from planpress.document import Document
 from planpress.checks.glyphs import check_glyphs
 from planpress.documents import DocumentSpec, available, skipped
-from planpress.content import load_content
+from planpress.content.load import load_content
 from planpress.errors import ContentError, Location, PlanpressError, Problem, Problems, Severity
-from planpress.model import Content
+from planpress.content.model import Content
 from planpress.output import WriteError, locked, remove_leftovers, write_all
 from planpress.progress import Progress
 from planpress.render import FORMATS, Format, cached_output, rendered
 from planpress.cache import CACHE_DIR
-from planpress.source import KEPT_PARSES, Project
+from planpress.content.source import KEPT_PARSES
+from planpress.project import Project
 
 log = logging.getLogger(__name__)
 

@@ -12,7 +12,7 @@ import os
 import shutil
 from pathlib import Path
 
-from planpress.source import Project
+from planpress.project import Project
 
 CACHE_DIR = ".planpress-cache"
 FONT_DIRS = ("/usr/share/fonts", "/usr/local/share/fonts", "~/.fonts", "~/.local/share/fonts")

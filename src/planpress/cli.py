@@ -118,7 +118,7 @@ def _main(argv: Sequence[str] | None) -> int:
     logging.getLogger("weasyprint").propagate = False
     from planpress import build as stages
     from planpress.errors import PlanpressError
-    from planpress.source import Project
+    from planpress.project import Project
 
     root = Path(args.root)
     if not root.is_dir():

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from planpress import japanese
-from planpress.model import GRADES, KINDS, Evaluation, Plan
+from planpress.content.model import GRADES, KINDS, Evaluation, Plan
 
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 

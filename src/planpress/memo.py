@@ -23,7 +23,7 @@ from typing import Any
 
 from planpress import __version__
 from planpress.cache import CACHE_DIR, code_identity, fonts_identity, layouts_identity
-from planpress.source import Project
+from planpress.project import Project
 
 #: Content-addressed entries kept per folder (drawings: a document has a few dozen).
 MAX_ENTRIES = 400

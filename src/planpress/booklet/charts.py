@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from planpress import japanese
-from planpress.booklet.records import Goal, Period, Population, Series
+from planpress.content.booklet import Goal, Period, Population, Series
 from planpress.design import colour
 from planpress.drawing import Circle, Drawing, Label, Line, Picture, Polyline, Rect, Shape, label_box, segment_meets_box, wrap
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from planpress.booklet.records import Projects
+from planpress.content.booklet import Projects
 from planpress.design import colour
 from planpress.drawing import Drawing, Label, Line, Rect, Shape, wrap
-from planpress.model import Policy, PolicyTree
+from planpress.content.model import Policy, PolicyTree
 
 INK = colour("ink")
 NAVY = colour("navy")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import re
 
-from planpress.booklet.records import Glossary
+from planpress.content.booklet import Glossary
 from planpress.document import Block, Cell, Paragraph, Section, Table
 
 MARK = "※"

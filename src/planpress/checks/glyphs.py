@@ -22,9 +22,9 @@ from planpress import design
 from planpress.cache import CACHE_DIR
 from planpress.checks.texts import TextSpot, content_texts
 from planpress.errors import Location, PlanpressError, Problems
-from planpress.fields import refused
+from planpress.content.fields import refused
 from planpress.memo import write_quietly
-from planpress.source import Project
+from planpress.project import Project
 
 _FONT_FAMILY = re.compile(r"font-family\s*:\s*([^;}]+)")
 _GENERIC = {"serif", "sans-serif", "monospace", "cursive", "fantasy", "system-ui", "inherit", "initial"}

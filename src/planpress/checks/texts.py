@@ -14,8 +14,9 @@ from typing import Any
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from planpress.errors import ContentError, Location
-from planpress.model import KINDS, item_code
-from planpress.source import Project, load_yaml, where
+from planpress.content.model import KINDS, item_code
+from planpress.project import Project
+from planpress.content.source import load_yaml, where
 
 
 @dataclass(frozen=True)

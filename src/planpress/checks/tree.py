@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from planpress.errors import Location, Problems
-from planpress.model import KINDS, Policy, PolicyTree
+from planpress.content.model import KINDS, Policy, PolicyTree
 
 
 def check_tree(tree: PolicyTree, problems: Problems) -> None:

@@ -17,10 +17,10 @@ from planpress.cycle import sheetxml as xml
 from planpress.cycle import yamlfile
 from planpress.cycle.plan import YearPlan, year_plan
 from planpress.cycle.readsheet import FieldValue, ReturnedSheet, Unreadable, read_sheet
-from planpress.departments import Department
-from planpress.fields import Invalid, check_characters
-from planpress.model import COMMENTARY_LIMIT, GRADES, Content, Policy, item_code
-from planpress.source import Project
+from planpress.content.departments import Department
+from planpress.content.fields import Invalid, check_characters
+from planpress.content.model import COMMENTARY_LIMIT, GRADES, Content, Policy, item_code
+from planpress.project import Project
 
 
 @dataclass(frozen=True)

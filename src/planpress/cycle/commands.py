@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from planpress import build as stages
-from planpress.source import Project
+from planpress.project import Project
 
 
 def run(project: Project, args: argparse.Namespace) -> bool:

@@ -7,11 +7,11 @@ from pathlib import Path
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from planpress import japanese
-from planpress.content import EVALUATIONS_DIR
+from planpress.content.load import EVALUATIONS_DIR
 from planpress.cycle import yamlfile
 from planpress.errors import PlanpressError
-from planpress.model import Content, Plan, PolicyTree
-from planpress.source import Project
+from planpress.content.model import Content, Plan, PolicyTree
+from planpress.project import Project
 
 HEADER = """\
 {plan}の施策評価（{year}までの取組）。planpress evaluation new で作成しました。

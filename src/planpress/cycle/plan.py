@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from planpress.departments import DEPARTMENTS_FILE, Departments
+from planpress.content.departments import DEPARTMENTS_FILE, Departments
 from planpress.errors import PlanpressError
-from planpress.model import Content, Evaluation, Plan, PolicyTree
-from planpress.source import Project
+from planpress.content.model import Content, Evaluation, Plan, PolicyTree
+from planpress.project import Project
 
 
 @dataclass(frozen=True)

@@ -15,13 +15,13 @@ from docx.shared import Mm
 from planpress import japanese
 from planpress.cycle import sheetxml as xml
 from planpress.cycle.plan import YearPlan, year_plan
-from planpress.departments import Department
+from planpress.content.departments import Department
 from planpress.errors import PlanpressError
-from planpress.model import COMMENTARY_LIMIT, GRADES, Content, EvaluationItem, Policy
+from planpress.content.model import COMMENTARY_LIMIT, GRADES, Content, EvaluationItem, Policy
 from planpress.output import WriteError, write_all
 from planpress.render.wordxml import clear_body, fixed_zip_times, full_width, open_reference, page_setup
 from planpress.render.html import build_date
-from planpress.source import Project
+from planpress.project import Project
 
 SHEETS_DIR = "sheets"
 

@@ -14,7 +14,7 @@ from itertools import count
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
-from planpress.model import KINDS
+from planpress.content.model import KINDS
 from planpress.render.wordxml import insert_in_order
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"

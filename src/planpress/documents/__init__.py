@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from planpress.document import Document
-from planpress.model import Content
+from planpress.content.model import Content
 
 
 @dataclass(frozen=True)

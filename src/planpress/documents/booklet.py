@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import partial
 
 from planpress import japanese
-from planpress.booklet import Booklet
+from planpress.content.booklet import Booklet
 from planpress.booklet import charts, diagrams
 from planpress.booklet.glossary import DRAFT, Marker
 from planpress.document import (Block, Cell, Column, Document, Figure, Heading, Paragraph, Section, Table,
@@ -14,7 +14,7 @@ from planpress.documents import DocumentSpec
 from planpress.documents.booklet_links import links
 from planpress.documents.booklet_pages import policy_sections, project_sections
 from planpress.documents.evaluation import summary_blocks
-from planpress.model import Content
+from planpress.content.model import Content
 
 NAME = "booklet"
 

@@ -7,7 +7,7 @@ Print states these relations in its text and tables; the web edition shows them 
 
 from __future__ import annotations
 
-from planpress.booklet import Booklet
+from planpress.content.booklet import Booklet
 from planpress.document import Link
 from planpress.documents.booklet_pages import anchor, related_goals
 

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from planpress import japanese
-from planpress.booklet import Booklet
+from planpress.content.booklet import Booklet
 from planpress.booklet import charts, diagrams
-from planpress.booklet.records import FigureTable, Goal, PolicyPage, PriorityProject
+from planpress.content.booklet import FigureTable, Goal, PolicyPage, PriorityProject
 from planpress.document import Block, Cell, Column, Figure, Heading, Paragraph, Photos, PhotoSlot, Section, Table
-from planpress.model import KINDS, Policy, PolicyTree
+from planpress.content.model import KINDS, Policy, PolicyTree
 
 MISSING = "未入力"
 

@@ -10,7 +10,7 @@ from planpress.document import Block, Cell, Column, Document, Heading, Paragraph
 from planpress.documents import DocumentSpec
 from planpress.documents.yearly import grade_chart, year_over_year
 from planpress.figures import EvaluationFigures, evaluation_figures, fill
-from planpress.model import GRADES, KINDS, Content, Evaluation, EvaluationItem, Plan
+from planpress.content.model import GRADES, KINDS, Content, Evaluation, EvaluationItem, Plan
 
 
 def specs(content: Content) -> list[DocumentSpec]:

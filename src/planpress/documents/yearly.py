@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from planpress import japanese
 from planpress.document import Bar, BarChart, Block, Cell, Column, Paragraph, Table
 from planpress.figures import EvaluationFigures
-from planpress.model import GRADES, KINDS, Evaluation, EvaluationItem, Plan
+from planpress.content.model import GRADES, KINDS, Evaluation, EvaluationItem, Plan
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from planpress.document import Document
-from planpress.source import Project
+from planpress.project import Project
 
 
 @dataclass(frozen=True)

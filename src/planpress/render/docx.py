@@ -22,7 +22,7 @@ from planpress import memo
 from planpress.cache import CACHE_DIR
 from planpress.render import docx_parts, docx_svg, docx_toc, docx_widths, raster, wordxml
 from planpress.render.html import build_date, environment
-from planpress.source import Project
+from planpress.project import Project
 
 #: The section style of a cover page (title block placed by the Cover styles, no running header).
 COVER = "cover"

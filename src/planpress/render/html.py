@@ -16,7 +16,7 @@ from planpress import __version__, design, images
 from planpress.document import Document
 from planpress.drawing import Drawing
 from planpress.errors import PlanpressError
-from planpress.source import Project
+from planpress.project import Project
 from planpress.typeset import runs
 
 #: The stylesheet every document reads first; then its own (Document.stylesheets), then its profile's.

@@ -21,7 +21,7 @@ from docx.table import Table as WordTable
 from planpress.document import Document
 from planpress.errors import PlanpressError
 from planpress.render import docx_widths
-from planpress.source import Project
+from planpress.project import Project
 
 REFERENCE = "reference.docx"
 

@@ -18,7 +18,7 @@ from collections.abc import Callable
 
 from planpress.serve.preview import Edition, PdfStatus, PrintPreview
 from planpress.serve.server import Live, make_server
-from planpress.source import Project
+from planpress.project import Project
 
 
 def run(project: Project, *, host: str, port: int, say: Callable[[str], None], pdf: bool = True,

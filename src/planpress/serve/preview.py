@@ -15,8 +15,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from planpress.model import Content
-from planpress.source import Project
+from planpress.content.model import Content
+from planpress.project import Project
 
 HTML = "text/html; charset=utf-8"
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from planpress.serve.preview import (FILES_PREFIX, HTML, Listing, Page, PdfStatus, index_page, message_page, overlay,
                                      with_overlay)
-from planpress.source import Project
+from planpress.project import Project
 
 #: Seconds between keep-alive comments on the event stream (a closed tab is noticed then).
 HEARTBEAT = 15.0

@@ -22,7 +22,7 @@ from planpress.render.html import build_date, drawing_svg, iso_date
 from planpress.site import fonts, search
 from planpress.site.pages import Site, cut
 from planpress.site.terms import linked, term_ids
-from planpress.source import Project
+from planpress.project import Project
 
 #: Files of layouts/site/ copied into the site as they are.
 ASSETS = ("site.css", "search.js")

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import mimetypes
 
-from planpress.model import Content
+from planpress.content.model import Content
 from planpress.serve.preview import Listing, Page
-from planpress.source import Project
+from planpress.project import Project
 
 
 class WebEdition:

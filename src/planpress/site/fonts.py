@@ -18,7 +18,7 @@ from pathlib import Path
 from fontTools import subset
 
 from planpress import memo
-from planpress.source import Project
+from planpress.project import Project
 
 log = logging.getLogger(__name__)
 

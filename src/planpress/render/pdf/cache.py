@@ -21,7 +21,7 @@ from pathlib import Path
 from planpress import __version__
 from planpress.cache import CACHE_DIR, code_identity, digest, fonts_identity, layouts_identity
 from planpress.output import write_atomic
-from planpress.source import Project
+from planpress.project import Project
 
 
 @dataclass(frozen=True)

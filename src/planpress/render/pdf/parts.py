@@ -37,7 +37,7 @@ from planpress.render import html
 from planpress.render.pdf import _weasy_internals, pool
 from planpress.render.pdf.cache import (PageRange, PartCache, PartMeta, ScratchCache, content_key, environment_key, pdf_dates,
                                         variant_key)
-from planpress.source import Project
+from planpress.project import Project
 
 log = logging.getLogger(__name__)
 

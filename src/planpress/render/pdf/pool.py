@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from planpress.document import Document
 from planpress.errors import ContentError
-from planpress.source import Project
+from planpress.project import Project
 
 if TYPE_CHECKING:
     from planpress.render.pdf.batch import BatchJob, BatchResult

@@ -18,7 +18,7 @@ import pikepdf
 
 from planpress.errors import PlanpressError
 from planpress.render.pdf import _weasy_internals as weasy
-from planpress.source import Project
+from planpress.project import Project
 
 log = logging.getLogger(__name__)
 

@@ -23,7 +23,7 @@ from planpress.errors import ContentError, Location, PlanpressError
 from planpress.render import html
 from planpress.render.pdf import justify, standards
 from planpress.render.pdf.overflow import find_overflows, overflow_problems
-from planpress.source import Project
+from planpress.project import Project
 
 log = logging.getLogger(__name__)
 

@@ -13,8 +13,8 @@ from typing import Any, ClassVar, TypeVar
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
+from planpress.content.source import key_where, where
 from planpress.errors import Location, Problem, Problems
-from planpress.source import key_where, where
 
 T = TypeVar("T")
 

@@ -7,13 +7,13 @@ from typing import TypeVar
 
 from ruamel.yaml.comments import CommentedMap
 
-from planpress.booklet import Booklet
-from planpress.booklet import checks
-from planpress.booklet.records import Chapters, Glossary, Goals, Period, PolicyPages, Population, Projects
+from planpress.content import booklet_rules as checks
+from planpress.content.booklet import Booklet, Chapters, Glossary, Goals, Period, PolicyPages, Population, Projects
+from planpress.content.fields import Context, read_record
+from planpress.content.model import Content
+from planpress.content.source import load_yaml, not_a_file
 from planpress.errors import ContentError, Location, Problem, Problems
-from planpress.fields import Context, read_record
-from planpress.model import Content
-from planpress.source import Project, load_yaml, not_a_file
+from planpress.project import Project
 
 T = TypeVar("T")
 

@@ -1,15 +1,19 @@
-"""Typed records of the booklet's content files under content/booklet/ and content/glossary.yaml."""
+"""Typed records of the booklet's content files under content/booklet/ and content/glossary.yaml,
+and the Booklet that holds them all."""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from ruamel.yaml.comments import CommentedMap
 
-from planpress.citations import Citation, CitationKind
-from planpress.fields import Boolean, Context, Integer, Invalid, Kind, ListOf, Record, RecordOf, Text, spec
+from planpress.content.citations import Citation, CitationKind, Resolved
+from planpress.content.fields import Boolean, Context, Integer, Invalid, Kind, ListOf, Record, RecordOf, Text, spec
+from planpress.content.model import Evaluation, Plan, PolicyTree
+from planpress.errors import Problem
 
 
 class Nullable(Kind):
@@ -275,3 +279,31 @@ class Glossary(Record):
     """content/glossary.yaml."""
 
     terms: list[Term] = spec("用語", ListOf(RecordOf(Term)), default=[])
+
+
+@dataclass
+class Booklet:
+    """Everything the booklet prints, read and cross-checked."""
+
+    plan: Plan
+    tree: PolicyTree
+    chapters: Chapters
+    period: Period
+    population: Population
+    goals: Goals
+    projects: Projects
+    pages: PolicyPages
+    glossary: Glossary
+    #: The previous plan's latest evaluation, summarised in 第6次基本計画の総括.
+    review: Evaluation | None
+    review_plan: Plan | None = None
+    #: Resolved 代表的な取組事例 by (project number, approach number).
+    examples: dict[tuple[int, int], list[Resolved]] = field(default_factory=dict)
+    #: Photo files found under content/, by (project number, photo index).
+    images: dict[tuple[int, int], Path] = field(default_factory=dict)
+    #: Official SDG icon files found under content/, by goal number.
+    icons: dict[int, Path] = field(default_factory=dict)
+    #: Slots still to fill (未入力, missing photos): warnings that a --final build refuses.
+    gaps: list[Problem] = field(default_factory=list)
+    #: What each gap is (未入力, 写真未登録 …), for the one-line count `build` prints.
+    gap_kinds: list[str] = field(default_factory=list)

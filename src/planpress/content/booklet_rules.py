@@ -6,13 +6,12 @@ import re
 from pathlib import Path
 
 from planpress import images, japanese
-from planpress.booklet import Booklet
 from planpress.booklet.glossary import DRAFT
-from planpress.booklet.records import FigureTable, PriorityProject
-from planpress.citations import name_mismatch, resolve
+from planpress.content.booklet import Booklet, FigureTable, PriorityProject
+from planpress.content.citations import name_mismatch, resolve
+from planpress.content.model import KINDS, item_code
 from planpress.errors import Location, Problem, Problems, Severity
-from planpress.model import KINDS, item_code
-from planpress.source import Project
+from planpress.project import Project
 
 #: The chapters the booklet lays out from their own data, by number.
 REQUIRED_CHAPTERS = tuple(range(1, 9))

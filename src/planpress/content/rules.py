@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import PurePosixPath
 
 from planpress.checks.tree import check_tree
+from planpress.content.model import GRADES, KINDS, Content, Evaluation, EvaluationItem, Plan, item_code
 from planpress.errors import Location, Problems
 from planpress.figures import PLACEHOLDERS, unknown_placeholders
-from planpress.model import GRADES, KINDS, Content, Evaluation, EvaluationItem, Plan, item_code
 
 
 def validate(content: Content, problems: Problems, *, unreadable: dict[str, set[str]]) -> None:

@@ -13,9 +13,9 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
+from planpress.content.fields import Context, Invalid, Kind
+from planpress.content.model import KINDS, Policy, PolicyTree, item_code
 from planpress.errors import Location
-from planpress.fields import Context, Invalid, Kind
-from planpress.model import KINDS, Policy, PolicyTree, item_code
 
 # Hyphen-like characters authors type between the item and the 施策 number.
 _DASHES = "-−－‐‑–—ー"

@@ -7,12 +7,13 @@ from typing import TypeVar
 
 from ruamel.yaml.comments import CommentedMap
 
-from planpress.booklet.load import load_booklet
+from planpress.content.fields import Context, read_record
+from planpress.content.load_booklet import load_booklet
+from planpress.content.model import City, Content, Evaluation, PolicyTree
+from planpress.content.rules import validate
+from planpress.content.source import load_yaml, not_a_file
 from planpress.errors import ContentError, Location, Problem, Problems
-from planpress.fields import Context, read_record
-from planpress.model import City, Content, Evaluation, PolicyTree
-from planpress.source import Project, load_yaml, not_a_file
-from planpress.validate import validate
+from planpress.project import Project
 
 T = TypeVar("T")
 
@@ -61,7 +62,7 @@ def load_content(project: Project, problems: Problems) -> Content | None:
 
 def _load_departments(project: Project, content: Content, problems: Problems) -> None:
     """content/departments.yaml is optional: only the yearly cycle needs it."""
-    from planpress.departments import DEPARTMENTS_FILE, Departments, validate_departments
+    from planpress.content.departments import DEPARTMENTS_FILE, Departments, validate_departments
 
     path = project.content_dir / DEPARTMENTS_FILE
     if path.is_file() or path.is_dir():  # a folder of that name is reported, not taken for no file

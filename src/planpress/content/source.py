@@ -1,4 +1,4 @@
-"""Find the project's folders and load content YAML, keeping the position of every node."""
+"""Load content YAML, keeping the position of every node."""
 
 from __future__ import annotations
 
@@ -17,41 +17,7 @@ from ruamel.yaml.constructor import DuplicateKeyError
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.reader import ReaderError
 
-from planpress.errors import ContentError, Location, PlanpressError, Problem
-
-
-@dataclass(frozen=True)
-class Project:
-    """A planpress project: the folder holding content/, layouts/ and output/."""
-
-    root: Path
-
-    @property
-    def content_dir(self) -> Path:
-        return self.root / "content"
-
-    @property
-    def layouts_dir(self) -> Path:
-        return self.root / "layouts"
-
-    @property
-    def output_dir(self) -> Path:
-        return self.root / "output"
-
-    def display(self, path: Path) -> str:
-        """The path as the user should see it: relative to the project, with slashes."""
-        try:
-            return path.resolve().relative_to(self.root.resolve()).as_posix()
-        except ValueError:
-            return str(path)
-
-    @classmethod
-    def at(cls, root: Path) -> Project:
-        """The project in ``root``; it must have a content/ folder."""
-        root = root.resolve()
-        if not (root / "content").is_dir():
-            raise PlanpressError(f"{root}: content/ フォルダがありません（planpress はプロジェクトのフォルダで実行してください）")
-        return cls(root)
+from planpress.errors import ContentError, Location, Problem
 
 
 @dataclass(frozen=True)

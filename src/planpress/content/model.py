@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from planpress.fields import Choice, Integer, ListOf, Record, RecordOf, Text, spec
+from planpress.content.fields import Choice, Integer, ListOf, Record, RecordOf, Text, spec
 
 if TYPE_CHECKING:
-    from planpress.booklet import Booklet
-    from planpress.departments import Departments
+    from planpress.content.booklet import Booklet
+    from planpress.content.departments import Departments
 
 #: The two kinds of evaluated item, in the order the plan lists them.
 KINDS = ("運営方針", "基本施策")

@@ -7,9 +7,9 @@ from typing import Any
 
 from ruamel.yaml.comments import CommentedSeq
 
+from planpress.content.fields import Context, Integer, Invalid, Kind, ListOf, Record, RecordOf, Text, spec
+from planpress.content.model import KINDS, Content, item_code
 from planpress.errors import Location, Problems
-from planpress.fields import Context, Integer, Invalid, Kind, ListOf, Record, RecordOf, Text, spec
-from planpress.model import KINDS, Content, item_code
 
 DEPARTMENTS_FILE = "departments.yaml"
 

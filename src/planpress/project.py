@@ -1,0 +1,42 @@
+"""Find the project's folders: content/, layouts/ and output/."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from planpress.errors import PlanpressError
+
+
+@dataclass(frozen=True)
+class Project:
+    """A planpress project: the folder holding content/, layouts/ and output/."""
+
+    root: Path
+
+    @property
+    def content_dir(self) -> Path:
+        return self.root / "content"
+
+    @property
+    def layouts_dir(self) -> Path:
+        return self.root / "layouts"
+
+    @property
+    def output_dir(self) -> Path:
+        return self.root / "output"
+
+    def display(self, path: Path) -> str:
+        """The path as the user should see it: relative to the project, with slashes."""
+        try:
+            return path.resolve().relative_to(self.root.resolve()).as_posix()
+        except ValueError:
+            return str(path)
+
+    @classmethod
+    def at(cls, root: Path) -> Project:
+        """The project in ``root``; it must have a content/ folder."""
+        root = root.resolve()
+        if not (root / "content").is_dir():
+            raise PlanpressError(f"{root}: content/ フォルダがありません（planpress はプロジェクトのフォルダで実行してください）")
+        return cls(root)
