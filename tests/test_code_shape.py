@@ -50,3 +50,54 @@ def test_weasyprint_and_the_pdf_engine_each_have_one_door() -> None:
             if not inside and name.startswith("planpress.render.pdf.") and name != "planpress.render.pdf.render":
                 engine.append(f"{path.relative_to(SOURCE)}: {name}")
     assert weasyprint == [] and engine == []
+
+
+def _module_name(path: Path, source: Path) -> str:
+    parts = path.relative_to(source.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _imported(module: str, path: Path, node: ast.AST, modules: set[str]) -> set[str]:
+    """The planpress modules one import statement names (a name imported from a package may be
+    one of its modules: ``from planpress.content import booklet_rules``)."""
+    if isinstance(node, ast.Import):
+        return {alias.name for alias in node.names if alias.name in modules}
+    if not isinstance(node, ast.ImportFrom):
+        return set()
+    base = node.module or ""
+    if node.level:
+        package = module.split(".") if path.name == "__init__.py" else module.split(".")[:-1]
+        base = ".".join(package[: len(package) - node.level + 1] + ([node.module] if node.module else []))
+    found = {f"{base}.{alias.name}" for alias in node.names} & modules
+    return found | ({base} & modules if len(found) < len(node.names) else set())
+
+
+def import_cycles(source: Path) -> list[list[str]]:
+    """The modules under ``source`` that import each other in a circle, one sorted list per circle
+    (modules that all reach each other). Imports inside functions and under TYPE_CHECKING count
+    too: a circle hidden in a function is still a circle to a reader."""
+    paths = {_module_name(path, source): path for path in sorted(source.rglob("*.py"))}
+    graph = {module: set() for module in paths}
+    for module, path in paths.items():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            graph[module] |= _imported(module, path, node, set(paths)) - {module}
+    reach = {module: _reachable(graph, module) for module in graph}
+    circles = {tuple(sorted(m for m in reach[module] if module in reach[m])) for module in graph if module in reach[module]}
+    return sorted(list(circle) for circle in circles)
+
+
+def _reachable(graph: dict[str, set[str]], start: str) -> set[str]:
+    seen: set[str] = set()
+    stack = list(graph[start])
+    while stack:
+        module = stack.pop()
+        if module not in seen:
+            seen.add(module)
+            stack.extend(graph[module])
+    return seen
+
+
+def test_no_import_cycles() -> None:
+    """No modules import each other in a circle, even lazily or only for type checking: each can
+    be read knowing only what it imports."""
+    assert import_cycles(SOURCE) == []

@@ -17,7 +17,7 @@ from planpress.checks.glyphs import check_glyphs
 from planpress.documents import DocumentSpec, available, skipped
 from planpress.content.load import load_content
 from planpress.errors import ContentError, Location, PlanpressError, Problem, Problems, Severity
-from planpress.content.model import Content
+from planpress.content import Content
 from planpress.output import WriteError, locked, remove_leftovers, write_all
 from planpress.progress import Progress
 from planpress.render import FORMATS, Format, cached_output, rendered

@@ -7,6 +7,7 @@ are one vocabulary: the CSS class ``grade-a`` is the Word style "Grade A".
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ClassVar
@@ -225,3 +226,12 @@ class Document:
 
 
 BLOCK_KINDS: tuple[type[Block], ...] = (TitleBlock, Heading, Paragraph, Table, BarChart, Figure, Toc, Photos)
+
+
+@dataclass(frozen=True)
+class DocumentSpec:
+    """A document the content can produce: its name and how to lay it out."""
+
+    name: str
+    title: str
+    make: Callable[[], Document]

@@ -8,7 +8,7 @@ from typing import Any
 from ruamel.yaml.comments import CommentedSeq
 
 from planpress.content.fields import Context, Integer, Invalid, Kind, ListOf, Record, RecordOf, Text, spec
-from planpress.content.model import KINDS, Content, item_code
+from planpress.content.model import KINDS, PolicyTree, item_code
 from planpress.errors import Location, Problems
 
 DEPARTMENTS_FILE = "departments.yaml"
@@ -71,12 +71,9 @@ class Departments(Record):
         return next((d for d in self.departments if d.name == name), None)
 
 
-def validate_departments(content: Content, problems: Problems) -> None:
+def validate_departments(departments: Departments, trees: dict[int, PolicyTree], problems: Problems) -> None:
     """Every item of the plan's tree owned by exactly one department; no unknown items."""
-    departments = content.departments
-    if departments is None:
-        return
-    tree = content.trees.get(departments.plan)
+    tree = trees.get(departments.plan)
     if tree is None:
         problems.error(departments.positions["plan"], f"第{departments.plan}次基本計画の施策の体系が content/ にありません")
         return

@@ -7,9 +7,11 @@ from typing import TypeVar
 
 from ruamel.yaml.comments import CommentedMap
 
+from planpress.content import Content
+from planpress.content.departments import DEPARTMENTS_FILE, Departments, validate_departments
 from planpress.content.fields import Context, read_record
 from planpress.content.load_booklet import load_booklet
-from planpress.content.model import City, Content, Evaluation, PolicyTree
+from planpress.content.model import City, Evaluation, PolicyTree
 from planpress.content.rules import validate
 from planpress.content.source import load_yaml, not_a_file
 from planpress.errors import ContentError, Location, Problem, Problems
@@ -62,12 +64,11 @@ def load_content(project: Project, problems: Problems) -> Content | None:
 
 def _load_departments(project: Project, content: Content, problems: Problems) -> None:
     """content/departments.yaml is optional: only the yearly cycle needs it."""
-    from planpress.content.departments import DEPARTMENTS_FILE, Departments, validate_departments
-
     path = project.content_dir / DEPARTMENTS_FILE
     if path.is_file() or path.is_dir():  # a folder of that name is reported, not taken for no file
         content.departments = _read_file(project, path, Departments, problems)
-        validate_departments(content, problems)
+        if content.departments is not None:
+            validate_departments(content.departments, content.trees, problems)
 
 
 def _read_content_file(

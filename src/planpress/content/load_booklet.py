@@ -8,9 +8,9 @@ from typing import TypeVar
 from ruamel.yaml.comments import CommentedMap
 
 from planpress.content import booklet_rules as checks
+from planpress.content import Content
 from planpress.content.booklet import Booklet, Chapters, Glossary, Goals, Period, PolicyPages, Population, Projects
 from planpress.content.fields import Context, read_record
-from planpress.content.model import Content
 from planpress.content.source import load_yaml, not_a_file
 from planpress.errors import ContentError, Location, Problem, Problems
 from planpress.project import Project

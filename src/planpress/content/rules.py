@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import PurePosixPath
 
 from planpress.checks.tree import check_tree
-from planpress.content.model import GRADES, KINDS, Content, Evaluation, EvaluationItem, Plan, item_code
+from planpress.content import Content
+from planpress.content.model import GRADES, KINDS, Evaluation, EvaluationItem, Plan, item_code
 from planpress.errors import Location, Problems
 from planpress.figures import PLACEHOLDERS, unknown_placeholders
 

@@ -19,7 +19,8 @@ from planpress.cycle.plan import YearPlan, year_plan
 from planpress.cycle.readsheet import FieldValue, ReturnedSheet, Unreadable, read_sheet
 from planpress.content.departments import Department
 from planpress.content.fields import Invalid, check_characters
-from planpress.content.model import COMMENTARY_LIMIT, GRADES, Content, Policy, item_code
+from planpress.content import Content
+from planpress.content.model import COMMENTARY_LIMIT, GRADES, Policy, item_code
 from planpress.project import Project
 
 

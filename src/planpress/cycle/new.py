@@ -10,7 +10,8 @@ from planpress import japanese
 from planpress.content.load import EVALUATIONS_DIR
 from planpress.cycle import yamlfile
 from planpress.errors import PlanpressError
-from planpress.content.model import Content, Plan, PolicyTree
+from planpress.content import Content
+from planpress.content.model import Plan, PolicyTree
 from planpress.project import Project
 
 HEADER = """\

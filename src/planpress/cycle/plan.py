@@ -7,7 +7,8 @@ from pathlib import Path
 
 from planpress.content.departments import DEPARTMENTS_FILE, Departments
 from planpress.errors import PlanpressError
-from planpress.content.model import Content, Evaluation, Plan, PolicyTree
+from planpress.content import Content
+from planpress.content.model import Evaluation, Plan, PolicyTree
 from planpress.project import Project
 
 

@@ -17,7 +17,8 @@ from planpress.cycle import sheetxml as xml
 from planpress.cycle.plan import YearPlan, year_plan
 from planpress.content.departments import Department
 from planpress.errors import PlanpressError
-from planpress.content.model import COMMENTARY_LIMIT, GRADES, Content, EvaluationItem, Policy
+from planpress.content import Content
+from planpress.content.model import COMMENTARY_LIMIT, GRADES, EvaluationItem, Policy
 from planpress.output import WriteError, write_all
 from planpress.render.wordxml import clear_body, fixed_zip_times, full_width, open_reference, page_setup
 from planpress.render.html import build_date

@@ -8,13 +8,12 @@ from planpress import japanese
 from planpress.content.booklet import Booklet
 from planpress.booklet import charts, diagrams
 from planpress.booklet.glossary import DRAFT, Marker
-from planpress.document import (Block, Cell, Column, Document, Figure, Heading, Paragraph, Section, Table,
-                                TitleBlock, Toc, TocEntry)
-from planpress.documents import DocumentSpec
+from planpress.document import (Block, Cell, Column, Document, DocumentSpec, Figure, Heading, Paragraph, Section,
+                                Table, TitleBlock, Toc, TocEntry)
 from planpress.documents.booklet_links import links
 from planpress.documents.booklet_pages import policy_sections, project_sections
 from planpress.documents.evaluation import summary_blocks
-from planpress.content.model import Content
+from planpress.content import Content
 
 NAME = "booklet"
 

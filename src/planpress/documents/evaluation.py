@@ -6,11 +6,11 @@ from dataclasses import dataclass
 from functools import partial
 
 from planpress import japanese
-from planpress.document import Block, Cell, Column, Document, Heading, Paragraph, Section, Table, TitleBlock
-from planpress.documents import DocumentSpec
+from planpress.document import Block, Cell, Column, Document, DocumentSpec, Heading, Paragraph, Section, Table, TitleBlock
 from planpress.documents.yearly import grade_chart, year_over_year
 from planpress.figures import EvaluationFigures, evaluation_figures, fill
-from planpress.content.model import GRADES, KINDS, Content, Evaluation, EvaluationItem, Plan
+from planpress.content import Content
+from planpress.content.model import GRADES, KINDS, Evaluation, EvaluationItem, Plan
 
 
 def specs(content: Content) -> list[DocumentSpec]:

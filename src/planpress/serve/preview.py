@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from planpress.content.model import Content
+from planpress.content import Content
 from planpress.project import Project
 
 HTML = "text/html; charset=utf-8"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import mimetypes
 
-from planpress.content.model import Content
+from planpress.content import Content
 from planpress.serve.preview import Listing, Page
 from planpress.project import Project
 

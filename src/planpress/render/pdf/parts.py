@@ -35,6 +35,7 @@ from planpress.document import Document
 from planpress.errors import ContentError, PlanpressError, Problem
 from planpress.render import html
 from planpress.render.pdf import _weasy_internals, pool
+from planpress.render.pdf.pool import PageInputs
 from planpress.render.pdf.cache import (PageRange, PartCache, PartMeta, ScratchCache, content_key, environment_key, pdf_dates,
                                         variant_key)
 from planpress.project import Project
@@ -112,22 +113,6 @@ def workers() -> int:
     if jobs.isdigit() and int(jobs) > 0:
         return int(jobs)
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-
-
-@dataclass(frozen=True)
-class PageInputs:
-    """What shapes the pages besides the document: the output profile and the document's date.
-
-    The date is data: the HTML head does not name it (html.PageContext.head_dates), so a
-    section's HTML, and its key, hold it only where a layout shows it; WeasyPrint gets it in each
-    batch (weasy.dated) and the merge writes it (cache.pdf_dates).
-    """
-
-    profile: str
-    date: float
-
-    def html(self, document: Document, project: Project) -> str:
-        return html.render(document, project, profile=self.profile, date=self.date, head_dates=False)
 
 
 def render(document: Document, project: Project, *, profile: str = "web", scratch: Path | None = None,

@@ -9,15 +9,32 @@ from __future__ import annotations
 
 import os
 import signal
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from planpress.document import Document
 from planpress.errors import ContentError
 from planpress.project import Project
+from planpress.render import html
 
 if TYPE_CHECKING:
     from planpress.render.pdf.batch import BatchJob, BatchResult
-    from planpress.render.pdf.parts import PageInputs
+
+
+@dataclass(frozen=True)
+class PageInputs:
+    """What shapes the pages besides the document: the output profile and the document's date.
+
+    The date is data: the HTML head does not name it (html.PageContext.head_dates), so a
+    section's HTML, and its key, hold it only where a layout shows it; WeasyPrint gets it in each
+    batch (weasy.dated) and the merge writes it (cache.pdf_dates).
+    """
+
+    profile: str
+    date: float
+
+    def html(self, document: Document, project: Project) -> str:
+        return html.render(document, project, profile=self.profile, date=self.date, head_dates=False)
 
 
 class Aborted(RuntimeError):
