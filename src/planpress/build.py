@@ -15,6 +15,7 @@ from planpress import memo
 from planpress.document import Document
 from planpress.checks.glyphs import check_glyphs
 from planpress.documents import DocumentSpec, available, skipped
+from planpress.documents.booklet import check_glossary_use
 from planpress.content.load import load_content
 from planpress.errors import ContentError, Location, PlanpressError, Problem, Problems, Severity
 from planpress.content import Content
@@ -94,6 +95,7 @@ def _checked_content(project: Project, *, keep: bool) -> tuple[Content | None, P
     token = KEPT_PARSES.set(project.root / CACHE_DIR / "yaml" if keep else None)
     try:
         content = load_content(project, problems)
+        check_glossary_use(content, problems)
         check_glyphs(project, problems, keep=keep)
     finally:
         KEPT_PARSES.reset(token)

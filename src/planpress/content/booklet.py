@@ -297,6 +297,7 @@ class Booklet:
     #: The previous plan's latest evaluation, summarised in 第6次基本計画の総括.
     review: Evaluation | None
     review_plan: Plan | None = None
+    # The rest is what the rules resolved (booklet_rules.Resolution), given when the Booklet is made.
     #: Resolved 代表的な取組事例 by (project number, approach number).
     examples: dict[tuple[int, int], list[Resolved]] = field(default_factory=dict)
     #: Photo files found under content/, by (project number, photo index).

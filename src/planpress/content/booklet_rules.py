@@ -1,14 +1,18 @@
-"""Rules across the booklet's files: citations resolve, numbers exist, sums agree, slots are filled."""
+"""Rules across the booklet's files: citations resolve, numbers exist, sums agree, slots are filled.
+
+``check`` reports problems and returns what resolving found (``Resolution``: the cited policies,
+the photo and icon files, the slots still to fill); it changes nothing it is given."""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from planpress import images, japanese
 from planpress.booklet.glossary import DRAFT
 from planpress.content.booklet import Booklet, FigureTable, PriorityProject
-from planpress.content.citations import name_mismatch, resolve
+from planpress.content.citations import Resolved, name_mismatch, resolve
 from planpress.content.model import KINDS, item_code
 from planpress.errors import Location, Problem, Problems, Severity
 from planpress.project import Project
@@ -18,18 +22,37 @@ REQUIRED_CHAPTERS = tuple(range(1, 9))
 GLOSSARY_MARK = "※"
 
 
-def check(booklet: Booklet, project: Project, problems: Problems, *, unreadable: set[str] = frozenset()) -> None:
+@dataclass
+class Resolution:
+    """What the rules resolve for the pages (the Booklet's fields of the same names)."""
+
+    examples: dict[tuple[int, int], list[Resolved]] = field(default_factory=dict)
+    images: dict[tuple[int, int], Path] = field(default_factory=dict)
+    icons: dict[int, Path] = field(default_factory=dict)
+    gaps: list[Problem] = field(default_factory=list)
+    gap_kinds: list[str] = field(default_factory=list)
+
+    def gap(self, problems: Problems, kind: str, location: Location, message: str) -> None:
+        """A slot still to fill: a warning now, refused by a --final build."""
+        problem = Problem(location, message, Severity.WARNING)
+        self.gaps.append(problem)
+        self.gap_kinds.append(kind)
+        problems.extend([problem])
+
+
+def check(booklet: Booklet, project: Project, problems: Problems, *, unreadable: set[str] = frozenset()) -> Resolution:
     """Every rule across the files; an item already reported unreadable is not also reported missing."""
+    found = Resolution()
     _chapters(booklet, problems, unreadable)
     _period(booklet, problems)
     _goals(booklet, problems, unreadable)
-    _icons(booklet, project, problems)
+    found.icons = _icons(booklet, project, problems, found)
     for priority in booklet.projects.projects:
-        _examples(booklet, priority, problems)
+        found.examples |= _examples(booklet, priority, problems)
         for table in priority.figures:
             _figures(priority, table, problems)
-        _photos(booklet, priority, project, problems)
-    _pages(booklet, problems)
+        found.images |= _photos(priority, project, problems, found)
+    _pages(booklet, problems, found)
     _review_complete(booklet, problems)
     _review_names(booklet, problems)
     _typed_marks(booklet, problems)
@@ -37,7 +60,8 @@ def check(booklet: Booklet, project: Project, problems: Problems, *, unreadable:
     _era_years(booklet, problems)
     _plan_period(booklet, problems)
     _projected_population(booklet, problems)
-    _glossary(booklet, problems)
+    _glossary(booklet, problems, found)
+    return found
 
 
 def _chapters(booklet: Booklet, problems: Problems, unreadable: set[str]) -> None:
@@ -80,23 +104,28 @@ def _goals(booklet: Booklet, problems: Problems, unreadable: set[str]) -> None:
             problems.error(booklet.goals.positions["goals"], f"SDGsゴール{number}がありません（17のゴールすべてが必要です）")
 
 
-def _icons(booklet: Booklet, project: Project, problems: Problems) -> None:
-    """Goals without the official icon print a stand-in tile: a draft, refused by --final."""
+def _icons(booklet: Booklet, project: Project, problems: Problems, found: Resolution) -> dict[int, Path]:
+    """The official icon file of each goal that has one; goals without print a stand-in tile:
+    a draft, refused by --final."""
+    icons = {}
     for goal in booklet.goals.goals:
         label = f"SDGsゴール{goal.number}"
         if goal.image is None:
-            _gap(booklet, problems, "仮のSDGsアイコン", goal.location, f"{label}: 公式アイコンの画像（image）がないため、仮のアイコン（色・番号・名称）を印刷します")
+            found.gap(problems, "仮のSDGsアイコン", goal.location, f"{label}: 公式アイコンの画像（image）がないため、仮のアイコン（色・番号・名称）を印刷します")
             continue
         path = _image_file(project, problems, goal.image, goal.positions["image"], label)
         if path is None:
             continue
         if not path.is_file():
-            _gap(booklet, problems, "仮のSDGsアイコン", goal.positions["image"], f"{label}: アイコン画像「{goal.image}」がありません（仮のアイコンを印刷します）")
+            found.gap(problems, "仮のSDGsアイコン", goal.positions["image"], f"{label}: アイコン画像「{goal.image}」がありません（仮のアイコンを印刷します）")
             continue
-        booklet.icons[goal.number] = path
+        icons[goal.number] = path
+    return icons
 
 
-def _examples(booklet: Booklet, priority: PriorityProject, problems: Problems) -> None:
+def _examples(booklet: Booklet, priority: PriorityProject, problems: Problems) -> dict[tuple[int, int], list[Resolved]]:
+    """The cited policies of each approach's 取組事例, by (project number, approach number)."""
+    examples = {}
     for approach in priority.approaches:
         found = []
         for citation in approach.examples:
@@ -111,7 +140,8 @@ def _examples(booklet: Booklet, priority: PriorityProject, problems: Problems) -
             mismatch = name_mismatch(resolved, booklet.tree)
             if mismatch:
                 problems.warning(citation.location, f"重点プロジェクト{priority.number}: {mismatch}（冊子には施策の体系の名称を印刷します）")
-        booklet.examples[(priority.number, approach.number)] = found
+        examples[(priority.number, approach.number)] = found
+    return examples
 
 
 def _figures(priority: PriorityProject, table: FigureTable, problems: Problems) -> None:
@@ -147,22 +177,25 @@ def _image_file(project: Project, problems: Problems, name: str, at: Location, l
     return None
 
 
-def _photos(booklet: Booklet, priority: PriorityProject, project: Project, problems: Problems) -> None:
+def _photos(priority: PriorityProject, project: Project, problems: Problems, found: Resolution) -> dict[tuple[int, int], Path]:
+    """The photo files of a project that has them, by (project number, photo index)."""
+    images = {}
     for index, photo in enumerate(priority.photos):
         label = f"重点プロジェクト{priority.number}: 写真「{photo.caption}」"
         if photo.image is None:
-            _gap(booklet, problems, "写真未登録", photo.location, f"{label}: 画像が未登録です（仮の枠を印刷します）")
+            found.gap(problems, "写真未登録", photo.location, f"{label}: 画像が未登録です（仮の枠を印刷します）")
             continue
         path = _image_file(project, problems, photo.image, photo.positions["image"], label)
         if path is None:
             continue
         if not path.is_file():
-            _gap(booklet, problems, "写真未登録", photo.positions["image"], f"{label}: 画像ファイル「{photo.image}」がありません（仮の枠を印刷します）")
+            found.gap(problems, "写真未登録", photo.positions["image"], f"{label}: 画像ファイル「{photo.image}」がありません（仮の枠を印刷します）")
             continue
-        booklet.images[(priority.number, index)] = path
+        images[(priority.number, index)] = path
+    return images
 
 
-def _pages(booklet: Booklet, problems: Problems) -> None:
+def _pages(booklet: Booklet, problems: Problems, found: Resolution) -> None:
     written = {}
     for page in booklet.pages.pages:
         resolved = resolve(page.item, booklet.tree)
@@ -177,7 +210,7 @@ def _pages(booklet: Booklet, problems: Problems) -> None:
         missing = [label for label, value in _slots(page) if not value]
         if missing:
             where = page.location if page else booklet.pages.positions.get("pages", booklet.pages.location)
-            _gap(booklet, problems, "未入力", where, f"{policy.code}: {'・'.join(missing)}が未入力です")
+            found.gap(problems, "未入力", where, f"{policy.code}: {'・'.join(missing)}が未入力です")
 
 
 def _slots(page):  # noqa: ANN001, ANN202 - PolicyPage | None → (label, value) pairs
@@ -296,7 +329,7 @@ def _typed_marks(booklet: Booklet, problems: Problems) -> None:
                 problems.warning(location, f"「…{before}※」: ※印が本文に直接書かれています（{hint}）")
 
 
-def _glossary(booklet: Booklet, problems: Problems) -> None:
+def _glossary(booklet: Booklet, problems: Problems, found: Resolution) -> None:
     """A term is defined once; definitions nobody at the office has checked yet print as drafts
     (（案）) and stop --final."""
     seen: set[str] = set()
@@ -307,12 +340,5 @@ def _glossary(booklet: Booklet, problems: Problems) -> None:
     for term in booklet.glossary.terms:
         if not term.reviewed:
             where = term.positions.get("reviewed", term.location)
-            _gap(booklet, problems, "用語解説未確認", where, f"用語「{term.term}」: 解説が未確認です（「{DRAFT}」と印刷します。担当課で確認したら reviewed: true にしてください）")
-
-
-def _gap(booklet: Booklet, problems: Problems, kind: str, location: Location, message: str) -> None:
-    problem = Problem(location, message, Severity.WARNING)
-    booklet.gaps.append(problem)
-    booklet.gap_kinds.append(kind)
-    problems.extend([problem])
+            found.gap(problems, "用語解説未確認", where, f"用語「{term.term}」: 解説が未確認です（「{DRAFT}」と印刷します。担当課で確認したら reviewed: true にしてください）")
 

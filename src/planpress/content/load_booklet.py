@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import TypeVar
 
@@ -42,22 +43,11 @@ def load_booklet(project: Project, content: Content, problems: Problems) -> Book
     if plan is None or glossary is None or any(record is None for record in records.values()):
         return None
     review = _review(content, number)
-    booklet = Booklet(plan=plan, tree=content.trees[number], glossary=glossary, review=review,
-                      review_plan=content.city.plan(review.plan) if review else None, **records)
-    checks.check(booklet, project, problems, unreadable=unreadable)
-    if not problems.errors:
-        _check_glossary_use(booklet, content.city.city, problems)
-    return booklet
-
-
-def _check_glossary_use(booklet: Booklet, city: str, problems: Problems) -> None:
-    """Lay the booklet out (model only, no rendering) and report definitions no text uses."""
-    from planpress.documents.booklet import build
-
-    _, used = build(booklet, city)
-    for term in booklet.glossary.terms:
-        if term.term not in used:
-            problems.warning(term.location, f"用語「{term.term}」: 冊子の本文に出てこないため、※印が付かず用語解説にだけ載ります")
+    read = Booklet(plan=plan, tree=content.trees[number], glossary=glossary, review=review,
+                   review_plan=content.city.plan(review.plan) if review else None, **records)
+    resolved = checks.check(read, project, problems, unreadable=unreadable)
+    return replace(read, examples=resolved.examples, images=resolved.images, icons=resolved.icons,
+                   gaps=resolved.gaps, gap_kinds=resolved.gap_kinds)
 
 
 def _review(content: Content, plan_number: int):  # noqa: ANN202 - Evaluation | None

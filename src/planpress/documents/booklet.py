@@ -13,6 +13,7 @@ from planpress.document import (Block, Cell, Column, Document, DocumentSpec, Fig
 from planpress.documents.booklet_links import links
 from planpress.documents.booklet_pages import policy_sections, project_sections
 from planpress.documents.evaluation import summary_blocks
+from planpress.errors import Problems
 from planpress.content import Content
 
 NAME = "booklet"
@@ -46,6 +47,17 @@ def build(booklet: Booklet, city: str) -> tuple[Document, list[str]]:
                         subject=f"{title}（{period}）", keywords=("総合計画", plan.name, period),
                         links=links(booklet), stylesheets=("booklet.css",))
     return document, marker.used
+
+
+def check_glossary_use(content: Content | None, problems: Problems) -> None:
+    """Lay the booklet out (model only, no rendering) and report definitions no text uses: only
+    the laid-out text shows where a term is printed, so loading cannot tell."""
+    if content is None or content.booklet is None or problems.errors:
+        return
+    _, used = build(content.booklet, content.city.city)
+    for term in content.booklet.glossary.terms:
+        if term.term not in used:
+            problems.warning(term.location, f"用語「{term.term}」: 冊子の本文に出てこないため、※印が付かず用語解説にだけ載ります")
 
 
 def _toc(sections: list[Section]) -> tuple[TocEntry, ...]:
