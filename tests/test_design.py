@@ -23,7 +23,7 @@ def _code(path: Path) -> str:
 
 def test_layouts_drawings_and_reference_tool_hold_no_design_value_of_their_own() -> None:
     files = [*sorted((ROOT / "layouts").glob("*.css")), ROOT / "tools" / "make_reference_docx.py",
-             *(ROOT / "src" / "planpress" / name for name in ("booklet/diagrams.py", "booklet/charts.py", "render/raster.py"))]
+             *(ROOT / "src" / "planpress" / name for name in ("documents/booklet/diagrams.py", "documents/booklet/charts.py", "render/raster.py"))]
     for path in files:
         code = _code(path)
         assert not _HEX.findall(code), (path.name, _HEX.findall(code))

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO
-from planpress.booklet import diagrams
+from planpress.documents.booklet import diagrams
 from planpress.build import load
 from planpress.drawing import Drawing, Label, Line, Rect, text_width
 from planpress.project import Project
@@ -130,7 +130,7 @@ def _points_along(a: tuple[float, float], b: tuple[float, float], step: float = 
 
 
 def test_population_chart_labels_touch_no_line_point_or_label() -> None:
-    from planpress.booklet import charts
+    from planpress.documents.booklet import charts
     from planpress.drawing import Circle, Polyline, label_box
 
     content, _ = load(Project(REPO))
@@ -169,7 +169,7 @@ def test_population_chart_is_titled_once(tmp_path: Path) -> None:
 
 def test_stand_in_sdg_tiles_are_readable_in_print() -> None:
     """No text under 6 pt, nothing outside the tile, the whole title shown (no line dropped)."""
-    from planpress.booklet import charts
+    from planpress.documents.booklet import charts
     from planpress.drawing import label_box
 
     content, _ = load(Project(REPO))

@@ -1,8 +1,8 @@
 """The design values in one place: colours and font families.
 
 The stylesheets read them as CSS custom properties (``var(--navy)``), which html.render puts in a
-<style> element of their own before the layouts' stylesheets; the drawings (booklet/diagrams.py,
-booklet/charts.py, render/raster.py) and the Word reference document
+<style> element of their own before the layouts' stylesheets; the drawings (documents/booklet/diagrams.py,
+documents/booklet/charts.py, render/raster.py) and the Word reference document
 (tools/make_reference_docx.py) read them from here. Change a colour here and the PDF, the
 drawings and Word follow (run ``make reference-docx`` for Word's styles).
 """

@@ -262,6 +262,10 @@ class PolicyPages(Record):
 
 # --- glossary.yaml --------------------------------------------------------------------------
 
+#: Printed before a definition the office has not reviewed (planpress's authors wrote them).
+DRAFT = "（案）"
+
+
 @dataclass(kw_only=True)
 class Term(Record):
     LABEL = "用語「{term}」"

@@ -10,8 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from planpress import images, japanese
-from planpress.booklet.glossary import DRAFT
-from planpress.content.booklet import Booklet, FigureTable, PriorityProject
+from planpress.content.booklet import DRAFT, Booklet, FigureTable, PriorityProject
 from planpress.content.citations import Resolved, name_mismatch, resolve
 from planpress.content.model import KINDS, item_code
 from planpress.errors import Location, Problem, Problems, Severity

@@ -2,7 +2,7 @@
 
 A table cell styled ``glossary-term`` holds a term (the glossary's first column): it gets an id,
 and every ※ that follows that term in the text (or follows the term and its gloss in
-parentheses, as booklet/glossary.py marks it) links there.
+parentheses, as documents/booklet/glossary.py marks it) links there.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import re
 
 from markupsafe import Markup, escape
 
-from planpress.booklet.glossary import MARK
+from planpress.documents.booklet.glossary import MARK
 from planpress.document import Table
 from planpress.site.pages import Site
 

@@ -9,8 +9,6 @@ from planpress.content.booklet import Glossary
 from planpress.document import Block, Cell, Paragraph, Section, Table
 
 MARK = "※"
-#: Printed before a definition the office has not reviewed (planpress's authors wrote them).
-DRAFT = "（案）"
 #: Styles of text that carries marks: running text and table text, not captions or headings.
 MARKED_STYLES = ("body-text", "table-text")
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from planpress.content.booklet import Booklet
 from planpress.document import Link
-from planpress.documents.booklet_pages import anchor, related_goals
+from planpress.documents.booklet.pages import anchor, related_goals
 
 #: The anchor of the SDGs chapter (第7), whose table lists every goal.
 SDG_CHAPTER = "chapter-7"

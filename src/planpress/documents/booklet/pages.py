@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from planpress import japanese
 from planpress.content.booklet import Booklet
-from planpress.booklet import charts, diagrams
+from planpress.documents.booklet import charts, diagrams
 from planpress.content.booklet import FigureTable, Goal, PolicyPage, PriorityProject
 from planpress.document import Block, Cell, Column, Figure, Heading, Paragraph, Photos, PhotoSlot, Section, Table
 from planpress.content.model import KINDS, Policy, PolicyTree

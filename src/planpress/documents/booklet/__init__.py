@@ -1,20 +1,24 @@
-"""The plan booklet (基本計画冊子): cover, contents, review of the 6th plan, 第1–第9, policy pages, glossary."""
+"""The plan booklet (基本計画冊子): cover, contents, review of the 6th plan, 第1–第9, policy pages, glossary.
+
+The package is the booklet's document: this module puts it together, pages.py lays out the
+priority projects and policy pages, links.py the links between them, charts.py and diagrams.py
+draw, glossary.py places the ※ marks. Its content is read in planpress.content (booklet.py)."""
 
 from __future__ import annotations
 
 from functools import partial
 
 from planpress import japanese
-from planpress.content.booklet import Booklet
-from planpress.booklet import charts, diagrams
-from planpress.booklet.glossary import DRAFT, Marker
+from planpress.content import Content
+from planpress.content.booklet import DRAFT, Booklet
 from planpress.document import (Block, Cell, Column, Document, DocumentSpec, Figure, Heading, Paragraph, Section,
                                 Table, TitleBlock, Toc, TocEntry)
-from planpress.documents.booklet_links import links
-from planpress.documents.booklet_pages import policy_sections, project_sections
+from planpress.documents.booklet import charts, diagrams
+from planpress.documents.booklet.glossary import Marker
+from planpress.documents.booklet.links import links
+from planpress.documents.booklet.pages import policy_sections, project_sections
 from planpress.documents.evaluation import summary_blocks
 from planpress.errors import Problems
-from planpress.content import Content
 
 NAME = "booklet"
 
