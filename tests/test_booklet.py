@@ -345,6 +345,7 @@ def test_unresolved_citation_is_an_error_with_its_location(project: Path) -> Non
     assert f"content/booklet/projects.yaml:{line}:13: 重点プロジェクト1: 基本施策29−9: 基本施策29（まちなかの活性化）の施策は3までです" in result.stderr
 
 
+@pytest.mark.slow  # the whole booklet laid out in one pass; the report's print build runs in make test (test_parts)
 def test_print_profile_has_bleed_and_right_hand_chapters(print_booklet: tuple[Path, object]) -> None:
     path, _ = print_booklet
     with pikepdf.open(path) as pdf:

@@ -391,6 +391,20 @@ def test_booklet_policy_edit_lays_out_little_and_shows(project: Path) -> None:
     assert parts.LAST_BUILDS["booklet"].laid_out == []
 
 
+def test_report_print_profile_builds_in_one_pass_with_bleed(cold_project: Path) -> None:
+    """make test's print profile (the booklet's, below, lays out 100 pages in one pass: make test-all):
+    the report is laid out in one pass too, PDF/X-4 with a 3 mm bleed around every trimmed page."""
+    [path] = build(Project.at(cold_project), names=["evaluation-2021"], formats=["pdf"], profile="print", quiet=True)
+    assert parts.LAST_BUILDS["evaluation-2021"].single_pass
+    with pikepdf.open(path) as printed:
+        assert str(printed.open_metadata()["{http://www.npes.org/pdfx/ns/id/}GTS_PDFXVersion"]) == "PDF/X-4"
+        for page in printed.pages:
+            media, trim = [float(v) for v in page.MediaBox], [float(v) for v in page.TrimBox]
+            assert "/BleedBox" in page.obj
+            assert round(media[2] - trim[2] + trim[0] - media[0], 1) == pytest.approx(2 * 3 * 72 / 25.4, abs=0.2)
+
+
+@pytest.mark.slow  # the whole booklet laid out in one pass (13-24 s); the report's print build above in make test
 def test_booklet_print_profile_builds_in_one_pass(print_booklet: tuple[Path, parts.PartsBuild]) -> None:
     """Right-hand chapter openings after blank pages depend on page parity: one pass."""
     path, report = print_booklet
