@@ -1,4 +1,6 @@
-"""The evaluation report (施策評価) for the council: summary sentence, counts and item table."""
+"""The evaluation report (施策評価) for the council: summary sentence, counts and item table.
+
+The package is the report's document; yearly.py holds the parts that compare years."""
 
 from __future__ import annotations
 
@@ -7,7 +9,7 @@ from functools import partial
 
 from planpress import japanese
 from planpress.document import Block, Cell, Column, Document, DocumentSpec, Heading, Paragraph, Section, Table, TitleBlock
-from planpress.documents.yearly import grade_chart, year_over_year
+from planpress.documents.evaluation.yearly import grade_chart, year_over_year
 from planpress.figures import EvaluationFigures, evaluation_figures, fill
 from planpress.content import Content
 from planpress.content.model import GRADES, KINDS, Evaluation, EvaluationItem, Plan
