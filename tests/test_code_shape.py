@@ -76,14 +76,20 @@ def import_cycles(source: Path) -> list[list[str]]:
     """The modules under ``source`` that import each other in a circle, one sorted list per circle
     (modules that all reach each other). Imports inside functions and under TYPE_CHECKING count
     too: a circle hidden in a function is still a circle to a reader."""
-    paths = {_module_name(path, source): path for path in sorted(source.rglob("*.py"))}
-    graph = {module: set() for module in paths}
-    for module, path in paths.items():
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            graph[module] |= _imported(module, path, node, set(paths)) - {module}
+    graph = import_graph(source)
     reach = {module: _reachable(graph, module) for module in graph}
     circles = {tuple(sorted(m for m in reach[module] if module in reach[m])) for module in graph if module in reach[module]}
     return sorted(list(circle) for circle in circles)
+
+
+def import_graph(source: Path) -> dict[str, set[str]]:
+    """Which modules under ``source`` each module imports, anywhere in it."""
+    paths = {_module_name(path, source): path for path in sorted(source.rglob("*.py"))}
+    graph: dict[str, set[str]] = {module: set() for module in paths}
+    for module, path in paths.items():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            graph[module] |= _imported(module, path, node, set(paths)) - {module}
+    return graph
 
 
 def _reachable(graph: dict[str, set[str]], start: str) -> set[str]:
@@ -101,3 +107,14 @@ def test_no_import_cycles() -> None:
     """No modules import each other in a circle, even lazily or only for type checking: each can
     be read knowing only what it imports."""
     assert import_cycles(SOURCE) == []
+
+
+def test_loading_imports_no_later_stage() -> None:
+    """Reading content/ (planpress.content) comes before the documents, their rendering and the
+    commands: none of it imports them, so the loading stage can be read and tested on its own."""
+    later = ("planpress.documents", "planpress.render", "planpress.build", "planpress.site", "planpress.serve",
+             "planpress.cycle", "planpress.cli")
+    graph = import_graph(SOURCE)
+    found = sorted(f"{module} -> {target}" for module, targets in graph.items() if module.startswith("planpress.content")
+                   for target in targets if target.startswith(later))
+    assert found == []
