@@ -2,25 +2,18 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TypeVar
 
-from ruamel.yaml.comments import CommentedMap
-
 from planpress.content import Content
-from planpress.content.departments import DEPARTMENTS_FILE, Departments, validate_departments
-from planpress.content.fields import Context, read_record
+from planpress.content.departments import validate_departments
+from planpress.content.files import EVALUATIONS_DIR, FILES, read_file
 from planpress.content.load_booklet import load_booklet
-from planpress.content.model import City, Evaluation, PolicyTree
+from planpress.content.model import Evaluation, PolicyTree
 from planpress.content.rules import validate
-from planpress.content.source import load_yaml, not_a_file
-from planpress.errors import ContentError, Location, Problem, Problems
+from planpress.errors import Location, Problems
 from planpress.project import Project
 
 T = TypeVar("T")
-
-CITY_FILE = "city.yaml"
-EVALUATIONS_DIR = "evaluations"
 
 
 def load_content(project: Project, problems: Problems) -> Content | None:
@@ -28,8 +21,8 @@ def load_content(project: Project, problems: Problems) -> Content | None:
 
     Returns None when the content is too broken to build anything from.
     """
-    city_path = project.content_dir / CITY_FILE
-    city = _read_file(project, city_path, City, problems)
+    name, cls = FILES["city"]
+    city = read_file(project, project.content_dir / name, cls, problems)
     evaluations = []
     failed: dict[str, set[str]] = {}
     folder = project.content_dir / EVALUATIONS_DIR
@@ -38,7 +31,7 @@ def load_content(project: Project, problems: Problems) -> Content | None:
         problems.error(Location(project.display(path), 1, 1), f"拡張子が「{path.suffix}」です。評価のファイルは「.yaml」で保存してください（このファイルは読み込まれません）")
     for path in sorted(folder.glob("*.yaml")):
         ctx_failed: set[str] = set()
-        evaluation = _read_file(project, path, Evaluation, problems, failed=ctx_failed)
+        evaluation = read_file(project, path, Evaluation, problems, failed=ctx_failed)
         if evaluation is not None:
             evaluations.append(evaluation)
             failed[evaluation.location.path] = ctx_failed
@@ -64,9 +57,10 @@ def load_content(project: Project, problems: Problems) -> Content | None:
 
 def _load_departments(project: Project, content: Content, problems: Problems) -> None:
     """content/departments.yaml is optional: only the yearly cycle needs it."""
-    path = project.content_dir / DEPARTMENTS_FILE
+    name, cls = FILES["departments"]
+    path = project.content_dir / name
     if path.is_file() or path.is_dir():  # a folder of that name is reported, not taken for no file
-        content.departments = _read_file(project, path, Departments, problems)
+        content.departments = read_file(project, path, cls, problems)
         if content.departments is not None:
             validate_departments(content.departments, content.trees, problems)
 
@@ -82,29 +76,4 @@ def _read_content_file(
     if not path.is_file():
         problems.error(cited_at, f"「{name}」{'はフォルダです（ファイルを指してください）' if path.is_dir() else 'というファイルは content/ にありません'}")
         return None
-    return _read_file(project, path, cls, problems)
-
-
-def _read_file(
-    project: Project, path: Path, cls: type[T], problems: Problems, *, failed: set[str] | None = None
-) -> T | None:
-    display = project.display(path)
-    if not path.is_file():
-        problems.error(Location(display), not_a_file(path))
-        return None
-    try:
-        data = load_yaml(path, display)
-    except ContentError as error:
-        problems.extend(error.problems)
-        return None
-    if data is None:
-        problems.error(Location(display, 1, 1), "ファイルが空です")
-        return None
-    if not isinstance(data, CommentedMap):
-        problems.error(Location(display, 1, 1), "ファイルの中身が「キー: 値」の形ではありません")
-        return None
-    found: list[Problem] = []
-    ctx = Context(display, found, failed if failed is not None else set())
-    record = read_record(cls, data, ctx, at=Location(display, 1, 1))
-    problems.extend(found)
-    return record
+    return read_file(project, path, cls, problems)

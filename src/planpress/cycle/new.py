@@ -7,7 +7,7 @@ from pathlib import Path
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from planpress import japanese
-from planpress.content.load import EVALUATIONS_DIR
+from planpress.content.files import EVALUATIONS_DIR
 from planpress.cycle import yamlfile
 from planpress.errors import PlanpressError
 from planpress.content import Content
