@@ -1,7 +1,7 @@
 """Reading content/: YAML with positions (source), the field schema (fields), the typed records
 (model, booklet, departments, citations), which file holds which record (files), loading them
-(load, load_booklet) and the rules
-across them (rules, booklet_rules). Every problem is collected with its file:line:col.
+(load, load_booklet) and the rules across them (rules, booklet_rules). Every problem is
+collected with its file:line:col.
 
 ``Content`` is everything read, the value the loading stage hands on."""
 
