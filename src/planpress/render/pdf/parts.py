@@ -55,6 +55,9 @@ _NOT_LOCAL = re.compile(
 #: worker holds a bounded number of pages in memory (about 50).
 MIN_BATCH_CHARS = 12_000
 MAX_BATCH_CHARS = 100_000
+#: A batch's share of a large document: about 12 pages, what an edit lays out again (its whole
+#: batch, so that its bytes are a cold build's); more batches cost WeasyPrint's fixed cost each.
+MAX_TARGET_CHARS = 24_000
 #: Batches a cold build makes of a small document: work for up to SPREAD cores.
 SPREAD = 8
 #: Of the sections that could end a batch, about one in CUT does (which one, its content decides).
@@ -353,7 +356,7 @@ def batch_numbers(keys: list[str], sizes: list[int], alone: list[bool]) -> list[
     total = sum(sizes)
     share = max(MIN_BATCH_CHARS, total / SPREAD)
     # The share in steps of powers of two, so that an edit that changes the total a little moves no cut.
-    target = min(MAX_BATCH_CHARS / 2, 2 ** round(math.log2(share)))
+    target = min(MAX_TARGET_CHARS, 2 ** round(math.log2(share)))
     numbers, batch, size = [], 0, 0
     for index, key in enumerate(keys):
         if index and (alone[index] or alone[index - 1] or size >= MAX_BATCH_CHARS
