@@ -25,8 +25,9 @@ from planpress import __version__
 from planpress.cache import CACHE_DIR, code_identity, fonts_identity, layouts_identity
 from planpress.project import Project
 
-#: Content-addressed entries kept per folder (drawings: a document has a few dozen).
-MAX_ENTRIES = 400
+#: Content-addressed entries kept per folder: a drawing's PNG, a Word section's layout. A ×16
+#: booklet has some 820 drawings and 900 sections; with fewer kept, every build made them all again.
+MAX_ENTRIES = 4000
 
 
 class _Hasher:

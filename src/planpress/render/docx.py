@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from contextvars import ContextVar
 from dataclasses import replace
 from typing import Any
@@ -14,6 +14,7 @@ from docx.document import Document as WordDocument
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.enum.section import WD_SECTION
+from docx.section import Section as WordSection
 from docx.table import Table as WordTable
 
 from planpress.document import (Bar, BarChart, Block, Cell, Document, Figure, Heading, Paragraph, Photos, Section,
@@ -58,9 +59,10 @@ def _filled(document: Document, project: Project) -> tuple[WordDocument, list[An
     try:
         body, starts = word.element.body, []
         for index, section in enumerate(document.sections):
-            known = len(body) - 1  # the body's own sectPr stays last: new elements come before it
+            # The body's own sectPr stays last: a section's elements come between it and ``before``.
+            before = body[-1].getprevious()
             _add_section(word, section, first=index == 0)
-            starts.append(_first_paragraph(list(body)[known:-1]))
+            starts.append(_first_paragraph(before.itersiblings() if before is not None else body.iterchildren()))
     finally:
         _STATE.reset(token)
         docx_parts.STYLE_IDS.reset(ids)
@@ -144,9 +146,11 @@ def _section_layouts(document: Document, project: Project, owned: list[list[str]
     return [found[index] for index in range(len(keys))]
 
 
-def _first_paragraph(added: list[Any]) -> Any:
+def _first_paragraph(added: Iterable[Any]) -> Any:
     """The first paragraph a section wrote (not the section break before it), or None."""
     for element in added:
+        if element.tag == qn("w:sectPr"):
+            return None  # the body's own: the section wrote nothing
         paragraph = element if element.tag == qn("w:p") else next(element.iter(qn("w:p")), None)
         if paragraph is not None and paragraph.find(f"{qn('w:pPr')}/{qn('w:sectPr')}") is None:
             return paragraph
@@ -199,13 +203,17 @@ _STATE: ContextVar[_RenderState] = ContextVar("docx_state")
 
 def _add_section(word: WordDocument, section: Section, *, first: bool) -> None:
     """Each section starts a new page; a Word section of its own carries its running header."""
-    if not first:
-        word.add_section(WD_SECTION.NEW_PAGE)
-        word.sections[-1].header.is_linked_to_previous = False
+    # The section being written is the last one, whose properties are the body's last element
+    # (not word.sections[-1]: python-docx finds it by searching the whole body, every time).
+    if first:
+        current = WordSection(word.element.body[-1], word.part)
+    else:
+        current = word.add_section(WD_SECTION.NEW_PAGE)
+        current.header.is_linked_to_previous = False
     _STATE.get().cover = section.style == COVER
     # A cover's page has its own (empty) header and footer: no page number, as in the PDF.
-    word.sections[-1].different_first_page_header_footer = section.style == COVER
-    header = word.sections[-1].header.paragraphs[0]
+    current.different_first_page_header_footer = section.style == COVER
+    header = current.header.paragraphs[0]
     if not header.text:
         docx_parts.set_style(header, "Header")
         # A cover carries no running header, as in the PDF.
