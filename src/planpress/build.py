@@ -178,45 +178,55 @@ def gap_summary(kinds: Sequence[str]) -> str:
 def _render_all(project: Project, jobs: Sequence[Job], progress: Progress, *, profile: str) -> list[tuple[Path, bytes]]:
     """Every job's bytes, in memory; content problems found in layout are collected over all jobs.
 
-    The Word files are made on threads of their own from the start (``_Beside``): python-docx and
-    LibreOffice, numbering the booklet's contents, then run while the PDF workers lay out.
+    The files are made side by side from the start (``_Beside``): the Word files one after the
+    other on a thread (python-docx, then LibreOffice numbering the booklet's contents), each PDF on a
+    thread of its own, its batches laid out by one set of worker processes that the documents share
+    (so the report and the booklet's batches lay out at once). They are reported in the jobs' order.
     """
+    from planpress.render import pdf
+
     finished: list[tuple[Path, bytes]] = []
     found: list[Problem] = []
     layouts: dict[str, Document] = {}
     beside: dict[Job, _Beside] = {}
-    try:
-        word = [job for job in jobs if job.format.name == "docx" and _made(layouts, job) is not None]
-        # One thread makes them all, one after the other: python-docx and Pillow's fonts are not
-        # shared between threads, and the PDFs are laid out by other processes anyway.
-        chain = _Chain()
-        for job in word:
+    chain = _Chain()
+    for job in jobs:
+        if job.format.name == "docx" and _made(layouts, job) is not None:
             beside[job] = chain.add(lambda kind=job.format, document=layouts[job.spec.name]:
                                     rendered(kind, document, project, profile=profile))
+    try:
         chain.start()
-        for job in jobs:
-            target = job.target(project)
-            if found and job.format.name != "pdf":
-                continue  # nothing will be written: only look for more layout problems
-            progress.quiet = progress.quiet or bool(found)
-            try:
-                with progress.step(project.display(target)):
-                    if job in beside:
-                        data = beside.pop(job).result()
-                    else:
-                        if job.spec.name not in layouts:
-                            layouts[job.spec.name] = job.spec.make()
-                        data = rendered(job.format, layouts[job.spec.name], project, profile=profile)
-                    finished.append((target, data))
-            except ContentError as error:
-                found.extend(error.problems)
+        pdfs = [job for job in jobs if job.format.name == "pdf" and _made(layouts, job) is not None]
+        laying_out = [layouts[job.spec.name] for job in pdfs
+                      if cached_output(job.format, layouts[job.spec.name], project, profile=profile) is None]
+        with pdf.shared_workers(laying_out):
+            for job in pdfs:
+                beside[job] = _Beside(lambda kind=job.format, document=layouts[job.spec.name]:
+                                      rendered(kind, document, project, profile=profile))
+                threading.Thread(target=beside[job].run, name=f"planpress-pdf-{job.spec.name}", daemon=True).start()
+            for job in jobs:
+                target = job.target(project)
+                if found and job.format.name != "pdf":
+                    continue  # nothing will be written: only look for more layout problems
+                progress.quiet = progress.quiet or bool(found)
+                try:
+                    with progress.step(project.display(target)):
+                        if job in beside:
+                            data = beside.pop(job).result()
+                        else:
+                            if job.spec.name not in layouts:
+                                layouts[job.spec.name] = job.spec.make()
+                            data = rendered(job.format, layouts[job.spec.name], project, profile=profile)
+                        finished.append((target, data))
+                except ContentError as error:
+                    found.extend(error.problems)
     finally:
-        if beside:  # stopped or failed while Word files were still being made: end LibreOffice, wait
-            from planpress.render import docx_toc
+        if beside:  # stopped or failed while files were still being made: end LibreOffice, wait for
+            from planpress.render import docx_toc  # python-docx (the PDFs' workers ended with the block)
 
             docx_toc.stop_all()
-            for thread in beside.values():
-                thread.join(timeout=30)
+            for item in chain.items:
+                item.join(timeout=30)
     if found:
         raise ContentError(found)
     return finished

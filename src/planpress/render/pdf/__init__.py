@@ -1,6 +1,7 @@
 """The PDF engine: a document's PDF through WeasyPrint, sections laid out in parallel and cached.
 
-Its one entry point is ``render(document, project, profile=..., scratch=..., one_pass=...)``;
+Its one entry point is ``render(document, project, profile=..., scratch=..., one_pass=...)``
+(``shared_workers(documents)`` around a build's renders gives them one set of workers);
 ``LAST_BUILDS`` says what the last build of each document did (for the command's report, tests).
 
 - parts.py: the build — which sections (*parts*) to lay out, in which *batches*, from the cache;
@@ -17,6 +18,6 @@ Its one entry point is ``render(document, project, profile=..., scratch=..., one
 
 from __future__ import annotations
 
-from planpress.render.pdf.parts import LAST_BUILDS, PartsBuild, render
+from planpress.render.pdf.parts import LAST_BUILDS, PartsBuild, render, shared_workers
 
-__all__ = ["LAST_BUILDS", "PartsBuild", "render"]
+__all__ = ["LAST_BUILDS", "PartsBuild", "render", "shared_workers"]

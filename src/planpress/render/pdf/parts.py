@@ -23,10 +23,11 @@ from __future__ import annotations
 import hashlib
 import logging
 import math
-import multiprocessing
 import os
 import re
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from collections.abc import Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, wait
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -67,6 +68,8 @@ _DATA_URL = re.compile(r"data:[^\"')\s]+")
 MAX_LAYOUTS = 3
 #: The last build of each document (for the command's report and for tests).
 LAST_BUILDS: dict[str, PartsBuild] = {}
+#: The workers a build made for its documents' PDFs, by document name (``shared_workers``).
+_SHARED: dict[str, pool.Workers] = {}
 
 
 @dataclass
@@ -116,6 +119,24 @@ def workers() -> int:
     if jobs.isdigit() and int(jobs) > 0:
         return int(jobs)
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+@contextmanager
+def shared_workers(documents: Sequence[Document]) -> Iterator[None]:
+    """One set of workers for the PDFs of these documents, forked now (before the caller starts
+    threads) and ended on leaving; a render of another document makes its own."""
+    if not documents:
+        yield
+        return
+    sections = sum(len(document.sections) for document in documents)
+    made = pool.Workers(sections, len(documents), min(workers(), sections))
+    _SHARED.update({document.name: made for document in documents})
+    try:
+        yield
+    finally:
+        for document in documents:
+            _SHARED.pop(document.name, None)
+        made.close()
 
 
 def render(document: Document, project: Project, *, profile: str = "web", scratch: Path | None = None,
@@ -185,7 +206,8 @@ class _Planner:
         self.document, self.project, self.cache, self.parts, self.report = document, project, cache, parts, report
         self.inputs = inputs
         self.pending: dict[Future[Any], list[_Part]] = {}
-        self.executor: ProcessPoolExecutor | None = None
+        self.workers: pool.Workers | None = None  # the build's, or this render's own (``own``)
+        self.own = False
         self.schedule: pool.Schedule | None = None
         members: dict[int, list[str]] = {}
         for part in parts:
@@ -222,8 +244,10 @@ class _Planner:
         finally:
             if self.schedule is not None:
                 self.schedule.abort()
-            if self.executor is not None:
-                self.executor.shutdown(wait=True, cancel_futures=True)
+            for future in self.pending:
+                future.cancel()
+            if self.own and self.workers is not None:
+                self.workers.close()
 
     def _starts(self) -> list[int | None]:
         """Each section's first page number, as far as the page counts ahead of it are known."""
@@ -277,9 +301,9 @@ class _Planner:
     def _submit(self, todo: list[tuple[_Part, int | None]]) -> None:
         if not todo:
             return
-        if self.executor is None:
+        if self.workers is None:
             self._start_pool()
-        assert self.schedule is not None and self.executor is not None
+        assert self.schedule is not None and self.workers is not None
         busy = {part for batch in self.pending.values() for part in batch} | {part for part, _ in todo}
         self.schedule.publish({p.index: p.meta.pages for p in self.parts if p.meta is not None and p not in busy})
         starts = self._starts()
@@ -305,17 +329,17 @@ class _Planner:
         source = self.inputs.html(document, self.project)
         targets = {name: page for name, page in anchors.items() if name not in own}
         job = BatchJob(batch[0].index, len(batch), source, start, targets, guess if None in self._starts() else None)
-        self.pending[self.executor.submit(pool.work, job)] = batch  # type: ignore[union-attr]
+        assert self.workers is not None and self.schedule is not None
+        context = pool.Context(self.project, replace(self.document, sections=()), self.inputs, self.schedule)
+        self.pending[self.workers.submit(job, context)] = batch
         self.report.batches += 1
 
     def _start_pool(self) -> None:
-        import planpress.render.pdf.batch  # noqa: F401 - imported once here, inherited by the forked workers
-
-        context = multiprocessing.get_context("fork")
-        self.schedule = pool.Schedule(context, len(self.parts))
-        arguments = (self.schedule, self.project, self.document, os.getpid(), self.inputs)
-        self.executor = ProcessPoolExecutor(min(workers(), len(self.parts)), mp_context=context,
-                                            initializer=pool.init_worker, initargs=arguments)
+        """The build's workers (``shared_workers``), or workers of this render's own."""
+        self.workers = _SHARED.get(self.document.name)
+        if self.workers is None:
+            self.workers, self.own = pool.Workers(len(self.parts), 1, min(workers(), len(self.parts))), True
+        self.schedule = self.workers.schedule(len(self.parts))
 
     def _finish(self, batch: list[_Part], future: Future[Any]) -> None:
         from planpress.render.pdf import weasy

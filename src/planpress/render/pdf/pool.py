@@ -1,14 +1,17 @@
-"""The worker processes of a parallel PDF build: the page counts they share (``Schedule``), a
-worker's start (``init_worker``) and the work of one batch (``work``, in the worker).
+"""The worker processes of a parallel PDF build (``Workers``): the page counts they share
+(``Schedule``), a worker's start (``init_worker``) and the work of one batch (``work``, in the worker).
 
-Workers are forked from the build (planpress.render.pdf.parts), so they inherit the modules it
-imported; each keeps its fonts loaded from batch to batch.
+One set of workers serves every document of a build (the booklet's batches and the report lay
+out side by side); each worker loads WeasyPrint and keeps its fonts loaded from batch to batch.
 """
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import signal
+import threading
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -41,45 +44,119 @@ class Aborted(RuntimeError):
     """A worker stopped waiting for its start because another batch failed."""
 
 
-class Schedule:
-    """Page counts of the sections, shared with the workers: -1 while unknown."""
+class _Board:
+    """The page counts of every section the workers lay out, in memory shared with them.
 
-    def __init__(self, context: Any, count: int) -> None:
-        self.pages = context.Array("i", [-1] * count, lock=False)
-        self.aborted = context.Value("b", 0, lock=False)
+    Made before the workers are forked (shared memory crosses to them only by inheritance); each
+    document has its own range of it (a ``Schedule``) and its own flag to stop its batches.
+    """
+
+    def __init__(self, context: Any, sections: int, documents: int) -> None:
+        self.pages = context.Array("i", [-1] * max(sections, 1), lock=False)
+        self.aborted = context.Array("b", [0] * max(documents, 1), lock=False)
         self.condition = context.Condition()
 
+
+class Schedule:
+    """One document's page counts on the board: -1 while unknown.
+
+    Pickled into each job as its place on the board; a worker finds the board itself (inherited).
+    """
+
+    def __init__(self, board: _Board, offset: int, count: int, flag: int) -> None:
+        self.board, self.offset, self.count, self.flag = board, offset, count, flag
+
+    def __getstate__(self) -> tuple[int, int, int]:
+        return self.offset, self.count, self.flag
+
+    def __setstate__(self, state: tuple[int, int, int]) -> None:
+        self.offset, self.count, self.flag = state
+        self.board = _STATE["board"]
+
     def publish(self, pages: dict[int, int]) -> None:
-        with self.condition:
+        with self.board.condition:
             for index, count in pages.items():
-                self.pages[index] = count
-            self.condition.notify_all()
+                self.board.pages[self.offset + index] = count
+            self.board.condition.notify_all()
 
     def abort(self) -> None:
-        with self.condition:
-            self.aborted.value = 1
-            self.condition.notify_all()
+        with self.board.condition:
+            self.board.aborted[self.flag] = 1
+            self.board.condition.notify_all()
 
     def await_start(self, first: int, count: int, pages: int) -> int:
         """Publish a batch's page count; return its start once every section ahead is counted."""
         self.publish({first: pages, **{index: 0 for index in range(first + 1, first + count)}})
-        with self.condition:
-            while any(self.pages[i] < 0 for i in range(first)):
-                if self.aborted.value:
+        board, offset = self.board, self.offset
+        with board.condition:
+            while any(board.pages[offset + i] < 0 for i in range(first)):
+                if board.aborted[self.flag]:
                     raise Aborted("another batch failed")
-                self.condition.wait(timeout=1.0)
-            return 1 + sum(self.pages[i] for i in range(first))
+                board.condition.wait(timeout=1.0)
+            return 1 + sum(board.pages[offset + i] for i in range(first))
 
 
-#: A worker's own: the build's schedule, project, document and page inputs, its loaded fonts.
+@dataclass(frozen=True)
+class Context:
+    """What a worker needs besides the batch: the project, the document (its name and metadata,
+    without its sections), the page inputs and the document's schedule."""
+
+    project: Project
+    document: Document
+    inputs: PageInputs
+    schedule: Schedule
+
+
+class Workers:
+    """The worker processes of one build, shared by the documents it lays out.
+
+    They are forked when made, before the build starts threads of its own (the Word files), and
+    each loads WeasyPrint and its fonts while the build goes on; ``close`` ends them.
+    """
+
+    def __init__(self, sections: int, documents: int, count: int) -> None:
+        import planpress.render.pdf.batch  # noqa: F401 - WeasyPrint, imported once here, inherited by the workers
+
+        context = multiprocessing.get_context("fork")
+        self.board = _Board(context, sections, documents)
+        self.room, self.lock = (sections, documents), threading.Lock()
+        self.used = (0, 0)
+        self.executor = ProcessPoolExecutor(max(1, count), mp_context=context, initializer=init_worker,
+                                            initargs=(self.board, os.getpid()))
+        self.executor.submit(_ready)  # forks them all now (a fork-context pool starts them at its first job)
+
+    def schedule(self, count: int) -> Schedule:
+        """A range of the board for a document of ``count`` sections."""
+        with self.lock:
+            offset, flag = self.used
+            if offset + count > self.room[0] or flag >= self.room[1]:
+                raise ValueError("the workers were made for fewer sections")
+            self.used = (offset + count, flag + 1)
+        return Schedule(self.board, offset, count, flag)
+
+    def submit(self, job: BatchJob, context: Context) -> Future[BatchResult]:
+        return self.executor.submit(work, job, context)
+
+    def close(self) -> None:
+        self.executor.shutdown(wait=True, cancel_futures=True)
+
+
+#: A worker's own: the board, its loaded fonts.
 _STATE: dict[str, Any] = {}
 
 
-def init_worker(schedule: Schedule, project: Project, document: Document, parent: int, inputs: PageInputs) -> None:
-    """Start a worker of the build ``parent``, for one document."""
+def init_worker(board: _Board, parent: int) -> None:
+    """Start a worker of the build ``parent``: WeasyPrint loaded before the first batch comes."""
     _die_with(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the build's to answer, once, not each worker's
-    _STATE.update(schedule=schedule, project=project, document=document, inputs=inputs)
+    _STATE["board"] = board
+    from planpress.render.pdf import weasy
+
+    _STATE["font_config"] = weasy.FontConfiguration()  # one per worker: fonts are loaded once
+
+
+def _ready() -> None:
+    """The first job: nothing (the workers start with it)."""
 
 
 def _die_with(parent: int) -> None:
@@ -94,16 +171,13 @@ def _die_with(parent: int) -> None:
         os._exit(1)
 
 
-def work(job: BatchJob) -> BatchResult:
+def work(job: BatchJob, context: Context) -> BatchResult:
     """Lay one batch out and write its PDF; a failure stops the batches waiting for its page count."""
     from planpress.render.pdf import weasy
     from planpress.render.pdf.batch import lay_out
 
-    project, document, schedule = _STATE["project"], _STATE["document"], _STATE["schedule"]
-    inputs: PageInputs = _STATE["inputs"]
+    project, document, schedule, inputs = context.project, context.document, context.schedule, context.inputs
     options = weasy.write_options(document, profile=inputs.profile)
-    if "font_config" not in _STATE:  # one per worker: fonts are loaded (and their faces parsed) once
-        _STATE["font_config"] = weasy.FontConfiguration()
 
     def write(rendering: Any, start: int) -> bytes:
         weasy.refuse_overflow(rendering, document, project, first_page=start)  # as the single pass does, before writing
