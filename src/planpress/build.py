@@ -51,11 +51,11 @@ def check(project: Project, *, strict: bool = False, layout: bool = True) -> Pro
         from planpress.render import pdf
 
         found = Problems()
-        with tempfile.TemporaryDirectory(prefix="planpress-check-") as scratch:  # the project's cache is only read
-            for spec in available(content):
-                document = spec.make()
-                if cached_output(FORMATS["pdf"], document, project) is not None:
-                    continue  # built from this very content: its layout found no problem
+        documents = [spec.make() for spec in available(content)]
+        # A document built from this very content is in the output cache: its layout found no problem.
+        documents = [document for document in documents if cached_output(FORMATS["pdf"], document, project) is None]
+        with tempfile.TemporaryDirectory(prefix="planpress-check-") as scratch, pdf.shared_workers(documents):
+            for document in documents:  # the project's cache is only read
                 try:
                     pdf.render(document, project, scratch=Path(scratch))
                 except ContentError as error:

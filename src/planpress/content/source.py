@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import pickle
@@ -100,9 +101,14 @@ _PARSES: dict[str, bytes] = {}
 def _parse_key(data: bytes) -> str:
     """The file's bytes, ruamel.yaml's version and this module (which refuses nodes) name a parse."""
     digest = hashlib.sha256(data)
-    digest.update(metadata.version("ruamel.yaml").encode())
-    digest.update(Path(__file__).read_bytes())
+    digest.update(_parser_identity())
     return digest.hexdigest()[:40]
+
+
+@functools.cache
+def _parser_identity() -> bytes:
+    """ruamel.yaml's version and this module's bytes: read once per process, not once per file."""
+    return metadata.version("ruamel.yaml").encode() + Path(__file__).read_bytes()
 
 
 def _parsed(key: str) -> Any:
