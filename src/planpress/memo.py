@@ -6,17 +6,25 @@ value a result is made from: the document model, every file a path in it names, 
 fonts, planpress's code and the versions of the libraries involved). A result is read back only
 when the key matches exactly, so a build from the cache gives the bytes a cold build gives; a
 miss simply makes the result again. ``planpress clean`` removes the folder with the part cache.
+
+A key is made often (an output file's, each Word section's layout's), so ``fingerprint`` writes a
+value as one list of tokens hashed once, and a large frozen dataclass (a section, a table, a
+drawing) stands in its container as its own digest, kept while the object lives: a document's
+key reuses the digests its sections' keys made. Keys hold no hash(), id() or pickle bytes, so
+every process makes the same key from the same value.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import enum
+import functools
 import hashlib
 import os
 import shutil
 import sys
 import threading
+import weakref
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -30,52 +38,126 @@ from planpress.project import Project
 MAX_ENTRIES = 4000
 
 
-class _Hasher:
-    """A canonical serialisation of plain values into SHA-256 (no pickle: its bytes may vary)."""
-
-    def __init__(self) -> None:
-        self.hash = hashlib.sha256()
-
-    def add(self, value: Any) -> None:
-        tag = type(value).__name__
-        if dataclasses.is_dataclass(value) and not isinstance(value, type):
-            self._chunk(f"dc:{type(value).__module__}.{type(value).__qualname__}")
-            for item in dataclasses.fields(value):
-                self._chunk(item.name)
-                self.add(getattr(value, item.name))
-        elif isinstance(value, (list, tuple)):
-            self._chunk(f"{tag}:{len(value)}")
-            for item in value:
-                self.add(item)
-        elif isinstance(value, dict):
-            self._chunk(f"dict:{len(value)}")
-            for key in sorted(value, key=repr):
-                self.add(key)
-                self.add(value[key])
-        elif isinstance(value, (set, frozenset)):
-            self._chunk(f"set:{len(value)}")
-            for item in sorted(value, key=repr):
-                self.add(item)
-        elif isinstance(value, Path):
-            self._chunk(f"path:{value}")
-            self._chunk(file_digest(value))  # a photo or icon replaced under the same name
-        elif isinstance(value, (str, int, float, bool, bytes, enum.Enum)) or value is None:
-            self._chunk(f"{tag}:{value!r}")
-        else:
-            raise TypeError(f"cannot fingerprint {tag}")
-
-    def _chunk(self, text: str | bytes) -> None:
-        data = text.encode("utf-8") if isinstance(text, str) else text
-        self.hash.update(len(data).to_bytes(8, "big"))
-        self.hash.update(data)
+#: A value's serialisation is a list of tokens joined by NUL and hashed once. No token holds a NUL
+#: (scalars are written by repr, which escapes it; names and numbers have none), and each value's
+#: tokens say where they end (a container starts with its length), so no two values give one list.
+_SEPARATOR = "\x00"
+_SCALARS: dict[type, str] = {str: "str:", int: "int:", float: "float:", bool: "bool:", bytes: "bytes:",
+                             type(None): "NoneType:"}
+#: A dataclass instance whose serialisation has at least this many tokens is hashed on its own and
+#: stands in its container as its digest (a section, a table, a drawing); smaller ones are inlined.
+_SPLIT = 48
+#: Frozen dataclass instances' digests, by id, kept while the instance lives (a weak reference
+#: removes the entry when it goes): a document's print reuses its sections', which the Word
+#: layout keys computed. Only instances of nothing but frozen dataclasses, tuples and plain
+#: values are kept: a Path's file may change under the same name, a list may be changed in place.
+_DIGESTS: dict[int, tuple[weakref.ref[Any], str]] = {}
+_CLASSES: dict[type, tuple[str, tuple[str, ...], bool]] = {}
 
 
 def fingerprint(*values: Any) -> str:
     """A digest of the values, the contents of every file a Path among them names included."""
-    hasher = _Hasher()
+    tokens: list[str] = []
     for value in values:
-        hasher.add(value)
-    return hasher.hash.hexdigest()[:40]
+        _tokens(value, tokens)
+    return hashlib.sha256(_SEPARATOR.join(tokens).encode("utf-8")).hexdigest()[:40]
+
+
+def _tokens(value: Any, out: list[str]) -> bool:
+    """Append the value's tokens to ``out``; whether its digest may be kept (see _DIGESTS)."""
+    kind = type(value)
+    tag = _SCALARS.get(kind)
+    if tag is not None:
+        out.append(tag + repr(value))
+        return True
+    if kind is tuple or kind is list:
+        out.append(f"{kind.__name__}:{len(value)}")
+        stable = kind is tuple
+        for item in value:
+            tag = _SCALARS.get(type(item))
+            if tag is not None:
+                out.append(tag + repr(item))
+            elif not _tokens(item, out):
+                stable = False
+        return stable
+    if kind in _CLASSES or dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return _dataclass_tokens(value, out)
+    return _other_tokens(value, out)
+
+
+def _dataclass_tokens(value: Any, out: list[str]) -> bool:
+    """A dataclass instance: its class and each field by name, or its digest if it is large."""
+    entry = _DIGESTS.get(id(value))
+    if entry is not None and entry[0]() is value:
+        out.append("#" + entry[1])
+        return True
+    header, names, frozen = _class_info(type(value))
+    own = [header]
+    stable = frozen
+    for name in names:
+        own.append(name)
+        item = getattr(value, name)
+        tag = _SCALARS.get(type(item))  # most fields: written here, not by a call
+        if tag is not None:
+            own.append(tag + repr(item))
+        elif not _tokens(item, own):
+            stable = False
+    if len(own) < _SPLIT:
+        out.extend(own)
+        return stable
+    digest = hashlib.sha256(_SEPARATOR.join(own).encode("utf-8")).hexdigest()
+    out.append("#" + digest)
+    if stable:
+        _remember(value, digest)
+    return stable
+
+
+def _class_info(kind: type) -> tuple[str, tuple[str, ...], bool]:
+    info = _CLASSES.get(kind)
+    if info is None:
+        names = tuple(item.name for item in dataclasses.fields(kind))
+        frozen = kind.__dataclass_params__.frozen  # type: ignore[attr-defined]
+        info = _CLASSES[kind] = (f"dc:{kind.__module__}.{kind.__qualname__}", names, frozen)
+    return info
+
+
+def _remember(value: Any, digest: str) -> None:
+    key = id(value)
+
+    def forget(reference: weakref.ref[Any]) -> None:
+        if _DIGESTS.get(key, (None,))[0] is reference:
+            _DIGESTS.pop(key, None)
+
+    try:
+        _DIGESTS[key] = (weakref.ref(value, forget), digest)
+    except TypeError:  # a class with __slots__ and no __weakref__: computed each time
+        pass
+
+
+def _other_tokens(value: Any, out: list[str]) -> bool:
+    """Dicts and sets (in a canonical order), paths (with their file's bytes), enums, subclasses."""
+    if isinstance(value, dict):
+        out.append(f"dict:{len(value)}")
+        for key in sorted(value, key=repr):
+            _tokens(key, out)
+            _tokens(value[key], out)
+        return False
+    if isinstance(value, (set, frozenset)):
+        out.append(f"set:{len(value)}")
+        for item in sorted(value, key=repr):
+            _tokens(item, out)
+        return isinstance(value, frozenset)
+    if isinstance(value, Path):
+        out.append(f"path:{value}")
+        out.append(file_digest(value))  # a photo or icon replaced under the same name
+        return False
+    if isinstance(value, (list, tuple)):  # a named tuple
+        out.append(f"{type(value).__name__}:{len(value)}")
+        return all([_tokens(item, out) for item in value])
+    if isinstance(value, (str, int, float, bytes, enum.Enum)):  # a subclass (an enum, a str enum)
+        out.append(f"{type(value).__name__}:{value!r}")
+        return True
+    raise TypeError(f"cannot fingerprint {type(value).__name__}")
 
 
 _PRINTS: dict[int, tuple[Any, str]] = {}
@@ -114,12 +196,25 @@ def tree_digest(folder: Path) -> str:
 
 def versions(*packages: str) -> tuple[str, ...]:
     """planpress, Python and the named libraries' versions."""
-    return (__version__, sys.version, *(f"{name}={metadata.version(name)}" for name in packages))
+    return (__version__, sys.version, *(f"{name}={_version(name)}" for name in packages))
+
+
+@functools.cache
+def _version(package: str) -> str:
+    # Read once per process (importlib.metadata searches every installed distribution, 2 ms a
+    # name): the library this process runs is the one it imported, whatever is installed later.
+    return metadata.version(package)
 
 
 def environment(project: Project) -> tuple[str, ...]:
     """Everything outside the content that shapes any output: layouts, fonts, planpress's code."""
-    return (str(project.root), layouts_identity(project), fonts_identity(), code_identity())
+    return (str(project.root), layouts_identity(project), fonts_identity(), _code())
+
+
+@functools.cache
+def _code() -> str:
+    # Once per process, as for the libraries: the code running is the code imported at its start.
+    return code_identity()
 
 
 def tool_identity(name: str) -> str:

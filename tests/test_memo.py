@@ -1,0 +1,104 @@
+"""The cache keys (memo.fingerprint): every value deep in the model is in them, they are the same
+in every process, and a digest kept for an object is never that of another value."""
+
+from __future__ import annotations
+
+import dataclasses
+import subprocess
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from planpress import memo
+from planpress.document import Cell, Column, Document, Figure, Paragraph, Photos, PhotoSlot, Section, Table
+from planpress.drawing import Drawing, Label, Rect
+
+
+def _drawing(text: str) -> Drawing:
+    shapes = tuple(Rect(i, i, 2.0, 3.0, fill="#123456") for i in range(30))
+    return Drawing("chart", 80.0, 40.0, (*shapes, Label(10.0, 20.0, text)), "グラフ")
+
+
+def _document(label: str = "令和3年度", cell: str = "100,297,503", photo: Path | None = None) -> Document:
+    table = Table((Column("項目", 3), Column("金額", 1)),
+                  tuple((Cell((f"行{i}",)), Cell((cell if i == 7 else str(i),))) for i in range(20)))
+    sections = [Section(f"第{n}章", f"chapter-{n}", (Paragraph("本文" * n), table, Figure((_drawing(label),))))
+                for n in range(1, 4)]
+    if photo is not None:
+        sections.append(Section("写真", "photos", (Photos((PhotoSlot("写真1", photo),)),)))
+    return Document("booklet", "総合計画", "市", tuple(sections), keywords=("計画",))
+
+
+def test_a_changed_value_deep_in_the_model_changes_the_key() -> None:
+    base = memo.fingerprint(_document())
+    assert memo.fingerprint(_document()) == base  # equal values, other objects: the same key
+    # A label inside a drawing inside a figure of a section; a cell of a table's row.
+    assert memo.fingerprint(_document(label="令和4年度")) != base
+    assert memo.fingerprint(_document(cell="100,297,504")) != base
+    document = _document()
+    section = document.sections[1]
+    figure = section.blocks[2]
+    moved = replace(figure.drawings[0], shapes=(*figure.drawings[0].shapes[:-1], replace(figure.drawings[0].shapes[-1], x=10.5)))
+    edited = replace(document, sections=(document.sections[0], replace(section, blocks=(*section.blocks[:2], replace(figure, drawings=(moved,)))),
+                                         document.sections[2]))
+    assert memo.fingerprint(edited) != memo.fingerprint(document)
+    # The sections that did not change keep their keys (the Word layout is kept per section).
+    assert memo.fingerprint(edited.sections[0]) == memo.fingerprint(document.sections[0])
+    assert memo.fingerprint(edited.sections[1]) != memo.fingerprint(document.sections[1])
+
+
+def test_kinds_and_shapes_of_values_are_told_apart() -> None:
+    pairs = [(("a", "b"), ("ab",)), ((1,), ("1",)), ((1.0,), (1,)), ((True,), (1,)), (((),), ()), ((None,), ("None",)),
+             ([1, 2], (1, 2)), ({"a": 1}, {"a": 2}), ({"a": 1}, {"b": 1}), ((Column("a", 1),), (Column("a", 2),))]
+    for left, right in pairs:
+        assert memo.fingerprint(left) != memo.fingerprint(right), (left, right)
+    assert memo.fingerprint({"b": 1, "a": 2}) == memo.fingerprint({"a": 2, "b": 1})
+    with pytest.raises(TypeError):
+        memo.fingerprint(object())
+
+
+def test_keys_are_the_same_in_another_process() -> None:
+    """No hash(), id() or pickle in a key: a fresh interpreter with another hash seed agrees."""
+    code = ("import sys; sys.path.insert(0, sys.argv[1]); from test_memo import _document; "
+            "from planpress import memo; print(memo.fingerprint(_document(), {'x', 'y', 'z'}, frozenset({'p', 'q'})))")
+    here = memo.fingerprint(_document(), {"x", "y", "z"}, frozenset({"p", "q"}))
+    for seed in ("1", "2"):
+        found = subprocess.run([sys.executable, "-c", code, str(Path(__file__).parent)], capture_output=True, text=True,
+                               check=True, env={"PYTHONHASHSEED": seed, "PATH": "/usr/bin:/bin"})
+        assert found.stdout.strip() == here
+
+
+def test_a_kept_digest_is_that_of_its_object_only() -> None:
+    document = _document()
+    first = memo.fingerprint(document)
+    assert memo.fingerprint(document) == first  # from the digests kept for its sections
+    memo._DIGESTS.clear()
+    assert memo.fingerprint(document) == first  # computed again: the same
+    other = _document(label="別の値")
+    del document
+    assert memo.fingerprint(other) != first  # an id freed and reused never brings back a digest
+
+
+def test_a_file_replaced_under_its_name_changes_the_key_of_the_same_object(tmp_path: Path) -> None:
+    """A Path's digest is never kept with its object: the photo is read each time the key is made."""
+    photo = tmp_path / "photo.png"
+    Image.new("RGB", (40, 30), "#FF0000").save(photo)
+    document = _document(photo=photo)
+    before = memo.fingerprint(document)
+    Image.new("RGB", (40, 30), "#0000FF").save(photo)
+    assert memo.fingerprint(document) != before
+
+
+def test_a_mutable_value_inside_is_never_kept() -> None:
+    @dataclasses.dataclass(frozen=True)
+    class Holder:
+        items: list[str]
+        padding: tuple[str, ...] = tuple("x" * 60)
+
+    holder = Holder(["a"])
+    before = memo.fingerprint(holder)
+    holder.items.append("b")
+    assert memo.fingerprint(holder) != before
