@@ -138,6 +138,12 @@ class Workers:
         return self.executor.submit(work, job, context)
 
     def close(self) -> None:
+        """End the workers: batches not started are cancelled, a batch waiting for its start stops
+        (every document's flag is raised: when the build is left, nothing waits for a page count)."""
+        with self.board.condition:
+            for flag in range(len(self.board.aborted)):
+                self.board.aborted[flag] = 1
+            self.board.condition.notify_all()
         self.executor.shutdown(wait=True, cancel_futures=True)
 
 
