@@ -1,5 +1,6 @@
-"""The merged PDF's fonts (render/pdf/fontmerge.py, fontjoin.py): one program per font, every glyph
-drawn as the font draws it, on subsets that WeasyPrint and HarfBuzz really made.
+"""The merged PDF's fonts (render/pdf/fontmerge.py, fontjoin.py): one program and one font
+dictionary per font, every glyph drawn as the font draws it and read as the text one pass gives,
+on subsets and dictionaries that WeasyPrint and HarfBuzz really made.
 
 A font made here has what the BIZ UD fonts lack and the join must survive: a composite glyph
 whose component lies above every glyph the page draws. HarfBuzz's second subsetting pass gives
@@ -10,6 +11,8 @@ glyph (the 緑 that once printed as 社).
 from __future__ import annotations
 
 import io
+import re
+import subprocess
 from pathlib import Path
 
 import pikepdf
@@ -20,8 +23,9 @@ from fontTools.pens.ttGlyphPen import TTGlyphPen
 from fontTools.ttLib import TTFont
 from fontTools.ttLib.tables._g_l_y_f import GlyphComponent
 
+from conftest import pdf_pages, run_cli
 from planpress.render.pdf import fontjoin
-from planpress.render.pdf.fontmerge import share_subsets
+from planpress.render.pdf.fontmerge import join_fonts, share_subsets
 
 #: Glyph order of the test font: B is a composite of A and "bar", the last glyph, which no
 #: character maps to; C sits at the id just above B.
@@ -73,15 +77,28 @@ def _font(path: Path) -> Path:
     return path
 
 
-def _page(font: Path, text: str) -> bytes:
-    """A page WeasyPrint lays out with the test font: its own subset of it."""
+def _page(font: Path, *texts: str) -> bytes:
+    """Pages WeasyPrint lays out in one pass with the test font, one per text: its own subset of it."""
     from weasyprint import CSS, HTML
     from weasyprint.text.fonts import FontConfiguration
 
     config = FontConfiguration()
-    css = CSS(string=f"@font-face {{ font-family: PT; src: url({font.as_uri()}) }} body {{ font: 40px PT }}",
-              font_config=config)
-    return HTML(string=f"<p>{text}</p>").write_pdf(stylesheets=[css], font_config=config)
+    css = CSS(string=f"@font-face {{ font-family: PT; src: url({font.as_uri()}) }} body {{ font: 40px PT }}"
+              " p { break-after: page }", font_config=config)
+    html = "".join(f"<p>{text}</p>" for text in texts)
+    return HTML(string=html).write_pdf(stylesheets=[css], font_config=config)
+
+
+def _merged(parts: list[bytes], path: Path, change: object = None) -> Path:
+    """The parts' pages in one PDF, ``change`` applied to it, its fonts joined, saved at ``path``."""
+    merged = pikepdf.new()
+    for data in parts:
+        merged.pages.extend(pikepdf.open(io.BytesIO(data)).pages)
+    if callable(change):
+        change(merged)
+    join_fonts(merged)
+    merged.save(path, deterministic_id=True)
+    return path
 
 
 def _outline(font: TTFont, gid: int) -> list[object]:
@@ -151,3 +168,143 @@ def test_a_join_keeps_the_subsets_bounds_and_maps(pages: tuple[Path, dict[str, b
     assert {chr(code) for code in font.getBestCmap()} == set("ABCD")
     assert font["maxp"].maxComponentElements == 2 and font["maxp"].numGlyphs == 6  # bar again, at id 5
     assert fontjoin.join([(b"not a font", 1), *programs]) is None
+
+
+def _widths(descendant: pikepdf.Dictionary) -> dict[int, float]:
+    items, found, index = list(descendant.W), {}, 0
+    while index < len(items):
+        if isinstance(items[index + 1], pikepdf.Array):
+            found.update((int(items[index]) + i, float(w)) for i, w in enumerate(items[index + 1]))
+            index += 2
+        else:
+            found.update((gid, float(items[index + 2])) for gid in range(int(items[index]), int(items[index + 1]) + 1))
+            index += 3
+    return found
+
+
+def _text(font: pikepdf.Dictionary) -> dict[int, str]:
+    mappings = font.ToUnicode.read_bytes().split(b"endcodespacerange", 1)[1]  # after <0000> <ffff>
+    pairs = re.findall(rb"<([0-9a-f]{4})> <([0-9a-f]*)>", mappings)
+    return {int(gid, 16): bytes.fromhex(chars.decode()).decode("utf-16-be") for gid, chars in pairs}
+
+
+def fonts_by_name(pdf: pikepdf.Pdf) -> dict[str, dict[tuple[int, int], pikepdf.Dictionary]]:
+    """Every font dictionary the pages and their forms name, by /BaseFont."""
+    found: dict[str, dict[tuple[int, int], pikepdf.Dictionary]] = {}
+    pending, seen = [page.obj.get("/Resources") for page in pdf.pages], set()
+    while pending:
+        resources = pending.pop()
+        if not isinstance(resources, pikepdf.Dictionary) or resources.objgen in seen:
+            continue
+        seen.add(resources.objgen)
+        for font in resources.get("/Font", {}).values():
+            found.setdefault(str(font.BaseFont), {})[font.objgen] = font
+        pending += [form.get("/Resources") for form in resources.get("/XObject", {}).values()]
+    return found
+
+
+def font_dictionaries(path: Path) -> dict[str, list[tuple[dict[int, float], dict[int, str], str]]]:
+    """Each font's dictionaries as what a reader takes from them: widths, text by glyph id, box."""
+    with pikepdf.open(path) as pdf:
+        return {name: [(_widths(font.DescendantFonts[0]), _text(font), str(font.DescendantFonts[0].FontDescriptor.FontBBox))
+                       for font in found.values()] for name, found in sorted(fonts_by_name(pdf).items())}
+
+
+def drawn_glyphs(pdf: pikepdf.Pdf) -> dict[tuple[int, int], set[int]]:
+    """The glyph ids each font dictionary's text shows, read from every page's and form's content."""
+    drawn: dict[tuple[int, int], set[int]] = {}
+
+    def walk(content: object, resources: pikepdf.Dictionary) -> None:
+        fonts, stack, font = resources.get("/Font", {}), [], None
+        for operands, operator in pikepdf.parse_content_stream(content):
+            name = str(operator)
+            if name == "q":
+                stack.append(font)
+            elif name == "Q" and stack:
+                font = stack.pop()
+            elif name == "Tf":
+                font = fonts[operands[0]]
+            elif name in ("Tj", "TJ", "'", '"') and font is not None:
+                strings = operands[-1] if name == "TJ" else [operands[-1]]
+                codes = b"".join(bytes(item) for item in strings if isinstance(item, pikepdf.String))
+                drawn.setdefault(font.objgen, set()).update(int.from_bytes(codes[i:i + 2], "big") for i in range(0, len(codes), 2))
+            elif name == "Do":
+                form = resources.XObject[operands[0]]
+                if form.get("/Subtype") == "/Form":
+                    walk(form, form.get("/Resources", resources))
+
+    for page in pdf.pages:
+        walk(page, page.obj.Resources)
+    return drawn
+
+
+def test_one_font_dictionary_per_font_as_one_pass_writes_it(pages: tuple[Path, dict[str, bytes]], tmp_path: Path) -> None:
+    """Three parts, each with its own dictionary of the font, become one dictionary whose widths
+    and text are those of the same pages laid out in one pass; every page reads as before."""
+    font = pages[0]
+    texts = ("AB", "AC", "DA")
+    path = _merged([_page(font, text) for text in texts], tmp_path / "merged.pdf")
+    (tmp_path / "one.pdf").write_bytes(_page(font, *texts))
+    with pikepdf.open(path) as merged, pikepdf.open(tmp_path / "one.pdf") as one:
+        [[joined]] = [list(found.values()) for found in fonts_by_name(merged).values()]
+        [[single]] = [list(found.values()) for found in fonts_by_name(one).values()]
+        assert _widths(joined.DescendantFonts[0]) == _widths(single.DescendantFonts[0])
+        assert _text(joined) == _text(single) == {1: "A", 2: "B", 3: "C", 4: "D"}
+        assert str(joined.DescendantFonts[0].FontDescriptor.FontBBox) == str(single.DescendantFonts[0].FontDescriptor.FontBBox)
+        assert set(drawn_glyphs(merged)) == {joined.objgen}
+    assert pdf_pages(path) == pdf_pages(tmp_path / "one.pdf")
+
+
+def test_font_dictionaries_that_disagree_stay_apart(pages: tuple[Path, dict[str, bytes]], tmp_path: Path) -> None:
+    """A glyph id with two widths is not joined, and neither are two dictionaries that each gave a
+    missing character (no font has U+10FFFC or U+10FFFD) the same glyph id: their pages keep
+    their own. Text that differs for one glyph id in two dictionaries that agree otherwise reads
+    as the first page has it (one pass keeps the first text drawn)."""
+    font = pages[0]
+
+    def widen(pdf: pikepdf.Pdf) -> None:  # the second page's A wider
+        descendant = next(iter(pdf.pages[1].Resources.Font.values())).DescendantFonts[0]
+        descendant.W = pikepdf.Array([1, pikepdf.Array([599]), 3, pikepdf.Array([600])])
+
+    parts = [_page(font, text) for text in ("AB", "AC", "DA")]
+    path = _merged(parts, tmp_path / "widths.pdf", widen)
+    with pikepdf.open(path) as merged:
+        [found] = fonts_by_name(merged).values()
+        assert len(found) == 2
+        page_fonts = [next(iter(page.Resources.Font.values())) for page in merged.pages]
+        assert page_fonts[0].objgen == page_fonts[2].objgen != page_fonts[1].objgen
+        assert _widths(page_fonts[1].DescendantFonts[0]) == {1: 599, 3: 600}
+    path = _merged([_page(font, "A\U0010fffc"), _page(font, "A\U0010fffd")], tmp_path / "missing.pdf")
+    with pikepdf.open(path) as merged:
+        [found] = fonts_by_name(merged).values()
+        assert len(found) == 2 and all(isinstance(f.Encoding, pikepdf.Stream) for f in found.values())
+    assert [page.strip() for page in pdf_pages(path)] == ["A\U0010fffc", "A\U0010fffd"]
+
+    def retext(pdf: pikepdf.Pdf) -> None:  # the second page's dictionary reads glyph 1 as "X"
+        font = next(iter(pdf.pages[1].Resources.Font.values()))
+        font.ToUnicode = pikepdf.Stream(pdf, font.ToUnicode.read_bytes().replace(b"<0001> <0041>", b"<0001> <0058>"))
+
+    path = _merged(parts, tmp_path / "text.pdf", retext)
+    with pikepdf.open(path) as merged:
+        [found] = fonts_by_name(merged).values()
+        assert len(found) == 1 and _text(next(iter(found.values())))[1] == "A"
+
+
+def test_the_merged_booklet_has_one_font_dictionary_per_font(project: Path) -> None:
+    """The booklet merged from its batches (the warm section cache): pdffonts lists each font once,
+    and every glyph a page or a drawing shows has a width and a text in that font's dictionary."""
+    assert run_cli(project, "build", "booklet", "--format", "pdf").returncode == 0
+    assert len(list((project / ".planpress-cache").glob("batch-*.pdf"))) > 3  # really merged from batches
+    path = project / "output" / "booklet.pdf"
+    listed = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout.splitlines()[2:]
+    names = [line.split()[0] for line in listed]
+    assert len(names) == len(set(names)) >= 4, listed
+    with pikepdf.open(path) as pdf:
+        fonts = fonts_by_name(pdf)
+        assert all(len(found) == 1 for found in fonts.values()), {name: len(found) for name, found in fonts.items()}
+        by_id = {objgen: font for found in fonts.values() for objgen, font in found.items()}
+        drawn = drawn_glyphs(pdf)
+        assert set(drawn) == set(by_id)
+        for objgen, ids in drawn.items():
+            widths, text = _widths(by_id[objgen].DescendantFonts[0]), _text(by_id[objgen])
+            assert ids <= set(widths) and ids <= set(text), (by_id[objgen].BaseFont, ids - set(widths), ids - set(text))

@@ -1,11 +1,12 @@
-"""One font program per font in a merged PDF: the batches' subsets of a font joined.
+"""One font program and one font dictionary per font in a merged PDF: the batches' subsets of a
+font joined, and their dictionaries where they agree.
 
 Each batch PDF embeds its own subset of every font it uses, so a PDF merged from four batches
 carried each BIZ UD font four times (20% more bytes than a one-pass render at ×1, 85% at ×16).
 WeasyPrint 70 subsets with the glyph ids kept (HarfBuzz's RETAIN_GIDS, CIDToGIDMap /Identity)
 up to the highest glyph its pages use, and names a font by its file's hash, so the subsets of
 one font (one /BaseFont) agree on every glyph id up to that highest one: their union there is
-one program that serves every font dictionary, each keeping its own widths (/W) and /ToUnicode.
+one program that serves every font dictionary.
 
 Above its highest glyph a subset is *not* the font: HarfBuzz's second pass renumbers the glyphs
 its closure kept above that one (components of composite glyphs, say) to the ids that follow (in
@@ -13,19 +14,38 @@ the booklet, such a glyph once sat at the id another batch uses for 緑, which p
 tail glyphs are never drawn by a page, only by the composites of their own subset: the join
 (render/pdf/fontjoin.py, on the raw tables) gives those it needs new ids after all the others and
 points the composites at them.
+
+Each batch also writes its own Type0 dictionary per font (its /W, /ToUnicode, descriptor), 3-4%
+of the booklet's bytes at ×1 and more the more batches there are. Those of one font that agree
+on all but what the glyphs they use decide become one, as WeasyPrint would have written it in one
+pass (fonts.py build_fonts_dictionary): widths and text are unions (a glyph id keeps the text of
+the first page that has it, as one pass keeps the first drawn), the descriptor's box edge and
+fixed-pitch flag follow from the widths. A glyph id with two widths keeps its dictionaries apart,
+and so does a glyph id with two texts in a font with missing characters (its /Encoding is not
+Identity-H: WeasyPrint numbers each batch's missing characters from the same id).
 """
 
 from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
 
 import pikepdf
 
 from planpress.render.pdf import fontjoin
 
 
+def join_fonts(pdf: pikepdf.Pdf) -> None:
+    """One program per font, then one font dictionary per font where the batches' agree."""
+    share_subsets(pdf)
+    share_dictionaries(pdf)
+
+
 def share_subsets(pdf: pikepdf.Pdf) -> None:
     """Give all font dictionaries of one font a single embedded program holding every glyph used."""
     groups: dict[str, list[pikepdf.Dictionary]] = {}
-    for font in _type0_fonts(pdf):
+    for font in _font_resources(pdf)[1]:
         descendant = font.DescendantFonts[0]
         descriptor = descendant.get("/FontDescriptor")
         if descriptor is None or "/FontFile2" not in descriptor or descendant.get("/CIDToGIDMap") != "/Identity":
@@ -58,39 +78,41 @@ def share_subsets(pdf: pikepdf.Pdf) -> None:
 
 def _highest_cid(descendant: pikepdf.Dictionary) -> int | None:
     """The highest glyph id a font dictionary's pages draw: the last one its widths (/W) give."""
-    widths = descendant.get("/W")
-    if not isinstance(widths, pikepdf.Array) or not len(widths):
-        return None
-    highest, index, items = None, 0, list(widths)
-    while index < len(items):
-        first = int(items[index])
-        if index + 1 < len(items) and isinstance(items[index + 1], pikepdf.Array):
-            last, index = first + len(items[index + 1]) - 1, index + 2
-        else:
-            last, index = int(items[index + 1]), index + 3
-        highest = last if highest is None else max(highest, last)
-    return highest
+    widths = _widths(descendant.get("/W"))
+    return max(widths) if widths else None
 
 
-def _type0_fonts(pdf: pikepdf.Pdf) -> list[pikepdf.Dictionary]:
-    """Every composite font the pages and their forms (drawings) use, in page order, each once."""
-    found: dict[tuple[int, int], pikepdf.Dictionary] = {}
+def _font_resources(pdf: pikepdf.Pdf) -> tuple[list[pikepdf.Dictionary], list[pikepdf.Dictionary]]:
+    """The /Font resource dictionaries of the pages and of their forms (drawings), and the
+    composite fonts they name, both in page order (a page's own before its forms'), each once."""
+    tables: list[pikepdf.Dictionary] = []
+    fonts: dict[tuple[int, int], pikepdf.Dictionary] = {}
     seen: set[tuple[int, int]] = set()
-    pending = [page.obj.get("/Resources") for page in pdf.pages]
-    while pending:
-        resources = pending.pop()
+
+    def visit(resources: object) -> None:
         if not isinstance(resources, pikepdf.Dictionary) or (resources.is_indirect and resources.objgen in seen):
-            continue
+            return
         if resources.is_indirect:
             seen.add(resources.objgen)
-        for font in dict(resources.get("/Font", {})).values():
-            if font.get("/Subtype") == "/Type0":
-                found.setdefault(font.objgen, font)
-        for form in dict(resources.get("/XObject", {})).values():
+        table = resources.get("/Font")
+        if isinstance(table, pikepdf.Dictionary) and not (table.is_indirect and table.objgen in seen):
+            if table.is_indirect:
+                seen.add(table.objgen)
+            tables.append(table)
+            for name in sorted(table.keys()):
+                font = table[name]
+                if font.is_indirect and font.get("/Subtype") == "/Type0":
+                    fonts.setdefault(font.objgen, font)
+        forms = resources.get("/XObject")
+        for name in sorted(forms.keys()) if isinstance(forms, pikepdf.Dictionary) else ():
+            form = forms[name]
             if form.get("/Subtype") == "/Form" and form.objgen not in seen:
                 seen.add(form.objgen)
-                pending.append(form.get("/Resources"))
-    return [found[key] for key in sorted(found)]
+                visit(form.get("/Resources"))
+
+    for page in pdf.pages:
+        visit(page.obj.get("/Resources"))
+    return tables, list(fonts.values())
 
 
 def _union_bits(sets: list[bytes]) -> bytes:
@@ -101,3 +123,178 @@ def _union_bits(sets: list[bytes]) -> bytes:
             joined[index] |= byte
     return bytes(joined)
 
+
+
+@dataclass
+class _Joined:
+    """Font dictionaries of one font that become one: what they all have, their widths and text."""
+
+    shape: object
+    identity: bool  # /Encoding /Identity-H: a glyph id is the font's glyph, never a missing character
+    widths: dict[int, object]
+    text: dict[int, str]
+    members: list[pikepdf.Dictionary] = field(default_factory=list)
+
+    def take(self, font: pikepdf.Dictionary, shape: object, widths: dict[int, object], text: dict[int, str]) -> bool:
+        """Join ``font`` if it agrees: same everything else, the same width for every glyph id both
+        give, and (with missing characters, whose ids each batch gives out anew) the same text."""
+        if shape != self.shape or any(self.widths.get(gid, width) != width for gid, width in widths.items()):
+            return False
+        if not self.identity and any(self.text.get(gid, chars) != chars for gid, chars in text.items()):
+            return False
+        self.members.append(font)
+        self.widths.update(widths)
+        for gid, chars in text.items():
+            self.text.setdefault(gid, chars)  # the first page's text, as one pass keeps the first drawn
+        return True
+
+
+def share_dictionaries(pdf: pikepdf.Pdf) -> None:
+    """Give each font one Type0 dictionary (one CIDFont, one descriptor, one /ToUnicode) where its
+    batches' dictionaries agree on everything but the glyphs they use, and point every /Font
+    resource of the pages and forms at it. Dictionaries that disagree (a glyph id with two widths,
+    another /Encoding, another program) stay apart."""
+    tables, fonts = _font_resources(pdf)
+    joined: dict[str, list[_Joined]] = {}
+    memo: dict[tuple[int, int], str] = {}
+    for font in fonts:
+        read = _readable(font)
+        if read is None:
+            continue
+        widths, text = read
+        shape = _font_shape(font, memo)
+        classes = joined.setdefault(str(font.BaseFont), [])
+        if not any(known.take(font, shape, widths, text) for known in classes):
+            classes.append(_Joined(shape, font.get("/Encoding") == "/Identity-H", dict(widths), dict(text), [font]))
+    replaced: dict[tuple[int, int], pikepdf.Dictionary] = {}
+    for known in (known for classes in joined.values() for known in classes if len(known.members) > 1):
+        _write(pdf, known)
+        replaced.update((member.objgen, known.members[0]) for member in known.members[1:])
+    for table in tables:
+        for name in list(table.keys()):
+            if table[name].objgen in replaced:
+                table[name] = replaced[table[name].objgen]
+
+
+def _readable(font: pikepdf.Dictionary) -> tuple[dict[int, object], dict[int, str]] | None:
+    """A font dictionary's widths by glyph id and text by glyph id, if it is one WeasyPrint writes
+    (one CIDFont with a descriptor, /W, a /ToUnicode of bfchar lines), else None."""
+    descendants = font.get("/DescendantFonts")
+    if not isinstance(descendants, pikepdf.Array) or len(descendants) != 1:
+        return None
+    descendant = descendants[0]
+    if not isinstance(descendant.get("/FontDescriptor"), pikepdf.Dictionary):
+        return None
+    widths = _widths(descendant.get("/W"))
+    text = _to_unicode(font.get("/ToUnicode"))
+    return None if widths is None or text is None else (widths, text)
+
+
+def _widths(array: object) -> dict[int, object] | None:
+    """/W as glyph id -> width (both of its forms: ``first [w1 w2 ...]`` and ``first last w``)."""
+    if not isinstance(array, pikepdf.Array):
+        return None
+    items, found, index = list(array), {}, 0
+    try:
+        while index < len(items):
+            first = int(items[index])
+            if isinstance(items[index + 1], pikepdf.Array):
+                found.update((first + step, width) for step, width in enumerate(items[index + 1]))
+                index += 2
+            else:
+                found.update((gid, items[index + 2]) for gid in range(first, int(items[index + 1]) + 1))
+                index += 3
+    except (IndexError, TypeError, ValueError):
+        return None
+    return found
+
+
+_BFCHAR = re.compile(rb"(\d+) beginbfchar\n(.*?)endbfchar", re.S)
+_PAIR = re.compile(rb"<([0-9a-fA-F]{4})> <((?:[0-9a-fA-F]{4})*)>")
+
+
+def _to_unicode(stream: object) -> dict[int, str] | None:
+    """A /ToUnicode CMap as WeasyPrint writes it (bfchar blocks only) as glyph id -> text, in its order."""
+    if not isinstance(stream, pikepdf.Stream):
+        return None
+    data = stream.read_bytes()
+    if b"bfrange" in data or b"begincmap" not in data:
+        return None
+    found: dict[int, str] = {}
+    for count, block in _BFCHAR.findall(data):
+        pairs = _PAIR.findall(block)
+        if len(pairs) != int(count) or len(block.split(b"\n")) - 1 != int(count):
+            return None
+        for gid, chars in pairs:
+            found.setdefault(int(gid, 16), bytes.fromhex(chars.decode("ascii")).decode("utf-16-be", "replace"))
+    return found
+
+
+def _font_shape(font: pikepdf.Dictionary, memo: dict[tuple[int, int], str]) -> object:
+    """All of a font dictionary but what the glyphs it uses decide: /ToUnicode, /W, the CIDSet,
+    and in the descriptor the box's right edge and the fixed-pitch flag (WeasyPrint derives both
+    from the widths)."""
+    descendant = font.DescendantFonts[0]
+    descriptor = descendant.FontDescriptor
+    box = descriptor.get("/FontBBox")
+    box = [_shape(value, memo) for i, value in enumerate(box) if i != 2] if isinstance(box, pikepdf.Array) else None
+    return (_shape(font, memo, ("/ToUnicode", "/DescendantFonts")), _shape(descendant, memo, ("/W", "/FontDescriptor")),
+            _shape(descriptor, memo, ("/CIDSet", "/FontBBox", "/Flags")), box, int(descriptor.get("/Flags", 0)) & ~1)
+
+
+def _shape(value: object, memo: dict[tuple[int, int], str], skip: tuple[str, ...] = ()) -> object:
+    """A comparable copy of a PDF object (a stream as its dictionary and a hash of its data)."""
+    if isinstance(value, pikepdf.Stream):
+        if value.objgen not in memo:
+            memo[value.objgen] = hashlib.sha256(value.read_bytes()).hexdigest()
+        return ("stream", _shape(value.stream_dict, memo, ("/Length", "/Filter", "/DecodeParms")), memo[value.objgen])
+    if isinstance(value, pikepdf.Dictionary):
+        return tuple(sorted((key, _shape(value[key], memo)) for key in value.keys() if key not in skip))
+    if isinstance(value, pikepdf.Array):
+        return tuple(_shape(item, memo) for item in value)
+    return (type(value).__name__, str(value))
+
+
+def _write(pdf: pikepdf.Pdf, known: _Joined) -> None:
+    """The first member becomes the joined font: the union of widths and text, the descriptor's
+    box edge and fixed-pitch flag from them (as WeasyPrint's build_fonts_dictionary sets them),
+    the union of the CIDSets."""
+    font = known.members[0]
+    descendant = font.DescendantFonts[0]
+    descriptor = descendant.FontDescriptor
+    font.ToUnicode = pikepdf.Stream(pdf, _cmap(known.text))
+    descendant.W = _w_array(known.widths)
+    if isinstance(descriptor.get("/FontBBox"), pikepdf.Array) and len(descriptor.FontBBox) == 4:
+        descriptor.FontBBox[2] = max(known.widths.values(), default=0)
+    flags = int(descriptor.get("/Flags", 0)) & ~1
+    descriptor.Flags = flags | (1 if len(known.widths) > 1 and len(set(known.widths.values())) == 1 else 0)
+    cidsets = [member.DescendantFonts[0].FontDescriptor.get("/CIDSet") for member in known.members]
+    if all(isinstance(cidset, pikepdf.Stream) for cidset in cidsets):
+        descriptor.CIDSet = pikepdf.Stream(pdf, _union_bits([cidset.read_bytes() for cidset in cidsets]))
+
+
+def _w_array(widths: dict[int, object]) -> pikepdf.Array:
+    """/W as WeasyPrint writes it: each run of consecutive glyph ids as ``first [w1 w2 ...]``."""
+    out: list[object] = []
+    previous = None
+    for gid in sorted(widths):
+        if previous is None or gid != previous + 1:
+            out += [gid, pikepdf.Array()]
+        out[-1].append(widths[gid])
+        previous = gid
+    return pikepdf.Array(out)
+
+
+def _cmap(text: dict[int, str]) -> bytes:
+    """A /ToUnicode CMap as WeasyPrint writes it (fonts.py build_fonts_dictionary): bfchar blocks of 100."""
+    lines = [b"/CIDInit /ProcSet findresource begin", b"12 dict begin", b"begincmap", b"/CIDSystemInfo",
+             b"<< /Registry (Adobe)", b"/Ordering (UCS)", b"/Supplement 0", b">> def", b"/CMapName /Adobe-Identity-UCS def",
+             b"/CMapType 2 def", b"1 begincodespacerange", b"<0000> <ffff>", b"endcodespacerange"]
+    items = list(text.items())
+    for start in range(0, len(items), 100):
+        block = items[start:start + 100]
+        lines.append(f"{len(block)} beginbfchar".encode())
+        lines += [f"<{gid:04x}> <{chars.encode('utf-16-be').hex()}>".encode() for gid, chars in block]
+        lines.append(b"endbfchar")
+    lines += [b"endcmap", b"CMapName currentdict /CMap defineresource pop", b"end", b"end"]
+    return b"\n".join(lines)

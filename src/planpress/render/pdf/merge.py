@@ -25,7 +25,7 @@ from pikepdf import Array, Dictionary, Name, String
 
 from planpress.render.pdf.cache import PageRange, PartCache, PartMeta
 from planpress.document import Document
-from planpress.render.pdf.fontmerge import share_subsets
+from planpress.render.pdf.fontmerge import join_fonts
 from planpress.render.pdf.standards import sync_xmp_dates
 from planpress.render.pdf.tags import StructureMerge, copy_value
 
@@ -109,7 +109,7 @@ def _merge(cache: PartCache, parts: Sequence[MergePart], dates: dict[str, str]) 
         _relink(base)
         _write_names(base, names)
         _write_outline(base, _nest(flat))
-        share_subsets(base)  # one program per font, not one per batch
+        join_fonts(base)  # one program and one font dictionary per font, not one per batch
         out = io.BytesIO()
         base.save(out, deterministic_id=True, min_version=version,
                   object_stream_mode=pikepdf.ObjectStreamMode.generate)
