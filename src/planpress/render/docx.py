@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 from collections.abc import Callable, Iterable
 from contextvars import ContextVar
@@ -55,7 +54,7 @@ def _filled(document: Document, project: Project) -> tuple[WordDocument, list[An
     ids = docx_parts.STYLE_IDS.set(docx_parts.style_ids(word))
     svgs = docx_svg.SVG_PARTS.set(docx_svg.SvgParts(environment(project.layouts_dir)))
     shelf = raster.SHELF.set((memo.Shelf(project, "png"), memo.fingerprint(environment_, memo.versions("pillow"))))
-    pictures = docx_parts.PICTURES.set(docx_parts.Pictures())
+    pictures = docx_parts.PICTURES.set(docx_parts.Pictures(word.part.package))
     try:
         body, starts = word.element.body, []
         for index, section in enumerate(document.sections):
@@ -185,9 +184,7 @@ def _profile(project: Project) -> Path:
 
 
 def _saved(word: WordDocument, project: Project) -> bytes:
-    buffer = io.BytesIO()
-    word.save(buffer)
-    return wordxml.fixed_zip_times(buffer.getvalue(), build_date(project))
+    return wordxml.package_bytes(word, build_date(project))
 
 
 class _RenderState:
@@ -246,7 +243,7 @@ def _paragraph(word: WordDocument, block: Paragraph) -> None:
 def _table(word: WordDocument, block: Table) -> None:
     headers = 2 if block.header_groups else 1
     table = word.add_table(rows=headers + len(block.rows), cols=len(block.columns))
-    table.style = word.styles[word_style(block.style.split()[0])]
+    docx_parts.set_table_style(word, table, word_style(block.style.split()[0]))
     heading = _heading_style(word, block)
     wordxml.full_width(table, [column.width for column in block.columns], _minimum_widths(word, block, heading))
     if block.header_groups:
@@ -330,14 +327,14 @@ def _bar_chart(word: WordDocument, block: BarChart) -> None:
     """A native Word chart: a borderless table whose shaded cells are the bars."""
     label, track, value = CHART_SHARES
     table = word.add_table(rows=len(block.bars), cols=CHART_STEPS + 2)
-    table.style = word.styles["Chart Table"]
+    docx_parts.set_table_style(word, table, "Chart Table")
     steps = [track * 100 // CHART_STEPS] * CHART_STEPS
     wordxml.full_width(table, [label * 100, *steps, value * 100])
     for row, bar in zip(table.rows, block.bars):
         _bar_row(row, bar)
         row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
     if block.caption:
-        word.add_paragraph(block.caption, style="Caption")
+        docx_parts.styled(word, block.caption, "Caption")
 
 
 def _bar_row(row, bar: Bar) -> None:  # noqa: ANN001 - python-docx row

@@ -9,18 +9,23 @@ from contextvars import ContextVar
 from typing import Any
 
 from docx.document import Document as WordDocument
+from docx.enum.style import WD_STYLE_TYPE
 from docx.oxml import OxmlElement
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import qn
+from docx.image.image import Image
+from docx.opc.packuri import PackURI
 from docx.oxml.shape import CT_Inline
+from docx.parts.image import ImagePart
 from docx.shared import Length, Mm
+from docx.table import Table as WordTable
 from docx.text.paragraph import Paragraph as WordParagraph
 from docx.text.run import Run
 
 from planpress import images
 from planpress.document import Figure, Photos, Toc, word_style
 from planpress.drawing import Drawing
-from planpress.render import docx_svg, raster
+from planpress.render import docx_svg, docx_widths, raster
 
 #: Style name → style id of the reference document being filled. python-docx looks a style
 #: up by scanning every style on each assignment, which made a booklet take 15 s.
@@ -39,6 +44,13 @@ def set_style(paragraph: WordParagraph, name: str) -> None:
     paragraph._p.get_or_add_pPr().style = ids[name]
 
 
+def set_table_style(word: WordDocument, table: WordTable, name: str) -> None:
+    """``table.style = word.styles[name]``, the style's id worked out once per document (python-docx
+    compares the style with the default table style, found by scanning every style, each time)."""
+    table._tbl.tblStyle_val = docx_widths.style_fact(
+        word, name, "table style id", lambda style: word.styles.get_style_id(style, WD_STYLE_TYPE.TABLE))
+
+
 def styled(container, text: str, name: str) -> WordParagraph:  # noqa: ANN001 - document, cell or header
     """A new paragraph with ``text`` in the named style."""
     paragraph = container.add_paragraph(text)
@@ -47,13 +59,51 @@ def styled(container, text: str, name: str) -> WordParagraph:  # noqa: ANN001 - 
 
 
 class Pictures:
-    """Image parts by their bytes and each story part's next shape id, kept while a document is
-    filled: python-docx finds both by scanning the whole document for every picture (quadratic: a
-    second of the booklet's Word file). The ids are the ones python-docx gives (max + 1, in order)."""
+    """Image parts by their bytes, each story part's next shape id and its image relationships,
+    and the image parts' numbers, kept while a document is filled: python-docx finds each of them
+    by scanning the whole package for every picture (quadratic: seconds of a ×16 booklet). The
+    ids, rIds and part names are the ones python-docx gives (the lowest free, in order)."""
 
-    def __init__(self) -> None:
+    def __init__(self, package: Any = None) -> None:
         self.parts: dict[str, Any] = {}
         self.next_ids: dict[int, int] = {}
+        self.images: dict[int, dict[int, str]] = {}  # id(story part) → id(target part) → rId
+        self.next_rids: dict[int, int] = {}
+        self.numbers: set[int] = set()
+        self.next_number = 1
+        for part in package.image_parts if package is not None else ():
+            self.parts.setdefault(part.sha1, part)
+            self.numbers.add(part.partname.idx)
+
+    def relate(self, part: Any, target: Any) -> str:
+        """``part.relate_to(target, RT.IMAGE)``: the rId of the part's image relationship to
+        ``target``, a new one (the lowest free rId) if it has none."""
+        known = self.images.get(id(part))
+        if known is None:
+            known = self.images[id(part)] = {id(rel.target_part): rId for rId, rel in part.rels.items()
+                                             if not rel.is_external and rel.reltype == RT.IMAGE}
+        found = known.get(id(target))
+        if found is None:
+            number = self.next_rids.get(id(part), 1)
+            while f"rId{number}" in part.rels:  # rIds are never removed: those below are taken
+                number += 1
+            self.next_rids[id(part)] = number + 1
+            found = known[id(target)] = f"rId{number}"
+            part.rels.add_relationship(RT.IMAGE, target, found)
+        return found
+
+    def image_part(self, package: Any, data: bytes) -> Any:
+        """The package's image part of these bytes, added as /word/media/imageN.ext if new."""
+        digest = hashlib.sha1(data).hexdigest()
+        if digest not in self.parts:
+            image = Image.from_blob(data)
+            while self.next_number in self.numbers:
+                self.next_number += 1
+            self.numbers.add(self.next_number)
+            part = ImagePart.from_image(image, PackURI(f"/word/media/image{self.next_number}.{image.ext}"))
+            package.image_parts.append(part)
+            self.parts[digest] = part
+        return self.parts[digest]
 
 
 PICTURES: ContextVar[Pictures | None] = ContextVar("pictures", default=None)
@@ -66,11 +116,8 @@ def add_image(run: Run, data: bytes, width: Length) -> None:
         run.add_picture(io.BytesIO(data), width=width)
         return
     part = run.part
-    digest = hashlib.sha1(data).hexdigest()
-    if digest not in state.parts:
-        state.parts[digest] = part.package.get_or_add_image_part(io.BytesIO(data))
-    image_part = state.parts[digest]
-    relation = part.relate_to(image_part, RT.IMAGE)
+    image_part = state.image_part(part.package, data)
+    relation = state.relate(part, image_part)
     cx, cy = image_part.image.scaled_dimensions(width, None)
     shape_id = state.next_ids.get(id(part)) or part.next_id
     state.next_ids[id(part)] = shape_id + 1
@@ -153,7 +200,7 @@ def photos(word: WordDocument, block: Photos) -> None:
     per_row = 3
     rows = -(-len(block.slots) // per_row)
     table = word.add_table(rows=rows, cols=per_row)
-    table.style = word.styles["Photo Grid"]
+    set_table_style(word, table, "Photo Grid")
     for index, slot in enumerate(block.slots):
         cell = table.rows[index // per_row].cells[index % per_row]
         first = cell.paragraphs[0]

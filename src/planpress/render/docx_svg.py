@@ -9,6 +9,8 @@ from contextvars import ContextVar
 
 import jinja2
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.package import OpcPackage
+from docx.opc.packuri import PackURI
 from docx.opc.part import Part
 from docx.oxml import parse_xml
 from docx.oxml.ns import qn
@@ -30,6 +32,18 @@ class SvgParts:
     def __init__(self, env: jinja2.Environment) -> None:
         self.env = env
         self.ids: dict[tuple[str, str], str] = {}
+        self.names: set[str] | None = None
+        self.next_number = 1
+
+    def next_name(self, package: OpcPackage) -> PackURI:
+        """``package.next_partname("/word/media/image%d.svg")``, which walks every part each time:
+        the names taken are listed once, and only this adds .svg parts while a document is filled."""
+        if self.names is None:
+            self.names = {str(part.partname) for part in package.iter_parts()}
+        while (name := f"/word/media/image{self.next_number}.svg") in self.names:
+            self.next_number += 1
+        self.names.add(name)
+        return PackURI(name)
 
 
 SVG_PARTS: ContextVar[SvgParts] = ContextVar("svg_parts")
@@ -49,8 +63,11 @@ def attach(run: Run, drawing: Drawing) -> None:
     owner = run.part
     key = (str(owner.partname), hashlib.sha1(data).hexdigest())
     if key not in parts.ids:
-        name = owner.package.next_partname("/word/media/image%d.svg")
-        parts.ids[key] = owner.relate_to(Part(name, "image/svg+xml", data, owner.package), RT.IMAGE)
+        svg = Part(parts.next_name(owner.package), "image/svg+xml", data, owner.package)
+        from planpress.render.docx_parts import PICTURES  # docx_parts imports this module
+
+        pictures = PICTURES.get()
+        parts.ids[key] = owner.relate_to(svg, RT.IMAGE) if pictures is None else pictures.relate(owner, svg)
     blip = run._r.findall(".//" + qn("a:blip"))[-1]
     blip.append(parse_xml(
         f'<a:extLst xmlns:a="{_A}"><a:ext uri="{SVG_EXTENSION}">'

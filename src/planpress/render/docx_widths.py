@@ -9,6 +9,7 @@ with the style's own font), taking the room from the columns that have some to s
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
 from collections.abc import Callable, Iterable, Sequence
@@ -47,9 +48,15 @@ def words(text: str) -> list[str]:
 
 def min_width(lines: Iterable[str], font: tuple[str, bool, float]) -> int:
     """Twips the longest unbreakable word of the lines needs, cell margins included."""
-    family, bold, size = font
-    widest = max((text_width_pt(word, family, bold, size) for line in lines for word in words(line)), default=0.0)
+    widest = max((_width(word, *font) for line in lines for word in words(line)), default=0.0)
     return round(widest * TWIPS) + CELL_MARGINS + TWIPS  # a point of room for rounding in the renderer
+
+
+@functools.lru_cache(maxsize=65536)
+def _width(word: str, family: str, bold: bool, size: float) -> float:
+    # A table repeats its words (years, units, grades): each measured once per process, with the
+    # fonts raster.py loads once per process.
+    return text_width_pt(word, family, bold, size)
 
 
 def column_widths(shares: Sequence[int], minimums: Sequence[int], total: int) -> list[int]:

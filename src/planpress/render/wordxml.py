@@ -13,6 +13,8 @@ from datetime import datetime, timezone
 
 from docx import Document as open_docx
 from docx.document import Document as WordDocument
+from docx.opc.packuri import PackURI
+from docx.opc.pkgwriter import PackageWriter
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Twips
@@ -132,6 +134,41 @@ def properties(word: WordDocument, document: Document, timestamp: float) -> None
     core.created = core.modified = date
     core.last_printed = date
     core.revision = 1
+
+
+#: Parts stored as they are: pictures already compressed, which deflate would only make bigger.
+STORED_TYPES = ("image/png", "image/jpeg")
+
+
+def package_bytes(word: WordDocument, timestamp: float) -> bytes:
+    """The .docx as python-docx saves it (the same parts, in the same order) with fixed entry times
+    (equal content, equal bytes), written once: ``word.save`` then ``fixed_zip_times`` deflated
+    every part twice. Pictures are stored, not deflated (ZIP allows both; Word and LibreOffice read both)."""
+    package = word.part.package
+    parts = list(package.parts)
+    for part in parts:
+        part.before_marshal()
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        writer = _FixedTimes(target, time.gmtime(max(timestamp, 315532800))[:6], {
+            part.partname.membername for part in parts if part.content_type in STORED_TYPES})
+        PackageWriter._write_content_types_stream(writer, parts)
+        PackageWriter._write_pkg_rels(writer, package.rels)
+        PackageWriter._write_parts(writer, parts)
+    return out.getvalue()
+
+
+class _FixedTimes:
+    """python-docx's physical package writer, writing each entry with the fixed time."""
+
+    def __init__(self, target: zipfile.ZipFile, stamp: tuple[int, ...], stored: set[str]) -> None:
+        self.target, self.stamp, self.stored = target, stamp, stored
+
+    def write(self, uri: PackURI, blob: bytes) -> None:
+        entry = zipfile.ZipInfo(uri.membername, date_time=self.stamp)
+        entry.compress_type = zipfile.ZIP_STORED if uri.membername in self.stored else zipfile.ZIP_DEFLATED
+        entry.external_attr = 0o644 << 16
+        self.target.writestr(entry, blob)
 
 
 def fixed_zip_times(data: bytes, timestamp: float) -> bytes:
