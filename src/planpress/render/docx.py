@@ -358,7 +358,7 @@ def _fill(cell, lines: tuple[str, ...], style: str, content: Cell | None = None)
             return
         paragraph = docx_parts.styled(cell, "", style)
     first, *rest = [docx_widths.breakable(line) for line in lines or ("",)]
-    paragraph.add_run(first)
+    docx_parts.add_text(paragraph, first)
     for line in rest:
         docx_parts.styled(cell, line, style)
 

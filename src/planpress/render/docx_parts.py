@@ -36,12 +36,26 @@ def style_ids(word: WordDocument) -> dict[str, str]:
     return {style.name: style.style_id for style in word.styles}
 
 
+_PPR, _PSTYLE, _VAL = qn("w:pPr"), qn("w:pStyle"), qn("w:val")
+
+
 def set_style(paragraph: WordParagraph, name: str) -> None:
     """Give the paragraph a named style of the reference document (a KeyError names a missing one)."""
     ids = STYLE_IDS.get()
     if name not in ids:
         raise KeyError(f"no style with name '{name}'")
-    paragraph._p.get_or_add_pPr().style = ids[name]
+    # As python-docx's ``pPr.style = ...`` writes it, without its schema-order search: w:pStyle is
+    # the first child of w:pPr, w:pPr the first of w:p.
+    element = paragraph._p
+    properties = element.pPr
+    if properties is None:
+        properties = element.makeelement(_PPR, {})
+        element.insert(0, properties)
+    style = properties.find(_PSTYLE)
+    if style is None:
+        style = properties.makeelement(_PSTYLE, {})
+        properties.insert(0, style)
+    style.set(_VAL, ids[name])
 
 
 def set_table_style(word: WordDocument, table: WordTable, name: str) -> None:
@@ -53,9 +67,23 @@ def set_table_style(word: WordDocument, table: WordTable, name: str) -> None:
 
 def styled(container, text: str, name: str) -> WordParagraph:  # noqa: ANN001 - document, cell or header
     """A new paragraph with ``text`` in the named style."""
-    paragraph = container.add_paragraph(text)
+    paragraph = container.add_paragraph()
+    if text:
+        add_text(paragraph, text)
     set_style(paragraph, name)
     return paragraph
+
+
+def add_text(paragraph: WordParagraph, text: str) -> None:
+    """``paragraph.add_run(text)``: a run of text without python-docx clearing the new, empty run
+    first (an XPath query per run); text with tabs or line breaks goes python-docx's way."""
+    run = paragraph._p.add_r()
+    if not text:
+        return
+    if "\t" in text or "\n" in text or "\r" in text:
+        Run(run, paragraph).text = text
+    else:
+        run.add_t(text)
 
 
 class Pictures:
