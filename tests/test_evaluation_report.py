@@ -183,32 +183,3 @@ def test_word_grade_cells_are_shaded_as_cells(built: Path) -> None:
         assert re.search(rf'<w:tcPr>.*<w:shd [^>]*w:fill="{fills[style]}"', cell, re.S), style
 
 
-
-@pytest.mark.slow  # lays the report out twice in this process and compares page images (about 5 s)
-def test_fixed_table_layout_prints_the_pages_of_the_automatic_layout(built: Path, tmp_path: Path) -> None:
-    """report.css lays the tables out with their declared column widths; a column whose content
-    needs more than its width (the automatic layout would widen it) shows here as another page."""
-    from PIL import Image, ImageChops
-    from weasyprint import CSS
-
-    from planpress import build
-    from planpress.documents import available
-    from planpress.render import html
-    from planpress.render.pdf import weasy
-
-    project = Project.at(built)
-    content, _ = build.load(project, keep=False)
-    document = next(spec.make() for spec in available(content) if spec.name == "evaluation-2021")
-    source = html.render(document, project, date=0.0)
-    assert "table-layout: fixed" in (built / "layouts" / "report.css").read_text(encoding="utf-8")
-    fonts = weasy.FontConfiguration()
-    images = {}
-    for name, extra in (("fixed", []), ("auto", [CSS(string="table.data-table { table-layout: auto; }", font_config=fonts)])):
-        path = tmp_path / f"{name}.pdf"
-        path.write_bytes(weasy.weasy_html(source, project).render(font_config=fonts, stylesheets=extra).write_pdf())
-        subprocess.run(["pdftoppm", "-r", "60", "-png", str(path), str(tmp_path / name)], check=True)
-        images[name] = sorted(tmp_path.glob(f"{name}-*.png"))
-    assert len(images["fixed"]) == len(images["auto"]) == 4
-    for fixed, auto in zip(images["fixed"], images["auto"]):
-        difference = ImageChops.difference(Image.open(fixed).convert("RGB"), Image.open(auto).convert("RGB"))
-        assert difference.getbbox() is None, f"{fixed.name}: differs at {difference.getbbox()}"

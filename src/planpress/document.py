@@ -100,6 +100,14 @@ class Table(Block):
     style: str = "data-table"
 
     @property
+    def fixed_widths(self) -> bool:
+        """Whether print may keep the columns' declared widths as they are (CSS table-layout: fixed)
+        instead of first measuring every cell's narrowest width, which WeasyPrint does for Japanese
+        text one character at a time: true when every cell holds text that may break anywhere, no
+        figures (a figure is never broken, so the automatic layout widens its column) and no pictures."""
+        return not any(cell.drawings or "table-number" in cell.style.split() for row in self.rows for cell in row)
+
+    @property
     def header_groups(self) -> tuple[HeaderGroup, ...]:
         """The first header row when some columns are grouped, else nothing."""
         if not any(column.group for column in self.columns):
