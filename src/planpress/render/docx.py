@@ -12,7 +12,6 @@ from pathlib import Path
 from docx.document import Document as WordDocument
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.enum.section import WD_SECTION
 from docx.section import Section as WordSection
 from docx.table import Table as WordTable
 
@@ -55,6 +54,8 @@ def _filled(document: Document, project: Project) -> tuple[WordDocument, list[An
     svgs = docx_svg.SVG_PARTS.set(docx_svg.SvgParts(environment(project.layouts_dir)))
     shelf = raster.SHELF.set((memo.Shelf(project, "png"), memo.fingerprint(environment_, memo.versions("pillow"))))
     pictures = docx_parts.PICTURES.set(docx_parts.Pictures(word.part.package))
+    # This package's own next_partname (an instance attribute over the class's): new headers' names.
+    word.part.package.next_partname = docx_parts.PartNames(word.part.package)
     try:
         body, starts = word.element.body, []
         for index, section in enumerate(document.sections):
@@ -205,7 +206,7 @@ def _add_section(word: WordDocument, section: Section, *, first: bool) -> None:
     if first:
         current = WordSection(word.element.body[-1], word.part)
     else:
-        current = word.add_section(WD_SECTION.NEW_PAGE)
+        current = docx_parts.new_section(word)
         current.header.is_linked_to_previous = False
     _STATE.get().cover = section.style == COVER
     # A cover's page has its own (empty) header and footer: no page number, as in the PDF.
@@ -242,7 +243,7 @@ def _paragraph(word: WordDocument, block: Paragraph) -> None:
 
 def _table(word: WordDocument, block: Table) -> None:
     headers = 2 if block.header_groups else 1
-    table = word.add_table(rows=headers + len(block.rows), cols=len(block.columns))
+    table = docx_parts.body_table(word, headers + len(block.rows), len(block.columns))
     docx_parts.set_table_style(word, table, word_style(block.style.split()[0]))
     heading = _heading_style(word, block)
     wordxml.full_width(table, [column.width for column in block.columns], _minimum_widths(word, block, heading))
@@ -326,7 +327,7 @@ CHART_SHARES = (12, 68, 20)  # label, track, value: percent of the text width
 def _bar_chart(word: WordDocument, block: BarChart) -> None:
     """A native Word chart: a borderless table whose shaded cells are the bars."""
     label, track, value = CHART_SHARES
-    table = word.add_table(rows=len(block.bars), cols=CHART_STEPS + 2)
+    table = docx_parts.body_table(word, len(block.bars), CHART_STEPS + 2)
     docx_parts.set_table_style(word, table, "Chart Table")
     steps = [track * 100 // CHART_STEPS] * CHART_STEPS
     wordxml.full_width(table, [label * 100, *steps, value * 100])

@@ -9,6 +9,7 @@ from contextvars import ContextVar
 from typing import Any
 
 from docx.document import Document as WordDocument
+from docx.enum.section import WD_SECTION
 from docx.enum.style import WD_STYLE_TYPE
 from docx.oxml import OxmlElement
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
@@ -16,8 +17,10 @@ from docx.oxml.ns import qn
 from docx.image.image import Image
 from docx.opc.packuri import PackURI
 from docx.oxml.shape import CT_Inline
+from docx.oxml.table import CT_Tbl
 from docx.parts.image import ImagePart
-from docx.shared import Length, Mm
+from docx.section import Section as WordSection
+from docx.shared import Emu, Inches, Length, Mm
 from docx.table import Table as WordTable
 from docx.text.paragraph import Paragraph as WordParagraph
 from docx.text.run import Run
@@ -67,11 +70,79 @@ def set_table_style(word: WordDocument, table: WordTable, name: str) -> None:
 
 def styled(container, text: str, name: str) -> WordParagraph:  # noqa: ANN001 - document, cell or header
     """A new paragraph with ``text`` in the named style."""
-    paragraph = container.add_paragraph()
+    paragraph = body_paragraph(container) if isinstance(container, WordDocument) else container.add_paragraph()
     if text:
         add_text(paragraph, text)
     set_style(paragraph, name)
     return paragraph
+
+
+_SECTPR = qn("w:sectPr")
+
+
+def _at_end(body: Any, element: Any) -> None:
+    """Add the element at the end of the body, before its own w:sectPr, which is its last child:
+    python-docx looks for the w:sectPr from the body's first child, for each paragraph and table."""
+    if len(body) and body[-1].tag == _SECTPR:
+        body[-1].addprevious(element)
+    else:
+        body.insert_element_before(element, "w:sectPr")
+
+
+def body_paragraph(word: WordDocument) -> WordParagraph:
+    """``word.add_paragraph()``."""
+    body = word.element.body
+    paragraph = body._new_p()
+    _at_end(body, paragraph)
+    return WordParagraph(paragraph, word._body)
+
+
+def body_table(word: WordDocument, rows: int, cols: int) -> WordTable:
+    """``word.add_table(rows, cols)``: as wide as the last section's text (python-docx finds that
+    section by searching the whole document for section properties, for each table)."""
+    body = word.element.body
+    if not len(body) or body[-1].tag != _SECTPR:
+        return word.add_table(rows, cols)
+    last = WordSection(body[-1], word.part)
+    width = Emu((last.page_width or Inches(8.5)) - (last.left_margin or Inches(1)) - (last.right_margin or Inches(1)))
+    element = CT_Tbl.new_tbl(rows, cols, width)
+    _at_end(body, element)
+    table = WordTable(element, word._body)
+    table.style = None  # as Document.add_table leaves it: the default table style
+    return table
+
+
+def new_section(word: WordDocument) -> WordSection:
+    """``word.add_section(WD_SECTION.NEW_PAGE)`` (CT_Body.add_section_break), the body's own
+    w:sectPr taken as its last child rather than searched for."""
+    body = word.element.body
+    if not len(body) or body[-1].tag != _SECTPR:
+        return word.add_section(WD_SECTION.NEW_PAGE)
+    sentinel = body[-1]
+    paragraph = body._new_p()
+    sentinel.addprevious(paragraph)
+    paragraph.set_sectPr(sentinel.clone())
+    for reference in sentinel.xpath("w:headerReference|w:footerReference"):
+        sentinel.remove(reference)
+    sentinel.start_type = WD_SECTION.NEW_PAGE
+    return WordSection(sentinel, word.part)
+
+
+class PartNames:
+    """``OpcPackage.next_partname`` for one package being filled: the names taken listed once, not
+    by walking every part for each new header (a ×16 booklet has some 800 headers, 1,600 pictures).
+    Only this names parts of a template while it is set (python-docx names headers and footers this
+    way; pictures have their own numbering, Pictures and docx_svg.SvgParts)."""
+
+    def __init__(self, package: Any) -> None:
+        self.taken = {str(part.partname) for part in package.iter_parts()}
+
+    def __call__(self, template: str) -> PackURI:
+        number = 1
+        while template % number in self.taken:
+            number += 1
+        self.taken.add(template % number)
+        return PackURI(template % number)
 
 
 def add_text(paragraph: WordParagraph, text: str) -> None:
@@ -227,7 +298,7 @@ def photos(word: WordDocument, block: Photos) -> None:
         styled(word, block.title, "Heading 3")
     per_row = 3
     rows = -(-len(block.slots) // per_row)
-    table = word.add_table(rows=rows, cols=per_row)
+    table = body_table(word, rows, per_row)
     set_table_style(word, table, "Photo Grid")
     for index, slot in enumerate(block.slots):
         cell = table.rows[index // per_row].cells[index % per_row]
