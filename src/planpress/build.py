@@ -178,10 +178,11 @@ def gap_summary(kinds: Sequence[str]) -> str:
 def _render_all(project: Project, jobs: Sequence[Job], progress: Progress, *, profile: str) -> list[tuple[Path, bytes]]:
     """Every job's bytes, in memory; content problems found in layout are collected over all jobs.
 
-    The files are made side by side from the start (``_Beside``): the Word files one after the
-    other on a thread (python-docx, then LibreOffice numbering the booklet's contents), each PDF on a
-    thread of its own, its batches laid out by one set of worker processes that the documents share
-    (so the report and the booklet's batches lay out at once). They are reported in the jobs' order.
+    The files are made side by side (``_Beside``): the PDFs' batches by one set of worker processes
+    that the documents share (forked first; the report and the booklet's batches lay out at once),
+    each PDF waited for and merged on a thread of its own, and the Word files one after the other on
+    another thread (python-docx, then LibreOffice numbering the booklet's contents). They are
+    reported in the jobs' order.
     """
     from planpress.render import pdf
 
@@ -194,12 +195,14 @@ def _render_all(project: Project, jobs: Sequence[Job], progress: Progress, *, pr
         if job.format.name == "docx" and _made(layouts, job) is not None:
             beside[job] = chain.add(lambda kind=job.format, document=layouts[job.spec.name]:
                                     rendered(kind, document, project, profile=profile))
+    pdfs = [job for job in jobs if job.format.name == "pdf" and _made(layouts, job) is not None]
+    laying_out = [layouts[job.spec.name] for job in pdfs
+                  if cached_output(job.format, layouts[job.spec.name], project, profile=profile) is None]
     try:
-        chain.start()
-        pdfs = [job for job in jobs if job.format.name == "pdf" and _made(layouts, job) is not None]
-        laying_out = [layouts[job.spec.name] for job in pdfs
-                      if cached_output(job.format, layouts[job.spec.name], project, profile=profile) is None]
+        # The workers are forked before any thread of the build starts (a fork copies only the
+        # thread that makes it; a lock another thread held would stay held in the worker).
         with pdf.shared_workers(laying_out):
+            chain.start()
             for job in pdfs:
                 beside[job] = _Beside(lambda kind=job.format, document=layouts[job.spec.name]:
                                       rendered(kind, document, project, profile=profile))
