@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from planpress import images, japanese
-from planpress.content.booklet import DRAFT, Booklet, FigureTable, PriorityProject
+from planpress.content.booklet import DRAFT, Booklet, FigureTable, Goal, PriorityProject
 from planpress.content.citations import Resolved, name_mismatch, resolve
 from planpress.content.model import KINDS, item_code
 from planpress.errors import Location, Problem, Problems, Severity
@@ -108,17 +108,13 @@ def _icons(booklet: Booklet, project: Project, problems: Problems, found: Resolu
     a draft, refused by --final."""
     icons = {}
     for goal in booklet.goals.goals:
-        label = f"SDGsゴール{goal.number}"
-        if goal.image is None:
-            found.gap(problems, "仮のSDGsアイコン", goal.location, f"{label}: 公式アイコンの画像（image）がないため、仮のアイコン（色・番号・名称）を印刷します")
-            continue
-        path = _image_file(project, problems, goal.image, goal.positions["image"], label)
-        if path is None:
-            continue
-        if not path.is_file():
-            found.gap(problems, "仮のSDGsアイコン", goal.positions["image"], f"{label}: アイコン画像「{goal.image}」がありません（仮のアイコンを印刷します）")
-            continue
-        icons[goal.number] = path
+        label = Goal.LABEL.format(number=goal.number)
+        path = _image_or_gap(project, problems, found, goal.image, (goal.location, goal.positions.get("image")),
+                             "仮のSDGsアイコン", label,
+                             ("公式アイコンの画像（image）がないため、仮のアイコン（色・番号・名称）を印刷します",
+                              "アイコン画像「{name}」がありません（仮のアイコンを印刷します）"))
+        if path is not None:
+            icons[goal.number] = path
     return icons
 
 
@@ -181,17 +177,28 @@ def _photos(priority: PriorityProject, project: Project, problems: Problems, fou
     images = {}
     for index, photo in enumerate(priority.photos):
         label = f"重点プロジェクト{priority.number}: 写真「{photo.caption}」"
-        if photo.image is None:
-            found.gap(problems, "写真未登録", photo.location, f"{label}: 画像が未登録です（仮の枠を印刷します）")
-            continue
-        path = _image_file(project, problems, photo.image, photo.positions["image"], label)
-        if path is None:
-            continue
-        if not path.is_file():
-            found.gap(problems, "写真未登録", photo.positions["image"], f"{label}: 画像ファイル「{photo.image}」がありません（仮の枠を印刷します）")
-            continue
-        images[(priority.number, index)] = path
+        path = _image_or_gap(project, problems, found, photo.image, (photo.location, photo.positions.get("image")),
+                             "写真未登録", label,
+                             ("画像が未登録です（仮の枠を印刷します）", "画像ファイル「{name}」がありません（仮の枠を印刷します）"))
+        if path is not None:
+            images[(priority.number, index)] = path
     return images
+
+
+def _image_or_gap(project: Project, problems: Problems, found: Resolution, name: str | None,
+                  at: tuple[Location, Location | None], kind: str, label: str, messages: tuple[str, str]) -> Path | None:
+    """The image file a record names, or None: a gap of ``kind`` when it names none (at the record)
+    or its file is missing (at the name; ``messages``), an error when the name cannot be used."""
+    record, named = at
+    if name is None:
+        found.gap(problems, kind, record, f"{label}: {messages[0]}")
+        return None
+    assert named is not None  # a name read from the file has its position
+    path = _image_file(project, problems, name, named, label)
+    if path is not None and not path.is_file():
+        found.gap(problems, kind, named, f"{label}: {messages[1].format(name=name)}")
+        return None
+    return path
 
 
 def _pages(booklet: Booklet, problems: Problems, found: Resolution) -> None:
