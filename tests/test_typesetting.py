@@ -89,7 +89,7 @@ def _lay_out(name: str) -> Laid:
     """The document laid out in one pass; ``booklet-sections``: the booklet without the policy
     pages other than SAMPLE_POLICIES."""
     project = Project(REPO)
-    content, _ = load(project)
+    content, _ = load(project, keep=False)  # read only: nothing written into the repository's .planpress-cache
     whole = name.removesuffix("-sections")
     spec = next(spec for spec in available(content) if spec.name == whole)
     made = spec.make()
