@@ -207,7 +207,7 @@ def _add_section(word: WordDocument, section: Section, *, first: bool) -> None:
         current = WordSection(word.element.body[-1], word.part)
     else:
         current = docx_parts.new_section(word)
-        current.header.is_linked_to_previous = False
+        docx_parts.own_header(word, current)
     _STATE.get().cover = section.style == COVER
     # A cover's page has its own (empty) header and footer: no page number, as in the PDF.
     current.different_first_page_header_footer = section.style == COVER

@@ -9,7 +9,7 @@ from contextvars import ContextVar
 from typing import Any
 
 from docx.document import Document as WordDocument
-from docx.enum.section import WD_SECTION
+from docx.enum.section import WD_HEADER_FOOTER, WD_SECTION
 from docx.enum.style import WD_STYLE_TYPE
 from docx.oxml import OxmlElement
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
@@ -18,6 +18,7 @@ from docx.image.image import Image
 from docx.opc.packuri import PackURI
 from docx.oxml.shape import CT_Inline
 from docx.oxml.table import CT_Tbl
+from docx.parts.hdrftr import HeaderPart
 from docx.parts.image import ImagePart
 from docx.section import Section as WordSection
 from docx.shared import Emu, Inches, Length, Mm
@@ -83,10 +84,16 @@ _SECTPR = qn("w:sectPr")
 def _at_end(body: Any, element: Any) -> None:
     """Add the element at the end of the body, before its own w:sectPr, which is its last child:
     python-docx looks for the w:sectPr from the body's first child, for each paragraph and table."""
-    if len(body) and body[-1].tag == _SECTPR:
-        body[-1].addprevious(element)
+    last = _last(body)
+    if last is not None and last.tag == _SECTPR:
+        last.addprevious(element)
     else:
         body.insert_element_before(element, "w:sectPr")
+
+
+def _last(body: Any) -> Any:
+    """The body's last child, or None (``len`` of an lxml element counts its children one by one)."""
+    return next(body.iterchildren(reversed=True), None)
 
 
 def body_paragraph(word: WordDocument) -> WordParagraph:
@@ -101,9 +108,9 @@ def body_table(word: WordDocument, rows: int, cols: int) -> WordTable:
     """``word.add_table(rows, cols)``: as wide as the last section's text (python-docx finds that
     section by searching the whole document for section properties, for each table)."""
     body = word.element.body
-    if not len(body) or body[-1].tag != _SECTPR:
+    if _last(body) is None or _last(body).tag != _SECTPR:
         return word.add_table(rows, cols)
-    last = WordSection(body[-1], word.part)
+    last = WordSection(_last(body), word.part)
     width = Emu((last.page_width or Inches(8.5)) - (last.left_margin or Inches(1)) - (last.right_margin or Inches(1)))
     element = CT_Tbl.new_tbl(rows, cols, width)
     _at_end(body, element)
@@ -116,9 +123,9 @@ def new_section(word: WordDocument) -> WordSection:
     """``word.add_section(WD_SECTION.NEW_PAGE)`` (CT_Body.add_section_break), the body's own
     w:sectPr taken as its last child rather than searched for."""
     body = word.element.body
-    if not len(body) or body[-1].tag != _SECTPR:
+    sentinel = _last(body)
+    if sentinel is None or sentinel.tag != _SECTPR:
         return word.add_section(WD_SECTION.NEW_PAGE)
-    sentinel = body[-1]
     paragraph = body._new_p()
     sentinel.addprevious(paragraph)
     paragraph.set_sectPr(sentinel.clone())
@@ -126,6 +133,18 @@ def new_section(word: WordDocument) -> WordSection:
         sentinel.remove(reference)
     sentinel.start_type = WD_SECTION.NEW_PAGE
     return WordSection(sentinel, word.part)
+
+
+def own_header(word: WordDocument, section: WordSection) -> None:
+    """``section.header.is_linked_to_previous = False`` (python-docx's _Header._add_definition),
+    the new header part related through Pictures: python-docx compares it with every relationship
+    of the document part (some 2,400 at ×16) for each section."""
+    state = PICTURES.get()
+    if state is None or not section.header.is_linked_to_previous:
+        section.header.is_linked_to_previous = False
+        return
+    header = HeaderPart.new(word.part.package)
+    section._sectPr.add_headerReference(WD_HEADER_FOOTER.PRIMARY, state.relate(word.part, header, RT.HEADER))
 
 
 class PartNames:
@@ -136,11 +155,13 @@ class PartNames:
 
     def __init__(self, package: Any) -> None:
         self.taken = {str(part.partname) for part in package.iter_parts()}
+        self.numbers: dict[str, int] = {}  # template → the number to try first (those below are taken)
 
     def __call__(self, template: str) -> PackURI:
-        number = 1
+        number = self.numbers.get(template, 1)
         while template % number in self.taken:
             number += 1
+        self.numbers[template] = number + 1
         self.taken.add(template % number)
         return PackURI(template % number)
 
@@ -166,7 +187,7 @@ class Pictures:
     def __init__(self, package: Any = None) -> None:
         self.parts: dict[str, Any] = {}
         self.next_ids: dict[int, int] = {}
-        self.images: dict[int, dict[int, str]] = {}  # id(story part) → id(target part) → rId
+        self.images: dict[tuple[int, str], dict[int, str]] = {}  # (id(part), reltype) → id(target) → rId
         self.next_rids: dict[int, int] = {}
         self.numbers: set[int] = set()
         self.next_number = 1
@@ -174,13 +195,13 @@ class Pictures:
             self.parts.setdefault(part.sha1, part)
             self.numbers.add(part.partname.idx)
 
-    def relate(self, part: Any, target: Any) -> str:
-        """``part.relate_to(target, RT.IMAGE)``: the rId of the part's image relationship to
-        ``target``, a new one (the lowest free rId) if it has none."""
-        known = self.images.get(id(part))
+    def relate(self, part: Any, target: Any, reltype: str = RT.IMAGE) -> str:
+        """``part.relate_to(target, reltype)``: the rId of the part's relationship to ``target``,
+        a new one (the lowest free rId) if it has none."""
+        known = self.images.get((id(part), reltype))
         if known is None:
-            known = self.images[id(part)] = {id(rel.target_part): rId for rId, rel in part.rels.items()
-                                             if not rel.is_external and rel.reltype == RT.IMAGE}
+            known = self.images[(id(part), reltype)] = {id(rel.target_part): rId for rId, rel in part.rels.items()
+                                                        if not rel.is_external and rel.reltype == reltype}
         found = known.get(id(target))
         if found is None:
             number = self.next_rids.get(id(part), 1)
@@ -188,7 +209,7 @@ class Pictures:
                 number += 1
             self.next_rids[id(part)] = number + 1
             found = known[id(target)] = f"rId{number}"
-            part.rels.add_relationship(RT.IMAGE, target, found)
+            part.rels.add_relationship(reltype, target, found)
         return found
 
     def image_part(self, package: Any, data: bytes) -> Any:
