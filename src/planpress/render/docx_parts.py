@@ -247,7 +247,8 @@ def add_image(run: Run, data: bytes, width: Length) -> None:
 def add_picture(run: Run, drawing: Drawing, *, width: float | None = None) -> None:
     """The drawing as SVG with a PNG fallback in the run, the drawing's alt text as the picture's description."""
     add_image(run, raster.picture(drawing), Mm(width or drawing.width))
-    docx_svg.attach(run, drawing)
+    state = PICTURES.get()
+    docx_svg.attach(run, drawing, None if state is None else state.relate)
     for properties in run._r.iter(qn("wp:docPr")):
         properties.set("descr", drawing.alt)
         properties.set("title", drawing.alt[:60])

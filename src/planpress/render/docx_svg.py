@@ -5,6 +5,7 @@ Word 2016 — the way Word 2016+ itself writes an SVG picture."""
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from contextvars import ContextVar
 
 import jinja2
@@ -54,8 +55,9 @@ def vector(drawing: Drawing) -> bool:
     return not any(isinstance(shape, Picture) for shape in drawing.shapes)
 
 
-def attach(run: Run, drawing: Drawing) -> None:
-    """Give the run's last picture the drawing's SVG, the PNG already in it left as the fallback."""
+def attach(run: Run, drawing: Drawing, relate: Callable[[Part, Part], str] | None = None) -> None:
+    """Give the run's last picture the drawing's SVG, the PNG already in it left as the fallback
+    (``relate``: docx_parts.Pictures.relate while a document is filled, else python-docx's relate_to)."""
     parts = SVG_PARTS.get(None)
     if parts is None or not vector(drawing):
         return
@@ -64,10 +66,7 @@ def attach(run: Run, drawing: Drawing) -> None:
     key = (str(owner.partname), hashlib.sha1(data).hexdigest())
     if key not in parts.ids:
         svg = Part(parts.next_name(owner.package), "image/svg+xml", data, owner.package)
-        from planpress.render.docx_parts import PICTURES  # docx_parts imports this module
-
-        pictures = PICTURES.get()
-        parts.ids[key] = owner.relate_to(svg, RT.IMAGE) if pictures is None else pictures.relate(owner, svg)
+        parts.ids[key] = owner.relate_to(svg, RT.IMAGE) if relate is None else relate(owner, svg)
     blip = run._r.findall(".//" + qn("a:blip"))[-1]
     blip.append(parse_xml(
         f'<a:extLst xmlns:a="{_A}"><a:ext uri="{SVG_EXTENSION}">'
