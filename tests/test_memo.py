@@ -102,3 +102,19 @@ def test_a_mutable_value_inside_is_never_kept() -> None:
     before = memo.fingerprint(holder)
     holder.items.append("b")
     assert memo.fingerprint(holder) != before
+
+
+def test_an_icon_replaced_under_the_same_name_changes_the_key(tmp_path: Path) -> None:
+    """The booklet's SDG icon names its file by a Path, so the file's bytes are in every key made
+    from the drawing (the Word section layouts, the PNG shelf, the output files)."""
+    from planpress.content.booklet import Goal
+    from planpress.documents.booklet.charts import sdg_icon
+
+    icon = tmp_path / "sdg-01.png"
+    Image.new("RGB", (8, 8), "red").save(icon)
+    goal = Goal(number=1, title="貧困をなくそう", description="あらゆる場所のあらゆる形態の貧困を終わらせる", color="#E5243B")
+    section = Section("SDGs", "sdgs", (Figure((sdg_icon(goal, image=icon),)),))
+    before = memo.fingerprint(section)
+    Image.new("RGB", (8, 8), "blue").save(icon)
+    again = Section("SDGs", "sdgs", (Figure((sdg_icon(goal, image=icon),)),))  # the next build's model
+    assert memo.fingerprint(again) != before

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
+from pathlib import Path
 from typing import ClassVar
 
 from planpress.design import colour
@@ -79,13 +80,13 @@ class Picture(Shape):
     y: float
     w: float
     h: float
-    path: str
+    #: a Path, so that every key made from a drawing holds the file's bytes (memo.fingerprint):
+    #: an icon replaced under the same name is drawn anew
+    path: Path
 
     @property
     def url(self) -> str:
-        from pathlib import Path
-
-        return Path(self.path).as_uri()
+        return self.path.as_uri()
 
 
 @dataclass(frozen=True)

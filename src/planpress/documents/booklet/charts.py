@@ -26,7 +26,7 @@ def sdg_icon(goal: Goal, size: float = 20.0, image: Path | None = None) -> Drawi
     in the goal's colour with its number and short title in white, no text under 6 pt."""
     alt = f"SDGsゴール{goal.number}「{goal.title}」のアイコン"
     if image is not None:
-        return Drawing(f"sdg-{goal.number:02d}", size, size, (Picture(0, 0, size, size, str(image)),), alt)
+        return Drawing(f"sdg-{goal.number:02d}", size, size, (Picture(0, 0, size, size, image),), alt)
     text_size = max(size * 0.105, MIN_TEXT)
     lines = wrap(goal.title, text_size, size * 0.86)
     leading = text_size * 1.18
