@@ -51,14 +51,15 @@ def _figure_table(table: FigureTable) -> Table:
 def policy_sections(booklet: Booklet) -> list[Section]:
     """One section per 運営方針 and 基本施策, in tree order; the first opens the chapter."""
     pages = {page.item.code: page for page in booklet.pages.pages}
+    where = trails(booklet.tree)
     sections = []
     for index, policy in enumerate(booklet.tree.policies()):
-        blocks = _policy_blocks(booklet, policy, pages.get(policy.code))
+        blocks = _policy_blocks(booklet, policy, pages.get(policy.code), where.get(policy.code, ()))
         if index == 0:
             blocks = (Heading("施策ごとの計画", 1, anchor="policies"), *blocks)
         running = f"施策ごとの計画　{policy.code}　{policy.name}"
         sections.append(Section(policy.code, f"sec-policy-{anchor(policy)}", blocks, running_title=running,
-                                trail=trail(booklet.tree, policy)))
+                                trail=where.get(policy.code, ())))
     return sections
 
 
@@ -66,9 +67,9 @@ def anchor(policy: Policy) -> str:
     return f"{'m' if policy.kind == KINDS[0] else 'p'}{policy.number:02d}"
 
 
-def _policy_blocks(booklet: Booklet, policy: Policy, page: PolicyPage | None) -> tuple[Block, ...]:
+def _policy_blocks(booklet: Booklet, policy: Policy, page: PolicyPage | None, trail: tuple[str, ...]) -> tuple[Block, ...]:
     blocks: list[Block] = [Heading(f"{policy.code}　{policy.name}", 2, anchor=f"policy-{anchor(policy)}"),
-                           Paragraph(position(booklet.tree, policy), "tree-path"),
+                           Paragraph(position(trail), "tree-path"),
                            Heading("施策", 3),
                            Table((Column("番号", 10, "table-center"), Column("施策", 90)),
                                  tuple((Cell((str(n),), "table-center"), Cell((m,))) for n, m in enumerate(policy.measures, 1)))]
@@ -82,21 +83,23 @@ def _policy_blocks(booklet: Booklet, policy: Policy, page: PolicyPage | None) ->
     return tuple(blocks)
 
 
-def trail(tree: PolicyTree, policy: Policy) -> tuple[str, ...]:
-    """Where the item sits: (自治体運営, 第2 健全な行財政運営の推進) or (部門別計画, 第1 …, 2 …)."""
+def trails(tree: PolicyTree) -> dict[str, tuple[str, ...]]:
+    """Where each item sits, by its code: (自治体運営, 第2 健全な行財政運営の推進) or
+    (部門別計画, 第1 …, 2 …); worked out once for the tree (a ×16 booklet has some 900 items)."""
+    found: dict[str, tuple[str, ...]] = {}
     for goal in tree.management:
-        if policy in goal.policies:
-            return ("自治体運営", f"第{goal.number} {goal.title}")
+        for policy in goal.policies:
+            found.setdefault(policy.code, ("自治体運営", f"第{goal.number} {goal.title}"))
     for sector in tree.sectors:
         for group in sector.groups:
-            if policy in group.policies:
-                return ("部門別計画", f"第{sector.number} {sector.title}", f"{group.number} {group.title}")
-    return ()
+            for policy in group.policies:
+                found.setdefault(policy.code, ("部門別計画", f"第{sector.number} {sector.title}", f"{group.number} {group.title}"))
+    return found
 
 
-def position(tree: PolicyTree, policy: Policy) -> str:
+def position(trail: tuple[str, ...]) -> str:
     """自治体運営　第2 健全な行財政運営の推進, or 部門別計画　第1 …　＞　2 …"""
-    side, *levels = trail(tree, policy) or ("",)
+    side, *levels = trail or ("",)
     return "　＞　".join([f"{side}　{levels[0]}" if levels else side, *levels[1:]])
 
 
