@@ -7,13 +7,13 @@ import threading
 import pickle
 import tempfile
 from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from planpress import memo
 from planpress.document import Document
-from planpress.checks.glyphs import check_glyphs
 from planpress.documents import DocumentSpec, available, skipped
 from planpress.documents.booklet import check_glossary_use
 from planpress.content.load import load_content
@@ -92,6 +92,8 @@ def _checked_content(project: Project, *, keep: bool) -> tuple[Content | None, P
         except Exception:  # noqa: BLE001 - an unreadable entry is a miss, read the content again
             pass
     problems = Problems()
+    from planpress.checks.glyphs import check_glyphs  # fontTools: only when the content is read anew
+
     token = KEPT_PARSES.set(project.root / CACHE_DIR / "yaml" if keep else None)
     try:
         content = load_content(project, problems)
@@ -184,8 +186,6 @@ def _render_all(project: Project, jobs: Sequence[Job], progress: Progress, *, pr
     another thread (python-docx, then LibreOffice numbering the booklet's contents). They are
     reported in the jobs' order.
     """
-    from planpress.render import pdf
-
     finished: list[tuple[Path, bytes]] = []
     found: list[Problem] = []
     layouts: dict[str, Document] = {}
@@ -201,7 +201,7 @@ def _render_all(project: Project, jobs: Sequence[Job], progress: Progress, *, pr
     try:
         # The workers are forked before any thread of the build starts (a fork copies only the
         # thread that makes it; a lock another thread held would stay held in the worker).
-        with pdf.shared_workers(laying_out):
+        with _workers(laying_out):
             chain.start()
             for job in pdfs:
                 beside[job] = _Beside(lambda kind=job.format, document=layouts[job.spec.name]:
@@ -233,6 +233,15 @@ def _render_all(project: Project, jobs: Sequence[Job], progress: Progress, *, pr
     if found:
         raise ContentError(found)
     return finished
+
+
+def _workers(documents: Sequence[Document]) -> AbstractContextManager[None]:
+    """The PDF engine's workers for these documents (none to lay out: the engine is not even imported)."""
+    if not documents:
+        return nullcontext()
+    from planpress.render import pdf
+
+    return pdf.shared_workers(documents)
 
 
 def _made(layouts: dict[str, Document], job: Job) -> Document | None:
