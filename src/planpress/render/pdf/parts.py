@@ -25,6 +25,7 @@ import logging
 import math
 import os
 import re
+import threading
 from collections.abc import Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, wait
 from contextlib import contextmanager
@@ -70,6 +71,7 @@ MAX_LAYOUTS = 3
 LAST_BUILDS: dict[str, PartsBuild] = {}
 #: The workers a build made for its documents' PDFs, by document name (``shared_workers``).
 _SHARED: dict[str, pool.Workers] = {}
+_SHARED_LOCK = threading.Lock()
 
 
 @dataclass
@@ -130,12 +132,23 @@ def shared_workers(documents: Sequence[Document]) -> Iterator[None]:
         return
     sections = sum(len(document.sections) for document in documents)
     made = pool.Workers(sections, len(documents), min(workers(), sections))
-    _SHARED.update({document.name: made for document in documents})
+    with _SHARED_LOCK:
+        _SHARED.update({document.name: made for document in documents})
     try:
         yield
     finally:
         for document in documents:
-            _SHARED.pop(document.name, None)
+            _release(document.name)
+        made.close()
+
+
+def _release(name: str) -> None:
+    """A document of the build is laid out: once none is left to lay out, its workers end (they would
+    otherwise hold their memory through the merges: some 300 MiB at ×16)."""
+    with _SHARED_LOCK:
+        made = _SHARED.pop(name, None)
+        last = made is not None and not any(other is made for other in _SHARED.values())
+    if last:
         made.close()
 
 
@@ -179,7 +192,10 @@ def _render_parts(document: Document, project: Project, sections: list[Document]
     parts = [_Part(index, section, sizes[index], keys[index], batches[index], cache.meta(keys[index]))
              for index, section in enumerate(sections)]
     report = PartsBuild(len(parts), batch_of=batches)
-    _Planner(document, project, cache, parts, report, inputs).run()
+    try:
+        _Planner(document, project, cache, parts, report, inputs).run()
+    finally:
+        _release(document.name)  # laid out: the workers may end before the merge (their memory with them)
     from planpress.render.pdf import merge
 
     merging = [merge.MergePart(p.key, p.variant, p.meta, p.pages) for p in parts]  # type: ignore[arg-type]
