@@ -17,6 +17,10 @@ says why: the PDF is then laid out in one pass without the hooks (render/pdf/par
 lines are not justified (render/pdf/justify.py), each with a warning; the overflow check still walks
 the boxes (it only reads them). A name that version does not have at all stops the build with a
 message saying which (a PlanpressError), never a traceback.
+
+WeasyPrint's C bindings (``weasyprint.text.ffi``) are loaded from precompiled cffi declarations
+by render/pdf/_weasy_ffi.py, installed here and in render/pdf/weasy.py before either imports
+WeasyPrint; it checks that they are the ones this WeasyPrint declares, else imports it normally.
 """
 
 from __future__ import annotations
@@ -26,6 +30,9 @@ from importlib import metadata
 from typing import Any
 
 from planpress.errors import PlanpressError
+from planpress.render.pdf import _weasy_ffi
+
+_weasy_ffi.install()  # whichever of this module and weasy.py imports WeasyPrint first
 
 #: The WeasyPrint version the code below was written against (pinned in pyproject.toml).
 SUPPORTED = "70.0"
