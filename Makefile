@@ -25,7 +25,10 @@ bench: setup
 check: setup
 	$(BIN)/planpress check
 
+# The last line writes WeasyPrint's precompiled C declarations into the user's cache
+# (render/pdf/_weasy_ffi.py), so that the first build does not have to.
 setup: system-deps $(STAMP)
+	@$(BIN)/python -c "from planpress.render.pdf import weasy" || true
 
 system-deps:
 	@sh tools/system-deps.sh

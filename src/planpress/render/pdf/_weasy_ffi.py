@@ -26,7 +26,7 @@ declaration text, an unknown library name, a damaged file, any error), the modul
 normal way, and a missing file is written for next time: never another PDF, never a traceback.
 
 These are WeasyPrint's and cffi's internals (render/pdf/_weasy_internals.py says why they live
-apart); ``python -m planpress.render.pdf._weasy_ffi`` writes the cache file (``make setup`` does).
+apart). ``make setup`` writes the cache file (by importing render/pdf/weasy.py once).
 """
 
 from __future__ import annotations
@@ -90,22 +90,28 @@ class _Loader(importlib.abc.Loader):
         try:
             source = Path(self.original.path).read_bytes()
             key = cache_key(source)
+        except Exception:  # noqa: BLE001 - no key, no cache file: the normal import
+            last_import = "normal"
+            self.original.exec_module(module)
+            return
+        try:
             cached = _read(cache_path(key), key)
-        except Exception:  # noqa: BLE001 - no cache directory, unreadable file...: the normal import
-            source, key, cached = b"", "", None
+        except Exception:  # noqa: BLE001 - a damaged file: written again below
+            cached, last_import = None, "fallback"
+        else:
+            last_import = "normal" if cached is None else "precompiled"
         if cached is not None:
             try:
                 _run_precompiled(self.original.get_code(MODULE), module, cached)
-                last_import = "precompiled"
                 return
-            except Exception:  # noqa: BLE001 - anything unexpected: start again, the normal way
+            except Exception:  # noqa: BLE001 - the module asked for what the file does not hold: the normal way
                 module.__dict__.clear()
                 module.__dict__.update(initial)
-        last_import = "fallback" if cached is not None else "normal"
+                last_import = "fallback"
         self.original.exec_module(module)
-        if cached is None and key:
+        if cached is None:
             try:
-                write(module, source, key)
+                write(module, source, key)  # for the next import
             except Exception:  # noqa: BLE001 - a cache that cannot be written is only slower
                 pass
 
@@ -243,10 +249,3 @@ def library_names(source: str) -> list[str]:
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "_dlopen":
             names += [arg.value for arg in node.args if isinstance(arg, ast.Constant) and isinstance(arg.value, str)]
     return sorted(set(names))
-
-
-if __name__ == "__main__":  # make setup: write the cache file now, not during the first build
-    install()
-    import weasyprint.text.ffi  # noqa: F401
-
-    print(f"weasyprint.text.ffi: {last_import}")
