@@ -148,3 +148,13 @@ def test_the_key_changes_with_weasyprint_the_module_text_and_the_libraries(monke
 def test_the_library_names_are_read_from_the_module() -> None:
     source = "a = _dlopen(ffi, 'libx-1', 'x', allow_fail=True)\nb = other('y')\nc = _dlopen(ffi, 'z.so.1')\n"
     assert _weasy_ffi.library_names(source) == ["libx-1", "x", "z.so.1"]
+
+
+def test_a_cache_file_of_another_user_is_not_run(first: tuple[Path, dict], monkeypatch: pytest.MonkeyPatch) -> None:
+    cache, _ = first
+    (path,) = cache_files(cache)
+    key = path.stem.removeprefix("ffi-")
+    assert _weasy_ffi._read(path, key)["KEY"] == key
+    monkeypatch.setattr(os, "getuid", lambda: path.stat().st_uid + 1)
+    with pytest.raises(_weasy_ffi._Mismatch):
+        _weasy_ffi._read(path, key)

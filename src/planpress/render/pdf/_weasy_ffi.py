@@ -21,9 +21,13 @@ runs WeasyPrint's own module code, with ``cffi`` replaced in that module by ``_D
 The cache file's name is a key of everything its content depends on: this file's format,
 WeasyPrint's version, cffi's version, ``weasyprint/text/ffi.py``'s bytes (its declarations and the
 library names it tries), the platform and what ``find_library`` reads (``/etc/ld.so.cache``'s size
-and time, ``LD_LIBRARY_PATH``). When there is no such file, or anything does not match (another
-declaration text, an unknown library name, a damaged file, any error), the module is imported the
-normal way, and a missing file is written for next time: never another PDF, never a traceback.
+and time, ``LD_LIBRARY_PATH``, ``LIBRARY_PATH``); a file another user owns is not used. When there
+is no such file, or anything does not match (another declaration text, an unknown library name, a
+damaged file, any error), the module is imported the normal way, and a missing or damaged file is
+written for next time: never another PDF, never a traceback.
+
+One difference remains, on a path WeasyPrint 70 never takes: a function missing from a library
+raises ``ffi.error`` where the in-line mode raises AttributeError (WeasyPrint tests for neither).
 
 These are WeasyPrint's and cffi's internals (render/pdf/_weasy_internals.py says why they live
 apart). ``make setup`` writes the cache file (by importing render/pdf/weasy.py once).
@@ -188,7 +192,8 @@ def cache_key(source: bytes) -> str:
     except OSError:
         ld = "-"
     parts = (FORMAT, str(getattr(weasyprint, "__version__", None)), _cffi_backend.__version__, sys.platform,
-             os.uname().machine if hasattr(os, "uname") else "", ld, os.environ.get("LD_LIBRARY_PATH", ""))
+             os.uname().machine if hasattr(os, "uname") else "", ld,
+             *(os.environ.get(name, "") for name in ("LD_LIBRARY_PATH", "LIBRARY_PATH")))
     hasher = hashlib.sha256(source)
     for part in parts:
         hasher.update(b"\0" + part.encode("utf-8"))
@@ -208,7 +213,10 @@ def cache_path(key: str) -> Path:
 def _read(path: Path, key: str) -> dict[str, Any] | None:
     """The cache file's names (``ffi``, ``CDEF_SHA256``, ``FOUND``), or None when there is none."""
     try:
-        text = path.read_text(encoding="utf-8")
+        with path.open(encoding="utf-8") as file:
+            if hasattr(os, "getuid") and os.fstat(file.fileno()).st_uid != os.getuid():
+                raise _Mismatch("a cache file of another user")  # it is run: only the user's own
+            text = file.read()
     except FileNotFoundError:
         return None
     namespace: dict[str, Any] = {"__name__": "_planpress_weasyprint_ffi"}
