@@ -158,3 +158,17 @@ def test_a_cache_file_of_another_user_is_not_run(first: tuple[Path, dict], monke
     monkeypatch.setattr(os, "getuid", lambda: path.stat().st_uid + 1)
     with pytest.raises(_weasy_ffi._Mismatch):
         _weasy_ffi._read(path, key)
+
+
+def test_an_unwritable_cache_folder_fails_before_asking_find_library(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Asking find_library about every name takes about a second: not on every import when the
+    cache cannot be written anyway."""
+    import ctypes.util
+
+    asked: list[str] = []
+    monkeypatch.setattr(ctypes.util, "find_library", lambda name: asked.append(name))
+    monkeypatch.setenv("XDG_CACHE_HOME", os.devnull)  # a file: no folder can be made in it
+    module = types.SimpleNamespace(ffi=types.SimpleNamespace(_cdefsources=["int f(int);"]))
+    with pytest.raises(OSError):
+        _weasy_ffi.write(module, b"lib = _dlopen(ffi, 'libx.so.1')", "key")  # type: ignore[arg-type]
+    assert asked == []

@@ -227,20 +227,22 @@ def _read(path: Path, key: str) -> dict[str, Any] | None:
 
 
 def write(module: types.ModuleType, source: bytes, key: str) -> Path:
-    """Write the cache file for a module imported the normal way (its in-line ``ffi``)."""
+    """Write the cache file for a module imported the normal way (its in-line ``ffi``).
+
+    An unwritable folder fails first: asking ``find_library`` about every name takes about a second.
+    """
     import ctypes.util
 
     import cffi
 
     (text,) = module.ffi._cdefsources  # one cdef() call, or this file's assumptions do not hold
-    names = library_names(source.decode("utf-8"))
-    found = {name: ctypes.util.find_library(name) for name in names}
-    generator = cffi.FFI()
-    generator.cdef(text)
-    generator.set_source("_planpress_weasyprint_ffi", None)
     folder = cache_dir()
     folder.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=folder) as scratch:
+        found = {name: ctypes.util.find_library(name) for name in library_names(source.decode("utf-8"))}
+        generator = cffi.FFI()
+        generator.cdef(text)
+        generator.set_source("_planpress_weasyprint_ffi", None)
         generated = Path(scratch) / "generated.py"
         with contextlib.redirect_stdout(io.StringIO()):  # cffi says "generating ..."
             generator.emit_python_code(str(generated))
