@@ -241,23 +241,46 @@ def test_a_newer_date_lays_out_the_sections_that_show_it(synthetic: tuple[Projec
     assert_same_reading(read_back(pdf.render(document, project), tmp_path, "single"), merged)
 
 
-def test_an_edit_lays_out_only_its_batch_and_gives_a_cold_builds_bytes(synthetic: tuple[Project, Document],
-                                                                      tmp_path: Path) -> None:
+def test_an_edit_lays_out_only_its_section_and_gives_a_cold_builds_bytes(synthetic: tuple[Project, Document],
+                                                                        tmp_path: Path) -> None:
     project, document = synthetic  # its cache holds the sections of this very document
     original = document.sections[4].blocks[1].text  # type: ignore[attr-defined]
     edited = with_commentary(document, 4, "改訂：" + original[3:])  # same length: same pages
     data = parts.render(edited, project)
     report = parts.LAST_BUILDS[document.name]
-    # Its whole batch, and a neighbour only if the edit moved the cut between them (the cuts follow the content).
-    batch = [index for index, number in enumerate(report.batch_of) if number == report.batch_of[4]]
-    assert set(batch) <= set(report.laid_out) and 0 not in report.laid_out
-    assert {report.batch_of[index] for index in report.laid_out} <= {report.batch_of[4] + step for step in (-1, 0, 1)}
+    assert report.laid_out == [4]  # not the rest of its batch: a section's pages are the same in any batch
+    assert len([number for number in report.batch_of if number == report.batch_of[4]]) > 1
     merged = read_back(data, tmp_path, "merged")
     assert "改訂：" in squash("".join(merged["pages"]))  # type: ignore[arg-type]
     assert_same_reading(read_back(pdf.render(edited, project), tmp_path, "single"), merged)
     shutil.rmtree(project.root / ".planpress-cache")
     assert parts.render(edited, project) == data  # byte for byte what a build with no cache makes
     assert parts.LAST_BUILDS[document.name].batches > 3
+
+
+def test_a_glyph_an_edit_removes_leaves_the_fonts(synthetic: tuple[Project, Document]) -> None:
+    """A character only one section had, edited away: the section is laid out alone, its batch's
+    other sections come from a batch PDF whose fonts still hold that glyph; the merged fonts do
+    not (the merge keeps only what the pages draw), so the bytes are a cold build's."""
+    project, document = synthetic
+    text = document.sections[4].blocks[1].text  # type: ignore[attr-defined]
+    parts.render(with_commentary(document, 4, "鬱" + text[1:]), project)  # the glyph, in one section's batch
+    data = parts.render(with_commentary(document, 4, "改" + text[1:]), project)
+    assert parts.LAST_BUILDS[document.name].laid_out == [4]
+    shutil.rmtree(project.root / ".planpress-cache")
+    assert parts.render(with_commentary(document, 4, "改" + text[1:]), project) == data
+
+
+def test_the_bytes_do_not_depend_on_the_batches(first_render: FirstRender, tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each section laid out alone gives the bytes of the sections laid out in batches: each page
+    names its own resources (render/pdf/canonical.py), the merge's fonts and objects follow the pages."""
+    root = tmp_path / "project"
+    shutil.copytree(first_render.root, root)
+    shutil.rmtree(root / ".planpress-cache")
+    monkeypatch.setattr(parts, "batch_numbers", lambda keys, sizes, alone: list(range(len(keys))))
+    assert parts.render(first_render.document, Project.at(root)) == first_render.merged
+    assert parts.LAST_BUILDS[first_render.document.name].batches >= len(first_render.document.sections)
 
 
 def test_a_longer_section_shifts_the_pages_after_it_and_the_toc(synthetic: tuple[Project, Document], tmp_path: Path) -> None:

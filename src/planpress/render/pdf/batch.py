@@ -30,6 +30,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from planpress.render.pdf.cache import PartMeta
+from planpress.render.pdf.canonical import joined
 from planpress.render.pdf._weasy_internals import (PAGINATION_HOOKS, TargetCollector, TargetLookupItem, anchor_name_from_token,
                                                get_url_tuple, page_box)
 from planpress.render.pdf.merge import PART_LINK
@@ -65,6 +66,8 @@ class SectionResult:
     #: False when page numbers in its content may be wrong (unknown start, guessed anchor):
     #: then its pages are only good for learning its page count and anchors
     sound: bool = True
+    #: the glyphs its pages draw, by font (canonical.Drawn)
+    drawn: dict[str, set[int]] | None = None
 
 
 @dataclass
@@ -186,11 +189,12 @@ def _hooks(state: _State) -> Iterator[None]:
             setattr(module, name, original)
 
 
-def lay_out(job: BatchJob, make_html: Callable[[str], Any], write: Callable[[Any, int], bytes],
+def lay_out(job: BatchJob, make_html: Callable[[str], Any], write: Callable[[Any, int], tuple[bytes, list[Any]]],
             await_start: Callable[[int, int, int], int], font_config: Any = None,
             options: dict[str, Any] | None = None) -> BatchResult:
     """Lay the batch out; ``await_start(first, count, pages)`` publishes its page count, returns its start;
-    ``write(rendering, start)`` makes its PDF (``start``: its first page's number in the document).
+    ``write(rendering, start)`` makes its PDF (``start``: its first page's number in the document)
+    and says what each page draws (canonical.canonical).
 
     ``font_config``, reused from batch to batch in a worker, keeps the fonts loaded; ``options`` are
     WeasyPrint's rendering options, as the single pass gives them.
@@ -205,8 +209,8 @@ def lay_out(job: BatchJob, make_html: Callable[[str], Any], write: Callable[[Any
         owners = _page_owners(rendering, state.sections, job.count)
         _keep_links_to_other_parts(rendering)
         start = job.start if job.start is not None else state.shift + 1
-        data = write(rendering, start)
-    return BatchResult(job.first, start, data, _split(rendering, owners, state, start), warnings)
+        data, drawn = write(rendering, start)
+    return BatchResult(job.first, start, data, _split(rendering, owners, state, start, drawn), warnings)
 
 
 def _section_of_elements(root: Any, count: int) -> dict[Any, int]:
@@ -232,7 +236,7 @@ def _page_owners(rendering: Any, sections: dict[Any, int], count: int) -> list[i
     return owners
 
 
-def _split(rendering: Any, owners: list[int], state: _State, start: int) -> list[SectionResult]:
+def _split(rendering: Any, owners: list[int], state: _State, start: int, drawn: list[Any]) -> list[SectionResult]:
     """One result per section: its pages, anchors, bookmarks and lookups."""
     job, collector = state.job, state.collector
     anchors = {name: number for number, page in reversed(list(enumerate(rendering.pages))) for name in page.anchors}
@@ -247,7 +251,8 @@ def _split(rendering: Any, owners: list[int], state: _State, start: int) -> list
         used.update({name: start + anchors[name] for name in lookups if name in anchors and name not in own})
         guessed = collector is not None and section in collector.guessed
         sound = not guessed and (job.start is not None or not any(name in anchors for name in lookups))
-        results.append(SectionResult(PartMeta(len(pages), own, bookmarks, list(lookups)), first, used, sound))
+        results.append(SectionResult(PartMeta(len(pages), own, bookmarks, list(lookups)), first, used, sound,
+                                     joined([drawn[number] for number in pages])))
     return results
 
 

@@ -44,6 +44,8 @@ class PageRange:
     batch: str
     first: int
     count: int
+    #: the glyph ids they draw, by font (/BaseFont), sorted; None if unknown (canonical.Drawn)
+    drawn: dict[str, list[int]] | None = None
 
 
 def environment_key(project: Project, *, profile: str = "web") -> str:
@@ -153,7 +155,7 @@ def _read_meta(path: Path) -> PartMeta | None:
 def _read_pages(path: Path, cache: PartCache) -> PageRange | None:
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
-        found = PageRange(raw["batch"], raw["first"], raw["count"])
+        found = PageRange(raw["batch"], raw["first"], raw["count"], raw["drawn"])
     except (OSError, ValueError, KeyError, TypeError):
         return None
     return found if cache.has_pdf(found.batch) else None

@@ -58,12 +58,23 @@ class _Subset:
         return outlined, list(compress(range(limit), advances[:limit]))
 
 
-def join(programs: list[tuple[bytes, int]]) -> bytes | None:
+def join(programs: list[tuple[bytes, int]], keep: set[int] | None = None) -> bytes | None:
     """One program from subsets of one font, each given with its count of true glyph ids (one
-    more than the highest id its pages draw); None if one of them is not a TrueType this reads."""
+    more than the highest id its pages draw); None if one of them is not a TrueType this reads.
+
+    ``keep``: the glyph ids the merged document's pages draw. A subset may hold glyphs of pages
+    that are no longer in the document (its batch's other sections, since edited and laid out
+    anew); with ``keep`` the program holds only the glyphs drawn (and the components of those),
+    as a cold build's would.
+    """
     try:
         subsets = [_read(data, count) for data, count in programs]
-        return _joined(subsets)
+        if keep is not None:
+            if not keep:
+                return None
+            for subset in subsets:  # ids above the highest drawn are only ever components: tails
+                subset.count = min(subset.count, max(keep) + 1)
+        return _joined(subsets, keep)
     except (_Unjoinable, struct.error, IndexError, ValueError):
         return None
 
@@ -104,9 +115,12 @@ def _tables(data: bytes) -> dict[str, bytes]:
     return tables
 
 
-def _joined(subsets: list[_Subset]) -> bytes:
+def _joined(subsets: list[_Subset], keep: set[int] | None) -> bytes:
     base = subsets[0]
-    placed: list[tuple[_Subset | None, int]] = [(subset, gid) for gid, subset in enumerate(_sources(subsets))]
+    sources = _sources(subsets)
+    if keep is not None:
+        sources = _kept(sources, keep)
+    placed: list[tuple[_Subset | None, int]] = [(subset, gid) for gid, subset in enumerate(sources)]
     queue = deque(range(len(placed)))
     glyphs: list[bytes] = []
     while queue:  # the true glyphs, then each tail glyph a copied composite reaches, in that order
@@ -130,7 +144,12 @@ def _joined(subsets: list[_Subset]) -> bytes:
             tables.pop(tag, None)
             tables.pop(header, None)
     if "cmap" in tables:
-        tables["cmap"] = _cmap(subsets)
+        codes = _codes(subsets)
+        if keep is not None:  # no character maps to a glyph left out
+            codes = {code: gid for code, gid in codes.items() if gid >= len(sources) or sources[gid] is not None}
+        tables["cmap"] = _write_cmap(codes)
+        if "OS/2" in tables and len(tables["OS/2"]) >= 68:
+            tables["OS/2"] = _os2(subsets, codes)
     if "post" in tables and len(tables["post"]) >= 32:
         tables["post"] = b"\x00\x03\x00\x00" + tables["post"][4:32]  # no glyph names: they would be stale
     return _sfnt(tables)
@@ -151,6 +170,33 @@ def _sources(subsets: list[_Subset]) -> list[_Subset | None]:
             for gid in ids[kind]:
                 sources[gid] = subset
     return sources
+
+
+def _kept(sources: list[_Subset | None], keep: set[int]) -> list[_Subset | None]:
+    """Only the sources of the ids in ``keep`` and of the true-id components of their composites."""
+    kept: list[_Subset | None] = [None] * len(sources)
+    queue = deque(gid for gid in sorted(keep) if gid < len(sources))
+    while queue:
+        gid = queue.popleft()
+        subset = sources[gid]
+        if kept[gid] is not None or subset is None:
+            continue
+        kept[gid] = subset
+        glyph = subset.glyph(gid) if gid < subset.size else b""
+        if len(glyph) >= 10 and glyph[0] & 0x80:  # a composite: its components below the count are true ids
+            queue.extend(component for component in _components(glyph) if component < subset.count)
+    return kept
+
+
+def _components(glyph: bytes) -> list[int]:
+    """The component glyph ids of a composite glyph."""
+    found, offset, flags = [], 10, _MORE
+    while flags & _MORE:
+        flags, component = struct.unpack_from(">HH", glyph, offset)
+        found.append(component)
+        offset += 4 + (4 if flags & _WORDS else 2)
+        offset += 2 if flags & _SCALE else 4 if flags & _XY_SCALE else 8 if flags & _TWO_BY_TWO else 0
+    return found
 
 
 def _pointed(glyph: bytes, subset: _Subset, placed: list[tuple[_Subset | None, int]], queue: deque[int]) -> bytes:
@@ -226,7 +272,7 @@ def _metrics_header(subsets: list[_Subset], header: str, longs: int) -> bytes:
     return bytes(out)
 
 
-def _cmap(subsets: list[_Subset]) -> bytes:
+def _codes(subsets: list[_Subset]) -> dict[int, int]:
     """The union of the subsets' character maps (formats 4 and 12; the first subset wins a
     character), under the joined font's ids; variation sequences (format 14) are left out: the PDF
     draws glyph ids, and the join could not keep their glyph ids right."""
@@ -236,7 +282,28 @@ def _cmap(subsets: list[_Subset]) -> bytes:
             joined = gid if gid < subset.count else subset.tails.get(gid)
             if joined is not None:
                 codes.setdefault(code, joined)
-    return _write_cmap(codes)
+    return codes
+
+
+def _os2(subsets: list[_Subset], codes: dict[int, int]) -> bytes:
+    """The first subset's OS/2 with what the subsetter computed from each subset's characters made
+    the union's: the Unicode ranges (bits 42-57) and the first and last character (64, 66). So the
+    joined font does not depend on which sections were laid out together."""
+    out = bytearray(subsets[0].tables["OS/2"])
+    ranges = [0, 0, 0, 0]
+    for table in (subset.tables.get("OS/2", b"") for subset in subsets):
+        for index, value in enumerate(struct.unpack_from(">4I", table, 42) if len(table) >= 58 else ()):
+            ranges[index] |= value
+    if codes:  # a range keeps its bit only while a character of it is left (fontTools' pruning)
+        from fontTools.ttLib.tables.O_S_2f_2 import intersectUnicodeRanges
+
+        present = intersectUnicodeRanges(codes)
+        ranges = [value & sum(1 << bit for bit in range(32) if 32 * index + bit in present)
+                  for index, value in enumerate(ranges)]
+    struct.pack_into(">4I", out, 42, *ranges)
+    if codes:
+        struct.pack_into(">HH", out, 64, min(min(codes), 0xFFFF), min(max(codes), 0xFFFF))
+    return bytes(out)
 
 
 def _read_cmap(data: bytes) -> dict[int, int]:

@@ -36,13 +36,19 @@ import pikepdf
 from planpress.render.pdf import fontjoin
 
 
-def join_fonts(pdf: pikepdf.Pdf) -> None:
-    """One program per font, then one font dictionary per font where the batches' agree."""
-    share_subsets(pdf)
-    share_dictionaries(pdf)
+def join_fonts(pdf: pikepdf.Pdf, drawn: dict[str, set[int]] | None = None) -> None:
+    """One program per font, then one font dictionary per font where the batches' agree.
+
+    ``drawn``: the glyph ids the pages draw, by /BaseFont (render/pdf/canonical.py). A batch's
+    fonts also hold the glyphs of its sections that an edit has since replaced; with ``drawn``,
+    programs, widths, text and CIDSets hold only what the pages draw, and every font is written
+    anew (also when one batch has it all), so a build after an edit has a cold build's bytes.
+    """
+    share_subsets(pdf, drawn)
+    share_dictionaries(pdf, drawn)
 
 
-def share_subsets(pdf: pikepdf.Pdf) -> None:
+def share_subsets(pdf: pikepdf.Pdf, drawn: dict[str, set[int]] | None = None) -> None:
     """Give all font dictionaries of one font a single embedded program holding every glyph used."""
     groups: dict[str, list[pikepdf.Dictionary]] = {}
     for font in _font_resources(pdf)[1]:
@@ -51,7 +57,8 @@ def share_subsets(pdf: pikepdf.Pdf) -> None:
         if descriptor is None or "/FontFile2" not in descriptor or descendant.get("/CIDToGIDMap") != "/Identity":
             continue
         groups.setdefault(str(font.BaseFont), []).append(descendant)
-    for descendants in groups.values():
+    for base_font, descendants in groups.items():
+        keep = drawn.get(base_font) if drawn is not None else None
         descriptors = [descendant.FontDescriptor for descendant in descendants]
         programs: dict[tuple[int, int], tuple[pikepdf.Stream, int]] = {}
         for descendant, descriptor in zip(descendants, descriptors):
@@ -61,14 +68,16 @@ def share_subsets(pdf: pikepdf.Pdf) -> None:
             known = programs.get(stream.objgen, (stream, -1))[1]
             programs[stream.objgen] = (stream, max(known, used))
         else:
-            if len(programs) < 2:
+            if len(programs) < (1 if keep is not None else 2):
                 continue
-            joined = fontjoin.join([(stream.read_bytes(), used + 1) for stream, used in programs.values()])
+            joined = fontjoin.join([(stream.read_bytes(), used + 1) for stream, used in programs.values()], keep)
             if joined is None:
                 continue  # not a font this can join (no glyf table): left as it was
             stream = pikepdf.Stream(pdf, joined)
             stream.Length1 = len(joined)
             cidsets = [d.CIDSet.read_bytes() for d in descriptors if "/CIDSet" in d]
+            if cidsets and keep is not None:
+                cidsets = [_bits(keep)]
             cidset = pikepdf.Stream(pdf, _union_bits(cidsets)) if cidsets else None
             for descriptor in descriptors:
                 descriptor.FontFile2 = stream
@@ -115,6 +124,14 @@ def _font_resources(pdf: pikepdf.Pdf) -> tuple[list[pikepdf.Dictionary], list[pi
     return tables, list(fonts.values())
 
 
+def _bits(ids: set[int]) -> bytes:
+    """A CIDSet as WeasyPrint writes it: bit ``cid`` (from the first byte's high bit) set for each id."""
+    bits = bytearray((max(ids) + 8) // 8)
+    for cid in ids:
+        bits[cid // 8] |= 0x80 >> (cid % 8)
+    return bytes(bits)
+
+
 def _union_bits(sets: list[bytes]) -> bytes:
     width = max(len(bits) for bits in sets)
     joined = bytearray(width)
@@ -149,7 +166,7 @@ class _Joined:
         return True
 
 
-def share_dictionaries(pdf: pikepdf.Pdf) -> None:
+def share_dictionaries(pdf: pikepdf.Pdf, drawn: dict[str, set[int]] | None = None) -> None:
     """Give each font one Type0 dictionary (one CIDFont, one descriptor, one /ToUnicode) where its
     batches' dictionaries agree on everything but the glyphs they use, and point every /Font
     resource of the pages and forms at it. Dictionaries that disagree (a glyph id with two widths,
@@ -162,14 +179,20 @@ def share_dictionaries(pdf: pikepdf.Pdf) -> None:
         if read is None:
             continue
         widths, text = read
+        keep = drawn.get(str(font.BaseFont)) if drawn is not None else None
+        if keep is not None:
+            widths = {gid: width for gid, width in widths.items() if gid in keep}
+            text = {gid: chars for gid, chars in text.items() if gid in keep}
         shape = _font_shape(font, memo)
         classes = joined.setdefault(str(font.BaseFont), [])
         if not any(known.take(font, shape, widths, text) for known in classes):
             classes.append(_Joined(shape, font.get("/Encoding") == "/Identity-H", dict(widths), dict(text), [font]))
     replaced: dict[tuple[int, int], pikepdf.Dictionary] = {}
-    for known in (known for classes in joined.values() for known in classes if len(known.members) > 1):
-        _write(pdf, known)
-        replaced.update((member.objgen, known.members[0]) for member in known.members[1:])
+    for base_font, classes in joined.items():
+        for known in classes:
+            if len(known.members) > 1 or (drawn is not None and base_font in drawn):
+                _write(pdf, known, sort=drawn is not None)
+                replaced.update((member.objgen, known.members[0]) for member in known.members[1:])
     for table in tables:
         for name in list(table.keys()):
             if table[name].objgen in replaced:
@@ -255,14 +278,16 @@ def _shape(value: object, memo: dict[tuple[int, int], str], skip: tuple[str, ...
     return (type(value).__name__, str(value))
 
 
-def _write(pdf: pikepdf.Pdf, known: _Joined) -> None:
+def _write(pdf: pikepdf.Pdf, known: _Joined, *, sort: bool = False) -> None:
     """The first member becomes the joined font: the union of widths and text, the descriptor's
     box edge and fixed-pitch flag from them (as WeasyPrint's build_fonts_dictionary sets them),
     the union of the CIDSets."""
     font = known.members[0]
     descendant = font.DescendantFonts[0]
     descriptor = descendant.FontDescriptor
-    font.ToUnicode = pikepdf.Stream(pdf, _cmap(known.text))
+    # Sorted by glyph id when the dictionaries may come from batches laid out at different times:
+    # the first page's order would then depend on which sections were laid out together.
+    font.ToUnicode = pikepdf.Stream(pdf, _cmap(dict(sorted(known.text.items())) if sort else known.text))
     descendant.W = _w_array(known.widths)
     if isinstance(descriptor.get("/FontBBox"), pikepdf.Array) and len(descriptor.FontBBox) == 4:
         descriptor.FontBBox[2] = max(known.widths.values(), default=0)
@@ -270,7 +295,8 @@ def _write(pdf: pikepdf.Pdf, known: _Joined) -> None:
     descriptor.Flags = flags | (1 if len(known.widths) > 1 and len(set(known.widths.values())) == 1 else 0)
     cidsets = [member.DescendantFonts[0].FontDescriptor.get("/CIDSet") for member in known.members]
     if all(isinstance(cidset, pikepdf.Stream) for cidset in cidsets):
-        descriptor.CIDSet = pikepdf.Stream(pdf, _union_bits([cidset.read_bytes() for cidset in cidsets]))
+        descriptor.CIDSet = pikepdf.Stream(pdf, _bits(set(known.widths)) if sort and known.widths
+                                           else _union_bits([cidset.read_bytes() for cidset in cidsets]))
 
 
 def _w_array(widths: dict[int, object]) -> pikepdf.Array:

@@ -109,7 +109,7 @@ def _merge(cache: PartCache, parts: Sequence[MergePart], dates: dict[str, str]) 
         _relink(base)
         _write_names(base, names)
         _write_outline(base, _nest(flat))
-        join_fonts(base)  # one program and one font dictionary per font, not one per batch
+        join_fonts(base, _drawn(parts))  # one program and one font dictionary per font, not one per batch
         out = io.BytesIO()
         base.save(out, deterministic_id=True, min_version=version,
                   object_stream_mode=pikepdf.ObjectStreamMode.generate)
@@ -117,6 +117,17 @@ def _merge(cache: PartCache, parts: Sequence[MergePart], dates: dict[str, str]) 
     finally:
         for source in sources.values():
             source.pdf.close()
+
+
+def _drawn(parts: Sequence[MergePart]) -> dict[str, set[int]] | None:
+    """The glyphs the document's pages draw, by font; None if a section's are unknown."""
+    together: dict[str, set[int]] = {}
+    for part in parts:
+        if part.pages.drawn is None:
+            return None
+        for font, ids in part.pages.drawn.items():
+            together.setdefault(font, set()).update(ids)
+    return together
 
 
 def _copy_document_level(source: pikepdf.Pdf, base: pikepdf.Pdf) -> None:

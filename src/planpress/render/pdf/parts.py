@@ -7,9 +7,11 @@ cache.PartMeta, merge.MergePart); a *batch* is consecutive parts laid out in one
 Each section of the document is cached on its own: its *content key* (its HTML through the
 same templates, the layouts, fonts and versions) names what its layout found out (page count,
 anchors, bookmarks, anchors it looked up), and its *variant* (content key, first page number,
-page numbers of the anchors it looked up) names its pages in a batch PDF. The batches are
-fixed by the content (``batch_numbers``); a batch with a section that has no right variant is
-laid out whole, so that a build from the cache gives the bytes of a cold build.
+page numbers of the anchors it looked up) names its pages in a batch PDF. A section's pages are
+the same in any batch (render/pdf/canonical.py gives each page its own resources, the merge keeps
+only the glyphs the pages draw), so a build lays out only the sections that have no right
+variant, and still gives the bytes of a cold build. A cold build's batches follow the content
+(``batch_numbers``); an edit's sections are laid out in runs of consecutive ones.
 
 On a cold build every batch starts at once: a worker publishes its page count as soon as its
 pagination ends and waits for the page counts ahead of it only to number its pages. A section
@@ -57,8 +59,8 @@ _NOT_LOCAL = re.compile(
 #: worker holds a bounded number of pages in memory (about 50).
 MIN_BATCH_CHARS = 12_000
 MAX_BATCH_CHARS = 100_000
-#: A batch's share of a large document: about 12 pages, what an edit lays out again (its whole
-#: batch, so that its bytes are a cold build's); more batches cost WeasyPrint's fixed cost each.
+#: A batch's share of a large document: about 12 pages, what a worker holds at a time; more
+#: batches cost WeasyPrint's fixed cost each.
 MAX_TARGET_CHARS = 24_000
 #: Batches a cold build makes of a small document: work for up to SPREAD cores.
 SPREAD = 8
@@ -225,15 +227,6 @@ class _Planner:
         self.workers: pool.Workers | None = None  # the build's, or this render's own (``own``)
         self.own = False
         self.schedule: pool.Schedule | None = None
-        members: dict[int, list[str]] = {}
-        for part in parts:
-            members.setdefault(part.batch, []).append(part.key)
-        self.batch_keys = {number: hashlib.sha256("\n".join(keys).encode()).hexdigest() for number, keys in members.items()}
-
-    def _in_batch(self, part: _Part) -> str:
-        """A section's key with its batch's: its pages are kept for the batch it was laid out in
-        (the font subsets of its page are the batch's), so a batch that an edit changes is laid out whole."""
-        return f"{part.key}/{self.batch_keys[part.batch]}"
 
     def run(self) -> None:
         problems: list[Problem] = []  # content problems (text overflowing) of every batch, reported together
@@ -301,18 +294,13 @@ class _Planner:
             if start is None or (external and not settled):
                 continue  # decided once the page counts ahead of it (or everywhere) are final
             targets = {name: anchors[name] for name in external if name in anchors}
-            variant = variant_key(self._in_batch(part), start, targets)
+            variant = variant_key(part.key, start, targets)
             part.pages = self.cache.pages(variant)
             if part.pages is not None:
                 part.variant = variant
             else:
                 todo.append((part, start))
-        # A batch is laid out whole (its bytes are then a cold build's), once none of it is busy.
-        wanted = {part.batch for part, _ in todo} - {part.batch for part in busy}
-        whole = [(part, start) for part, start in zip(self.parts, starts) if part.batch in wanted]
-        for part, _ in whole:
-            part.variant = part.pages = None
-        return whole
+        return todo
 
     def _submit(self, todo: list[tuple[_Part, int | None]]) -> None:
         if not todo:
@@ -325,10 +313,15 @@ class _Planner:
         starts = self._starts()
         anchors = self._anchor_pages(starts)
         guess = 10 ** (len(str(sum(p.meta.pages if p.meta else 2 for p in self.parts))) - 1)
-        batches: dict[int, list[_Part]] = {}
+        # The sections to lay out, in runs of consecutive sections of one content-defined batch.
+        batches: list[list[_Part]] = []
         for part, _ in todo:
-            batches.setdefault(part.batch, []).append(part)
-        for batch in batches.values():
+            last = batches[-1][-1] if batches else None
+            if last is not None and last.batch == part.batch and last.index + 1 == part.index:
+                batches[-1].append(part)
+            else:
+                batches.append([part])
+        for batch in batches:
             self._submit_batch(batch, starts[batch[0].index], anchors, guess)
 
     def _submit_batch(self, batch: list[_Part], start: int | None, anchors: dict[str, int], guess: int) -> None:
@@ -377,8 +370,9 @@ class _Planner:
                 if not stored:
                     self.cache.store_pdf(name, result.pdf)
                     stored = True
-                variant = variant_key(self._in_batch(part), result.start + section.first_page, section.used_targets)
-                self.cache.store_pages(variant, PageRange(name, section.first_page, section.meta.pages))
+                variant = variant_key(part.key, result.start + section.first_page, section.used_targets)
+                drawn = {font: sorted(ids) for font, ids in sorted(section.drawn.items())} if section.drawn is not None else None
+                self.cache.store_pages(variant, PageRange(name, section.first_page, section.meta.pages, drawn))
         assert self.schedule is not None
         self.schedule.publish({part.index: part.meta.pages for part in batch if part.meta is not None})
 
@@ -386,12 +380,11 @@ class _Planner:
 def batch_numbers(keys: list[str], sizes: list[int], alone: list[bool]) -> list[int]:
     """Each section's batch: consecutive sections, from the content alone, never from the cache.
 
-    A build after an edit lays out every section of the batch the edit is in, so its pages (and
-    the batch's font subsets) are those of a cold build, and so are the merged PDF's bytes. The
-    cuts are content-defined: once a batch holds its share of the document (at least
-    MIN_BATCH_CHARS), it ends after the next section whose content key is a multiple of CUT, or
-    at MAX_BATCH_CHARS; an edit moves at most the cut next to it. A section that looks up page
-    numbers elsewhere (the contents) is a batch of its own: it is laid out again once those are final.
+    The merged PDF's bytes do not depend on the batches; the cuts follow the content so that a
+    build after an edit groups the sections it lays out as a cold build would: once a batch holds
+    its share of the document (at least MIN_BATCH_CHARS), it ends after the next section whose
+    content key is a multiple of CUT, or at MAX_BATCH_CHARS. A section that looks up page numbers
+    elsewhere (the contents) is a batch of its own: it is laid out again once those are final.
     """
     total = sum(sizes)
     share = max(MIN_BATCH_CHARS, total / SPREAD)

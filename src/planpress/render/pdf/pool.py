@@ -181,14 +181,15 @@ def work(job: BatchJob, context: Context) -> BatchResult:
     """Lay one batch out and write its PDF; a failure stops the batches waiting for its page count."""
     from planpress.render.pdf import weasy
     from planpress.render.pdf.batch import lay_out
+    from planpress.render.pdf.canonical import canonical
 
     project, document, schedule, inputs = context.project, context.document, context.schedule, context.inputs
     options = weasy.write_options(document, profile=inputs.profile)
 
-    def write(rendering: Any, start: int) -> bytes:
+    def write(rendering: Any, start: int) -> tuple[bytes, list[Any]]:
         weasy.refuse_overflow(rendering, document, project, first_page=start)  # as the single pass does, before writing
         weasy.dated(rendering, inputs.date)
-        return rendering.write_pdf(**options)
+        return canonical(rendering.write_pdf(**options), start)  # its pages as they are in any batch
 
     try:
         return lay_out(job, lambda source: weasy.weasy_html(source, project), write, schedule.await_start,

@@ -49,7 +49,15 @@ class StructureMerge:
             return
         for page_number, kid in self._read(source):
             if first <= page_number < first + count:
+                # Not through its parent, the batch's /Document: that would copy the structure
+                # of every section of the batch (and the objects' numbers would then depend
+                # on which sections were laid out together; see render/pdf/canonical.py).
+                parent = kid.get("/P")
+                if parent is not None:
+                    del kid["/P"]
                 copied = copy_value(base, kid)
+                if parent is not None:
+                    kid.P = parent
                 copied.P = self.document
                 self.document.K.append(copied)
 
