@@ -131,6 +131,8 @@ def _run_precompiled(code: types.CodeType, module: types.ModuleType, cached: dic
         return builtins.__import__(name, globals_, locals_, fromlist, level)
 
     namespace = module.__dict__
+    # Only this module's code sees ``importer`` (its functions keep these builtins, which differ
+    # only for ``import cffi``, which they never run); no other module's import is touched.
     namespace["__builtins__"] = {**builtins.__dict__, "__import__": importer}
     exec(code, namespace)  # noqa: S102 - WeasyPrint's own module code, as its loader runs it
     if namespace.get("ffi") is not declared or not declared.declared:
