@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import io
 import re
+import sys
+from array import array
 import pikepdf
 from pikepdf import Dictionary, Name
 
@@ -42,14 +44,16 @@ _KNOWN = frozenset(_CATEGORY.values())
 Drawn = dict[str, set[int]] | None
 
 
-def canonical(data: bytes, start: int) -> tuple[bytes, list[Drawn]]:
+def canonical(data: bytes, start: int, *, tables: bool = True) -> tuple[bytes, list[Drawn]]:
     """The PDF (of pages ``start``… of the document) with every page's resources its own, named by
     the page, and table header ids named by their page (see the module's docstring); and the
-    glyphs each page draws (the merge keeps only those in its fonts: render/pdf/fontmerge.py)."""
+    glyphs each page draws (the merge keeps only those in its fonts: render/pdf/fontmerge.py).
+    ``tables``: whether the pages may have table header cells (the HTML has a ``<th``)."""
     pdf = pikepdf.open(io.BytesIO(data))
     done: dict[tuple[int, int], Drawn] = {}
     drawn = [_own_resources(pdf, page.obj, _page_content(pdf, page.obj), done) for page in pdf.pages]
-    _header_ids(pdf, start)
+    if tables:
+        _header_ids(pdf, start)
     out = io.BytesIO()
     pdf.save(out, deterministic_id=True)
     return out.getvalue(), drawn
@@ -125,8 +129,7 @@ def _descend(pdf: pikepdf.Pdf, value: object, done: dict[tuple[int, int], Drawn]
 
 #: Text as WeasyPrint writes it: q and Q on lines of their own, a font set with Tf, glyphs in
 #: hexadecimal strings (two bytes a glyph with Identity-H); ``<<`` opens a dictionary, not a string.
-_TEXT = re.compile(rb"(?m)^(q|Q)$|/([^\s/\[\]<>(){}%]+)\s+[-+.\d]+\s+Tf(?=\s|$)|<(?!<)([0-9A-Fa-f\s]*)>")
-_SPACE = re.compile(rb"\s+")
+_TEXT = re.compile(rb"(?m)^(q|Q)$|/([^\s/\[\]<>(){}%]+)\s+[-+.\d]+\s+Tf(?=\s|$)|(?<!<)<((?:[0-9A-Fa-f]{4})*)>|((?<!<)<(?!<)[^<>]*>)")
 
 
 def _glyphs(data: bytes, fonts: object) -> Drawn:
@@ -139,10 +142,12 @@ def _glyphs(data: bytes, fonts: object) -> Drawn:
         for name, font in fonts.items():
             identity = font.get("/Subtype") == Name.Type0 and font.get("/Encoding") == Name("/Identity-H")
             names[name[1:].encode("latin-1")] = str(font.BaseFont) if identity else None
-    found: dict[str, set[int]] = {}
+    strings: dict[str, list[bytes]] = {}
     stack: list[bytes | None] = []
     current: bytes | None = None
-    for state, font, digits in _TEXT.findall(data):
+    for state, font, digits, other in _TEXT.findall(data):
+        if other:  # a string of other than four digits a glyph
+            return None
         if state == b"q":
             stack.append(current)
         elif state == b"Q":
@@ -152,8 +157,13 @@ def _glyphs(data: bytes, fonts: object) -> Drawn:
         elif current is None or current not in names:
             return None
         elif names[current] is not None:
-            packed = bytes.fromhex(_SPACE.sub(b"", digits).decode("ascii"))
-            found.setdefault(names[current], set()).update(int.from_bytes(packed[i:i + 2], "big") for i in range(0, len(packed) - 1, 2))
+            strings.setdefault(names[current], []).append(digits)  # type: ignore[arg-type]
+    found: dict[str, set[int]] = {}
+    for base_font, chunks in strings.items():
+        glyphs = array("H", bytes.fromhex(b"".join(chunks).decode("ascii")))
+        if sys.byteorder == "little":
+            glyphs.byteswap()
+        found[base_font] = set(glyphs)
     return found
 
 

@@ -189,7 +189,7 @@ def work(job: BatchJob, context: Context) -> BatchResult:
     def write(rendering: Any, start: int) -> tuple[bytes, list[Any]]:
         weasy.refuse_overflow(rendering, document, project, first_page=start)  # as the single pass does, before writing
         weasy.dated(rendering, inputs.date)
-        return canonical(rendering.write_pdf(**options), start)  # its pages as they are in any batch
+        return canonical(rendering.write_pdf(**options), start, tables="<th" in job.html)  # its pages as they are in any batch
 
     try:
         return lay_out(job, lambda source: weasy.weasy_html(source, project), write, schedule.await_start,
