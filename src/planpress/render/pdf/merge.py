@@ -87,6 +87,7 @@ def _merge(cache: PartCache, parts: Sequence[MergePart], dates: dict[str, str]) 
     structure: StructureMerge | None = None
     last_use = {part.pages.batch: number for number, part in enumerate(parts)}
     version = "1.7"
+    offset = 0  # pages so far, counted here: asking pikepdf costs a walk of the page tree after a copy
     try:
         for number, part in enumerate(parts):
             if part.pages.batch not in sources:
@@ -96,9 +97,9 @@ def _merge(cache: PartCache, parts: Sequence[MergePart], dates: dict[str, str]) 
                 _copy_document_level(source.pdf, base)
                 structure = StructureMerge(base, source.pdf)
                 version = source.pdf.pdf_version
-            offset = len(base.pages)
-            _append(base, source, part, names, flat)
+            _append(base, source, part, offset, names, flat)
             structure.add(base, source.pdf, part.pages.first, part.pages.count, offset)
+            offset += part.pages.count
             if last_use[part.pages.batch] == number:  # copied: only parts, never every batch, in memory
                 structure.forget(source.pdf)
                 sources.pop(part.pages.batch).pdf.close()
@@ -147,10 +148,10 @@ def _write_dates(base: pikepdf.Pdf, dates: dict[str, str]) -> None:
         base.trailer.Info[name] = String(value)
 
 
-def _append(base: pikepdf.Pdf, source: _Source, part: MergePart, names: dict[str, Array],
+def _append(base: pikepdf.Pdf, source: _Source, part: MergePart, offset: int, names: dict[str, Array],
             flat: list[tuple[int, _Bookmark]]) -> None:
-    """Append a section's pages; collect its named destinations and bookmarks."""
-    offset = len(base.pages)
+    """Append a section's pages after the ``offset`` pages so far; collect its named destinations
+    and bookmarks."""
     first, count = part.pages.first, part.pages.count
     with warnings.catch_warnings():  # named destinations are carried over below, by hand
         warnings.simplefilter("ignore", pikepdf.PageCopyWarning)

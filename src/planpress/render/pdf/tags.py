@@ -1,16 +1,43 @@
 """The structure tree (tagged PDF) of a merged PDF, built from the sections' batch PDFs.
 
-WeasyPrint writes one /Document element whose kids are the page's top-level elements, each
-with the page it starts on (/Pg), and a parent tree numbered as pages 0…n-1 first, then link
-annotations n… in page order. The merge moves each section's kids under one new /Document
-element and then reads the parent tree off the merged tree in that numbering: each page's
-marked content under its element, each link annotation under the element that refers to it.
+WeasyPrint writes one /Document element whose kids are each page's top-level elements, each
+with its page (/Pg), and a parent tree numbered as pages 0…n-1 first, then link annotations n…
+in page order. The merge moves each section's kids under one new /Document element and numbers
+the parent tree the same way over the merged pages: each page's marked content under its
+element, each link annotation under the element that refers to it.
+
+The parent tree names only elements of the merged tree. A batch's parent tree also names
+elements outside its tree (WeasyPrint tags the page margins' text without linking it to the
+tree); a merged parent tree that named them carried a second, unseen copy of every such link.
+The merge tells them apart without walking the tree: it copies a section's elements first, then
+the batch's parent-tree entries of its pages; an entry's element that this second copy had to
+make anew (its object number is above every one made before) is outside the tree.
 """
 
 from __future__ import annotations
 
 import pikepdf
 from pikepdf import Array, Dictionary, Name
+
+
+class _Batch:
+    """What a batch's structure gives the merge, read once: its document kids with their page
+    numbers, and its parent tree's entries by number."""
+
+    def __init__(self, source: pikepdf.Pdf) -> None:
+        root = source.Root.StructTreeRoot
+        document = root.K[0]
+        index = {page.objgen: number for number, page in enumerate(source.pages)}
+        self.kids = [(index.get(kid.Pg.objgen, -1), kid) for kid in document.K]
+        numbers = list(root.ParentTree.Nums) if "/Nums" in root.get("/ParentTree", Dictionary()) else []
+        self.entries = {int(numbers[i]): numbers[i + 1] for i in range(0, len(numbers) - 1, 2)}
+        # Copying a kid must not follow its parent into the batch's whole tree (the other
+        # sections' kids, the batch's parent tree): the source is only read, never saved.
+        document.K = Array()
+        for key in ("/P", "/ParentTree"):
+            for holder in (document, root):
+                if key in holder:
+                    del holder[key]
 
 
 class StructureMerge:
@@ -29,14 +56,14 @@ class StructureMerge:
         source_document = source_root.K[0]
         if "/NS" in source_document:
             self.document.NS = copy_value(base, source_document.NS)
-        self.sources: dict[str, list[tuple[int, pikepdf.Object]]] = {}
+        self.sources: dict[str, _Batch] = {}
+        self.kids: list[pikepdf.Object] = []
+        self.marked: list[pikepdf.Array] = []  # by merged page: its marked content's elements by MCID
+        self.linked: dict[tuple[int, int], pikepdf.Object] = {}  # merged link annotation -> its element
 
-    def _read(self, source: pikepdf.Pdf) -> list[tuple[int, pikepdf.Object]]:
-        """A batch's document kids with their page numbers, read once."""
+    def _read(self, source: pikepdf.Pdf) -> _Batch:
         if source.filename not in self.sources:
-            root = source.Root.StructTreeRoot
-            index = {page.objgen: number for number, page in enumerate(source.pages)}
-            self.sources[source.filename] = [(index.get(kid.Pg.objgen, -1), kid) for kid in root.K[0].K]
+            self.sources[source.filename] = _Batch(source)
         return self.sources[source.filename]
 
     def forget(self, source: pikepdf.Pdf) -> None:
@@ -47,43 +74,44 @@ class StructureMerge:
         """Take the structure of ``source``'s pages first…first+count, appended at ``offset``."""
         if not self.active:
             return
-        for page_number, kid in self._read(source):
-            if first <= page_number < first + count:
-                # Not through its parent, the batch's /Document: that would copy the structure
-                # of every section of the batch (and the objects' numbers would then depend
-                # on which sections were laid out together; see render/pdf/canonical.py).
-                parent = kid.get("/P")
-                if parent is not None:
-                    del kid["/P"]
-                copied = copy_value(base, kid)
-                if parent is not None:
-                    kid.P = parent
+        batch = self._read(source)
+        kids = [kid for page_number, kid in batch.kids if first <= page_number < first + count]
+        if kids:  # one copy for the section: copying object by object costs a call each
+            for copied in base.copy_foreign(source.make_indirect(Array(kids))):
                 copied.P = self.document
-                self.document.K.append(copied)
+                self.kids.append(copied)
+        pages, annotations, entries = source.pages[first:first + count], [], []
+        for page in pages:
+            entries.append(batch.entries.get(int(page.obj.get("/StructParents", -1)), Array()))
+            for annotation in page.obj.get("/Annots", Array()):
+                entries += [annotation, batch.entries.get(int(annotation.get("/StructParent", -1)))]
+                annotations.append(annotation)
+        fresh = base.make_indirect(Dictionary()).objgen[0]  # every object copied from here on is new
+        copied = list(base.copy_foreign(source.make_indirect(Array(entries))))
+        position = 0
+        for page in pages:
+            self.marked.append(_in_tree(copied[position], fresh))
+            position += 1
+            for _ in page.obj.get("/Annots", Array()):
+                annotation, element = copied[position], copied[position + 1]
+                if isinstance(element, Dictionary) and element.objgen[0] < fresh:
+                    self.linked[annotation.objgen] = element
+                position += 2
 
     def finish(self, base: pikepdf.Pdf) -> None:
         """Number the parent tree as WeasyPrint does (pages 0…n-1, then link annotations in page
-        order) and attach the tree to the catalog.
-
-        The parent tree is read off the merged tree itself, not copied from the batches: a
-        batch's parent tree may name elements of pages the merge took from another batch, which
-        left link elements outside the tree and a second, unseen copy of every link.
-        """
+        order) and attach the tree to the catalog."""
         if not self.active:
             return
-        pages = {page.obj.objgen: number for number, page in enumerate(base.pages)}
-        marked: list[dict[int, pikepdf.Object]] = [{} for _ in base.pages]
-        linked: dict[tuple[int, int], pikepdf.Object] = {}
-        _collect(self.document, None, pages, marked, linked)
+        self.document.K = Array(self.kids)
         numbers: list[object] = []  # one Array at the end: growing a pikepdf Array item by item is slow
-        for number, page in enumerate(base.pages):
+        for number, (page, found) in enumerate(zip(base.pages, self.marked, strict=True)):
             page.obj.StructParents = number
-            found = marked[number]
-            numbers += [number, Array([found.get(mcid) for mcid in range(max(found, default=-1) + 1)])]
+            numbers += [number, found]
         number = len(base.pages)
         for page in base.pages:
             for annotation in page.obj.get("/Annots", Array()):
-                element = linked.get(annotation.objgen)
+                element = self.linked.get(annotation.objgen)
                 if element is None:
                     if "/StructParent" in annotation:
                         del annotation["/StructParent"]
@@ -96,24 +124,15 @@ class StructureMerge:
         base.Root.StructTreeRoot = self.root
 
 
-def _collect(element: pikepdf.Dictionary, page: int | None, pages: dict[tuple[int, int], int],
-             marked: list[dict[int, pikepdf.Object]], linked: dict[tuple[int, int], pikepdf.Object]) -> None:
-    """Every marked-content id of the tree under its page, every annotation under its element."""
-    if "/Pg" in element:
-        page = pages.get(element.Pg.objgen, page)
-    kids = element.get("/K")
-    for kid in (kids if isinstance(kids, Array) else [] if kids is None else [kids]):
-        if isinstance(kid, int):
-            if page is not None:
-                marked[page][int(kid)] = element
-        elif isinstance(kid, Dictionary) and kid.get("/Type") == Name.MCR:
-            where = pages.get(kid.Pg.objgen, page) if "/Pg" in kid else page
-            if where is not None:
-                marked[where][int(kid.MCID)] = element
-        elif isinstance(kid, Dictionary) and kid.get("/Type") == Name.OBJR:
-            linked[kid.Obj.objgen] = element
-        elif isinstance(kid, Dictionary):
-            _collect(kid, page, pages, marked, linked)
+def _in_tree(entry: object, fresh: int) -> pikepdf.Array:
+    """A page's parent-tree entry (elements by MCID) with the elements outside the tree as null
+    and no trailing nulls."""
+    if not isinstance(entry, Array):
+        return Array()
+    items = [item if isinstance(item, Dictionary) and item.objgen[0] < fresh else None for item in entry]
+    while items and items[-1] is None:
+        items.pop()
+    return Array(items)
 
 
 def copy_value(base: pikepdf.Pdf, value: object) -> object:
