@@ -27,6 +27,7 @@ Identity-H: WeasyPrint numbers each batch's missing characters from the same id)
 
 from __future__ import annotations
 
+import decimal
 import hashlib
 import re
 from dataclasses import dataclass, field
@@ -44,14 +45,22 @@ def join_fonts(pdf: pikepdf.Pdf, drawn: dict[str, set[int]] | None = None) -> No
     programs, widths, text and CIDSets hold only what the pages draw, and every font is written
     anew (also when one batch has it all), so a build after an edit has a cold build's bytes.
     """
-    share_subsets(pdf, drawn)
-    share_dictionaries(pdf, drawn)
+    resources, widths = _font_resources(pdf), {}  # read once for both: neither step changes them
+    share_subsets(pdf, drawn, resources, widths)
+    share_dictionaries(pdf, drawn, resources, widths)
 
 
-def share_subsets(pdf: pikepdf.Pdf, drawn: dict[str, set[int]] | None = None) -> None:
+_Resources = tuple[list[pikepdf.Dictionary], list[pikepdf.Dictionary]]
+#: /W arrays read, by the objgen of their CIDFont dictionary.
+_Widths = dict[tuple[int, int], "dict[int, object] | None"]
+
+
+def share_subsets(pdf: pikepdf.Pdf, drawn: dict[str, set[int]] | None = None, resources: _Resources | None = None,
+                  widths: _Widths | None = None) -> None:
     """Give all font dictionaries of one font a single embedded program holding every glyph used."""
     groups: dict[str, list[pikepdf.Dictionary]] = {}
-    for font in _font_resources(pdf)[1]:
+    widths = {} if widths is None else widths
+    for font in (resources or _font_resources(pdf))[1]:
         descendant = font.DescendantFonts[0]
         descriptor = descendant.get("/FontDescriptor")
         if descriptor is None or "/FontFile2" not in descriptor or descendant.get("/CIDToGIDMap") != "/Identity":
@@ -62,7 +71,7 @@ def share_subsets(pdf: pikepdf.Pdf, drawn: dict[str, set[int]] | None = None) ->
         descriptors = [descendant.FontDescriptor for descendant in descendants]
         programs: dict[tuple[int, int], tuple[pikepdf.Stream, int]] = {}
         for descendant, descriptor in zip(descendants, descriptors):
-            stream, used = descriptor.FontFile2, _highest_cid(descendant)
+            stream, used = descriptor.FontFile2, _highest_cid(descendant, widths)
             if used is None:
                 break  # a subset whose drawn glyphs are unknown cannot be joined safely
             known = programs.get(stream.objgen, (stream, -1))[1]
@@ -85,10 +94,16 @@ def share_subsets(pdf: pikepdf.Pdf, drawn: dict[str, set[int]] | None = None) ->
                     descriptor.CIDSet = cidset
 
 
-def _highest_cid(descendant: pikepdf.Dictionary) -> int | None:
+def _highest_cid(descendant: pikepdf.Dictionary, memo: _Widths) -> int | None:
     """The highest glyph id a font dictionary's pages draw: the last one its widths (/W) give."""
-    widths = _widths(descendant.get("/W"))
+    widths = _widths_of(descendant, memo)
     return max(widths) if widths else None
+
+
+def _widths_of(descendant: pikepdf.Dictionary, memo: _Widths) -> dict[int, object] | None:
+    if descendant.objgen not in memo:
+        memo[descendant.objgen] = _widths(descendant.get("/W"))
+    return memo[descendant.objgen]
 
 
 def _font_resources(pdf: pikepdf.Pdf) -> tuple[list[pikepdf.Dictionary], list[pikepdf.Dictionary]]:
@@ -166,16 +181,18 @@ class _Joined:
         return True
 
 
-def share_dictionaries(pdf: pikepdf.Pdf, drawn: dict[str, set[int]] | None = None) -> None:
+def share_dictionaries(pdf: pikepdf.Pdf, drawn: dict[str, set[int]] | None = None, resources: _Resources | None = None,
+                       widths: _Widths | None = None) -> None:
     """Give each font one Type0 dictionary (one CIDFont, one descriptor, one /ToUnicode) where its
     batches' dictionaries agree on everything but the glyphs they use, and point every /Font
     resource of the pages and forms at it. Dictionaries that disagree (a glyph id with two widths,
     another /Encoding, another program) stay apart."""
-    tables, fonts = _font_resources(pdf)
+    tables, fonts = resources or _font_resources(pdf)
+    read_widths = {} if widths is None else widths
     joined: dict[str, list[_Joined]] = {}
     memo: dict[tuple[int, int], str] = {}
     for font in fonts:
-        read = _readable(font)
+        read = _readable(font, read_widths)
         if read is None:
             continue
         widths, text = read
@@ -199,7 +216,7 @@ def share_dictionaries(pdf: pikepdf.Pdf, drawn: dict[str, set[int]] | None = Non
                 table[name] = replaced[table[name].objgen]
 
 
-def _readable(font: pikepdf.Dictionary) -> tuple[dict[int, object], dict[int, str]] | None:
+def _readable(font: pikepdf.Dictionary, memo: _Widths) -> tuple[dict[int, object], dict[int, str]] | None:
     """A font dictionary's widths by glyph id and text by glyph id, if it is one WeasyPrint writes
     (one CIDFont with a descriptor, /W, a /ToUnicode of bfchar lines), else None."""
     descendants = font.get("/DescendantFonts")
@@ -208,28 +225,49 @@ def _readable(font: pikepdf.Dictionary) -> tuple[dict[int, object], dict[int, st
     descendant = descendants[0]
     if not isinstance(descendant.get("/FontDescriptor"), pikepdf.Dictionary):
         return None
-    widths = _widths(descendant.get("/W"))
+    widths = _widths_of(descendant, memo)
     text = _to_unicode(font.get("/ToUnicode"))
     return None if widths is None or text is None else (widths, text)
 
 
 def _widths(array: object) -> dict[int, object] | None:
-    """/W as glyph id -> width (both of its forms: ``first [w1 w2 ...]`` and ``first last w``)."""
+    """/W as glyph id -> width (both of its forms: ``first [w1 w2 ...]`` and ``first last w``).
+
+    Read from the array's text in one call: item by item, pikepdf costs a call per width (some
+    150k of them in the ×16 booklet)."""
     if not isinstance(array, pikepdf.Array):
         return None
-    items, found, index = list(array), {}, 0
+    tokens = bytes(array.unparse()).split()
+    if tokens[:1] != [b"["] or tokens[-1:] != [b"]"] or b"R" in tokens:
+        return None  # not the direct numbers WeasyPrint writes
+    found: dict[int, object] = {}
+    index, end = 1, len(tokens) - 1
     try:
-        while index < len(items):
-            first = int(items[index])
-            if isinstance(items[index + 1], pikepdf.Array):
-                found.update((first + step, width) for step, width in enumerate(items[index + 1]))
-                index += 2
+        while index < end:
+            first = int(tokens[index])
+            if tokens[index + 1] == b"[":
+                close = tokens.index(b"]", index + 2)
+                found.update(zip(range(first, first + close - index - 2), _numbers(tokens[index + 2:close])))
+                index = close + 1
             else:
-                found.update((gid, items[index + 2]) for gid in range(first, int(items[index + 1]) + 1))
+                width = _number(tokens[index + 2])
+                found.update((gid, width) for gid in range(first, int(tokens[index + 1]) + 1))
                 index += 3
-    except (IndexError, TypeError, ValueError):
+    except (IndexError, ValueError, decimal.InvalidOperation):
         return None
     return found
+
+
+def _numbers(tokens: list[bytes]) -> list[object]:
+    try:
+        return list(map(int, tokens))  # WeasyPrint's widths are whole numbers
+    except ValueError:
+        return [_number(token) for token in tokens]
+
+
+def _number(token: bytes) -> object:
+    """A number of a PDF's text as pikepdf gives it: an int, or a Decimal for a real."""
+    return int(token) if token.lstrip(b"+-").isdigit() else decimal.Decimal(token.decode("ascii"))
 
 
 _BFCHAR = re.compile(rb"(\d+) beginbfchar\n(.*?)endbfchar", re.S)
