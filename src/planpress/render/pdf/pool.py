@@ -63,14 +63,14 @@ class Schedule:
     Pickled into each job as its place on the board; a worker finds the board itself (inherited).
     """
 
-    def __init__(self, board: _Board, offset: int, count: int, flag: int) -> None:
-        self.board, self.offset, self.count, self.flag = board, offset, count, flag
+    def __init__(self, board: _Board, offset: int, flag: int) -> None:
+        self.board, self.offset, self.flag = board, offset, flag
 
-    def __getstate__(self) -> tuple[int, int, int]:
-        return self.offset, self.count, self.flag
+    def __getstate__(self) -> tuple[int, int]:
+        return self.offset, self.flag
 
-    def __setstate__(self, state: tuple[int, int, int]) -> None:
-        self.offset, self.count, self.flag = state
+    def __setstate__(self, state: tuple[int, int]) -> None:
+        self.offset, self.flag = state
         self.board = _STATE["board"]
 
     def publish(self, pages: dict[int, int]) -> None:
@@ -121,6 +121,7 @@ class Workers:
         self.board = _Board(context, sections, documents)
         self.room, self.lock = (sections, documents), threading.Lock()
         self.used = (0, 0)
+        self.closed = False
         self.executor = ProcessPoolExecutor(max(1, count), mp_context=context, initializer=init_worker,
                                             initargs=(self.board, os.getpid()))
         self.executor.submit(_ready)  # forks them all now (a fork-context pool starts them at its first job)
@@ -132,14 +133,19 @@ class Workers:
             if offset + count > self.room[0] or flag >= self.room[1]:
                 raise ValueError("the workers were made for fewer sections")
             self.used = (offset + count, flag + 1)
-        return Schedule(self.board, offset, count, flag)
+        return Schedule(self.board, offset, flag)
 
     def submit(self, job: BatchJob, context: Context) -> Future[BatchResult]:
         return self.executor.submit(work, job, context)
 
     def close(self) -> None:
         """End the workers: batches not started are cancelled, a batch waiting for its start stops
-        (every document's flag is raised: when the build is left, nothing waits for a page count)."""
+        (every document's flag is raised: when the build is left, nothing waits for a page count).
+        Once closed, closing again does nothing."""
+        with self.lock:
+            if self.closed:
+                return
+            self.closed = True
         with self.board.condition:
             for flag in range(len(self.board.aborted)):
                 self.board.aborted[flag] = 1
