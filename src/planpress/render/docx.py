@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Callable, Iterable
+from concurrent.futures import Future
 from contextvars import ContextVar
 from dataclasses import replace
 from typing import Any
@@ -29,12 +31,17 @@ COVER = "cover"
 
 def render(document: Document, project: Project) -> bytes:
     """Fill a copy of the reference document and return the .docx bytes."""
-    word, starts = _filled(document, project)
     tocs = [block for section in document.sections for block in section.blocks if isinstance(block, Toc)]
+    early = _early_layouts(document, project, tocs[0]) if tocs else None
+    try:
+        word, starts = _filled(document, project)
+    finally:
+        if early is not None and not early.done():
+            early.exception()  # no LibreOffice left running when the file cannot be made
     if not tocs:
         return _saved(word, project)
     # LibreOffice's page numbers in the contents when it is installed; else Word adds them on opening.
-    numbers = _toc_numbers(document, project, word, starts, tocs[0])
+    numbers = _toc_numbers(document, project, word, starts, tocs[0], early)
     if numbers:
         docx_toc.fill(word, {docx_parts.style_ids(word)[f"TOC {level}"] for level in (1, 2)}, numbers)
     else:
@@ -73,13 +80,35 @@ def _filled(document: Document, project: Project) -> tuple[WordDocument, list[An
     return word, starts
 
 
+def _early_layouts(document: Document, project: Project, toc: Toc) -> Future[Any] | None:
+    """After an edit (some sections' layouts cached, some not), LibreOffice lays out the changed
+    sections on a thread of its own while the whole file is written: a file of just those does
+    not wait for it. None on a cold build (the whole file is laid out) or with nothing to lay out."""
+    owned = _entries_by_section(document, toc)
+    if owned is None:
+        return None
+    missing = _missing_layouts(document, project, owned)
+    if not 0 < missing < len(document.sections):
+        return None
+    future: Future[Any] = Future()
+
+    def run() -> None:
+        try:
+            future.set_result(_section_layouts(document, project, owned, None))
+        except BaseException as error:  # noqa: BLE001 - handed to the thread that waits for it
+            future.set_exception(error)
+
+    threading.Thread(target=run, name="planpress-word-layout", daemon=True).start()
+    return future
+
+
 def _toc_numbers(document: Document, project: Project, word: WordDocument, starts: list[Any],
-                 toc: Toc) -> list[int] | None:
+                 toc: Toc, early: Future[Any] | None = None) -> list[int] | None:
     """The contents' page numbers as LibreOffice lays the file out: from each section's own layout
     (kept in the cache), or, if a heading cannot be placed that way, from the whole file's."""
     owned = _entries_by_section(document, toc)
     if owned is not None:
-        layouts = _section_layouts(document, project, owned, (word, starts))
+        layouts = early.result() if early is not None else _section_layouts(document, project, owned, (word, starts))
         if layouts is not None:
             numbers, start = [], 1
             for pages, offsets in layouts:
@@ -110,20 +139,29 @@ def _entries_by_section(document: Document, toc: Toc) -> list[list[str]] | None:
     return held
 
 
-def _section_layouts(document: Document, project: Project, owned: list[list[str]],
-                     whole: tuple[WordDocument, list[Any]]) -> list[tuple[int, list[int]]] | None:
-    """Each section's page count and its entries' pages in it, from the cache, else laid out (the
-    missing sections together, in one LibreOffice run); None if LibreOffice is absent or failed.
-
-    A key holds all that shapes a section's layout: the section (the file's dates move no page),
-    its entries, the layouts, fonts, code, python-docx and the LibreOffice installed."""
-    shelf = memo.Shelf(project, "docx-layout")
+def _layout_keys(document: Document, project: Project, owned: list[list[str]]) -> list[str]:
+    """Each section's key for its layout: all that shapes it, the section (the file's dates move
+    no page), its entries, the layouts, fonts, code, python-docx and the LibreOffice installed."""
     environment_ = (memo.environment(project), memo.versions("python-docx"), memo.tool_identity("soffice"),
                     memo.tool_identity("pdftotext"))
-    keys, found = [], {}
-    for index, section in enumerate(document.sections):
-        key = memo.fingerprint("docx-section", replace(document, sections=(section,)), index == 0, owned[index], environment_)
-        keys.append(key)
+    return [memo.fingerprint("docx-section", replace(document, sections=(section,)), index == 0, owned[index], environment_)
+            for index, section in enumerate(document.sections)]
+
+
+def _missing_layouts(document: Document, project: Project, owned: list[list[str]]) -> int:
+    """How many sections' layouts the cache does not have."""
+    shelf = memo.Shelf(project, "docx-layout")
+    return sum(shelf.get(key) is None for key in _layout_keys(document, project, owned))
+
+
+def _section_layouts(document: Document, project: Project, owned: list[list[str]],
+                     whole: tuple[WordDocument, list[Any]] | None) -> list[tuple[int, list[int]]] | None:
+    """Each section's page count and its entries' pages in it, from the cache, else laid out (the
+    missing sections together, in one LibreOffice run); None if LibreOffice is absent or failed.
+    ``whole``: the whole file, laid out when every section is missing (None: it is made then)."""
+    shelf = memo.Shelf(project, "docx-layout")
+    keys, found = _layout_keys(document, project, owned), {}
+    for index, key in enumerate(keys):
         cached = shelf.get(key)
         if cached is not None:
             pages, offsets = json.loads(cached)
@@ -131,7 +169,7 @@ def _section_layouts(document: Document, project: Project, owned: list[list[str]
     missing = [index for index in range(len(keys)) if index not in found]
     if missing:
         # The whole file when every section is missing (a cold build), else a file of just those.
-        word, starts = whole if len(missing) == len(keys) else _filled(
+        word, starts = whole if whole is not None and len(missing) == len(keys) else _filled(
             replace(document, sections=tuple(document.sections[index] for index in missing)), project)
         data = _marked(word, starts, project)
         laid_out = docx_toc.laid_out_sections(data, len(missing), profile=_profile(project))
