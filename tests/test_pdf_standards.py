@@ -116,6 +116,20 @@ def test_print_profile_uses_the_print_shops_profile_from_layouts(profiles: dict[
         assert pdf.Root.OutputIntents[0].DestOutputProfile.read_bytes()[44:48] == b"SHOP"
 
 
+def test_print_profile_gives_the_same_bytes_each_build(profiles: dict[str, Path], tmp_path: Path) -> None:
+    """Two builds of the same content give the same PDF/X file: its XMP DocumentID (WeasyPrint
+    writes a random one) is made from the file identifier."""
+    from conftest import copy_project
+
+    root = copy_project(tmp_path / "project")
+    result = run_cli(root, "build", "evaluation-2021", "--format", "pdf", "--profile", "print")
+    assert result.returncode == 0, result.stderr
+    again = (root / "output" / "evaluation-2021.pdf").read_bytes()
+    assert again == (profiles["print"] / "evaluation-2021.pdf").read_bytes()
+    with pikepdf.open(root / "output" / "evaluation-2021.pdf") as pdf:
+        assert _xmp(pdf)["{http://ns.adobe.com/xap/1.0/mm/}DocumentID"].startswith("xmp.did:")
+
+
 def test_print_profile_says_when_it_uses_the_generic_profile(tmp_path: Path) -> None:
     from conftest import copy_project
 

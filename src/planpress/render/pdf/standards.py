@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import logging
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -57,7 +58,8 @@ def attach_output_profile(rendering: Any, project: Project) -> None:
 
 
 def finish(data: bytes, profile: str) -> bytes:
-    """What the standard needs beyond WeasyPrint's file: DefaultRGB for PDF/X-4."""
+    """What the standard needs beyond WeasyPrint's file: DefaultRGB for PDF/X-4, and a DocumentID
+    that does not change from build to build."""
     if profile != "print":
         return data
     with pikepdf.open(io.BytesIO(data)) as pdf:
@@ -77,13 +79,27 @@ def finish(data: bytes, profile: str) -> bytes:
                 continue
             seen.add(key)
             spaces.DefaultRGB = default_rgb
+        stable_document_id(pdf)
         out = io.BytesIO()
         pdf.save(out, deterministic_id=True)
         return out.getvalue()
 
 
+def stable_document_id(pdf: pikepdf.Pdf) -> None:
+    """A PDF/X DocumentID (WeasyPrint writes a random one) made from the file identifier, which
+    names the document: the same from build to build, so that two builds of the same content,
+    or a build from the cache and a cold one, give the same bytes."""
+    if "/Metadata" not in pdf.Root or "/ID" not in pdf.trailer:
+        return
+    with pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as xmp:
+        if "xmpMM:DocumentID" in xmp:
+            xmp["xmpMM:DocumentID"] = f"xmp.did:{uuid.uuid5(uuid.NAMESPACE_OID, bytes(pdf.trailer.ID[0]).hex())}"
+
+
 def sync_xmp_dates(pdf: pikepdf.Pdf) -> None:
-    """XMP dates as the document information's: PDF/A and PDF/UA readers compare them."""
+    """XMP dates as the document information's: PDF/A and PDF/UA readers compare them; a stable
+    PDF/X DocumentID."""
+    stable_document_id(pdf)
     info = pdf.trailer.get("/Info")
     if info is None or "/Metadata" not in pdf.Root:
         return
