@@ -25,6 +25,7 @@ from pikepdf import Array, Dictionary, Name, String
 from planpress.render.pdf.cache import PageRange, PartCache, PartMeta
 from planpress.document import Document
 from planpress.render.pdf.fontmerge import join_fonts
+from planpress.render.pdf.shadings import SharedShadings
 from planpress.render.pdf.standards import sync_xmp_dates
 from planpress.render.pdf.tags import StructureMerge, copy_value
 
@@ -81,6 +82,7 @@ class _Source:
 def _merge(cache: PartCache, parts: Sequence[MergePart], dates: dict[str, str]) -> bytes:
     sources: dict[str, _Source] = {}
     base = pikepdf.new()
+    shadings = SharedShadings(base)
     names: dict[str, Array] = {}
     flat: list[tuple[int, _Bookmark]] = []
     structure: StructureMerge | None = None
@@ -91,6 +93,7 @@ def _merge(cache: PartCache, parts: Sequence[MergePart], dates: dict[str, str]) 
         for number, part in enumerate(parts):
             if part.pages.batch not in sources:
                 sources[part.pages.batch] = _Source(cache.pdf_path(part.pages.batch))
+                shadings.take(sources[part.pages.batch].pdf)  # one copy of each, not one per box
             source = sources[part.pages.batch]
             if structure is None:
                 _copy_document_level(source.pdf, base)

@@ -1,0 +1,96 @@
+"""Shadings that the batches repeat, copied into the merged PDF once.
+
+WeasyPrint writes a shading (a gradient) for every box that draws one, with its colour stops as a
+stitching function of some hundred parts: the booklet's striped placeholders (未入力, a photo
+not yet given) each carry one of ~25 kB, and all of them are one of two. At ×16 the batches held
+~900 such shadings, most of the merged PDF's object text, which copying and saving went through
+one by one. Before a batch's pages are copied, each of its shadings whose text equals one already
+copied is pointed at that copy; the pages draw the same.
+
+Only shadings that are whole in their own text are shared: a dictionary (not a stream) that names
+no other object, so two with the same text are the same shading.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pikepdf
+from pikepdf import Dictionary
+
+#: An indirect reference in an object's text: such a shading's text does not say all it is.
+_REFERENCE = re.compile(rb"\d+ \d+ R\b")
+
+#: Where a shading is named: the indirect object that holds the name, the keys down to it.
+_Place = tuple[pikepdf.Object, tuple[str, ...], pikepdf.Object]
+
+
+class SharedShadings:
+    """The shadings copied into ``base`` so far, by their text."""
+
+    def __init__(self, base: pikepdf.Pdf) -> None:
+        self.base = base
+        self.known: dict[bytes, pikepdf.Object] = {}
+
+    def take(self, source: pikepdf.Pdf) -> None:
+        """Before any of ``source``'s pages is copied into the base: point its repeated shadings at
+        the copy of the first (the source is only read, never saved: it is changed in memory)."""
+        for owner, path, shading in _places(source):
+            text = _text(shading)
+            if text is None:
+                continue
+            known = self.known.get(text)
+            if known is None:
+                self.known[text] = self.base.copy_foreign(shading)
+                continue
+            del _at(owner, path[:-1])[path[-1]]  # so that the copy below does not copy it again
+            _at(self.base.copy_foreign(owner), path[:-1])[path[-1]] = known
+
+
+def _text(shading: pikepdf.Object) -> bytes | None:
+    """A shading's whole text, or None if it is a stream or names another object."""
+    if isinstance(shading, pikepdf.Stream) or not isinstance(shading, Dictionary):
+        return None
+    text = bytes(shading.unparse(resolved=True))  # its own text; an object it names stays "n 0 R"
+    return None if _REFERENCE.search(text) else text
+
+
+def _at(holder: pikepdf.Object, path: tuple[str, ...]) -> pikepdf.Object:
+    for key in path:
+        holder = holder[key]
+    return holder
+
+
+def _places(source: pikepdf.Pdf) -> list[_Place]:
+    """Every indirect shading named by the pages' resources and by those of their patterns and
+    forms, each place once, in page order."""
+    found: list[_Place] = []
+    seen: set[tuple[int, int]] = set()
+
+    def visit(owner: pikepdf.Object, prefix: tuple[str, ...], resources: object) -> None:
+        if not isinstance(resources, Dictionary):
+            return
+        if resources.is_indirect:
+            if resources.objgen in seen:
+                return
+            seen.add(resources.objgen)
+            owner, prefix = resources, ()
+        table = resources.get("/Shading")
+        if isinstance(table, Dictionary):
+            where, start = (table, ()) if table.is_indirect else (owner, (*prefix, "/Shading"))
+            found.extend((where, (*start, name), table[name]) for name in sorted(table.keys()) if table[name].is_indirect)
+        for category in ("/Pattern", "/XObject"):
+            children = resources.get(category)
+            for name in sorted(children.keys()) if isinstance(children, Dictionary) else ():
+                child = children[name]
+                if not child.is_indirect or child.objgen in seen:
+                    continue
+                seen.add(child.objgen)
+                shading = child.get("/Shading")  # a shading pattern
+                if isinstance(shading, pikepdf.Object) and shading.is_indirect:
+                    found.append((child, ("/Shading",), shading))
+                visit(child, ("/Resources",), child.get("/Resources"))
+
+    for page in source.pages:
+        visit(page.obj, ("/Resources",), page.obj.get("/Resources"))
+    return found

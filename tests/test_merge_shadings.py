@@ -1,0 +1,89 @@
+"""The merge copies a shading that the batches repeat once (render/pdf/shadings.py), and the
+pages draw as before: on PDFs WeasyPrint really made, read back and rendered by poppler."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pikepdf
+import pytest
+from weasyprint import HTML
+
+from planpress.render.pdf.shadings import SharedShadings
+
+#: Striped boxes as the booklet's placeholders draw them: one shading per box, all alike.
+PAGE = """<html lang="ja"><style>@page { size: 120mm 80mm; margin: 5mm }
+div { height: 12mm; margin: 2mm; border: 1px dashed red;
+      background: repeating-linear-gradient(45deg, #fde, #fde 2mm, #fff 2mm, #fff 4mm) }
+.other { background: repeating-linear-gradient(45deg, #def, #def 2mm, #fff 2mm, #fff 4mm) }</style>
+<div></div><div class="other"></div><div></div><p style="break-before: page">2</p><div></div></html>"""
+
+
+def _batch(path: Path) -> Path:
+    HTML(string=PAGE).write_pdf(path)
+    return path
+
+
+def _merged(batches: list[Path], target: Path, *, share: bool) -> Path:
+    """The batches' pages in one PDF, copied as the merge copies them."""
+    base = pikepdf.new()
+    shared = SharedShadings(base)
+    sources = [pikepdf.open(path) for path in batches]
+    for source in sources:
+        if share:
+            shared.take(source)
+        for page in source.pages:
+            base.pages.append(pikepdf.Page(base.copy_foreign(page.obj)))
+    base.save(target, deterministic_id=True)
+    for source in sources:
+        source.close()
+    return target
+
+
+def _shadings(path: Path) -> list[bytes]:
+    with pikepdf.open(path) as pdf:
+        return [bytes(o.unparse(resolved=True)) for o in pdf.objects
+                if isinstance(o, pikepdf.Dictionary) and "/ShadingType" in o]
+
+
+def _pixels(path: Path, folder: Path) -> list[bytes]:
+    folder.mkdir()
+    subprocess.run(["pdftoppm", "-r", "40", "-png", str(path), str(folder / "page")], check=True)
+    return [page.read_bytes() for page in sorted(folder.glob("*.png"))]
+
+
+@pytest.fixture(scope="module")
+def batches(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
+    folder = tmp_path_factory.mktemp("shadings")
+    return [_batch(folder / f"batch{number}.pdf") for number in range(3)]
+
+
+def test_a_repeated_shading_is_copied_once_and_draws_the_same(batches: list[Path], tmp_path: Path) -> None:
+    apart = _merged(batches, tmp_path / "apart.pdf", share=False)
+    shared = _merged(batches, tmp_path / "shared.pdf", share=True)
+    assert len(_shadings(apart)) == 3 * 4  # WeasyPrint: one per box, in every batch
+    assert sorted(_shadings(shared)) == sorted(set(_shadings(apart)))  # each of the two once
+    assert len(set(_shadings(shared))) == 2
+    assert _pixels(shared, tmp_path / "shared") == _pixels(apart, tmp_path / "apart")
+    assert shared.stat().st_size < apart.stat().st_size
+
+
+def test_a_shading_that_names_another_object_is_not_shared(tmp_path: Path) -> None:
+    """Two shadings with the same text whose functions are other objects: the text does not say
+    that they are the same (here they are not), so each keeps its own."""
+    paths = []
+    for number, colour in enumerate(([1, 0, 0], [0, 0, 1])):
+        pdf = pikepdf.new()
+        function = pdf.make_indirect(pikepdf.Dictionary(FunctionType=2, Domain=[0, 1], C0=[1, 1, 1], C1=colour, N=1))
+        shading = pdf.make_indirect(pikepdf.Dictionary(ShadingType=2, ColorSpace=pikepdf.Name.DeviceRGB,
+                                                       Coords=[0, 0, 100, 0], Function=function))
+        pdf.add_blank_page(page_size=(100, 100))
+        pdf.pages[0].obj.Resources = pikepdf.Dictionary(Shading=pikepdf.Dictionary(s0=shading))
+        pdf.pages[0].obj.Contents = pdf.make_stream(b"/s0 sh")
+        pdf.save(tmp_path / f"{number}.pdf")
+        paths.append(tmp_path / f"{number}.pdf")
+    merged = _merged(paths, tmp_path / "merged.pdf", share=True)
+    with pikepdf.open(merged) as pdf:
+        colours = [list(page.obj.Resources.Shading.s0.Function.C1) for page in pdf.pages]
+    assert colours == [[1, 0, 0], [0, 0, 1]]
