@@ -52,7 +52,8 @@ def _text(shading: pikepdf.Object) -> bytes | None:
     if isinstance(shading, pikepdf.Stream) or not isinstance(shading, Dictionary):
         return None
     text = bytes(shading.unparse(resolved=True))  # its own text; an object it names stays "n 0 R"
-    return None if _REFERENCE.search(text) else text
+    # " R" first: a search for it is quick, and only a reference (or a string) holds one
+    return None if b" R" in text and _REFERENCE.search(text) else text
 
 
 def _at(holder: pikepdf.Object, path: tuple[str, ...]) -> pikepdf.Object:
