@@ -32,7 +32,7 @@ def _merged(batches: list[Path], target: Path, *, share: bool) -> Path:
     sources = [pikepdf.open(path) for path in batches]
     for source in sources:
         if share:
-            shared.take(source)
+            shared.take(source, 0, len(source.pages))
         for page in source.pages:
             base.pages.append(pikepdf.Page(base.copy_foreign(page.obj)))
     base.save(target, deterministic_id=True)

@@ -93,12 +93,12 @@ def _merge(cache: PartCache, parts: Sequence[MergePart], dates: dict[str, str]) 
         for number, part in enumerate(parts):
             if part.pages.batch not in sources:
                 sources[part.pages.batch] = _Source(cache.pdf_path(part.pages.batch))
-                shadings.take(sources[part.pages.batch].pdf)  # one copy of each, not one per box
             source = sources[part.pages.batch]
             if structure is None:
                 _copy_document_level(source.pdf, base)
                 structure = StructureMerge(base, source.pdf)
                 version = source.pdf.pdf_version
+            shadings.take(source.pdf, part.pages.first, part.pages.count)  # one copy of each, not one per box
             _append(base, source, part, offset, names, flat)
             structure.add(base, source.pdf, part.pages.first, part.pages.count, offset)
             offset += part.pages.count

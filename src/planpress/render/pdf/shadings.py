@@ -32,10 +32,12 @@ class SharedShadings:
         self.base = base
         self.known: dict[bytes, pikepdf.Object] = {}
 
-    def take(self, source: pikepdf.Pdf) -> None:
-        """Before any of ``source``'s pages is copied into the base: point its repeated shadings at
-        the copy of the first (the source is only read, never saved: it is changed in memory)."""
-        for owner, path, shading in _places(source):
+    def take(self, source: pikepdf.Pdf, first: int, count: int) -> None:
+        """Just before ``source``'s pages first…first+count are copied into the base: point their
+        repeated shadings at the copy of the first (the source is only read, never saved: it is
+        changed in memory). Page by page, as the pages are copied: the base's objects are then
+        made in the same order whichever batches the pages come from, and so are its bytes."""
+        for owner, path, shading in _places(source.pages[first:first + count]):
             text = _text(shading)
             if text is None:
                 continue
@@ -62,7 +64,7 @@ def _at(holder: pikepdf.Object, path: tuple[str, ...]) -> pikepdf.Object:
     return holder
 
 
-def _places(source: pikepdf.Pdf) -> list[_Place]:
+def _places(pages: list[pikepdf.Page]) -> list[_Place]:
     """Every indirect shading named by the pages' resources and by those of their patterns and
     forms, each place once, in page order."""
     found: list[_Place] = []
@@ -92,6 +94,6 @@ def _places(source: pikepdf.Pdf) -> list[_Place]:
                     found.append((child, ("/Shading",), shading))
                 visit(child, ("/Resources",), child.get("/Resources"))
 
-    for page in source.pages:
+    for page in pages:
         visit(page.obj, ("/Resources",), page.obj.get("/Resources"))
     return found
