@@ -142,9 +142,12 @@ def _entries_by_section(document: Document, toc: Toc) -> list[list[str]] | None:
 def _layout_keys(document: Document, project: Project, owned: list[list[str]]) -> list[str]:
     """Each section's key for its layout: all that shapes it, the section (the file's dates move
     no page), its entries, the layouts, fonts, code, python-docx and the LibreOffice installed."""
-    environment_ = (memo.environment(project), memo.versions("python-docx"), memo.tool_identity("soffice"),
-                    memo.tool_identity("pdftotext"))
-    return [memo.fingerprint("docx-section", replace(document, sections=(section,)), index == 0, owned[index], environment_)
+    environment_ = memo.fingerprint(memo.environment(project), memo.versions("python-docx"), memo.tool_identity("soffice"),
+                                    memo.tool_identity("pdftotext"))
+    # The document without its sections once, not with each (its contents list alone is a few
+    # hundred small records at ×16, hashed again for every section: 0.6 s).
+    frame = memo.fingerprint(replace(document, sections=()))
+    return [memo.fingerprint("docx-section", frame, section, index == 0, owned[index], environment_)
             for index, section in enumerate(document.sections)]
 
 

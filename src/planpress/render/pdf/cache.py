@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 import time
+import weakref
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
 from importlib import metadata
@@ -72,16 +74,25 @@ def variant_key(content: str, start: int, targets: Mapping[str, int]) -> str:
     return digest(content, str(start), looked_up)
 
 
+#: The caches of renders not merged yet: what they have written is not another document's to delete.
+_LIVE: weakref.WeakSet[PartCache] = weakref.WeakSet()
+_LIVE_LOCK = threading.Lock()
+
+
 class PartCache:
     """Files under the project's .planpress-cache/; every write is atomic."""
 
     def __init__(self, project: Project) -> None:
         self.root = project.root / CACHE_DIR
+        self.written: set[str] = set()  # the keys this render stored
+        with _LIVE_LOCK:
+            _LIVE.add(self)
 
     def meta(self, content: str) -> PartMeta | None:
         return _read_meta(self.root / f"{content}.json")
 
     def store_meta(self, content: str, meta: PartMeta) -> None:
+        self.written.add(content)
         _write_small(self.root / f"{content}.json", json.dumps(asdict(meta), ensure_ascii=False).encode("utf-8"))
 
     def pdf_path(self, key: str) -> Path:
@@ -91,6 +102,7 @@ class PartCache:
         return self.pdf_path(key).is_file()
 
     def store_pdf(self, key: str, data: bytes) -> None:
+        self.written.add(key)
         write_atomic(self.pdf_path(key), data)
 
     def pages(self, variant: str) -> PageRange | None:
@@ -98,12 +110,18 @@ class PartCache:
         return _read_pages(self.root / f"{variant}.ref", self)
 
     def store_pages(self, variant: str, pages: PageRange) -> None:
+        self.written.add(variant)
         _write_small(self.root / f"{variant}.ref", json.dumps(asdict(pages)).encode("utf-8"))
 
     def keep_only(self, document: str, keys: Iterable[str]) -> None:
-        """Record what ``document`` uses now; delete files no document's record names."""
+        """Record what ``document`` uses now; delete files no document's record names and no other
+        render of this process still being laid out has written (a build lays its documents out
+        at the same time: the report's merge deleted the booklet's new batches, laid out again)."""
         _write_small(self.root / f"{document}.uses", "\n".join(sorted(keys)).encode("utf-8"))
-        used = {line for record in self.root.glob("*.uses") for line in record.read_text(encoding="utf-8").split()}
+        with _LIVE_LOCK:
+            _LIVE.discard(self)
+            others = {key for cache in _LIVE if cache.root == self.root for key in cache.written}
+        used = others | {line for record in self.root.glob("*.uses") for line in record.read_text(encoding="utf-8").split()}
         for path in self.root.iterdir():
             if path.suffix in (".json", ".pdf", ".ref") and path.stem not in used:
                 path.unlink(missing_ok=True)

@@ -225,6 +225,8 @@ class _Planner:
         self.document, self.project, self.cache, self.parts, self.report = document, project, cache, parts, report
         self.inputs = inputs
         self.pending: dict[Future[Any], list[_Part]] = {}
+        #: the cache's page ranges by variant, read once a build (it asks after every batch)
+        self.ranges: dict[str, PageRange | None] = {}
         self.workers: pool.Workers | None = None  # the build's, or this render's own (``own``)
         self.own = False
         self.schedule: pool.Schedule | None = None
@@ -296,7 +298,9 @@ class _Planner:
                 continue  # decided once the page counts ahead of it (or everywhere) are final
             targets = {name: anchors[name] for name in external if name in anchors}
             variant = variant_key(part.key, start, targets)
-            part.pages = self.cache.pages(variant)
+            if variant not in self.ranges:
+                self.ranges[variant] = self.cache.pages(variant)
+            part.pages = self.ranges[variant]
             if part.pages is not None:
                 part.variant = variant
             else:
@@ -373,7 +377,8 @@ class _Planner:
                     stored = True
                 variant = variant_key(part.key, result.start + section.first_page, section.used_targets)
                 drawn = {font: sorted(ids) for font, ids in sorted(section.drawn.items())} if section.drawn is not None else None
-                self.cache.store_pages(variant, PageRange(name, section.first_page, section.meta.pages, drawn))
+                self.ranges[variant] = PageRange(name, section.first_page, section.meta.pages, drawn)
+                self.cache.store_pages(variant, self.ranges[variant])
         assert self.schedule is not None
         self.schedule.publish({part.index: part.meta.pages for part in batch if part.meta is not None})
 
