@@ -191,6 +191,11 @@ def _render_all(project: Project, jobs: Sequence[Job], progress: Progress, *, pr
     layouts: dict[str, Document] = {}
     beside: dict[Job, _Beside] = {}
     chain = _Chain()
+    made: list[_Beside] = []
+    if any(job.format.name == "docx" for job in jobs):
+        from planpress.render import docx_toc
+
+        docx_toc.resume()  # after a build of this process that was stopped (serve)
     for job in jobs:
         if job.format.name == "docx" and _made(layouts, job) is not None:
             beside[job] = chain.add(lambda kind=job.format, document=layouts[job.spec.name]:
@@ -207,6 +212,7 @@ def _render_all(project: Project, jobs: Sequence[Job], progress: Progress, *, pr
                 beside[job] = _Beside(lambda kind=job.format, document=layouts[job.spec.name]:
                                       rendered(kind, document, project, profile=profile))
                 threading.Thread(target=beside[job].run, name=f"planpress-pdf-{job.spec.name}", daemon=True).start()
+            made = list(beside.values())  # each file made beside: ``result`` takes it out of ``beside``
             for job in jobs:
                 target = job.target(project)
                 if found and job.format.name != "pdf":
@@ -224,11 +230,14 @@ def _render_all(project: Project, jobs: Sequence[Job], progress: Progress, *, pr
                 except ContentError as error:
                     found.extend(error.problems)
     finally:
-        if beside:  # stopped or failed while files were still being made: end LibreOffice, wait for
-            from planpress.render import docx_toc  # python-docx (the PDFs' workers ended with the block)
+        unfinished = [item for item in (*chain.items, *made) if not item.done.is_set()]
+        if unfinished:  # stopped or failed while files were still being made: end LibreOffice, wait for
+            from planpress.render import docx_toc  # python-docx and the PDFs' merges (their workers ended with the block)
 
             docx_toc.stop_all()
-            for item in chain.items:
+            # A thread left in pikepdf's C++ code when Python exits aborts the process after the
+            # message ("terminate called without an active exception", exit status -6).
+            for item in unfinished:
                 item.join(timeout=30)
     if found:
         raise ContentError(found)

@@ -91,12 +91,17 @@ def _laid_out(docx: bytes, marks: int, profile: Path | None) -> tuple[list[str],
 #: LibreOffice runs under way (a build makes Word files beside its PDFs: ``stop_all`` ends them).
 _RUNNING: set[subprocess.Popen[bytes]] = set()
 _RUNNING_LOCK = threading.Lock()
+#: Set by ``stop_all`` until the next build (``resume``): no new run starts, such as the whole
+#: file's layout that follows when the sections' run was ended.
+_STOPPED = threading.Event()
 
 
 def _convert(command: list[str]) -> None:
     """Run LibreOffice in a process group of its own (its launcher starts the office as a child),
     so that a build stopped while it runs can end the whole group; raise if it fails."""
     with _RUNNING_LOCK:
+        if _STOPPED.is_set():
+            raise OSError("the build was stopped")
         process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                    start_new_session=True)
         _RUNNING.add(process)
@@ -113,10 +118,17 @@ def _convert(command: list[str]) -> None:
 
 
 def stop_all() -> None:
-    """End every LibreOffice run under way (a build interrupted or failed while it lays out)."""
+    """End every LibreOffice run under way, and start none until ``resume`` (a build interrupted
+    or failed while it lays out)."""
     with _RUNNING_LOCK:
+        _STOPPED.set()
         for process in list(_RUNNING):
             _kill(process)
+
+
+def resume() -> None:
+    """A new build may run LibreOffice again."""
+    _STOPPED.clear()
 
 
 def _kill(process: subprocess.Popen[bytes]) -> None:
