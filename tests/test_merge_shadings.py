@@ -87,3 +87,41 @@ def test_a_shading_that_names_another_object_is_not_shared(tmp_path: Path) -> No
     with pikepdf.open(merged) as pdf:
         colours = [list(page.obj.Resources.Shading.s0.Function.C1) for page in pdf.pages]
     assert colours == [[1, 0, 0], [0, 0, 1]]
+
+
+def _image_page(pages: int) -> str:
+    """``pages`` pages, each drawing the same image (an icon, as a policy page draws its SDG icons)."""
+    import base64
+    import io
+
+    from PIL import Image
+
+    icon = Image.new("RGB", (32, 32))
+    icon.putdata([((x * 7) % 256, (y * 5) % 256, (x * y) % 256) for y in range(32) for x in range(32)])
+    data = io.BytesIO()
+    icon.save(data, "PNG")
+    img = f'<img src="data:image/png;base64,{base64.b64encode(data.getvalue()).decode()}" style="width: 20mm">'
+    return ('<html lang="ja"><style>@page { size: 80mm 60mm; margin: 5mm }</style>'
+            + '<p style="break-before: page">'.join([img] * pages) + "</html>")
+
+
+def _images(path: Path) -> int:
+    with pikepdf.open(path) as pdf:
+        return sum(1 for o in pdf.objects if isinstance(o, pikepdf.Stream) and o.stream_dict.get("/Subtype") == "/Image")
+
+
+def test_an_image_drawn_in_several_batches_is_copied_once(tmp_path: Path) -> None:
+    """Two pages drawing one icon: laid out together, one image; laid out apart (a section laid
+    out alone after an edit), the merge still copies it once, and the pages draw as they did."""
+    together = tmp_path / "together.pdf"
+    HTML(string=_image_page(2)).write_pdf(together)
+    apart = [tmp_path / "first.pdf", tmp_path / "second.pdf"]
+    for path in apart:
+        HTML(string=_image_page(1)).write_pdf(path)
+    assert _images(_merged([together], tmp_path / "cold.pdf", share=True)) == 1
+    unshared = _merged(apart, tmp_path / "unshared.pdf", share=False)
+    assert _images(unshared) == 2
+    shared = _merged(apart, tmp_path / "edited.pdf", share=True)
+    assert _images(shared) == 1
+    assert _pixels(shared, tmp_path / "shared") == _pixels(unshared, tmp_path / "unshared")
+    assert shared.stat().st_size < unshared.stat().st_size

@@ -1,4 +1,4 @@
-"""Shadings that the batches repeat, copied into the merged PDF once.
+"""Shadings and images that the batches repeat, copied into the merged PDF once.
 
 WeasyPrint writes a shading (a gradient) for every box that draws one, with its colour stops as a
 stitching function of some hundred parts: the booklet's striped placeholders (未入力, a photo
@@ -9,10 +9,16 @@ copied is pointed at that copy; the pages draw the same.
 
 Only shadings that are whole in their own text are shared: a dictionary (not a stream) that names
 no other object, so two with the same text are the same shading.
+
+Images too: WeasyPrint writes an image once per pass, so an image (an SDG icon, a photo) that two
+sections of one batch draw is one object, and one per batch otherwise. Each image is copied once
+for the whole document (the same data, dictionary, soft mask and colour space: ``_identity``), so
+the merged PDF does not depend on which sections were laid out together, and holds each image once.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 
 import pikepdf
@@ -46,6 +52,21 @@ class SharedShadings:
                 self.known[text] = self.base.copy_foreign(shading)
                 continue
             del _at(owner, path[:-1])[path[-1]]  # so that the copy below does not copy it again
+            _at(self.base.copy_foreign(owner), path[:-1])[path[-1]] = known
+        self._images(source.pages[first:first + count])
+
+    def _images(self, pages: list[pikepdf.Page]) -> None:
+        """Each image the pages draw, as one object per image however many sections (and batches)
+        draw it: in a batch WeasyPrint writes an image once, so a section laid out alone after an
+        edit would otherwise bring its own copy, and the bytes would not be a cold build's."""
+        for owner, path, image in _image_places(pages):
+            key = _identity(image)
+            if key is None:
+                continue
+            known = self.known.get(key)
+            if known is None:
+                known = self.known[key] = self.base.copy_foreign(image)
+            del _at(owner, path[:-1])[path[-1]]
             _at(self.base.copy_foreign(owner), path[:-1])[path[-1]] = known
 
 
@@ -97,3 +118,64 @@ def _places(pages: list[pikepdf.Page]) -> list[_Place]:
     for page in pages:
         visit(page.obj, ("/Resources",), page.obj.get("/Resources"))
     return found
+
+
+def _image_places(pages: list[pikepdf.Page]) -> list[_Place]:
+    """Every place the pages' resources (and those of their forms and patterns) name an image,
+    each place once, in page order (an image named twice: both places)."""
+    found: list[_Place] = []
+    seen: set[tuple[int, int]] = set()
+
+    def visit(owner: pikepdf.Object, prefix: tuple[str, ...], resources: object) -> None:
+        if not isinstance(resources, Dictionary):
+            return
+        if resources.is_indirect:
+            if resources.objgen in seen:
+                return
+            seen.add(resources.objgen)
+            owner, prefix = resources, ()
+        for category in ("/XObject", "/Pattern"):
+            table = resources.get(category)
+            if not isinstance(table, Dictionary):
+                continue
+            where, start = (table, ()) if table.is_indirect else (owner, (*prefix, category))
+            for name in sorted(table.keys()):
+                child = table[name]
+                if child.get("/Subtype") == "/Image" and child.is_indirect:
+                    found.append((where, (*start, name), child))
+                elif child.is_indirect and child.objgen not in seen:
+                    seen.add(child.objgen)
+                    visit(child, ("/Resources",), child.get("/Resources"))
+
+    for page in pages:
+        visit(page.obj, ("/Resources",), page.obj.get("/Resources"))
+    return found
+
+
+def _identity(value: object, depth: int = 0) -> bytes | None:
+    """What an image is, all of it (its data, dictionary, soft mask, colour space), as bytes; None
+    if it reaches too deep to say."""
+    if depth > 4:
+        return None
+    if isinstance(value, pikepdf.Stream):
+        inner = _identity(value.stream_dict, depth + 1)
+        return None if inner is None else b"S" + hashlib.sha256(value.read_raw_bytes()).digest() + inner
+    if isinstance(value, Dictionary):
+        parts = [b"D"]
+        for key in sorted(value.keys()):
+            if key == "/Length":
+                continue
+            inner = _identity(value[key], depth + 1)
+            if inner is None:
+                return None
+            parts += [key.encode("latin-1"), inner]
+        return b"\x00".join(parts) + b"\x01"
+    if isinstance(value, pikepdf.Array):
+        parts = [b"A"]
+        for item in value:
+            inner = _identity(item, depth + 1)
+            if inner is None:
+                return None
+            parts.append(inner)
+        return b"\x00".join(parts) + b"\x01"
+    return b"V" + (bytes(value.unparse()) if isinstance(value, pikepdf.Object) else repr(value).encode("utf-8"))
