@@ -43,7 +43,8 @@ class SharedShadings:
         repeated shadings at the copy of the first (the source is only read, never saved: it is
         changed in memory). Page by page, as the pages are copied: the base's objects are then
         made in the same order whichever batches the pages come from, and so are its bytes."""
-        for owner, path, shading in _places(source.pages[first:first + count]):
+        shadings, images = _places(source.pages[first:first + count])
+        for owner, path, shading in shadings:
             text = _text(shading)
             if text is None:
                 continue
@@ -53,13 +54,13 @@ class SharedShadings:
                 continue
             del _at(owner, path[:-1])[path[-1]]  # so that the copy below does not copy it again
             _at(self.base.copy_foreign(owner), path[:-1])[path[-1]] = known
-        self._images(source.pages[first:first + count])
+        self._images(images)
 
-    def _images(self, pages: list[pikepdf.Page]) -> None:
+    def _images(self, places: list[_Place]) -> None:
         """Each image the pages draw, as one object per image however many sections (and batches)
         draw it: in a batch WeasyPrint writes an image once, so a section laid out alone after an
         edit would otherwise bring its own copy, and the bytes would not be a cold build's."""
-        for owner, path, image in _image_places(pages):
+        for owner, path, image in places:
             key = _identity(image)
             if key is None:
                 continue
@@ -85,10 +86,12 @@ def _at(holder: pikepdf.Object, path: tuple[str, ...]) -> pikepdf.Object:
     return holder
 
 
-def _places(pages: list[pikepdf.Page]) -> list[_Place]:
+def _places(pages: list[pikepdf.Page]) -> tuple[list[_Place], list[_Place]]:
     """Every indirect shading named by the pages' resources and by those of their patterns and
-    forms, each place once, in page order."""
+    forms, each place once, in page order; and every place they name an image (an image named
+    twice: both places)."""
     found: list[_Place] = []
+    images: list[_Place] = []
     seen: set[tuple[int, int]] = set()
 
     def visit(owner: pikepdf.Object, prefix: tuple[str, ...], resources: object) -> None:
@@ -107,6 +110,10 @@ def _places(pages: list[pikepdf.Page]) -> list[_Place]:
             children = resources.get(category)
             for name in sorted(children.keys()) if isinstance(children, Dictionary) else ():
                 child = children[name]
+                if child.is_indirect and child.get("/Subtype") == "/Image":
+                    where, start = (children, ()) if children.is_indirect else (owner, (*prefix, category))
+                    images.append((where, (*start, name), child))
+                    continue
                 if not child.is_indirect or child.objgen in seen:
                     continue
                 seen.add(child.objgen)
@@ -117,39 +124,7 @@ def _places(pages: list[pikepdf.Page]) -> list[_Place]:
 
     for page in pages:
         visit(page.obj, ("/Resources",), page.obj.get("/Resources"))
-    return found
-
-
-def _image_places(pages: list[pikepdf.Page]) -> list[_Place]:
-    """Every place the pages' resources (and those of their forms and patterns) name an image,
-    each place once, in page order (an image named twice: both places)."""
-    found: list[_Place] = []
-    seen: set[tuple[int, int]] = set()
-
-    def visit(owner: pikepdf.Object, prefix: tuple[str, ...], resources: object) -> None:
-        if not isinstance(resources, Dictionary):
-            return
-        if resources.is_indirect:
-            if resources.objgen in seen:
-                return
-            seen.add(resources.objgen)
-            owner, prefix = resources, ()
-        for category in ("/XObject", "/Pattern"):
-            table = resources.get(category)
-            if not isinstance(table, Dictionary):
-                continue
-            where, start = (table, ()) if table.is_indirect else (owner, (*prefix, category))
-            for name in sorted(table.keys()):
-                child = table[name]
-                if child.get("/Subtype") == "/Image" and child.is_indirect:
-                    found.append((where, (*start, name), child))
-                elif child.is_indirect and child.objgen not in seen:
-                    seen.add(child.objgen)
-                    visit(child, ("/Resources",), child.get("/Resources"))
-
-    for page in pages:
-        visit(page.obj, ("/Resources",), page.obj.get("/Resources"))
-    return found
+    return found, images
 
 
 def _identity(value: object, depth: int = 0) -> bytes | None:
