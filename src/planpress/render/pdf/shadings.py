@@ -40,35 +40,21 @@ class SharedShadings:
 
     def take(self, source: pikepdf.Pdf, first: int, count: int) -> None:
         """Just before ``source``'s pages first…first+count are copied into the base: point their
-        repeated shadings at the copy of the first (the source is only read, never saved: it is
+        repeated shadings and images at the copy of the first (the source is only read, never saved: it is
         changed in memory). Page by page, as the pages are copied: the base's objects are then
         made in the same order whichever batches the pages come from, and so are its bytes."""
         shadings, images = _places(source.pages[first:first + count])
-        for owner, path, shading in shadings:
-            text = _text(shading)
-            if text is None:
-                continue
-            known = self.known.get(text)
-            if known is None:
-                self.known[text] = self.base.copy_foreign(shading)
-                continue
-            del _at(owner, path[:-1])[path[-1]]  # so that the copy below does not copy it again
-            _at(self.base.copy_foreign(owner), path[:-1])[path[-1]] = known
-        self._images(images)
-
-    def _images(self, places: list[_Place]) -> None:
-        """Each image the pages draw, as one object per image however many sections (and batches)
-        draw it: in a batch WeasyPrint writes an image once, so a section laid out alone after an
-        edit would otherwise bring its own copy, and the bytes would not be a cold build's."""
-        for owner, path, image in places:
-            key = _identity(image)
-            if key is None:
-                continue
-            known = self.known.get(key)
-            if known is None:
-                known = self.known[key] = self.base.copy_foreign(image)
-            del _at(owner, path[:-1])[path[-1]]
-            _at(self.base.copy_foreign(owner), path[:-1])[path[-1]] = known
+        # An image is shared by all it is (its data too: ``_identity``); a shading by its text.
+        for places, identity in ((shadings, _text), (images, _identity)):
+            for owner, path, value in places:
+                key = identity(value)
+                if key is None:
+                    continue
+                known = self.known.get(key)
+                if known is None:
+                    known = self.known[key] = self.base.copy_foreign(value)
+                del _at(owner, path[:-1])[path[-1]]  # so that the copy below does not copy it again
+                _at(self.base.copy_foreign(owner), path[:-1])[path[-1]] = known
 
 
 def _text(shading: pikepdf.Object) -> bytes | None:
