@@ -23,6 +23,8 @@ import io
 import re
 import sys
 from array import array
+from collections.abc import Iterable, Mapping
+
 import pikepdf
 from pikepdf import Dictionary, Name
 
@@ -59,8 +61,8 @@ def canonical(data: bytes, start: int, *, tables: bool = True) -> tuple[bytes, l
     return out.getvalue(), drawn
 
 
-def joined(drawn: list[Drawn]) -> Drawn:
-    """What pages draw together (None if one of them cannot be read)."""
+def joined(drawn: Iterable[Mapping[str, Iterable[int]] | None]) -> Drawn:
+    """What pages (or sections: cache.PageRange.drawn) draw together (None if one of them cannot be read)."""
     together: dict[str, set[int]] = {}
     for each in drawn:
         if each is None:

@@ -23,6 +23,7 @@ import pikepdf
 from pikepdf import Array, Dictionary, Name, String
 
 from planpress.render.pdf.cache import PageRange, PartCache, PartMeta
+from planpress.render.pdf.canonical import joined
 from planpress.document import Document
 from planpress.render.pdf.fontmerge import join_fonts
 from planpress.render.pdf.shadings import SharedShadings
@@ -124,13 +125,7 @@ def _merge(cache: PartCache, parts: Sequence[MergePart], dates: dict[str, str]) 
 
 def _drawn(parts: Sequence[MergePart]) -> dict[str, set[int]] | None:
     """The glyphs the document's pages draw, by font; None if a section's are unknown."""
-    together: dict[str, set[int]] = {}
-    for part in parts:
-        if part.pages.drawn is None:
-            return None
-        for font, ids in part.pages.drawn.items():
-            together.setdefault(font, set()).update(ids)
-    return together
+    return joined([part.pages.drawn for part in parts])
 
 
 def _copy_document_level(source: pikepdf.Pdf, base: pikepdf.Pdf) -> None:

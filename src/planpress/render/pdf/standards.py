@@ -89,25 +89,28 @@ def stable_document_id(pdf: pikepdf.Pdf) -> None:
     """A PDF/X DocumentID (WeasyPrint writes a random one) made from the file identifier, which
     names the document: the same from build to build, so that two builds of the same content,
     or a build from the cache and a cold one, give the same bytes."""
-    if "/Metadata" not in pdf.Root or "/ID" not in pdf.trailer:
-        return
-    with pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as xmp:
-        if "xmpMM:DocumentID" in xmp:
-            xmp["xmpMM:DocumentID"] = f"xmp.did:{uuid.uuid5(uuid.NAMESPACE_OID, bytes(pdf.trailer.ID[0]).hex())}"
+    if "/Metadata" in pdf.Root:
+        with pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as xmp:
+            _stable_document_id(pdf, xmp)
+
+
+def _stable_document_id(pdf: pikepdf.Pdf, xmp: Any) -> None:
+    if "xmpMM:DocumentID" in xmp and "/ID" in pdf.trailer:
+        xmp["xmpMM:DocumentID"] = f"xmp.did:{uuid.uuid5(uuid.NAMESPACE_OID, bytes(pdf.trailer.ID[0]).hex())}"
 
 
 def sync_xmp_dates(pdf: pikepdf.Pdf) -> None:
     """XMP dates as the document information's: PDF/A and PDF/UA readers compare them; a stable
-    PDF/X DocumentID."""
-    stable_document_id(pdf)
-    info = pdf.trailer.get("/Info")
-    if info is None or "/Metadata" not in pdf.Root:
+    PDF/X DocumentID (the metadata read and written once)."""
+    if "/Metadata" not in pdf.Root:
         return
+    info = pdf.trailer.get("/Info")
     with pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as xmp:
+        _stable_document_id(pdf, xmp)
         for key, name in (("/CreationDate", "xmp:CreateDate"), ("/ModDate", "xmp:ModifyDate")):
-            if key in info:
+            if info is not None and key in info:
                 xmp[name] = _iso(str(info[key]))
-        if "/ModDate" in info:
+        if info is not None and "/ModDate" in info:
             xmp["xmp:MetadataDate"] = _iso(str(info["/ModDate"]))
 
 
