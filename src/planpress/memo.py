@@ -208,7 +208,13 @@ def _version(package: str) -> str:
 
 def environment(project: Project) -> tuple[str, ...]:
     """Everything outside the content that shapes any output: layouts, fonts, planpress's code."""
-    return (str(project.root), layouts_identity(project), fonts_identity(), _code())
+    return (*page_environment(project), fonts_identity())
+
+
+def page_environment(project: Project) -> tuple[str, ...]:
+    """What shapes a page's HTML besides its document model: the project's folder (the files' URLs),
+    the layouts (templates and styles) and planpress's code (filters, typesetting, design values)."""
+    return (str(project.root), layouts_identity(project), _code())
 
 
 @functools.cache

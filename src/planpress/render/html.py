@@ -6,7 +6,7 @@ import base64
 import functools
 import os
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import jinja2
@@ -33,8 +33,9 @@ class PageContext:
     document: Document
     styles: Markup
     version: str
-    #: The document's date (build_date), for a layout that shows it.
-    date: str
+    #: The document's date (build_date), for a layout that shows it: read as ``date``, which notes
+    #: the reading (a section's HTML kept between builds is keyed on the date only if it read it).
+    when: str
     #: Whether the head names the date (dcterms.created, .modified). The PDF engine leaves it out
     #: and gives WeasyPrint the date as data, so a section's HTML holds the date only where a
     #: layout shows it, and an edit elsewhere (which moves the date) does not change it.
@@ -42,6 +43,13 @@ class PageContext:
     #: The design values as CSS custom properties (planpress.design), a <style> of their own so
     #: that WeasyPrint's line numbers in the layouts' styles stay theirs.
     design: Markup = Markup(design.css_variables())
+    #: The names of the furniture the templates read that a page's HTML may not depend on ("date").
+    read: set[str] = field(default_factory=set, compare=False)
+
+    @property
+    def date(self) -> str:
+        self.read.add("date")
+        return self.when
 
 
 @functools.lru_cache(maxsize=8)
@@ -110,12 +118,22 @@ def render(document: Document, project: Project, *, profile: str = "web", date: 
            head_dates: bool = True) -> str:
     """The whole document as one self-contained HTML page (styles inlined), of the document's
     date ``date`` (build_date unless given); ``head_dates``: see PageContext."""
-    styles = "\n".join(_read_layout(project, name) for name in stylesheets(document, profile))
-    when = iso_date(build_date(project) if date is None else date)
-    page = PageContext(document, Markup(styles), __version__, when, head_dates)
+    when = build_date(project) if date is None else date
+    return render_dated(document, project, page_styles(document, project, profile), when, head_dates)[0]
+
+
+def page_styles(document: Document, project: Project, profile: str) -> str:
+    """The document's stylesheets joined, as a page inlines them."""
+    return "\n".join(_read_layout(project, name) for name in stylesheets(document, profile))
+
+
+def render_dated(document: Document, project: Project, styles: str, date: float, head_dates: bool) -> tuple[str, bool]:
+    """``render`` with its styles (page_styles); and whether the page read the date (the HTML of
+    a page that did not is the same on any date: deterministic templates see only PageContext)."""
+    page = PageContext(document, Markup(styles), __version__, iso_date(date), head_dates)
     try:
         template = environment(project.layouts_dir).get_template("base.html")
-        return template.render(page=page)
+        return template.render(page=page), "date" in page.read
     except jinja2.TemplateNotFound as error:
         raise PlanpressError(f"layouts/{error.name}: テンプレートがありません") from None
     except jinja2.TemplateError as error:

@@ -40,6 +40,7 @@ from planpress.errors import ContentError, PlanpressError, Problem
 from planpress.render import html
 from planpress.render.pdf import _weasy_internals, pool
 from planpress.render.pdf.pool import PageInputs
+from planpress.render.pdf.sources import section_html
 from planpress.render.pdf.cache import (PageRange, PartCache, PartMeta, ScratchCache, content_key, environment_key, pdf_dates,
                                         variant_key)
 from planpress.project import Project
@@ -168,7 +169,7 @@ def render(document: Document, project: Project, *, profile: str = "web", scratc
 
         return weasy.render(document, project, profile=profile, date=inputs.date)
     sections = split(document)
-    sources = [inputs.html(section, project) for section in sections]
+    sources = section_html(document, sections, project, inputs.profile, inputs.date, keep=scratch is None)
     reason = single_pass_reason(sources[0]) if sources else "節がありません"
     if reason is None:
         try:
