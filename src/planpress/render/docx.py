@@ -32,7 +32,9 @@ COVER = "cover"
 def render(document: Document, project: Project) -> bytes:
     """Fill a copy of the reference document and return the .docx bytes."""
     tocs = [block for section in document.sections for block in section.blocks if isinstance(block, Toc)]
-    early = _early_layouts(document, project, tocs[0]) if tocs else None
+    # The sections' layout keys once for the whole render (at ×16 a tenth of a second each time).
+    keyed = _keyed(document, project, tocs[0]) if tocs else None
+    early = _early_layouts(document, project, keyed) if keyed is not None else None
     try:
         word, starts = _filled(document, project)
     finally:
@@ -41,7 +43,7 @@ def render(document: Document, project: Project) -> bytes:
     if not tocs:
         return _saved(word, project)
     # LibreOffice's page numbers in the contents when it is installed; else Word adds them on opening.
-    numbers = _toc_numbers(document, project, word, starts, tocs[0], early)
+    numbers = _toc_numbers(document, project, word, starts, tocs[0], keyed, early)
     if numbers:
         docx_toc.fill(word, {docx_parts.style_ids(word)[f"TOC {level}"] for level in (1, 2)}, numbers)
     else:
@@ -80,21 +82,29 @@ def _filled(document: Document, project: Project) -> tuple[WordDocument, list[An
     return word, starts
 
 
-def _early_layouts(document: Document, project: Project, toc: Toc) -> Future[Any] | None:
+#: The contents entries each section holds (``_entries_by_section``) and each section's layout key.
+Keyed = tuple[list[list[str]], list[str]]
+
+
+def _keyed(document: Document, project: Project, toc: Toc) -> Keyed | None:
+    """The entries each section holds and the sections' layout keys, or None if the contents is
+    not in the sections' order (then only the whole file's layout places its entries)."""
+    owned = _entries_by_section(document, toc)
+    return None if owned is None else (owned, _layout_keys(document, project, owned))
+
+
+def _early_layouts(document: Document, project: Project, keyed: Keyed) -> Future[Any] | None:
     """After an edit (some sections' layouts cached, some not), LibreOffice lays out the changed
     sections on a thread of its own while the whole file is written: a file of just those does
     not wait for it. None on a cold build (the whole file is laid out) or with nothing to lay out."""
-    owned = _entries_by_section(document, toc)
-    if owned is None:
-        return None
-    missing = _missing_layouts(document, project, owned)
+    missing = _missing_layouts(project, keyed[1])
     if not 0 < missing < len(document.sections):
         return None
     future: Future[Any] = Future()
 
     def run() -> None:
         try:
-            future.set_result(_section_layouts(document, project, owned, None))
+            future.set_result(_section_layouts(document, project, keyed, None))
         except BaseException as error:  # noqa: BLE001 - handed to the thread that waits for it
             future.set_exception(error)
 
@@ -103,12 +113,11 @@ def _early_layouts(document: Document, project: Project, toc: Toc) -> Future[Any
 
 
 def _toc_numbers(document: Document, project: Project, word: WordDocument, starts: list[Any],
-                 toc: Toc, early: Future[Any] | None = None) -> list[int] | None:
+                 toc: Toc, keyed: Keyed | None, early: Future[Any] | None = None) -> list[int] | None:
     """The contents' page numbers as LibreOffice lays the file out: from each section's own layout
     (kept in the cache), or, if a heading cannot be placed that way, from the whole file's."""
-    owned = _entries_by_section(document, toc)
-    if owned is not None:
-        layouts = early.result() if early is not None else _section_layouts(document, project, owned, (word, starts))
+    if keyed is not None:
+        layouts = early.result() if early is not None else _section_layouts(document, project, keyed, (word, starts))
         if layouts is not None:
             numbers, start = [], 1
             for pages, offsets in layouts:
@@ -151,19 +160,19 @@ def _layout_keys(document: Document, project: Project, owned: list[list[str]]) -
             for index, section in enumerate(document.sections)]
 
 
-def _missing_layouts(document: Document, project: Project, owned: list[list[str]]) -> int:
+def _missing_layouts(project: Project, keys: list[str]) -> int:
     """How many sections' layouts the cache does not have."""
     shelf = memo.Shelf(project, "docx-layout")
-    return sum(shelf.get(key) is None for key in _layout_keys(document, project, owned))
+    return sum(shelf.get(key) is None for key in keys)
 
 
-def _section_layouts(document: Document, project: Project, owned: list[list[str]],
+def _section_layouts(document: Document, project: Project, keyed: Keyed,
                      whole: tuple[WordDocument, list[Any]] | None) -> list[tuple[int, list[int]]] | None:
     """Each section's page count and its entries' pages in it, from the cache, else laid out (the
     missing sections together, in one LibreOffice run); None if LibreOffice is absent or failed.
     ``whole``: the whole file, laid out when every section is missing (None: it is made then)."""
     shelf = memo.Shelf(project, "docx-layout")
-    keys, found = _layout_keys(document, project, owned), {}
+    (owned, keys), found = keyed, {}
     for index, key in enumerate(keys):
         cached = shelf.get(key)
         if cached is not None:
@@ -288,16 +297,17 @@ def _table(word: WordDocument, block: Table) -> None:
     docx_parts.set_table_style(word, table, word_style(block.style.split()[0]))
     heading = _heading_style(word, block)
     wordxml.full_width(table, [column.width for column in block.columns], _minimum_widths(word, block, heading))
+    rows = list(table.rows)
     if block.header_groups:
         _grouped_header(table, block, heading)
     else:
-        for cell, column in zip(table.rows[0].cells, block.columns):
+        for cell, column in zip(docx_parts.row_cells(table, rows[0]), block.columns):
             _fill(cell, (column.header,), heading)
-    for row, cells in zip(table.rows[headers:], block.rows):
-        for cell, content in zip(row.cells, cells):
+    for row, cells in zip(rows[headers:], block.rows):
+        for cell, content in zip(docx_parts.row_cells(table, row), cells):
             _fill(cell, content.lines, word_style(content.style), content)
             _shade_cell(word, cell, word_style(content.style))
-    for index, row in enumerate(table.rows):
+    for index, row in enumerate(rows):
         properties = row._tr.get_or_add_trPr()
         properties.append(OxmlElement("w:cantSplit"))
         if index < headers:

@@ -22,7 +22,7 @@ from docx.parts.hdrftr import HeaderPart
 from docx.parts.image import ImagePart
 from docx.section import Section as WordSection
 from docx.shared import Emu, Inches, Length, Mm
-from docx.table import Table as WordTable
+from docx.table import Table as WordTable, _Cell
 from docx.text.paragraph import Paragraph as WordParagraph
 from docx.text.run import Run
 
@@ -115,8 +115,22 @@ def body_table(word: WordDocument, rows: int, cols: int) -> WordTable:
     element = CT_Tbl.new_tbl(rows, cols, width)
     _at_end(body, element)
     table = WordTable(element, word._body)
-    table.style = None  # as Document.add_table leaves it: the default table style
+    # ``table.style = None`` as Document.add_table does (the default table style), without
+    # python-docx finding the styles part among all the document's relationships first.
+    element.tblStyle_val = None
     return table
+
+
+_MERGES = (qn("w:gridSpan"), qn("w:vMerge"))
+
+
+def row_cells(table: WordTable, row: Any) -> tuple[_Cell, ...]:
+    """``row.cells``: a cell per w:tc when none is merged (python-docx asks each cell for its
+    span and vertical merge through the schema's element lookups), else python-docx's own."""
+    tr = row._tr
+    if next(tr.iter(*_MERGES), None) is not None:
+        return row.cells
+    return tuple(_Cell(tc, table) for tc in tr.tc_lst)
 
 
 def new_section(word: WordDocument) -> WordSection:

@@ -117,6 +117,13 @@ def full_width(table: WordTable, shares: list[int], minimums: list[int] | None =
     width.set(qn("w:type"), "pct")
     for column, value in zip(table.columns, widths):
         column.width = value
+    if next(table._tbl.iter(qn("w:gridSpan"), qn("w:vMerge")), None) is None:
+        # No merged cell: each w:tc is a column's cell (python-docx's row.cells asks every cell
+        # for its span and merge, through the schema's element lookups).
+        for tr in table._tbl.tr_lst:
+            for tc, value in zip(tr.tc_lst, widths):
+                tc.width = value
+        return
     for row in table.rows:
         for cell, value in zip(row.cells, widths):
             cell.width = value
