@@ -214,12 +214,13 @@ def environment(project: Project) -> tuple[str, ...]:
 def page_environment(project: Project) -> tuple[str, ...]:
     """What shapes a page's HTML besides its document model: the project's folder (the files' URLs),
     the layouts (templates and styles) and planpress's code (filters, typesetting, design values)."""
-    return (str(project.root), layouts_identity(project), _code())
+    return (str(project.root), layouts_identity(project), code())
 
 
 @functools.cache
-def _code() -> str:
-    # Once per process, as for the libraries: the code running is the code imported at its start.
+def code() -> str:
+    """planpress's code (cache.code_identity), read once per process, as for the libraries: the
+    code running is the code imported at its start."""
     return code_identity()
 
 
@@ -240,12 +241,16 @@ class Slot:
         self.path = project.root / CACHE_DIR / "results" / name
 
     def get(self, key: str) -> bytes | None:
+        """The value if it was stored under ``key``; a file of another key is not read past its
+        first line (a Word booklet kept at ×16 is 50 MB: an edit's build read it whole to miss)."""
+        expected = key.encode("ascii") + b"\n"
         try:
-            data = self.path.read_bytes()
+            with self.path.open("rb") as file:
+                if file.read(len(expected)) != expected:
+                    return None
+                return file.read()
         except OSError:
             return None
-        stored, _, value = data.partition(b"\n")
-        return value if stored == key.encode("ascii") else None
 
     def put(self, key: str, value: bytes) -> None:
         write_quietly(self.path, key.encode("ascii") + b"\n" + value)

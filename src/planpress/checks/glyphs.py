@@ -3,6 +3,10 @@
 Without this check WeasyPrint silently takes the character from some other installed
 font (a different design on the page) or prints an empty box, and Word on a
 department's PC does the same.
+
+What a file's texts lack depends on its bytes, the fonts and planpress's code only: a build keeps
+each file's findings (.planpress-cache/results/glyphs.pickle) under a key of those, so after an
+edit only the changed file's texts are walked again.
 """
 
 from __future__ import annotations
@@ -10,6 +14,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
+import pickle
 import re
 import subprocess
 from array import array
@@ -18,10 +23,10 @@ from pathlib import Path
 
 from fontTools.ttLib import TTFont, TTLibError
 
-from planpress import design
+from planpress import design, memo
 from planpress.cache import CACHE_DIR
-from planpress.checks.texts import TextSpot, content_texts
-from planpress.errors import Location, PlanpressError, Problems
+from planpress.checks.texts import TextSpot, content_files, file_texts
+from planpress.errors import Location, PlanpressError, Problem, Problems
 from planpress.content.fields import refused
 from planpress.memo import write_quietly
 from planpress.project import Project
@@ -30,6 +35,7 @@ _FONT_FAMILY = re.compile(r"font-family\s*:\s*([^;}]+)")
 _GENERIC = {"serif", "sans-serif", "monospace", "cursive", "fantasy", "system-ui", "inherit", "initial"}
 #: Characters that are layout rather than glyphs: line breaks and tabs.
 _NOT_PRINTED = set("\n\r\t")
+_NOT_PRINTED_CODES = {ord(char) for char in _NOT_PRINTED}
 
 
 @dataclass(frozen=True)
@@ -39,14 +45,40 @@ class Font:
     family: str
     path: Path
     characters: frozenset[int]
+    #: The font file's path, size and time (what its characters are kept under)
+    identity: str = ""
 
 
 def check_glyphs(project: Project, problems: Problems, *, keep: bool = False) -> None:
     """Report each character of the content that a layout font lacks, where it is written
-    (``keep``: the fonts' character tables read this time are kept in the project's cache)."""
+    (``keep``: the fonts' character tables and each file's findings are kept in the project's cache)."""
     fonts = layout_fonts(project, problems, keep=keep)
-    for spot in content_texts(project):
-        _check_text(spot, fonts, problems)
+    frame = memo.fingerprint("glyphs", memo.code(), memo.versions("ruamel.yaml", "fonttools"),
+                             [(font.family, font.identity) for font in fonts])
+    slot = memo.Slot(project, "glyphs.pickle")
+    kept = _kept_findings(slot, frame)
+    fresh: dict[str, list[Problem]] = {}
+    for path in content_files(project):
+        key = memo.fingerprint(project.display(path), memo.file_digest(path))
+        found = kept.get(key)
+        if found is None:
+            file_problems = Problems()
+            for spot in file_texts(project, path):
+                _check_text(spot, fonts, file_problems)
+            found = file_problems.items
+        fresh[key] = found
+        problems.extend(found)
+    if keep and fresh != kept:
+        slot.put(frame, pickle.dumps(fresh, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def _kept_findings(slot: memo.Slot, frame: str) -> dict[str, list[Problem]]:
+    data = slot.get(frame)
+    try:
+        found = pickle.loads(data) if data is not None else {}
+    except Exception:  # noqa: BLE001 - an unreadable entry is a miss: every file is checked
+        return {}
+    return found if isinstance(found, dict) else {}
 
 
 def _check_text(spot: TextSpot, fonts: list[Font], problems: Problems) -> None:
@@ -56,6 +88,9 @@ def _check_text(spot: TextSpot, fonts: list[Font], problems: Problems) -> None:
 
 def missing_glyphs(text: str, fonts: list[Font]) -> list[tuple[int, str]]:
     """(index, message) for the first place of each character a font lacks (collect uses it too)."""
+    used = {ord(char) for char in set(text)} - _NOT_PRINTED_CODES
+    if all(used <= font.characters for font in fonts):
+        return []  # the common case, without a look at each character
     found: list[tuple[int, str]] = []
     reported: set[str] = set()
     for index, char in enumerate(text):
@@ -99,7 +134,8 @@ def layout_fonts(project: Project, problems: Problems | None = None, *, keep: bo
 def _font(family: str, kept: Path, keep: bool) -> Font:
     path = _font_file(family)
     try:
-        return Font(family, path, _characters(path, kept, keep))
+        stat = path.stat()
+        return Font(family, path, _characters(path, kept, keep), f"{path}:{stat.st_size}:{stat.st_mtime_ns}")
     except (OSError, TTLibError) as error:
         raise PlanpressError(f"フォント「{family}」のファイル {path} を読めません（{error}）") from None
 

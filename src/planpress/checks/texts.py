@@ -49,15 +49,25 @@ def content_texts(project: Project) -> list[TextSpot]:
     (the loader reports those).
     """
     spots: list[TextSpot] = []
-    for path in sorted(project.content_dir.rglob("*.yaml")):
-        display = project.display(path)
-        try:
-            data = load_yaml(path, display)
-            source = path.read_text(encoding="utf-8")
-        except (ContentError, OSError, UnicodeError):
-            continue
-        spots.extend(_walk(data, display, source, item="", path="", top=True))
+    for path in content_files(project):
+        spots += file_texts(project, path)
     return spots
+
+
+def content_files(project: Project) -> list[Path]:
+    """The files content_texts reads, in its order."""
+    return sorted(project.content_dir.rglob("*.yaml"))
+
+
+def file_texts(project: Project, path: Path) -> list[TextSpot]:
+    """Every string value of one content file (none if it cannot be read: the loader reports it)."""
+    display = project.display(path)
+    try:
+        data = load_yaml(path, display)
+        source = path.read_text(encoding="utf-8")
+    except (ContentError, OSError, UnicodeError):
+        return []
+    return list(_walk(data, display, source, item="", path="", top=True))
 
 
 def _walk(data: Any, display: str, source: str, *, item: str, path: str, top: bool = False) -> Iterator[TextSpot]:
