@@ -9,6 +9,7 @@ import pytest
 from conftest import copy_project
 from planpress import build as stages
 from planpress.checks import glyphs
+from planpress.content import files
 from planpress.errors import ContentError
 from planpress.project import Project
 
@@ -74,3 +75,33 @@ def test_another_layout_font_checks_every_file_again(walked: tuple[Project, list
         stages.load(project)
     assert "フォント「DejaVu Sans」にありません" in str(raised.value.problems[0])
     assert len(walked_files) > 5
+
+
+def test_a_files_record_and_problems_are_kept_by_its_bytes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """After an edit only the edited file is read into its record; another file's problem is still reported."""
+    project = Project.at(copy_project(tmp_path / "project", warm=False))
+    read: list[str] = []
+    real = files.read_record
+
+    def counted(cls, data, ctx, **kwargs):  # noqa: ANN001, ANN003, ANN202 - the real function runs
+        read.append(ctx.display)
+        return real(cls, data, ctx, **kwargs)
+
+    monkeypatch.setattr(files, "read_record", counted)
+    report = project.content_dir / "evaluations" / "2021.yaml"
+    _replace(report, "grade: A", "grade: E")
+    with pytest.raises(ContentError) as cold:
+        stages.load(project)
+    assert len(read) > 5
+    read.clear()
+    glossary = project.content_dir / "glossary.yaml"
+    glossary.write_text(glossary.read_text(encoding="utf-8") + "\n# 編集\n", encoding="utf-8")
+    with pytest.raises(ContentError) as warm:
+        stages.load(project)
+    assert read == ["content/glossary.yaml"]
+    assert [str(p) for p in warm.value.problems] == [str(p) for p in cold.value.problems]
+    assert any(str(p).startswith("content/evaluations/2021.yaml:") for p in warm.value.problems)
+    _replace(report, "grade: E", "grade: A")
+    read.clear()
+    content, problems = stages.load(project)  # fixed: no error left
+    assert read == ["content/evaluations/2021.yaml"] and not problems.errors

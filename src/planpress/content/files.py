@@ -7,6 +7,7 @@ tree that city.yaml names (a PolicyTree).
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -16,7 +17,8 @@ from planpress.content.booklet import Chapters, Glossary, Goals, Period, PolicyP
 from planpress.content.departments import DEPARTMENTS_FILE, Departments
 from planpress.content.fields import Context, read_record
 from planpress.content.model import City
-from planpress.content.source import load_yaml, not_a_file
+from planpress import memo
+from planpress.content.source import keep, kept, load_yaml, not_a_file
 from planpress.errors import ContentError, Location, Problem, Problems
 from planpress.project import Project
 
@@ -54,6 +56,14 @@ def read_file(project: Project, path: Path, cls: type[T], problems: Problems, *,
     if not path.is_file():
         problems.error(Location(display), not_a_file(path, missing))
         return None
+    key = _record_key(project, path, display, cls, say_empty)
+    earlier = kept(key) if key is not None else None
+    if earlier is not None:  # the same bytes read by the same code: its record, problems and failed labels
+        record, found, labels = earlier
+        problems.extend(found)
+        if failed is not None:
+            failed.update(labels)
+        return record
     try:
         data = load_yaml(path, display)
     except ContentError as error:
@@ -66,6 +76,22 @@ def read_file(project: Project, path: Path, cls: type[T], problems: Problems, *,
         problems.error(Location(display, 1, 1), "ファイルの中身が「キー: 値」の形ではありません")
         return None
     found: list[Problem] = []
-    record = read_record(cls, data, Context(display, found, failed if failed is not None else set()), at=Location(display, 1, 1))
+    labels: set[str] = set()
+    record = read_record(cls, data, Context(display, found, labels), at=Location(display, 1, 1))
+    if key is not None:
+        keep(key, (record, found, labels))  # before any caller changes the record
     problems.extend(found)
+    if failed is not None:
+        failed.update(labels)
     return record
+
+
+def _record_key(project: Project, path: Path, display: str, cls: type[Any], say_empty: bool) -> str | None:
+    """What a file's record comes from: its bytes and name, the project, the record class and
+    planpress's code (the kinds that read it), ruamel.yaml's version; None if the file cannot be read."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    return memo.fingerprint("record", str(project.root), display, f"{cls.__module__}.{cls.__qualname__}", say_empty, memo.code(),
+                            memo.versions("ruamel.yaml"), hashlib.sha256(data).hexdigest())

@@ -94,7 +94,8 @@ def load_yaml(path: Path, display: str) -> Any:
 KEPT_PARSES: ContextVar[Path | None] = ContextVar("kept_parses", default=None)
 #: Parsed files kept between builds, beyond which the oldest go (one per version of a file).
 MAX_KEPT_PARSES = 200
-#: Parses of this process (a build reads each file twice: for the records and for the glyph check).
+#: Parses (and files' records, content/files.py) of this process (a build reads a changed file twice:
+#: for the records and for the glyph check).
 _PARSES: dict[str, bytes] = {}
 
 
@@ -116,6 +117,16 @@ def _parsed(key: str) -> Any:
 
     Parsing with positions is slow (ruamel.yaml takes a tenth of a second for a booklet file);
     after one edit, a build parses only the file that changed."""
+    return kept(key)
+
+
+def _keep_parsed(key: str, data: Any) -> None:
+    keep(key, data)
+
+
+def kept(key: str) -> Any:
+    """A fresh copy of what ``keep`` kept under ``key`` in this process or in the build's folder
+    (KEPT_PARSES), or None."""
     blob = _PARSES.get(key)
     folder = KEPT_PARSES.get()
     if blob is None and folder is not None:
@@ -125,11 +136,12 @@ def _parsed(key: str) -> Any:
             return None
     try:
         return None if blob is None else pickle.loads(blob)
-    except Exception:  # noqa: BLE001 - an unreadable entry is a miss: parse again
+    except Exception:  # noqa: BLE001 - an unreadable entry is a miss: made again
         return None
 
 
-def _keep_parsed(key: str, data: Any) -> None:
+def keep(key: str, data: Any) -> None:
+    """Keep a copy of ``data`` (a parse, a file's record) under ``key``, a hash of all it comes from."""
     blob = pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL)
     if len(_PARSES) >= 64:
         _PARSES.pop(next(iter(_PARSES)))
