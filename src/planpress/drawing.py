@@ -156,13 +156,17 @@ def wrap(text: str, size: float, width: float) -> list[str]:
     """Break ``text`` into lines no wider than ``width``, keeping 、。）」 off a line's start."""
     lines: list[str] = []
     current = ""
+    taken = 0.0  # text_width(current), summed in the same order (the same float): not measured anew per character
     for char in text:
-        if current and text_width(current + char, size) > width and char not in "、。）」・ー":
+        advance = text_width(char, size)
+        if current and taken + advance > width and char not in "、。）」・ー":
             # An opening bracket never ends a line: it moves down with what it opens.
             carry = current[-1] if current[-1] in "（「『【" else ""
             lines.append(current[: len(current) - len(carry)])
             current = carry
+            taken = text_width(carry, size)
         current += char
+        taken += advance
     if current:
         lines.append(current)
     return lines or [""]
