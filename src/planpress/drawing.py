@@ -158,7 +158,7 @@ def wrap(text: str, size: float, width: float) -> list[str]:
     current = ""
     taken = 0.0  # text_width(current), summed in the same order (the same float): not measured anew per character
     for char in text:
-        advance = text_width(char, size)
+        advance = size if unicodedata.east_asian_width(char) in "WFA" else size * 0.55  # text_width(char, size)
         if current and taken + advance > width and char not in "、。）」・ー":
             # An opening bracket never ends a line: it moves down with what it opens.
             carry = current[-1] if current[-1] in "（「『【" else ""
