@@ -103,7 +103,18 @@ class PolicyTree(Record):
         return [p for p in found if kind is None or p.kind == kind]
 
     def find(self, kind: str, number: int) -> Policy | None:
-        return next((p for p in self.policies(kind) if p.number == number), None)
+        """The first policy of that kind and number in tree order (``policies``), without listing them
+        all: content loading and the booklet look up every citation (a ×16 tree: 1,800 look-ups)."""
+        for goal in self.management:
+            for policy in goal.policies:
+                if policy.number == number and policy.kind == kind:
+                    return policy
+        for sector in self.sectors:
+            for group in sector.groups:
+                for policy in group.policies:
+                    if policy.number == number and policy.kind == kind:
+                        return policy
+        return None
 
 
 @dataclass(kw_only=True)
