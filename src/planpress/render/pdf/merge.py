@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -54,10 +54,17 @@ class MergePart:
     pages: PageRange
 
 
-def merged(document: Document, cache: PartCache, parts: Sequence[MergePart], dates: dict[str, str]) -> tuple[bytes, bool]:
+#: How a merge is run: ``merge_files`` itself, or a call that runs it elsewhere with the same
+#: arguments (a worker process: pool.Workers.merge).
+Merger = Callable[[dict[str, Path], Sequence[MergePart], dict[str, str]], bytes]
+
+
+def merged(document: Document, cache: PartCache, parts: Sequence[MergePart], dates: dict[str, str],
+           run: Merger | None = None) -> tuple[bytes, bool]:
     """The merged PDF of the sections, and whether it came whole from the cache (nothing changed).
 
     ``dates`` (/CreationDate, /ModDate) replace those of the cached sections, which may be older.
+    ``run``: where the merge runs (by default here).
     """
     names = [part.variant for part in parts] + [f"{name}={value}" for name, value in sorted(dates.items())]
     key = "merged-" + hashlib.sha256("\n".join(names).encode("utf-8")).hexdigest()[:32]
@@ -65,7 +72,7 @@ def merged(document: Document, cache: PartCache, parts: Sequence[MergePart], dat
     cache.keep_only(document.name, [key, *batches, *(k for part in parts for k in (part.content, part.variant))])
     if cache.has_pdf(key):
         return cache.pdf_path(key).read_bytes(), True
-    data = _merge(cache, parts, dates)
+    data = (run or merge_files)({batch: cache.pdf_path(batch) for batch in sorted(batches)}, parts, dates)
     cache.store_pdf(key, data)
     return data, False
 
@@ -80,7 +87,8 @@ class _Source:
         self.marks = _outline(self.pdf, self.index)
 
 
-def _merge(cache: PartCache, parts: Sequence[MergePart], dates: dict[str, str]) -> bytes:
+def merge_files(paths: dict[str, Path], parts: Sequence[MergePart], dates: dict[str, str]) -> bytes:
+    """The merged PDF of the parts, whose pages are in the batch PDFs ``paths`` (by batch name)."""
     sources: dict[str, _Source] = {}
     base = pikepdf.new()
     shadings = SharedShadings(base)
@@ -93,7 +101,7 @@ def _merge(cache: PartCache, parts: Sequence[MergePart], dates: dict[str, str]) 
     try:
         for number, part in enumerate(parts):
             if part.pages.batch not in sources:
-                sources[part.pages.batch] = _Source(cache.pdf_path(part.pages.batch))
+                sources[part.pages.batch] = _Source(paths[part.pages.batch])
             source = sources[part.pages.batch]
             if structure is None:
                 _copy_document_level(source.pdf, base)

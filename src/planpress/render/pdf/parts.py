@@ -33,7 +33,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, wait
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from planpress.document import Document
 from planpress.errors import ContentError, PlanpressError, Problem
@@ -44,6 +44,9 @@ from planpress.render.pdf.sources import section_html
 from planpress.render.pdf.cache import (PageRange, PartCache, PartMeta, ScratchCache, content_key, environment_key, pdf_dates,
                                         variant_key)
 from planpress.project import Project
+
+if TYPE_CHECKING:
+    from planpress.render.pdf import merge
 
 log = logging.getLogger(__name__)
 
@@ -147,8 +150,8 @@ def shared_workers(documents: Sequence[Document]) -> Iterator[None]:
 
 
 def _release(name: str) -> None:
-    """A document of the build is laid out: once none is left to lay out, its workers end (they would
-    otherwise hold their memory through the merges: some 300 MiB at ×16)."""
+    """A document of the build is laid out and merged: once none is left, its workers end (they
+    would otherwise hold their memory through the Word files)."""
     with _SHARED_LOCK:
         made = _SHARED.pop(name, None)
         last = made is not None and not any(other is made for other in _SHARED.values())
@@ -196,14 +199,15 @@ def _render_parts(document: Document, project: Project, sections: list[Document]
     parts = [_Part(index, section, sizes[index], keys[index], batches[index], cache.meta(keys[index]))
              for index, section in enumerate(sections)]
     report = PartsBuild(len(parts), batch_of=batches)
+    planner = _Planner(document, project, cache, parts, report, inputs)
     try:
-        _Planner(document, project, cache, parts, report, inputs).run()
-    finally:
-        _release(document.name)  # laid out: the workers may end before the merge (their memory with them)
-    from planpress.render.pdf import merge
+        planner.run()
+        from planpress.render.pdf import merge
 
-    merging = [merge.MergePart(p.key, p.variant, p.meta, p.pages) for p in parts]  # type: ignore[arg-type]
-    data, report.cached_merge = merge.merged(document, cache, merging, pdf_dates(inputs.date))
+        merging = [merge.MergePart(p.key, p.variant, p.meta, p.pages) for p in parts]  # type: ignore[arg-type]
+        data, report.cached_merge = merge.merged(document, cache, merging, pdf_dates(inputs.date), planner.merger())
+    finally:
+        planner.close()  # merged: the workers may end (their memory with them)
     LAST_BUILDS[document.name] = report
     log.info("%s: %d 節のうち %d 節を組版しました", document.name, len(parts), len(report.laid_out))
     return data
@@ -259,8 +263,18 @@ class _Planner:
                 self.schedule.abort()
             for future in self.pending:
                 future.cancel()
-            if self.own and self.workers is not None:
-                self.workers.close()
+
+    def merger(self) -> merge.Merger | None:
+        """Where the merge runs: in a worker of this document's, if it has any (the build's main
+        process makes the Word files meanwhile), else here."""
+        workers = self.workers or _SHARED.get(self.document.name)
+        return workers.merge if workers is not None else None
+
+    def close(self) -> None:
+        """End this render's own workers, or release the build's."""
+        if self.own and self.workers is not None:
+            self.workers.close()
+        _release(self.document.name)
 
     def _starts(self) -> list[int | None]:
         """Each section's first page number, as far as the page counts ahead of it are known."""

@@ -3,10 +3,13 @@
 
 One set of workers serves every document of a build (the booklet's batches and the report lay
 out side by side); each worker loads WeasyPrint and keeps its fonts loaded from batch to batch.
+A document's merge runs in a worker too (``Workers.merge``): the build's main process makes the
+Word files meanwhile, with Python's lock to itself.
 """
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import os
 import signal
@@ -21,7 +24,11 @@ from planpress.project import Project
 from planpress.render import html
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from pathlib import Path
+
     from planpress.render.pdf.batch import BatchJob, BatchResult
+    from planpress.render.pdf.merge import MergePart
 
 
 @dataclass(frozen=True)
@@ -138,6 +145,11 @@ class Workers:
     def submit(self, job: BatchJob, context: Context) -> Future[BatchResult]:
         return self.executor.submit(work, job, context)
 
+    def merge(self, paths: dict[str, Path], parts: Sequence[MergePart], dates: dict[str, str]) -> bytes:
+        """``merge.merge_files`` run by a worker: the build's main process goes on with the Word
+        files meanwhile (a merge holds Python's lock for seconds in a large document)."""
+        return self.executor.submit(_merge, paths, parts, dates).result()
+
     def close(self) -> None:
         """End the workers: batches not started are cancelled, a batch waiting for its start stops
         (every document's flag is raised: when the build is left, nothing waits for a page count).
@@ -174,13 +186,18 @@ def _ready() -> None:
 def _die_with(parent: int) -> None:
     """A worker ends when the build that started it ends, even killed (Linux: PR_SET_PDEATHSIG)."""
     try:
-        import ctypes
-
         ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # 1: PR_SET_PDEATHSIG
     except (OSError, AttributeError):
         pass
     if os.getppid() != parent:  # the build died before the line above ran
         os._exit(1)
+
+
+def _merge(paths: dict[str, Path], parts: Sequence[MergePart], dates: dict[str, str]) -> bytes:
+    """A merge, in the worker."""
+    from planpress.render.pdf.merge import merge_files
+
+    return merge_files(paths, parts, dates)
 
 
 def work(job: BatchJob, context: Context) -> BatchResult:
@@ -211,3 +228,14 @@ def work(job: BatchJob, context: Context) -> BatchResult:
     except BaseException:
         schedule.abort()  # workers waiting for this batch's page count stop too
         raise
+    finally:
+        _trim()
+
+
+def _trim() -> None:
+    """Give the memory a batch freed back to the system: an idle worker holds only what it keeps
+    (its fonts) while another merges."""
+    try:
+        ctypes.CDLL(None).malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc
+        pass
