@@ -1,5 +1,7 @@
 """Whole results kept in .planpress-cache/ between builds: the checked content, each output file,
-the Word contents' page numbers, drawings painted as PNG.
+the Word contents' page numbers, drawings painted as PNG; with these keys and slots, each content
+file's record and glyph findings (content/files.py, checks/glyphs.py) and each section's HTML for
+the PDF engine's keys (render/pdf/sources.py).
 
 Each result is stored with a key that hashes everything that shapes it (``fingerprint`` walks the
 value a result is made from: the document model, every file a path in it names, the layouts, the
