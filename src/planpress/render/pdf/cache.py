@@ -74,7 +74,8 @@ def variant_key(content: str, start: int, targets: Mapping[str, int]) -> str:
     return digest(content, str(start), looked_up)
 
 
-#: The caches of renders not merged yet: what they have written is not another document's to delete.
+#: The caches of renders not merged yet: what they have written or read is not another document's
+#: to delete (``keep_only``).
 _LIVE: weakref.WeakSet[PartCache] = weakref.WeakSet()
 _LIVE_LOCK = threading.Lock()
 
@@ -84,15 +85,19 @@ class PartCache:
 
     def __init__(self, project: Project) -> None:
         self.root = project.root / CACHE_DIR
-        self.written: set[str] = set()  # the keys this render stored
+        self.held: set[str] = set()  # the keys this render stored or found
         with _LIVE_LOCK:
             _LIVE.add(self)
 
     def meta(self, content: str) -> PartMeta | None:
-        return _read_meta(self.root / f"{content}.json")
+        found = _read_meta(self.root / f"{content}.json")
+        if found is not None:
+            with _LIVE_LOCK:
+                self.held.add(content)
+        return found
 
     def store_meta(self, content: str, meta: PartMeta) -> None:
-        self.written.add(content)
+        self.held.add(content)
         _write_small(self.root / f"{content}.json", json.dumps(asdict(meta), ensure_ascii=False).encode("utf-8"))
 
     def pdf_path(self, key: str) -> Path:
@@ -102,15 +107,22 @@ class PartCache:
         return self.pdf_path(key).is_file()
 
     def store_pdf(self, key: str, data: bytes) -> None:
-        self.written.add(key)
+        self.held.add(key)
         write_atomic(self.pdf_path(key), data)
 
     def pages(self, variant: str) -> PageRange | None:
-        """Where a section variant's pages are: a batch PDF and a page range in it."""
-        return _read_pages(self.root / f"{variant}.ref", self)
+        """Where a section variant's pages are: a batch PDF and a page range in it. Once found, its
+        batch is held: another document's ``keep_only`` keeps it (it may be a batch an interrupted
+        build laid out, which no record names yet)."""
+        found = _read_pages(self.root / f"{variant}.ref")
+        if found is None:
+            return None
+        with _LIVE_LOCK:  # held first, then looked for: keep_only deletes it before, or keeps it
+            self.held.update((variant, found.batch))
+            return found if self.has_pdf(found.batch) else None
 
     def store_pages(self, variant: str, pages: PageRange) -> None:
-        self.written.add(variant)
+        self.held.add(variant)
         _write_small(self.root / f"{variant}.ref", json.dumps(asdict(pages)).encode("utf-8"))
 
     def keep_only(self, document: str, keys: Iterable[str]) -> None:
@@ -120,11 +132,11 @@ class PartCache:
         _write_small(self.root / f"{document}.uses", "\n".join(sorted(keys)).encode("utf-8"))
         with _LIVE_LOCK:
             _LIVE.discard(self)
-            others = {key for cache in _LIVE if cache.root == self.root for key in cache.written}
-        used = others | {line for record in self.root.glob("*.uses") for line in record.read_text(encoding="utf-8").split()}
-        for path in self.root.iterdir():
-            if path.suffix in (".json", ".pdf", ".ref") and path.stem not in used:
-                path.unlink(missing_ok=True)
+            others = {key for cache in _LIVE if cache.root == self.root for key in cache.held}
+            used = others | {line for record in self.root.glob("*.uses") for line in record.read_text(encoding="utf-8").split()}
+            for path in self.root.iterdir():
+                if path.suffix in (".json", ".pdf", ".ref") and path.stem not in used:
+                    path.unlink(missing_ok=True)
 
 
 class ScratchCache(PartCache):
@@ -153,7 +165,8 @@ class ScratchCache(PartCache):
         (self.scratch / f"{key}.pdf").write_bytes(data)
 
     def pages(self, variant: str) -> PageRange | None:
-        return _read_pages(self._found(f"{variant}.ref"), self)
+        found = _read_pages(self._found(f"{variant}.ref"))
+        return found if found is not None and self.has_pdf(found.batch) else None
 
     def store_pages(self, variant: str, pages: PageRange) -> None:
         _write_small(self.scratch / f"{variant}.ref", json.dumps(asdict(pages)).encode("utf-8"))
@@ -170,13 +183,12 @@ def _read_meta(path: Path) -> PartMeta | None:
         return None
 
 
-def _read_pages(path: Path, cache: PartCache) -> PageRange | None:
+def _read_pages(path: Path) -> PageRange | None:
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
-        found = PageRange(raw["batch"], raw["first"], raw["count"], raw["drawn"])
+        return PageRange(raw["batch"], raw["first"], raw["count"], raw["drawn"])
     except (OSError, ValueError, KeyError, TypeError):
         return None
-    return found if cache.has_pdf(found.batch) else None
 
 
 def _write_small(path: Path, data: bytes) -> None:

@@ -142,6 +142,9 @@ def shared_workers(documents: Sequence[Document]) -> Iterator[None]:
         _SHARED.update({document.name: made for document in documents})
     try:
         yield
+    except BaseException:
+        made.stop()  # Ctrl-C or a failure: the batch or merge under way is not waited for
+        raise
     finally:
         with _SHARED_LOCK:  # the documents not laid out (an error, Ctrl-C): their workers end here
             for document in documents:

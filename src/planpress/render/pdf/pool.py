@@ -150,6 +150,14 @@ class Workers:
         files meanwhile (a merge holds Python's lock for seconds in a large document)."""
         return self.executor.submit(_merge, paths, parts, dates).result()
 
+    def stop(self) -> None:
+        """Kill the workers at once (a build stopped or failed): what they lay out or merge is
+        thrown away (they write no file: the build stores what they return), the build's threads
+        waiting for it fail at once, and ``close`` then waits for nothing."""
+        processes = getattr(self.executor, "_processes", None) or {}  # ProcessPoolExecutor's own, by pid
+        for process in list(processes.values()):
+            process.kill()
+
     def close(self) -> None:
         """End the workers: batches not started are cancelled, a batch waiting for its start stops
         (every document's flag is raised: when the build is left, nothing waits for a page count).

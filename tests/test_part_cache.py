@@ -1,0 +1,43 @@
+"""The section cache's clean-up between the documents of one build (render/pdf/cache.py keep_only).
+
+A build lays its documents out at the same time; the first one merged records what it uses and
+deletes what no document uses. What another document of the build has found in the cache (a batch
+an interrupted build laid out, which no record names yet) must stay: its merge reads it.
+"""
+
+from __future__ import annotations
+
+import gc
+from pathlib import Path
+
+from planpress.project import Project
+from planpress.render.pdf.cache import PageRange, PartCache
+
+
+def _interrupted_build(project: Project) -> None:
+    """A build stopped before its merge: batches and page ranges stored, no record of use."""
+    cache = PartCache(project)
+    cache.store_pdf("batch-a", b"%PDF-1.7 laid out before Ctrl-C")
+    cache.store_pages("variant-a", PageRange("batch-a", 0, 2, None))
+    cache.store_pdf("batch-stale", b"%PDF-1.7 nobody uses this")
+    del cache
+    gc.collect()  # its render is over: it no longer holds anything
+
+
+def test_a_batch_another_document_found_is_kept(tmp_path: Path) -> None:
+    project = Project(tmp_path)
+    _interrupted_build(project)
+    booklet, report = PartCache(project), PartCache(project)
+    assert booklet.pages("variant-a") == PageRange("batch-a", 0, 2, None)  # the booklet will merge it
+    report.keep_only("evaluation", ["batch-report"])  # the report is merged first
+    assert booklet.pdf_path("batch-a").is_file()
+    assert not booklet.pdf_path("batch-stale").exists()  # what nobody uses still goes
+
+
+def test_a_batch_deleted_before_it_is_found_is_a_miss(tmp_path: Path) -> None:
+    project = Project(tmp_path)
+    _interrupted_build(project)
+    report = PartCache(project)
+    report.keep_only("evaluation", ["batch-report"])
+    booklet = PartCache(project)
+    assert booklet.pages("variant-a") is None  # laid out again, never a merge of a missing file
