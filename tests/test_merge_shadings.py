@@ -10,7 +10,7 @@ import pikepdf
 import pytest
 from weasyprint import HTML
 
-from planpress.render.pdf.shadings import SharedShadings
+from planpress.render.pdf.shadings import MARK, SharedShadings, mark
 
 #: Striped boxes as the booklet's placeholders draw them: one shading per box, all alike.
 PAGE = """<html lang="ja"><style>@page { size: 120mm 80mm; margin: 5mm }
@@ -125,3 +125,22 @@ def test_an_image_drawn_in_several_batches_is_copied_once(tmp_path: Path) -> Non
     assert _images(shared) == 1
     assert _pixels(shared, tmp_path / "shared") == _pixels(unshared, tmp_path / "unshared")
     assert shared.stat().st_size < unshared.stat().st_size
+
+
+def test_a_marked_batch_merges_as_an_unmarked_one(batches: list[Path], tmp_path: Path) -> None:
+    """The worker marks each shading with its text's digest (shadings.mark) so that the merge
+    need not write the text out: the merge shares the same shadings, and the mark is not in the
+    merged PDF."""
+    marked = []
+    for number, path in enumerate(batches):
+        with pikepdf.open(path) as pdf:
+            mark(pdf)
+            pdf.save(tmp_path / f"marked{number}.pdf")
+        marked.append(tmp_path / f"marked{number}.pdf")
+    with pikepdf.open(marked[0]) as pdf:
+        assert all(MARK in o for o in pdf.objects if isinstance(o, pikepdf.Dictionary) and "/ShadingType" in o)
+    plain = _merged(batches, tmp_path / "plain.pdf", share=True)
+    from_marked = _merged(marked, tmp_path / "from-marked.pdf", share=True)
+    assert sorted(_shadings(from_marked)) == sorted(_shadings(plain))
+    with pikepdf.open(from_marked) as pdf:
+        assert not any(MARK in o for o in pdf.objects if isinstance(o, pikepdf.Dictionary))

@@ -28,6 +28,8 @@ from collections.abc import Iterable, Mapping
 import pikepdf
 from pikepdf import Dictionary, Name
 
+from planpress.render.pdf import shadings
+
 #: A resource used by an operator: its name, a font size for Tf, the operator.
 _USE = re.compile(rb"/([^\s/\[\]<>(){}%]+)\s+(?:[-+.\d]+\s+)?(Do|scn|SCN|sh|gs|cs|CS|Tf)(?=\s|$)")
 #: The resource category each of those operators names.
@@ -56,6 +58,7 @@ def canonical(data: bytes, start: int, *, tables: bool = True) -> tuple[bytes, l
     drawn = [_own_resources(pdf, page.obj, _page_content(pdf, page.obj), done) for page in pdf.pages]
     if tables:
         _header_ids(pdf, start)
+    shadings.mark(pdf)
     out = io.BytesIO()
     pdf.save(out, deterministic_id=True)
     return out.getvalue(), drawn

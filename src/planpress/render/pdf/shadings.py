@@ -24,6 +24,8 @@ import re
 import pikepdf
 from pikepdf import Dictionary
 
+#: A batch shading's key holding its text's digest (``mark``); the merged PDF has none.
+MARK = "/PlanpressText"
 #: An indirect reference in an object's text: such a shading's text does not say all it is.
 _REFERENCE = re.compile(rb"\d+ \d+ R\b")
 
@@ -45,7 +47,7 @@ class SharedShadings:
         made in the same order whichever batches the pages come from, and so are its bytes."""
         shadings, images = _places(source.pages[first:first + count])
         # An image is shared by all it is (its data too: ``_identity``); a shading by its text.
-        for places, identity in ((shadings, _text), (images, _identity)):
+        for places, identity in ((shadings, _marked), (images, _identity)):
             for owner, path, value in places:
                 key = identity(value)
                 if key is None:
@@ -53,8 +55,26 @@ class SharedShadings:
                 known = self.known.get(key)
                 if known is None:
                     known = self.known[key] = self.base.copy_foreign(value)
+                    if MARK in known:
+                        del known[MARK]
                 del _at(owner, path[:-1])[path[-1]]  # so that the copy below does not copy it again
                 _at(self.base.copy_foreign(owner), path[:-1])[path[-1]] = known
+
+
+def mark(pdf: pikepdf.Pdf) -> None:
+    """Write in each shading of a batch PDF the digest of its text (``MARK``), which the merge
+    reads instead of the text: in the worker, for the pages laid out, not in the merge for every
+    page (at ×16, 889 shadings of ~25 kB written out: a tenth of the merge's time)."""
+    for _, _, shading in _places(pdf.pages)[0]:
+        text = _text(shading)
+        if text is not None:
+            shading[MARK] = pikepdf.String(hashlib.sha256(text).hexdigest())
+
+
+def _marked(shading: pikepdf.Object) -> bytes | None:
+    """What a shading is: its text's digest, as ``mark`` wrote it, else its text."""
+    digest = shading.get(MARK) if isinstance(shading, Dictionary) and not isinstance(shading, pikepdf.Stream) else None
+    return b"T" + bytes(digest) if digest is not None else _text(shading)
 
 
 def _text(shading: pikepdf.Object) -> bytes | None:
