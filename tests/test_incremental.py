@@ -118,6 +118,34 @@ def test_a_photo_replaced_under_its_name_changes_every_key(tmp_path: Path) -> No
     assert prints[0] != prints[1]
 
 
+def _photo_colour(pdf: Path, width: int) -> tuple[int, ...]:
+    """The colour of the PDF's photo ``width`` pixels wide, as a reader's viewer decodes it."""
+    import pikepdf
+    from pikepdf import PdfImage
+
+    with pikepdf.open(pdf) as document:
+        photos = [PdfImage(o) for o in document.objects
+                  if isinstance(o, pikepdf.Stream) and o.get("/Subtype") == "/Image" and o.get("/Width") == width]
+        assert len(photos) == 1
+        return photos[0].as_pil_image().convert("RGB").getpixel((5, 5))
+
+
+def test_a_photo_replaced_under_its_name_is_printed(tmp_path: Path) -> None:
+    """The section's HTML names the photo by its file: URL only: the section cache's key holds
+    the file's bytes too, so the booklet shows the new photo, not the cached pages' old one."""
+    from PIL import Image
+
+    project = copy_project(tmp_path / "project")
+    projects = project / "content" / "booklet" / "projects.yaml"
+    text = projects.read_text(encoding="utf-8")
+    projects.write_text(text.replace("image: null", "image: booklet/photo.png", 1), encoding="utf-8")
+    photo = project / "content" / "booklet" / "photo.png"
+    for colour in ((255, 0, 0), (0, 0, 255)):
+        Image.new("RGB", (400, 300), colour).save(photo)
+        assert run_cli(project, "build", "booklet", "--format", "pdf").returncode == 0
+        assert _photo_colour(project / "output" / "booklet.pdf", 400) == colour
+
+
 def _contents_numbers(docx: Path) -> list[tuple[str, int]]:
     """The Word contents' entries and their page numbers, as the file holds them."""
     xml = _docx_text(docx)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import threading
 import time
 import weakref
@@ -19,9 +20,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
 from importlib import metadata
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 from planpress import __version__
 from planpress.cache import CACHE_DIR, code_identity, digest, fonts_identity, layouts_identity
+from planpress.memo import file_digest
 from planpress.output import write_atomic
 from planpress.project import Project
 
@@ -56,10 +59,26 @@ def environment_key(project: Project, *, profile: str = "web") -> str:
     return digest(layouts_identity(project), fonts_identity(), code_identity(), profile, *versions)
 
 
-def content_key(environment: str, html: str, *, first: bool) -> str:
+def content_key(environment: str, html: str, *, first: bool, files: dict[str, str] | None = None) -> str:
     """A section's key: its HTML, which holds the document's date only where a layout shows it
-    (the PDF engine gives WeasyPrint the date as data, and the merge writes it: pdf_dates)."""
-    return digest(environment, html, "first" if first else "later")
+    (the PDF engine gives WeasyPrint the date as data, and the merge writes it: pdf_dates), and
+    the bytes of every file it names by a file: URL (a photo replaced under its name is another
+    page). ``files``: the digests of files already read, by URL (a build reads each file once)."""
+    return digest(environment, html, "first" if first else "later", *_named_files(html, {} if files is None else files))
+
+
+#: A file: URL in a page's HTML (a photo WeasyPrint reads from content/).
+_FILE_URL = re.compile(r"file://[^\"'()\s<>]+")
+
+
+def _named_files(html: str, known: dict[str, str]) -> list[str]:
+    """Each file the HTML names by a file: URL, with the digest of its bytes."""
+    found = []
+    for url in sorted(set(_FILE_URL.findall(html))):
+        if url not in known:
+            known[url] = file_digest(Path(unquote(urlsplit(url).path)))
+        found.append(f"{url}={known[url]}")
+    return found
 
 
 def pdf_dates(timestamp: float) -> dict[str, str]:

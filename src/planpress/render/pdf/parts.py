@@ -196,7 +196,8 @@ def _render_parts(document: Document, project: Project, sections: list[Document]
                   inputs: PageInputs, cache: PartCache) -> bytes:
     environment = environment_key(project, profile=inputs.profile)
     empty = _weight(inputs.html(replace(document, sections=()), project))
-    keys = [content_key(environment, source, first=index == 0) for index, source in enumerate(sources)]
+    files: dict[str, str] = {}  # each file a section names, read once
+    keys = [content_key(environment, source, first=index == 0, files=files) for index, source in enumerate(sources)]
     sizes = [_weight(source) - empty for source in sources]
     batches = batch_numbers(keys, sizes, [_links_out(source) for source in sources])
     parts = [_Part(index, section, sizes[index], keys[index], batches[index], cache.meta(keys[index]))
