@@ -2,7 +2,8 @@
 
 A build lays its documents out at the same time; the first one merged records what it uses and
 deletes what no document uses. What another document of the build has found in the cache (a batch
-an interrupted build laid out, which no record names yet) must stay: its merge reads it.
+an interrupted build laid out, which no record names yet) must stay: its merge reads it. A batch
+damaged outside planpress is laid out again, never a traceback.
 """
 
 from __future__ import annotations
@@ -41,3 +42,23 @@ def test_a_batch_deleted_before_it_is_found_is_a_miss(tmp_path: Path) -> None:
     report.keep_only("evaluation", ["batch-report"])
     booklet = PartCache(project)
     assert booklet.pages("variant-a") is None  # laid out again, never a merge of a missing file
+
+
+def test_a_damaged_batch_is_laid_out_again(tmp_path: Path) -> None:
+    """A batch PDF cut short outside planpress (a full disk, a copy stopped halfway): the build
+    lays its sections out again and writes the PDF a build from the intact cache writes."""
+    from conftest import copy_project, run_cli
+
+    project = copy_project(tmp_path / "project")
+    assert run_cli(project, "build", "booklet", "--format", "pdf").returncode == 0
+    intact = (project / "output" / "booklet.pdf").read_bytes()
+    batch = max((project / ".planpress-cache").glob("batch-*.pdf"), key=lambda path: path.stat().st_size)
+    batch.write_bytes(batch.read_bytes()[:5000])
+    # So that the build merges the batches again: neither the output nor the merged PDF is kept.
+    (project / ".planpress-cache" / "results" / "booklet.web.pdf").unlink()
+    for entry in (project / ".planpress-cache").glob("merged-*.pdf"):
+        entry.unlink()
+    result = run_cli(project, "build", "booklet", "--format", "pdf")
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    assert (project / "output" / "booklet.pdf").read_bytes() == intact

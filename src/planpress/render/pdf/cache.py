@@ -129,6 +129,10 @@ class PartCache:
         self.held.add(key)
         write_atomic(self.pdf_path(key), data)
 
+    def forget_pdf(self, key: str) -> None:
+        """Delete a PDF that cannot be read: what it held is made again."""
+        self.pdf_path(key).unlink(missing_ok=True)
+
     def pages(self, variant: str) -> PageRange | None:
         """Where a section variant's pages are: a batch PDF and a page range in it. Once found, its
         batch is held: another document's ``keep_only`` keeps it (it may be a batch an interrupted
@@ -165,10 +169,15 @@ class ScratchCache(PartCache):
     def __init__(self, project: Project, scratch: Path) -> None:
         super().__init__(project)
         self.scratch = scratch
+        self.unreadable: set[str] = set()  # the project's files forgotten (``forget_pdf``), left in place
 
     def _found(self, name: str) -> Path:
         fresh = self.scratch / name
-        return fresh if fresh.exists() else self.root / name
+        return fresh if fresh.exists() or name in self.unreadable else self.root / name
+
+    def forget_pdf(self, key: str) -> None:
+        (self.scratch / f"{key}.pdf").unlink(missing_ok=True)
+        self.unreadable.add(f"{key}.pdf")
 
     def meta(self, content: str) -> PartMeta | None:
         return _read_meta(self._found(f"{content}.json"))

@@ -101,7 +101,10 @@ def merge_files(paths: dict[str, Path], parts: Sequence[MergePart], dates: dict[
     try:
         for number, part in enumerate(parts):
             if part.pages.batch not in sources:
-                sources[part.pages.batch] = _Source(paths[part.pages.batch])
+                try:
+                    sources[part.pages.batch] = _Source(paths[part.pages.batch])
+                except (pikepdf.PdfError, OSError):
+                    raise DamagedBatch([part.pages.batch]) from None
             source = sources[part.pages.batch]
             if structure is None:
                 _copy_document_level(source.pdf, base)
@@ -126,9 +129,20 @@ def merge_files(paths: dict[str, Path], parts: Sequence[MergePart], dates: dict[
         base.save(out, deterministic_id=True, min_version=version,
                   object_stream_mode=pikepdf.ObjectStreamMode.generate)
         return out.getvalue()
+    except pikepdf.PdfError:  # a batch that opened but is damaged inside: which one is not known
+        raise DamagedBatch(sorted(paths)) from None
     finally:
         for source in sources.values():
             source.pdf.close()
+
+
+class DamagedBatch(Exception):
+    """Batch PDFs of the cache that pikepdf cannot read (changed or cut short outside planpress):
+    their sections are laid out again."""
+
+    def __init__(self, batches: list[str]) -> None:
+        super().__init__(batches)
+        self.batches = batches
 
 
 def _drawn(parts: Sequence[MergePart]) -> dict[str, set[int]] | None:

@@ -206,15 +206,31 @@ def _render_parts(document: Document, project: Project, sections: list[Document]
     planner = _Planner(document, project, cache, parts, report, inputs)
     try:
         planner.run()
-        from planpress.render.pdf import merge
-
-        merging = [merge.MergePart(p.key, p.variant, p.meta, p.pages) for p in parts]  # type: ignore[arg-type]
-        data, report.cached_merge = merge.merged(document, cache, merging, pdf_dates(inputs.date), planner.merger())
+        data, report.cached_merge = _merged(planner, pdf_dates(inputs.date))
     finally:
         planner.close()  # merged: the workers may end (their memory with them)
     LAST_BUILDS[document.name] = report
     log.info("%s: %d 節のうち %d 節を組版しました", document.name, len(parts), len(report.laid_out))
     return data
+
+
+def _merged(planner: _Planner, dates: dict[str, str]) -> tuple[bytes, bool]:
+    """The merged PDF of the planner's sections; a batch of the cache that cannot be read (damaged
+    outside planpress) is deleted and its sections laid out again, once."""
+    from planpress.render.pdf import merge
+
+    for attempt in range(2):
+        merging = [merge.MergePart(p.key, p.variant, p.meta, p.pages) for p in planner.parts]  # type: ignore[arg-type]
+        try:
+            return merge.merged(planner.document, planner.cache, merging, dates, planner.merger())
+        except merge.DamagedBatch as error:
+            if attempt:
+                raise PlanpressError(f"{planner.project.display(planner.cache.root)}: 組版結果の一時ファイルが読めません"
+                                     "（planpress clean で削除してから、もう一度実行してください）") from None
+            log.info("%s: 読めない一時ファイルの節を組版し直します", planner.document.name)
+            planner.forget(error.batches)
+            planner.run()
+    raise AssertionError("unreachable")
 
 
 def _weight(source: str) -> int:
@@ -267,6 +283,14 @@ class _Planner:
                 self.schedule.abort()
             for future in self.pending:
                 future.cancel()
+
+    def forget(self, batches: list[str]) -> None:
+        """Batch PDFs that cannot be read: deleted, and their sections' pages unknown again."""
+        for batch in batches:
+            self.cache.forget_pdf(batch)
+        self.ranges = {variant: pages for variant, pages in self.ranges.items() if pages is None or pages.batch not in batches}
+        if self.schedule is not None:
+            self.schedule.resume()
 
     def merger(self) -> merge.Merger | None:
         """Where the merge runs: in a worker of this document's, if it has any (the build's main

@@ -86,6 +86,11 @@ class Schedule:
                 self.board.pages[self.offset + index] = count
             self.board.condition.notify_all()
 
+    def resume(self) -> None:
+        """Let the document's batches run again after ``abort`` (its sections laid out anew)."""
+        with self.board.condition:
+            self.board.aborted[self.flag] = 0
+
     def abort(self) -> None:
         with self.board.condition:
             self.board.aborted[self.flag] = 1
