@@ -253,19 +253,20 @@ def _add_section(word: WordDocument, section: Section, *, first: bool) -> None:
     """Each section starts a new page; a Word section of its own carries its running header."""
     # The section being written is the last one, whose properties are the body's last element
     # (not word.sections[-1]: python-docx finds it by searching the whole body, every time).
+    made = None
     if first:
         current = WordSection(word.element.body[-1], word.part)
     else:
         current = docx_parts.new_section(word)
-        docx_parts.own_header(word, current)
+        made = docx_parts.own_header(word, current)
     _STATE.get().cover = section.style == COVER
     # A cover's page has its own (empty) header and footer: no page number, as in the PDF.
     current.different_first_page_header_footer = section.style == COVER
-    header = current.header.paragraphs[0]
-    if not header.text:
+    header = made if made is not None else current.header.paragraphs[0]
+    if made is not None or not header.text:
         docx_parts.set_style(header, "Header")
         # A cover carries no running header, as in the PDF.
-        header.add_run("" if section.style == COVER else section.running_title or section.title)
+        docx_parts.add_text(header, "" if section.style == COVER else section.running_title or section.title)
     for block in section.blocks:
         HANDLERS[type(block)](word, block)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import re
@@ -11,8 +12,8 @@ from typing import Any
 from docx.document import Document as WordDocument
 from docx.enum.section import WD_HEADER_FOOTER, WD_SECTION
 from docx.enum.style import WD_STYLE_TYPE
-from docx.oxml import OxmlElement
-from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.oxml import OxmlElement, parse_xml
+from docx.opc.constants import CONTENT_TYPE as CT, RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import qn
 from docx.image.image import Image
 from docx.opc.packuri import PackURI
@@ -51,7 +52,7 @@ def set_style(paragraph: WordParagraph, name: str) -> None:
     # As python-docx's ``pPr.style = ...`` writes it, without its schema-order search: w:pStyle is
     # the first child of w:pPr, w:pPr the first of w:p.
     element = paragraph._p
-    properties = element.pPr
+    properties = element.find(_PPR)  # ``element.pPr``, without the schema's lookup
     if properties is None:
         properties = element.makeelement(_PPR, {})
         element.insert(0, properties)
@@ -149,16 +150,29 @@ def new_section(word: WordDocument) -> WordSection:
     return WordSection(sentinel, word.part)
 
 
-def own_header(word: WordDocument, section: WordSection) -> None:
+def own_header(word: WordDocument, section: WordSection) -> WordParagraph | None:
     """``section.header.is_linked_to_previous = False`` (python-docx's _Header._add_definition),
     the new header part related through Pictures: python-docx compares it with every relationship
-    of the document part (some 2,400 at ×16) for each section."""
+    of the document part (some 2,400 at ×16) for each section. The new header's one (empty)
+    paragraph, or None where python-docx added the header (then ask ``section.header``)."""
     state = PICTURES.get()
-    if state is None or not section.header.is_linked_to_previous:
+    # A section new_section just made has no header of its own (its references were taken out).
+    if state is None or section._sectPr.find(_HEADER_REFERENCE) is not None:
         section.header.is_linked_to_previous = False
-        return
-    header = HeaderPart.new(word.part.package)
-    section._sectPr.add_headerReference(WD_HEADER_FOOTER.PRIMARY, state.relate(word.part, header, RT.HEADER))
+        return None
+    package = word.part.package
+    # HeaderPart.new, python-docx's template read from its file once, not for each section.
+    part = HeaderPart(package.next_partname("/word/header%d.xml"), CT.WML_HEADER, parse_xml(_header_xml()), package)
+    section._sectPr.add_headerReference(WD_HEADER_FOOTER.PRIMARY, state.relate(word.part, part, RT.HEADER))
+    return WordParagraph(part.element.find(_P), section.header)
+
+
+_HEADER_REFERENCE, _P = qn("w:headerReference"), qn("w:p")
+
+
+@functools.cache
+def _header_xml() -> bytes:
+    return HeaderPart._default_header_xml()
 
 
 class PartNames:
@@ -180,16 +194,27 @@ class PartNames:
         return PackURI(template % number)
 
 
+_R, _T, _SPACE = qn("w:r"), qn("w:t"), qn("xml:space")
+
+
 def add_text(paragraph: WordParagraph, text: str) -> None:
     """``paragraph.add_run(text)``: a run of text without python-docx clearing the new, empty run
-    first (an XPath query per run); text with tabs or line breaks goes python-docx's way."""
-    run = paragraph._p.add_r()
+    first (an XPath query per run), its w:r and w:t made by lxml (python-docx's adders look up
+    each element's place in the schema: w:r and w:t go last); text with tabs or line breaks goes
+    python-docx's way."""
+    element = paragraph._p
+    run = element.makeelement(_R, {})
+    element.append(run)
     if not text:
         return
     if "\t" in text or "\n" in text or "\r" in text:
         Run(run, paragraph).text = text
-    else:
-        run.add_t(text)
+        return
+    piece = run.makeelement(_T, {})
+    piece.text = text
+    if len(text.strip()) < len(text):  # as CT_R.add_t keeps leading and trailing spaces
+        piece.set(_SPACE, "preserve")
+    run.append(piece)
 
 
 class Pictures:

@@ -15,6 +15,7 @@ ahead. ``tests/test_booklet.py`` holds them equal to those of the whole file lai
 from __future__ import annotations
 
 import fcntl
+import itertools
 import os
 import re
 import shutil
@@ -220,8 +221,10 @@ def fill(word: WordDocument, toc_styles: set[str], numbers: list[int]) -> None:
     # Each paragraph's w:pPr/w:pStyle by lxml's own find (python-docx's pPr and pStyle properties
     # look each up through the schema: a third of a second over a ×16 booklet's paragraphs).
     style_path, value = f"{qn('w:pPr')}/{qn('w:pStyle')}", qn("w:val")
-    paragraphs = [p for p in word.element.body.iter(qn("w:p"))
-                  if (style := p.find(style_path)) is not None and style.get(value) in toc_styles]
+    # The contents comes first: the walk ends with its last numbered entry, not at the body's end.
+    found = (p for p in word.element.body.iter(qn("w:p"))
+             if (style := p.find(style_path)) is not None and style.get(value) in toc_styles)
+    paragraphs = list(itertools.islice(found, len(numbers)))  # found before the tree is changed
     for paragraph, number in zip(paragraphs, numbers):
         link = paragraph.findall(qn("w:hyperlink"))[-1]
         run = link.makeelement(qn("w:r"), {})
