@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import threading
-import pickle
 import tempfile
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager, nullcontext
@@ -82,15 +81,12 @@ def _checked_content(project: Project, *, keep: bool) -> tuple[Content | None, P
     key = memo.fingerprint("content", memo.tree_digest(project.content_dir), memo.environment(project),
                            memo.versions("ruamel.yaml", "pillow", "fonttools"))
     slot = memo.Slot(project, "content.pickle")
-    cached = slot.get(key)
-    if cached is not None:
-        try:
-            content, items = pickle.loads(cached)
-            problems = Problems()
-            problems.extend(items)
-            return content, problems
-        except Exception:  # noqa: BLE001 - an unreadable entry is a miss, read the content again
-            pass
+    cached = slot.get_object(key)
+    if isinstance(cached, tuple) and len(cached) == 2:
+        content, items = cached
+        problems = Problems()
+        problems.extend(items)
+        return content, problems
     problems = Problems()
     from planpress.checks.glyphs import check_glyphs  # fontTools: only when the content is read anew
 
@@ -102,7 +98,7 @@ def _checked_content(project: Project, *, keep: bool) -> tuple[Content | None, P
     finally:
         KEPT_PARSES.reset(token)
     if keep and not problems.errors:
-        slot.put(key, pickle.dumps((content, problems.items), protocol=pickle.HIGHEST_PROTOCOL))
+        slot.put_object(key, (content, problems.items))
     return content, problems
 
 

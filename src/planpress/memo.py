@@ -23,6 +23,7 @@ import enum
 import functools
 import hashlib
 import os
+import pickle
 import shutil
 import sys
 import threading
@@ -256,6 +257,18 @@ class Slot:
 
     def put(self, key: str, value: bytes) -> None:
         write_quietly(self.path, key.encode("ascii") + b"\n" + value)
+
+    def get_object(self, key: str) -> Any:
+        """The object ``put_object`` stored under ``key``; None if there is none or it cannot be
+        read back (a miss: the result is made again)."""
+        data = self.get(key)
+        try:
+            return None if data is None else pickle.loads(data)
+        except Exception:  # noqa: BLE001 - an unreadable entry is a miss
+            return None
+
+    def put_object(self, key: str, value: Any) -> None:
+        self.put(key, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 class Shelf:

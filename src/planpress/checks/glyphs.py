@@ -14,7 +14,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
-import pickle
 import re
 import subprocess
 from array import array
@@ -56,7 +55,8 @@ def check_glyphs(project: Project, problems: Problems, *, keep: bool = False) ->
     frame = memo.fingerprint("glyphs", memo.code(), memo.versions("ruamel.yaml", "fonttools"),
                              [(font.family, font.identity) for font in fonts])
     slot = memo.Slot(project, "glyphs.pickle")
-    kept = _kept_findings(slot, frame)
+    kept = slot.get_object(frame)
+    kept = kept if isinstance(kept, dict) else {}
     fresh: dict[str, list[Problem]] = {}
     for path in content_files(project):
         key = memo.fingerprint(project.display(path), memo.file_digest(path))
@@ -69,16 +69,7 @@ def check_glyphs(project: Project, problems: Problems, *, keep: bool = False) ->
         fresh[key] = found
         problems.extend(found)
     if keep and fresh != kept:
-        slot.put(frame, pickle.dumps(fresh, protocol=pickle.HIGHEST_PROTOCOL))
-
-
-def _kept_findings(slot: memo.Slot, frame: str) -> dict[str, list[Problem]]:
-    data = slot.get(frame)
-    try:
-        found = pickle.loads(data) if data is not None else {}
-    except Exception:  # noqa: BLE001 - an unreadable entry is a miss: every file is checked
-        return {}
-    return found if isinstance(found, dict) else {}
+        slot.put_object(frame, fresh)
 
 
 def _check_text(spot: TextSpot, fonts: list[Font], problems: Problems) -> None:

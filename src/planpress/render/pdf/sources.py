@@ -13,7 +13,6 @@ had at its last build; the stylesheets every section inlines are stored once, no
 
 from __future__ import annotations
 
-import pickle
 from collections.abc import Sequence
 from dataclasses import replace
 
@@ -40,7 +39,8 @@ def section_html(document: Document, sections: Sequence[Document], project: Proj
                              replace(document, sections=()))
     when = html.iso_date(date)
     slot = memo.Slot(project, f"{document.name}.{profile}.sections")
-    kept = _read(slot, frame)
+    kept = slot.get_object(frame)
+    kept = kept if isinstance(kept, dict) else {}
     fresh: dict[str, _Entry] = {}
     sources: list[str] = []
     for section in sections:
@@ -52,7 +52,7 @@ def section_html(document: Document, sections: Sequence[Document], project: Proj
         fresh[key] = entry
         sources.append(_source(entry, styles))
     if keep and fresh != kept:
-        slot.put(frame, pickle.dumps(fresh, protocol=pickle.HIGHEST_PROTOCOL))
+        slot.put_object(frame, fresh)
     return sources
 
 
@@ -64,15 +64,3 @@ def _entry(source: str, styles: str, dated: str | None) -> _Entry:
 def _source(entry: _Entry, styles: str) -> str:
     head, tail, _ = entry
     return head if tail is None else head + styles + tail
-
-
-def _read(slot: memo.Slot, frame: str) -> dict[str, _Entry]:
-    """The entries of the last build made in the same frame (layouts, code, document fields)."""
-    data = slot.get(frame)
-    if data is None:
-        return {}
-    try:
-        found = pickle.loads(data)
-    except Exception:  # noqa: BLE001 - an unreadable file is a miss: the HTML is made again
-        return {}
-    return found if isinstance(found, dict) else {}
