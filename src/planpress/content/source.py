@@ -62,7 +62,7 @@ def load_yaml(path: Path, display: str) -> Any:
     except UnicodeDecodeError as error:
         raise ContentError([_not_utf8(display, data, error.start)]) from None
     key = _parse_key(data)
-    found = _parsed(key)
+    found = kept(key)
     if found is not None:
         return found
     yaml = YAML(typ="rt")
@@ -86,7 +86,7 @@ def load_yaml(path: Path, display: str) -> Any:
     refused = _refused_nodes(display, data)
     if refused:
         raise ContentError(refused)
-    _keep_parsed(key, data)
+    keep(key, data)
     return data
 
 
@@ -112,21 +112,11 @@ def _parser_identity() -> bytes:
     return metadata.version("ruamel.yaml").encode() + Path(__file__).read_bytes()
 
 
-def _parsed(key: str) -> Any:
-    """A fresh copy of an earlier parse of the same bytes (unpickled: callers may change it), or None.
-
-    Parsing with positions is slow (ruamel.yaml takes a tenth of a second for a booklet file);
-    after one edit, a build parses only the file that changed."""
-    return kept(key)
-
-
-def _keep_parsed(key: str, data: Any) -> None:
-    keep(key, data)
-
-
 def kept(key: str) -> Any:
     """A fresh copy of what ``keep`` kept under ``key`` in this process or in the build's folder
-    (KEPT_PARSES), or None."""
+    (KEPT_PARSES), or None (unpickled: callers may change it). Parsing with positions is slow
+    (ruamel.yaml takes a tenth of a second for a booklet file); after one edit, a build parses
+    only the file that changed."""
     blob = _PARSES.get(key)
     folder = KEPT_PARSES.get()
     if blob is None and folder is not None:
