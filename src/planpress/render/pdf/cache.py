@@ -108,15 +108,20 @@ class PartCache:
         with _LIVE_LOCK:
             _LIVE.add(self)
 
+    def _hold(self, *keys: str) -> None:
+        """Keys this render uses: under the lock, as ``keep_only`` reads every render's set from
+        another thread (a set changed while it is read raises)."""
+        with _LIVE_LOCK:
+            self.held.update(keys)
+
     def meta(self, content: str) -> PartMeta | None:
         found = _read_meta(self.root / f"{content}.json")
         if found is not None:
-            with _LIVE_LOCK:
-                self.held.add(content)
+            self._hold(content)
         return found
 
     def store_meta(self, content: str, meta: PartMeta) -> None:
-        self.held.add(content)
+        self._hold(content)
         _write_small(self.root / f"{content}.json", json.dumps(asdict(meta), ensure_ascii=False).encode("utf-8"))
 
     def pdf_path(self, key: str) -> Path:
@@ -126,7 +131,7 @@ class PartCache:
         return self.pdf_path(key).is_file()
 
     def store_pdf(self, key: str, data: bytes) -> None:
-        self.held.add(key)
+        self._hold(key)
         write_atomic(self.pdf_path(key), data)
 
     def forget_pdf(self, key: str) -> None:
@@ -145,7 +150,7 @@ class PartCache:
             return found if self.has_pdf(found.batch) else None
 
     def store_pages(self, variant: str, pages: PageRange) -> None:
-        self.held.add(variant)
+        self._hold(variant)
         _write_small(self.root / f"{variant}.ref", json.dumps(asdict(pages)).encode("utf-8"))
 
     def keep_only(self, document: str, keys: Iterable[str]) -> None:
