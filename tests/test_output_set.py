@@ -136,3 +136,38 @@ def test_dash_c_to_no_project_is_a_command_line_mistake(tmp_path: Path, folder: 
     result = run_cli(tmp_path, "-C", str(tmp_path / folder), "check")
     assert result.returncode == 2
     assert result.stderr.startswith(str(tmp_path / folder)) and message in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.slow
+def test_a_worker_killed_from_outside_is_a_message_not_a_traceback(tmp_path: Path) -> None:
+    """A PDF worker killed by the system (out of memory) ends the build with one Japanese line."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    root = copy_project(tmp_path / "project", warm=False)  # cold: the workers live for seconds
+    build_process = subprocess.Popen([sys.executable, "-m", "planpress", "build"], cwd=root, stdout=subprocess.PIPE,
+                                     stderr=subprocess.PIPE, text=True)
+    own = Path(f"/proc/{build_process.pid}/cmdline").read_bytes()
+
+    def forked(pid: str) -> bool:  # a worker, not LibreOffice or fc-match (which may end meanwhile)
+        try:
+            return Path(f"/proc/{pid}/cmdline").read_bytes() == own
+        except OSError:
+            return False
+
+    workers: list[int] = []
+    deadline = time.monotonic() + 60
+    while not workers and time.monotonic() < deadline:
+        time.sleep(0.05)
+        children = Path(f"/proc/{build_process.pid}/task/{build_process.pid}/children").read_text().split()
+        workers = [int(pid) for pid in children if forked(pid)]
+    assert workers, "the build started no worker"
+    time.sleep(1.0)  # laying out
+    os.kill(workers[0], signal.SIGKILL)
+    _, err = build_process.communicate(timeout=120)
+    assert build_process.returncode == 1, err
+    assert "Traceback" not in err, err
+    assert "PDF を組版するプロセスが途中で終了しました" in err.splitlines()[-1]
+    assert not (root / "output").exists() or not any((root / "output").iterdir())

@@ -30,6 +30,7 @@ import re
 import threading
 from collections.abc import Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, wait
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -182,6 +183,10 @@ def render(document: Document, project: Project, *, profile: str = "web", scratc
             return _render_parts(document, project, sections, sources, inputs, cache)
         except _NotSplittable as error:
             reason = f"節が新しいページから始まりません（{error}）"
+        except BrokenProcessPool:  # a worker killed from outside: by the system when memory ran out, mostly
+            raise PlanpressError(f"{document.name}: PDF を組版するプロセスが途中で終了しました（メモリ不足などで"
+                                 "システムに止められた可能性があります）。output/ のファイルはどれも前のままです。"
+                                 "もう一度実行してください") from None
     if _weasy_internals.unsupported() is not None:  # slower, and not what the layouts were made for: say so
         log.warning("%s: 節ごとの並列組版をせず一括で組版します（%s）", document.name, reason)
     else:
