@@ -118,3 +118,20 @@ def test_an_icon_replaced_under_the_same_name_changes_the_key(tmp_path: Path) ->
     Image.new("RGB", (8, 8), "blue").save(icon)
     again = Section("SDGs", "sdgs", (Figure((sdg_icon(goal, image=icon),)),))  # the next build's model
     assert memo.fingerprint(again) != before
+
+
+@pytest.mark.parametrize("damage", [lambda data: data[: len(data) // 2], lambda data: data[:-1] + b"X"],
+                         ids=["cut short", "a byte changed"])
+def test_a_kept_result_damaged_outside_planpress_is_a_miss(tmp_path: Path, damage) -> None:
+    from planpress.project import Project
+
+    project = Project(tmp_path)
+    slot, shelf = memo.Slot(project, "booklet.web.pdf"), memo.Shelf(project, "png")
+    value = b"%PDF-1.7 " + bytes(range(256)) * 40
+    slot.put("k" * 40, value)
+    shelf.put("drawing.png", value)
+    assert slot.get("k" * 40) == value and shelf.get("drawing.png") == value
+    for path in (slot.path, shelf.folder / "drawing.png"):
+        path.write_bytes(damage(path.read_bytes()))
+    assert slot.get("k" * 40) is None
+    assert shelf.get("drawing.png") is None

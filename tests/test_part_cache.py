@@ -62,3 +62,37 @@ def test_a_damaged_batch_is_laid_out_again(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr
     assert (project / "output" / "booklet.pdf").read_bytes() == intact
+
+
+def _cut_short(path: Path) -> None:
+    path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
+
+
+def test_a_kept_output_cut_short_is_made_again(tmp_path: Path) -> None:
+    """An output kept in the cache and cut short outside planpress (a copy of the project stopped
+    halfway) never reaches output/: the build makes it again (here from the merged PDF)."""
+    from conftest import copy_project, run_cli
+
+    project = copy_project(tmp_path / "project")
+    assert run_cli(project, "build", "booklet", "--format", "pdf").returncode == 0
+    intact = (project / "output" / "booklet.pdf").read_bytes()
+    _cut_short(project / ".planpress-cache" / "results" / "booklet.web.pdf")
+    result = run_cli(project, "build", "booklet", "--format", "pdf")
+    assert result.returncode == 0, result.stderr
+    assert (project / "output" / "booklet.pdf").read_bytes() == intact
+
+
+def test_a_merged_pdf_cut_short_is_merged_again(tmp_path: Path) -> None:
+    from conftest import copy_project, run_cli
+
+    project = copy_project(tmp_path / "project")
+    assert run_cli(project, "build", "booklet", "--format", "pdf").returncode == 0
+    intact = (project / "output" / "booklet.pdf").read_bytes()
+    (project / ".planpress-cache" / "results" / "booklet.web.pdf").unlink()  # so that the merged PDF is read
+    merged = list((project / ".planpress-cache").glob("merged-*.pdf"))
+    assert merged
+    for entry in merged:
+        _cut_short(entry)
+    result = run_cli(project, "build", "booklet", "--format", "pdf")
+    assert result.returncode == 0, result.stderr
+    assert (project / "output" / "booklet.pdf").read_bytes() == intact

@@ -244,19 +244,20 @@ class Slot:
         self.path = project.root / CACHE_DIR / "results" / name
 
     def get(self, key: str) -> bytes | None:
-        """The value if it was stored under ``key``; a file of another key is not read past its
-        first line (a Word booklet kept at ×16 is 50 MB: an edit's build read it whole to miss)."""
-        expected = key.encode("ascii") + b"\n"
+        """The value if it was stored under ``key`` and is whole; a file of another key is not
+        read past its first line (a Word booklet kept at ×16 is 50 MB: an edit's build read it
+        whole to miss)."""
+        expected = key.encode("ascii") + b" "
         try:
             with self.path.open("rb") as file:
                 if file.read(len(expected)) != expected:
                     return None
-                return file.read()
+                return _checked(file.readline(), file.read())
         except OSError:
             return None
 
     def put(self, key: str, value: bytes) -> None:
-        write_quietly(self.path, key.encode("ascii") + b"\n" + value)
+        write_quietly(self.path, key.encode("ascii") + b" " + _sealed(value))
 
     def get_object(self, key: str) -> Any:
         """The object ``put_object`` stored under ``key``; None if there is none or it cannot be
@@ -279,17 +280,30 @@ class Shelf:
 
     def get(self, key: str) -> bytes | None:
         try:
-            return (self.folder / key).read_bytes()
+            head, _, value = (self.folder / key).read_bytes().partition(b"\n")
         except OSError:
             return None
+        return _checked(head + b"\n", value)
 
     def put(self, key: str, value: bytes) -> None:
-        write_quietly(self.folder / key, value)
+        write_quietly(self.folder / key, _sealed(value))
         entries = list(self.folder.iterdir())
         if len(entries) > MAX_ENTRIES:
             entries.sort(key=lambda p: p.stat().st_mtime_ns)
             for path in entries[: len(entries) - MAX_ENTRIES]:
                 path.unlink(missing_ok=True)
+
+
+def _sealed(value: bytes) -> bytes:
+    """The value after a line with its digest, which ``_checked`` compares when it is read back."""
+    return hashlib.sha256(value).hexdigest()[:32].encode("ascii") + b"\n" + value
+
+
+def _checked(line: bytes, value: bytes) -> bytes | None:
+    """The value if its digest line matches it; None (a miss: the result is made again) for an
+    entry damaged outside planpress, such as a copy of the project cut short, which would
+    otherwise reach output/ as it is."""
+    return value if line == hashlib.sha256(value).hexdigest()[:32].encode("ascii") + b"\n" else None
 
 
 def write_quietly(path: Path, data: bytes) -> None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -71,17 +72,33 @@ def merged(document: Document, cache: PartCache, parts: Sequence[MergePart], dat
     batches = {part.pages.batch for part in parts}
     cache.keep_only(document.name, [key, *batches, *(k for part in parts for k in (part.content, part.variant))])
     if cache.has_pdf(key):
-        return cache.pdf_path(key).read_bytes(), True
+        data = cache.pdf_path(key).read_bytes()
+        if _whole(data):
+            return data, True
+        cache.forget_pdf(key)  # cut short outside planpress (a copy of the project stopped halfway): merged again
     data = (run or merge_files)({batch: cache.pdf_path(batch) for batch in sorted(batches)}, parts, dates)
     cache.store_pdf(key, data)
     return data, False
+
+
+_TRAILER = re.compile(rb"startxref\s+(\d+)\s+%%EOF\s*$")
+
+
+def _whole(data: bytes) -> bool:
+    """Whether a PDF pikepdf wrote ends as written: its trailer points at its last cross-reference
+    section (a file cut short ends elsewhere, or points past its end)."""
+    found = _TRAILER.search(data[-128:])
+    return found is not None and re.match(rb"xref|\d+ \d+ obj", data[int(found.group(1)):][:32]) is not None
 
 
 class _Source:
     """A batch PDF opened once, with its destinations and outline items by page (read once)."""
 
     def __init__(self, path: Path) -> None:
-        self.pdf = pikepdf.open(path)
+        data = path.read_bytes()
+        if path.stem.startswith("batch-") and hashlib.sha256(data).hexdigest()[:32] != path.stem.removeprefix("batch-"):
+            raise OSError(f"{path.name}: not the bytes it is named by")  # damaged outside planpress
+        self.pdf = pikepdf.open(io.BytesIO(data))
         self.index = {page.objgen: number for number, page in enumerate(self.pdf.pages)}
         self.dests = _dests(self.pdf, self.index)
         self.marks = _outline(self.pdf, self.index)
