@@ -135,3 +135,17 @@ def test_a_kept_result_damaged_outside_planpress_is_a_miss(tmp_path: Path, damag
         path.write_bytes(damage(path.read_bytes()))
     assert slot.get("k" * 40) is None
     assert shelf.get("drawing.png") is None
+
+
+def test_a_shelf_keeps_its_newest_entries_up_to_its_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    from planpress.project import Project
+
+    monkeypatch.setattr(memo, "MAX_ENTRIES", 3)
+    shelf = memo.Shelf(Project(tmp_path), "png")
+    for number in range(6):
+        shelf.put(f"{number}.png", bytes([number]))
+        os.utime(shelf.folder / f"{number}.png", ns=(number * 10**9, number * 10**9))  # written in this order
+    assert sorted(path.name for path in shelf.folder.iterdir()) == ["3.png", "4.png", "5.png"]
+    assert memo.Shelf(Project(tmp_path), "png").get("5.png") == bytes([5])
