@@ -149,3 +149,24 @@ def test_a_shelf_keeps_its_newest_entries_up_to_its_limit(tmp_path: Path, monkey
         os.utime(shelf.folder / f"{number}.png", ns=(number * 10**9, number * 10**9))  # written in this order
     assert sorted(path.name for path in shelf.folder.iterdir()) == ["3.png", "4.png", "5.png"]
     assert memo.Shelf(Project(tmp_path), "png").get("5.png") == bytes([5])
+
+
+def test_a_kept_parse_damaged_outside_planpress_is_parsed_again(tmp_path: Path) -> None:
+    """A content file's kept parse (.planpress-cache/yaml/) with a byte changed is read anew,
+    never used: a changed byte inside a kept string would print a wrong character."""
+    from planpress.content import source
+
+    token = source.KEPT_PARSES.set(tmp_path)
+    try:
+        source.keep("k1", {"commentary": "港湾機能の強化"})
+        source._PARSES.clear()  # as in the next build's process
+        assert source.kept("k1") == {"commentary": "港湾機能の強化"}
+        source._PARSES.clear()
+        entry = tmp_path / "k1"
+        data = entry.read_bytes()
+        at = data.index("強".encode("utf-8"))
+        entry.write_bytes(data[:at] + "弱".encode("utf-8") + data[at + 3:])  # still a valid pickle
+        assert source.kept("k1") is None
+    finally:
+        source.KEPT_PARSES.reset(token)
+        source._PARSES.clear()

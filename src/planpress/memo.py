@@ -252,12 +252,12 @@ class Slot:
             with self.path.open("rb") as file:
                 if file.read(len(expected)) != expected:
                     return None
-                return _checked(file.readline(), file.read())
+                return checked(file.readline() + file.read())
         except OSError:
             return None
 
     def put(self, key: str, value: bytes) -> None:
-        write_quietly(self.path, key.encode("ascii") + b" " + _sealed(value))
+        write_quietly(self.path, key.encode("ascii") + b" " + sealed(value))
 
     def get_object(self, key: str) -> Any:
         """The object ``put_object`` stored under ``key``; None if there is none or it cannot be
@@ -280,13 +280,12 @@ class Shelf:
 
     def get(self, key: str) -> bytes | None:
         try:
-            head, _, value = (self.folder / key).read_bytes().partition(b"\n")
+            return checked((self.folder / key).read_bytes())
         except OSError:
             return None
-        return _checked(head + b"\n", value)
 
     def put(self, key: str, value: bytes) -> None:
-        write_quietly(self.folder / key, _sealed(value))
+        write_quietly(self.folder / key, sealed(value))
         with _SHELVED_LOCK:
             # The folder is listed once a process, then when the entries written since may pass
             # MAX_ENTRIES (listing it on every write cost a cold ×16 Word booklet 9% of its time).
@@ -319,16 +318,17 @@ def _written(path: Path) -> int:
         return 0
 
 
-def _sealed(value: bytes) -> bytes:
-    """The value after a line with its digest, which ``_checked`` compares when it is read back."""
+def sealed(value: bytes) -> bytes:
+    """The value after a line with its digest, which ``checked`` compares when it is read back."""
     return hashlib.sha256(value).hexdigest()[:32].encode("ascii") + b"\n" + value
 
 
-def _checked(line: bytes, value: bytes) -> bytes | None:
-    """The value if its digest line matches it; None (a miss: the result is made again) for an
-    entry damaged outside planpress, such as a copy of the project cut short, which would
-    otherwise reach output/ as it is."""
-    return value if line == hashlib.sha256(value).hexdigest()[:32].encode("ascii") + b"\n" else None
+def checked(data: bytes) -> bytes | None:
+    """The value ``sealed`` wrote if its digest line matches it; None (a miss: the result is made
+    again) for an entry damaged outside planpress, such as a copy of the project cut short, which
+    would otherwise reach output/ as it is."""
+    line, _, value = data.partition(b"\n")
+    return value if line == hashlib.sha256(value).hexdigest()[:32].encode("ascii") else None
 
 
 def write_quietly(path: Path, data: bytes) -> None:

@@ -18,6 +18,7 @@ from ruamel.yaml.constructor import DuplicateKeyError
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.reader import ReaderError
 
+from planpress import memo
 from planpress.errors import ContentError, Location, Problem
 
 
@@ -121,7 +122,7 @@ def kept(key: str) -> Any:
     folder = KEPT_PARSES.get()
     if blob is None and folder is not None:
         try:
-            blob = (folder / key).read_bytes()
+            blob = memo.checked((folder / key).read_bytes())  # None if damaged outside planpress: parsed again
         except OSError:
             return None
     try:
@@ -142,7 +143,7 @@ def keep(key: str, data: Any) -> None:
     try:  # by renaming, so a reader sees the whole entry or none; a cache not written costs only time
         folder.mkdir(parents=True, exist_ok=True)
         temporary = folder / f".{key}.{os.getpid()}.part"
-        temporary.write_bytes(blob)
+        temporary.write_bytes(memo.sealed(blob))
         os.replace(temporary, folder / key)
         entries = sorted(folder.iterdir(), key=lambda entry: entry.stat().st_mtime_ns)
         for entry in entries[: max(0, len(entries) - MAX_KEPT_PARSES)]:
