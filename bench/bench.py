@@ -64,24 +64,21 @@ def machine() -> str:
 
 
 def _tree_rss_mib(root: int) -> float:
-    """Resident memory of a process and all its descendants, from /proc."""
-    parents: dict[int, int] = {}
-    rss: dict[int, int] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text()
-                fields = stat.rsplit(")", 1)[1].split()
-                parents[int(entry.name)], rss[int(entry.name)] = int(fields[1]), int(fields[21])
-            except (OSError, IndexError, ValueError):
-                continue
-    tree, frontier = {root}, [root]
+    """Resident memory of a process and all its descendants, from /proc (each process's children
+    lists, not every process's stat: the sampler runs every 20 ms beside what it measures)."""
+    pages, frontier, seen = 0, [root], set()
     while frontier:
-        current = frontier.pop()
-        children = [pid for pid, parent in parents.items() if parent == current and pid not in tree]
-        tree.update(children)
-        frontier.extend(children)
-    return sum(rss.get(pid, 0) for pid in tree) * os.sysconf("SC_PAGE_SIZE") / 2**20
+        pid = frontier.pop()
+        if pid in seen:
+            continue
+        seen.add(pid)
+        try:
+            pages += int(Path(f"/proc/{pid}/statm").read_text().split()[1])
+            for task in Path(f"/proc/{pid}/task").iterdir():
+                frontier.extend(int(child) for child in (task / "children").read_text().split())
+        except (OSError, IndexError, ValueError):
+            continue  # ended meanwhile
+    return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
 def timed(command: list[str], cwd: Path, output: Path | None = None) -> Sample:
