@@ -171,3 +171,26 @@ def test_a_worker_killed_from_outside_is_a_message_not_a_traceback(tmp_path: Pat
     assert "Traceback" not in err, err
     assert "PDF を組版するプロセスが途中で終了しました" in err.splitlines()[-1]
     assert not (root / "output").exists() or not any((root / "output").iterdir())
+
+
+@pytest.mark.slow
+def test_a_full_disk_under_the_cache_names_the_file_and_keeps_the_old_set(tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """The disk fills while the layout cache is written (a batch PDF): one Japanese line names
+    the file, output/ keeps its files, and no cut-short temporary is left to fill the disk."""
+    root = copy_project(tmp_path / "project", warm=False)
+    before = _previous(root / "output")
+    real_fsync = os.fsync
+
+    def full(fd: int) -> None:  # as the system answers a write that does not fit
+        if Path(os.readlink(f"/proc/self/fd/{fd}")).name.startswith(".batch-"):
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", full)
+    with pytest.raises(PlanpressError) as caught:
+        build(Project(root), quiet=True)
+    assert caught.value.message.startswith(".planpress-cache/batch-")
+    assert ".pdf: 書き込めません（ディスクの空きがありません）。output/ のファイルはどれも前のままです" in caught.value.message
+    assert {p.name: p.read_bytes() for p in (root / "output").iterdir()} == before
+    assert not list((root / ".planpress-cache").rglob("*.part"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import logging
 import threading
 import tempfile
@@ -144,7 +145,12 @@ def build(
     if not names:
         for reason in skipped(content).values():
             progress.note(reason)
-    finished = _render_all(project, jobs, progress, profile=profile)
+    try:
+        finished = _render_all(project, jobs, progress, profile=profile)
+    except WriteError as error:  # the layout cache (.planpress-cache/) on a full disk
+        room = "。.planpress-cache/ は planpress clean で削除できます（次の作成は遅くなります）" if error.errno == errno.ENOSPC else ""
+        raise PlanpressError(f"{project.display(error.path)}: 書き込めません（{error.reason}）。"
+                             f"output/ のファイルはどれも前のままです{room}") from None
     # Written only once every file rendered, and as a set: a failure leaves output/ as it was.
     try:
         with locked(project.output_dir):

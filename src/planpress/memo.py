@@ -339,10 +339,10 @@ def _matches(line: bytes, value: bytes) -> bool:
 def write_quietly(path: Path, data: bytes) -> None:
     """Write by renaming (a reader sees the old entry or the new, whole); a cache that cannot be
     written (a read-only project) costs time, never the build."""
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.part")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_name(f".{path.name}.{os.getpid()}.part")
         temporary.write_bytes(data)
         os.replace(temporary, path)
     except OSError:
-        pass
+        temporary.unlink(missing_ok=True)  # cut short by a full disk: not left to fill it

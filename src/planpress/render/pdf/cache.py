@@ -25,7 +25,7 @@ from urllib.parse import unquote, urlsplit
 from planpress import __version__
 from planpress.cache import CACHE_DIR, code_identity, digest, fonts_identity, layouts_identity
 from planpress.memo import file_digest
-from planpress.output import write_atomic
+from planpress.output import WriteError, write_atomic
 from planpress.project import Project
 
 
@@ -132,7 +132,10 @@ class PartCache:
 
     def store_pdf(self, key: str, data: bytes) -> None:
         self._hold(key)
-        write_atomic(self.pdf_path(key), data)
+        try:
+            write_atomic(self.pdf_path(key), data)
+        except OSError as error:  # a full disk: the build says which file, output/ stays as it was
+            raise WriteError(self.pdf_path(key), error) from None
 
     def forget_pdf(self, key: str) -> None:
         """Delete a PDF that cannot be read: what it held is made again."""
@@ -157,14 +160,17 @@ class PartCache:
         """Record what ``document`` uses now; delete files no document's record names and no other
         render of this process still being laid out has written (a build lays its documents out
         at the same time: the report's merge deleted the booklet's new batches, laid out again)."""
-        _write_small(self.root / f"{document}.uses", "\n".join(sorted(keys)).encode("utf-8"))
+        keys, record = sorted(set(keys)), self.root / f"{document}.uses"
         with _LIVE_LOCK:
             _LIVE.discard(self)
             others = {key for cache in _LIVE if cache.root == self.root for key in cache.held}
-            used = others | {line for record in self.root.glob("*.uses") for line in record.read_text(encoding="utf-8").split()}
+            used = others | set(keys) | {line for other in self.root.glob("*.uses") if other != record
+                                         for line in other.read_text(encoding="utf-8").split()}
             for path in self.root.iterdir():
                 if path.suffix in (".json", ".pdf", ".ref") and path.stem not in used:
                     path.unlink(missing_ok=True)
+            # Written after the deletions: on a full disk they make the room it needs.
+            _write_small(record, "\n".join(keys).encode("utf-8"))
 
 
 class ScratchCache(PartCache):
@@ -229,7 +235,11 @@ def _write_small(path: Path, data: bytes) -> None:
 
     After a crash a record may be empty or missing; either reads as a cache miss.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(f".{path.name}.{os.getpid()}.part")
-    temporary.write_bytes(data)
-    os.replace(temporary, path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary.write_bytes(data)
+        os.replace(temporary, path)
+    except OSError as error:  # a full disk: the build says which file, output/ stays as it was
+        temporary.unlink(missing_ok=True)
+        raise WriteError(path, error) from None
