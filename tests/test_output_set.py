@@ -194,3 +194,38 @@ def test_a_full_disk_under_the_cache_names_the_file_and_keeps_the_old_set(tmp_pa
     assert ".pdf: 書き込めません（ディスクの空きがありません）。output/ のファイルはどれも前のままです" in caught.value.message
     assert {p.name: p.read_bytes() for p in (root / "output").iterdir()} == before
     assert not list((root / ".planpress-cache").rglob("*.part"))
+
+
+@pytest.mark.slow
+def test_two_builds_of_one_project_take_turns(tmp_path: Path) -> None:
+    """`planpress serve` builds the PDFs in the background while the office runs `planpress build`:
+    the second build waits for the first (whose clean-up deleted the batches the other had just
+    laid out, and both failed), then builds the content as it is then."""
+    import subprocess
+    import sys
+    import time
+
+    from planpress.cache import WAITING
+
+    root = copy_project(tmp_path / "project", warm=False)
+    first = subprocess.Popen([sys.executable, "-m", "planpress", "build", "--quiet"], cwd=root, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while not list((root / ".planpress-cache").glob("batch-*.pdf")) and time.monotonic() < deadline:
+        time.sleep(0.1)  # laying out
+    path = root / "content" / "evaluations" / "2021.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("広域連携の推進に向けて", "広域連携の推進を目指して", 1),
+                    encoding="utf-8")
+    second = subprocess.run([sys.executable, "-m", "planpress", "build", "--quiet"], cwd=root, capture_output=True,
+                            text=True, timeout=300)
+    _, first_errors = first.communicate(timeout=300)
+    assert first.returncode == 0, first_errors
+    assert second.returncode == 0, second.stderr
+    assert WAITING in second.stderr.splitlines()
+    assert "広域連携の推進を目指して" in _pdf_text(root / "output" / "evaluation-2021.pdf")
+
+
+def _pdf_text(path: Path) -> str:
+    import subprocess
+
+    return subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout

@@ -22,7 +22,7 @@ from planpress.content import Content
 from planpress.output import WriteError, locked, remove_leftovers, write_all
 from planpress.progress import Progress
 from planpress.render import FORMATS, Format, cached_output, rendered
-from planpress.cache import CACHE_DIR
+from planpress.cache import CACHE_DIR, WAITING, taking_turns
 from planpress.content.source import KEPT_PARSES
 from planpress.project import Project
 
@@ -48,20 +48,26 @@ def check(project: Project, *, strict: bool = False, layout: bool = True) -> Pro
     """
     content, problems = load(project, strict=strict, keep=False)
     if layout:
-        from planpress.render import pdf
-
-        found = Problems()
-        documents = [spec.make() for spec in available(content)]
-        # A document built from this very content is in the output cache: its layout found no problem.
-        documents = [document for document in documents if cached_output(FORMATS["pdf"], document, project) is None]
-        with tempfile.TemporaryDirectory(prefix="planpress-check-") as scratch, pdf.shared_workers(documents):
-            for document in documents:  # the project's cache is only read
-                try:
-                    pdf.render(document, project, scratch=Path(scratch))
-                except ContentError as error:
-                    found.extend(error.problems)
-        found.raise_if_any()
+        with taking_turns(project, shared=True, create=False, waiting=lambda: Progress(0).note(WAITING)):  # a build's clean-up waits
+            _check_layout(project, content)
     return problems
+
+
+def _check_layout(project: Project, content: Content) -> None:
+    """Lay every document out in a scratch folder, reading the project's cache; raise ContentError."""
+    from planpress.render import pdf
+
+    found = Problems()
+    documents = [spec.make() for spec in available(content)]
+    # A document built from this very content is in the output cache: its layout found no problem.
+    documents = [document for document in documents if cached_output(FORMATS["pdf"], document, project) is None]
+    with tempfile.TemporaryDirectory(prefix="planpress-check-") as scratch, pdf.shared_workers(documents):
+        for document in documents:  # the project's cache is only read
+            try:
+                pdf.render(document, project, scratch=Path(scratch))
+            except ContentError as error:
+                found.extend(error.problems)
+    found.raise_if_any()
 
 
 def load(project: Project, *, strict: bool = False, keep: bool = True) -> tuple[Content, Problems]:
@@ -146,7 +152,8 @@ def build(
         for reason in skipped(content).values():
             progress.note(reason)
     try:
-        finished = _render_all(project, jobs, progress, profile=profile)
+        with taking_turns(project, waiting=lambda: progress.note(WAITING)):  # one build of a project at a time
+            finished = _render_all(project, jobs, progress, profile=profile)
     except WriteError as error:  # the layout cache (.planpress-cache/) on a full disk
         room = "。.planpress-cache/ は planpress clean で削除できます（次の作成は遅くなります）" if error.errno == errno.ENOSPC else ""
         raise PlanpressError(f"{project.display(error.path)}: 書き込めません（{error.reason}）。"

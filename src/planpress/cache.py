@@ -7,9 +7,12 @@ files) are memo.py's. ``planpress clean`` removes the folder.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import os
 import shutil
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from planpress.project import Project
@@ -61,3 +64,40 @@ def clean(project: Project) -> list[Path]:
             shutil.rmtree(folder)
             removed.append(folder)
     return removed
+
+
+#: Said once when a build, check or clean waits for another one of the same project.
+WAITING = "planpress: 別の planpress がこのプロジェクトの .planpress-cache/ を使っています。終わるのを待っています"
+
+
+@contextmanager
+def taking_turns(project: Project, *, shared: bool = False, create: bool = True,
+                 waiting: Callable[[], None] | None = None) -> Iterator[None]:
+    """Hold the project's cache: a build (or ``clean``) alone, checks (``shared``) together.
+
+    A build's clean-up deletes what no document of its own uses; another build of the same project
+    (``planpress serve`` building the PDFs beside a ``planpress build``) lost the batches it had
+    just laid out and failed. The lock is on a file in the cache folder, freed even if killed;
+    ``waiting`` is called once if another holds it. Without ``create`` (a check, a clean: they
+    make no cache) a project whose lock file no build has made is not locked; a project whose
+    cache cannot be made (read-only) is built without it.
+    """
+    folder = project.root / CACHE_DIR
+    try:
+        if create:
+            folder.mkdir(parents=True, exist_ok=True)
+        handle = os.open(folder / "turn.lock", os.O_RDWR | os.O_CREAT if create else os.O_RDONLY, 0o644)
+    except OSError:
+        yield
+        return
+    try:
+        mode = fcntl.LOCK_SH if shared else fcntl.LOCK_EX
+        try:
+            fcntl.flock(handle, mode | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if waiting is not None:
+                waiting()
+            fcntl.flock(handle, mode)
+        yield
+    finally:
+        os.close(handle)

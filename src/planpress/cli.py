@@ -131,9 +131,11 @@ def _main(argv: Sequence[str] | None) -> int:
     try:
         project = Project.at(root)
         if args.command == "clean":
-            from planpress.cache import clean
+            from planpress.cache import WAITING, clean, taking_turns
 
-            for path in clean(project):
+            with taking_turns(project, create=False, waiting=lambda: _say(WAITING)):  # not under a build
+                removed = clean(project)
+            for path in removed:
                 _say(f"削除しました: {project.display(path)}/")
             return EXIT_OK
         if args.command == "check":
