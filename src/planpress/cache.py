@@ -98,6 +98,8 @@ def taking_turns(project: Project, *, shared: bool = False, create: bool = True,
             if waiting is not None:
                 waiting()
             fcntl.flock(handle, mode)
+        except OSError:  # a file system without locks (some network shares): as before, unlocked
+            pass
         yield
     finally:
         os.close(handle)
