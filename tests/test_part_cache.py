@@ -96,3 +96,30 @@ def test_a_merged_pdf_cut_short_is_merged_again(tmp_path: Path) -> None:
     result = run_cli(project, "build", "booklet", "--format", "pdf")
     assert result.returncode == 0, result.stderr
     assert (project / "output" / "booklet.pdf").read_bytes() == intact
+
+
+def test_a_page_range_record_with_a_digit_changed_is_a_miss(tmp_path: Path) -> None:
+    """A section's page range (``*.ref``) with one digit changed outside planpress would merge
+    the wrong pages of its batch; it is a miss instead, and the section is laid out again."""
+    import re
+
+    from conftest import copy_project, run_cli
+
+    project = copy_project(tmp_path / "project")
+    assert run_cli(project, "build", "booklet", "--format", "pdf").returncode == 0
+    intact = (project / "output" / "booklet.pdf").read_bytes()
+    cache = project / ".planpress-cache"
+    changed = 0
+    for record in cache.glob("*.ref"):
+        data = record.read_bytes()
+        found = re.search(rb'"first": ([1-9])\b', data)
+        if found and changed < 3:
+            record.write_bytes(data.replace(found.group(0), b'"first": ' + str(int(found.group(1)) - 1).encode()))
+            changed += 1
+    assert changed
+    (cache / "results" / "booklet.web.pdf").unlink()  # so that the sections are merged again
+    for entry in cache.glob("merged-*.pdf"):
+        entry.unlink()
+    result = run_cli(project, "build", "booklet", "--format", "pdf")
+    assert result.returncode == 0, result.stderr
+    assert (project / "output" / "booklet.pdf").read_bytes() == intact

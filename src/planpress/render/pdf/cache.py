@@ -24,7 +24,7 @@ from urllib.parse import unquote, urlsplit
 
 from planpress import __version__
 from planpress.cache import CACHE_DIR, code_identity, digest, fonts_identity, layouts_identity
-from planpress.memo import file_digest
+from planpress.memo import checked, file_digest, sealed
 from planpress.output import WriteError, write_atomic
 from planpress.project import Project
 
@@ -165,7 +165,7 @@ class PartCache:
             _LIVE.discard(self)
             others = {key for cache in _LIVE if cache.root == self.root for key in cache.held}
             used = others | set(keys) | {line for other in self.root.glob("*.uses") if other != record
-                                         for line in other.read_text(encoding="utf-8").split()}
+                                         for line in _read_small(other).decode("utf-8").split()}
             for path in self.root.iterdir():
                 if path.suffix in (".json", ".pdf", ".ref") and path.stem not in used:
                     path.unlink(missing_ok=True)
@@ -216,7 +216,7 @@ class ScratchCache(PartCache):
 
 def _read_meta(path: Path) -> PartMeta | None:
     try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
+        raw = json.loads(_read_small(path))
         return PartMeta(raw["pages"], raw["anchors"], [tuple(b) for b in raw["bookmarks"]], raw["lookups"])
     except (OSError, ValueError, KeyError, TypeError):
         return None
@@ -224,21 +224,28 @@ def _read_meta(path: Path) -> PartMeta | None:
 
 def _read_pages(path: Path) -> PageRange | None:
     try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
+        raw = json.loads(_read_small(path))
         return PageRange(raw["batch"], raw["first"], raw["count"], raw["drawn"])
     except (OSError, ValueError, KeyError, TypeError):
         return None
 
 
+def _read_small(path: Path) -> bytes:
+    """A record ``_write_small`` wrote; empty if damaged outside planpress (a page range with a
+    digit changed would take the wrong pages: read as a cache miss instead)."""
+    return checked(path.read_bytes()) or b""
+
+
 def _write_small(path: Path, data: bytes) -> None:
-    """Write a small record by renaming, without waiting for the disk (PDFs do wait, write_atomic).
+    """Write a small record by renaming, without waiting for the disk (PDFs do wait, write_atomic),
+    after the line of its digest (``memo.sealed``).
 
     After a crash a record may be empty or missing; either reads as a cache miss.
     """
     temporary = path.with_name(f".{path.name}.{os.getpid()}.part")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        temporary.write_bytes(data)
+        temporary.write_bytes(sealed(data))
         os.replace(temporary, path)
     except OSError as error:  # a full disk: the build says which file, output/ stays as it was
         temporary.unlink(missing_ok=True)

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -26,6 +25,7 @@ from pikepdf import Array, Dictionary, Name, String
 from planpress.render.pdf.cache import PageRange, PartCache, PartMeta
 from planpress.render.pdf.canonical import joined
 from planpress.document import Document
+from planpress.memo import checked, sealed
 from planpress.render.pdf.fontmerge import join_fonts
 from planpress.render.pdf.shadings import SharedShadings
 from planpress.render.pdf.standards import sync_xmp_dates
@@ -72,23 +72,13 @@ def merged(document: Document, cache: PartCache, parts: Sequence[MergePart], dat
     batches = {part.pages.batch for part in parts}
     cache.keep_only(document.name, [key, *batches, *(k for part in parts for k in (part.content, part.variant))])
     if cache.has_pdf(key):
-        data = cache.pdf_path(key).read_bytes()
-        if _whole(data):
-            return data, True
-        cache.forget_pdf(key)  # cut short outside planpress (a copy of the project stopped halfway): merged again
+        found = checked(cache.pdf_path(key).read_bytes())  # after the line of its digest (memo.sealed)
+        if found is not None:
+            return found, True
+        cache.forget_pdf(key)  # damaged outside planpress (a copy of the project stopped halfway): merged again
     data = (run or merge_files)({batch: cache.pdf_path(batch) for batch in sorted(batches)}, parts, dates)
-    cache.store_pdf(key, data)
+    cache.store_pdf(key, sealed(data))
     return data, False
-
-
-_TRAILER = re.compile(rb"startxref\s+(\d+)\s+%%EOF\s*$")
-
-
-def _whole(data: bytes) -> bool:
-    """Whether a PDF pikepdf wrote ends as written: its trailer points at its last cross-reference
-    section (a file cut short ends elsewhere, or points past its end)."""
-    found = _TRAILER.search(data[-128:])
-    return found is not None and re.match(rb"xref|\d+ \d+ obj", data[int(found.group(1)):][:32]) is not None
 
 
 class _Source:
