@@ -105,3 +105,17 @@ def test_a_files_record_and_problems_are_kept_by_its_bytes(tmp_path: Path, monke
     read.clear()
     content, problems = stages.load(project)  # fixed: no error left
     assert read == ["content/evaluations/2021.yaml"] and not problems.errors
+
+
+def test_a_fonts_kept_characters_damaged_outside_planpress_are_read_again(tmp_path: Path) -> None:
+    """The characters a layout font has are kept by its file (.planpress-cache/fonts/); a kept
+    list with a byte changed would miss (or invent) a character the font lacks: read anew."""
+    from planpress.checks import glyphs
+
+    font = glyphs._font_file("BIZ UDPGothic")
+    read = glyphs._characters(font, tmp_path, True)
+    (entry,) = tmp_path.iterdir()
+    data = bytearray(entry.read_bytes())
+    data[-3] ^= 0x01  # a code point of the list, still a list of code points
+    entry.write_bytes(bytes(data))
+    assert glyphs._characters(font, tmp_path, True) == read

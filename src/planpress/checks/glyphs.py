@@ -137,13 +137,15 @@ def _characters(path: Path, kept: Path, keep: bool) -> frozenset[int]:
     stat = path.stat()
     entry = kept / hashlib.sha256(f"{path}:{stat.st_size}:{stat.st_mtime_ns}".encode()).hexdigest()[:32]
     try:
-        return frozenset(array("I", entry.read_bytes()))
+        kept_characters = memo.checked(entry.read_bytes())  # None if damaged outside planpress: read again
+        if kept_characters is not None:
+            return frozenset(array("I", kept_characters))
     except (OSError, ValueError):
         pass
     with TTFont(path, lazy=True, fontNumber=0) as font:
         characters = frozenset(font.getBestCmap() or {})
     if keep:
-        write_quietly(entry, array("I", sorted(characters)).tobytes())
+        write_quietly(entry, memo.sealed(array("I", sorted(characters)).tobytes()))
     return characters
 
 
