@@ -181,3 +181,21 @@ def test_word_contents_after_an_edit_lays_out_only_that_section(tmp_path: Path) 
     pages = pdf_pages(converted)
     for title, number in after:
         assert squash(title) in squash(pages[number - 1]), (title, number)
+
+
+def test_a_drawings_svg_in_word_follows_its_template(tmp_path: Path) -> None:
+    """The drawings' SVG (Word's picture beside its PNG) is kept between builds; a change to its
+    template (layouts/drawing.svg) reaches the Word file, and the kept SVGs give a cold build's bytes."""
+    project = copy_project(tmp_path / "project")
+    assert run_cli(project, "build", "booklet", "--format", "docx").returncode == 0
+    cold = (project / "output" / "booklet.docx").read_bytes()
+    shutil.rmtree(project / ".planpress-cache" / "results")  # the Word file made again, its SVGs from the shelf
+    assert run_cli(project, "build", "booklet", "--format", "docx").returncode == 0
+    assert (project / "output" / "booklet.docx").read_bytes() == cold
+    template = project / "layouts" / "drawing.svg"
+    template.write_text(template.read_text(encoding="utf-8").replace('role="img"', 'role="img" data-edited="yes"', 1),
+                        encoding="utf-8")
+    assert run_cli(project, "build", "booklet", "--format", "docx").returncode == 0
+    with zipfile.ZipFile(project / "output" / "booklet.docx") as package:
+        svgs = [name for name in package.namelist() if name.endswith(".svg")]
+        assert svgs and all(b'data-edited="yes"' in package.read(name) for name in svgs)

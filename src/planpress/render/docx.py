@@ -60,7 +60,8 @@ def _filled(document: Document, project: Project) -> tuple[WordDocument, list[An
     environment_ = memo.environment(project)
     token = _STATE.set(_RenderState())
     ids = docx_parts.STYLE_IDS.set(docx_parts.style_ids(word))
-    svgs = docx_svg.SVG_PARTS.set(docx_svg.SvgParts(environment(project.layouts_dir)))
+    svgs = docx_svg.SVG_PARTS.set(docx_svg.SvgParts(environment(project.layouts_dir), (
+        memo.Shelf(project, "svg"), memo.fingerprint(environment_, memo.versions("jinja2", "markupsafe")))))
     shelf = raster.SHELF.set((memo.Shelf(project, "png"), memo.fingerprint(environment_, memo.versions("pillow"))))
     pictures = docx_parts.PICTURES.set(docx_parts.Pictures(word.part.package))
     # This package's own next_partname (an instance attribute over the class's): new headers' names.
