@@ -41,6 +41,8 @@ _YAML_MESSAGES = {
     "found unexpected end of stream": "引用符やかっこが閉じられていません",
     "found unknown escape character": "不明なエスケープ文字があります",
     "expected <block end>, but found '<scalar>'": "値の後ろに余計な文字があります（「{」「[」で始まる値は \"…\" で囲んでください）",
+    "expected ',' or ']'": "「[」で始まる値のかっこが閉じられていません（「{」「[」で始まる値は \"…\" で囲んでください）",
+    "expected ',' or '}'": "「{」で始まる値のかっこが閉じられていません（「{」「[」で始まる値は \"…\" で囲んでください）",
 }
 
 
