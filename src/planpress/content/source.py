@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import os
 import pickle
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -142,11 +141,8 @@ def keep(key: str, data: Any) -> None:
     folder = KEPT_PARSES.get()
     if folder is None:
         return
-    try:  # by renaming, so a reader sees the whole entry or none; a cache not written costs only time
-        folder.mkdir(parents=True, exist_ok=True)
-        temporary = folder / f".{key}.{os.getpid()}.part"
-        temporary.write_bytes(memo.sealed(blob))
-        os.replace(temporary, folder / key)
+    memo.write_quietly(folder / key, memo.sealed(blob))  # a cache not written costs only time
+    try:
         entries = sorted(folder.iterdir(), key=lambda entry: entry.stat().st_mtime_ns)
         for entry in entries[: max(0, len(entries) - MAX_KEPT_PARSES)]:
             entry.unlink(missing_ok=True)
