@@ -10,6 +10,7 @@ the cache cannot make output stale; ``planpress clean`` removes it.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -79,6 +80,11 @@ def _named_files(html: str, known: dict[str, str]) -> list[str]:
             known[url] = file_digest(Path(unquote(urlsplit(url).path)))
         found.append(f"{url}={known[url]}")
     return found
+
+
+def batch_name(pdf: bytes) -> str:
+    """A batch PDF's name in the cache: the hash of its bytes (the merge checks a file by it)."""
+    return "batch-" + hashlib.sha256(pdf).hexdigest()[:32]
 
 
 def pdf_dates(timestamp: float) -> dict[str, str]:

@@ -22,7 +22,7 @@ from pathlib import Path
 import pikepdf
 from pikepdf import Array, Dictionary, Name, String
 
-from planpress.render.pdf.cache import PageRange, PartCache, PartMeta
+from planpress.render.pdf.cache import PageRange, PartCache, PartMeta, batch_name
 from planpress.render.pdf.canonical import joined
 from planpress.document import Document
 from planpress.memo import checked, sealed
@@ -86,7 +86,7 @@ class _Source:
 
     def __init__(self, path: Path) -> None:
         data = path.read_bytes()
-        if path.stem.startswith("batch-") and hashlib.sha256(data).hexdigest()[:32] != path.stem.removeprefix("batch-"):
+        if path.stem.startswith("batch-") and path.stem != batch_name(data):
             raise OSError(f"{path.name}: not the bytes it is named by")  # damaged outside planpress
         self.pdf = pikepdf.open(io.BytesIO(data))
         self.index = {page.objgen: number for number, page in enumerate(self.pdf.pages)}

@@ -22,7 +22,6 @@ single-pass render; layouts for which that cannot hold are rendered in one pass.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import math
 import os
@@ -42,8 +41,8 @@ from planpress.render import html
 from planpress.render.pdf import _weasy_internals, pool
 from planpress.render.pdf.pool import PageInputs
 from planpress.render.pdf.sources import section_html
-from planpress.render.pdf.cache import (PageRange, PartCache, PartMeta, ScratchCache, content_key, environment_key, pdf_dates,
-                                        variant_key)
+from planpress.render.pdf.cache import (PageRange, PartCache, PartMeta, ScratchCache, batch_name, content_key, environment_key,
+                                        pdf_dates, variant_key)
 from planpress.project import Project
 
 if TYPE_CHECKING:
@@ -415,7 +414,7 @@ class _Planner:
             stylesheets = html.stylesheets(self.document, self.inputs.profile)
             log.warning("%s", weasy.weasyprint_warning(message, self.project, stylesheets))
         stored = False
-        name = "batch-" + hashlib.sha256(result.pdf).hexdigest()[:32]
+        name = batch_name(result.pdf)
         for part, section in zip(batch, result.sections):
             part.meta = section.meta
             self.cache.store_meta(part.key, section.meta)
