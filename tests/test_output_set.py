@@ -147,9 +147,11 @@ def test_a_worker_killed_from_outside_is_a_message_not_a_traceback(tmp_path: Pat
     import time
 
     root = copy_project(tmp_path / "project", warm=False)  # cold: the workers live for seconds
-    build_process = subprocess.Popen([sys.executable, "-m", "planpress", "build"], cwd=root, stdout=subprocess.PIPE,
-                                     stderr=subprocess.PIPE, text=True)
-    own = Path(f"/proc/{build_process.pid}/cmdline").read_bytes()
+    command = [sys.executable, "-m", "planpress", "build"]
+    build_process = subprocess.Popen(command, cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    # The workers' command line is the build's (forked). From the arguments, not read from /proc
+    # at once: until the child has exec'd, /proc shows the test's own command line.
+    own = b"\0".join(os.fsencode(part) for part in command) + b"\0"
 
     def forked(pid: str) -> bool:  # a worker, not LibreOffice or fc-match (which may end meanwhile)
         try:
