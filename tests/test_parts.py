@@ -22,6 +22,9 @@ from synthetic import add_toc_layout, synthetic_document
 from test_fontmerge import font_dictionaries
 
 
+REPORT = "evaluation-2021"
+
+
 def read_back(data: bytes, folder: Path, name: str) -> dict[str, object]:
     """What a reader sees: text per page, outline, destinations, links, language, metadata."""
     path = folder / f"{name}.pdf"
@@ -431,6 +434,36 @@ def test_booklet_policy_edit_lays_out_little_and_shows(project: Path) -> None:
     assert "港の賑わいを取り戻す取組を確認します。" in squash("".join(pdf_pages(target)))
     build(pp, names=["booklet"], formats=["pdf"], quiet=True)
     assert parts.LAST_BUILDS["booklet"].laid_out == []
+
+
+def test_the_booklets_batches_take_the_workers_before_the_reports(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A commentary printed in the booklet and in the report is edited: the booklet's changed
+    sections go to the workers first (its merge ends the build; the report lays out beside it),
+    though the report, one section, is planned sooner. With one worker the order is plain."""
+    from planpress.render.pdf import pool
+
+    path = project / "content" / "evaluations" / "2021.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert text.count("commentary: ") > 10
+    middle = text.count("commentary: ") // 2
+    head, *rest = text.split("commentary: ")
+    rest[middle] = "順序確認用の解説です。" + rest[middle]
+    path.write_text("commentary: ".join([head, *rest]), encoding="utf-8")
+    submitted: list[str] = []
+    real_submit = pool.Workers.submit
+
+    def submit(self: pool.Workers, job: object, context: pool.Context) -> object:
+        submitted.append(context.document.name)
+        return real_submit(self, job, context)
+
+    monkeypatch.setattr(pool.Workers, "submit", submit)
+    monkeypatch.setenv("PLANPRESS_JOBS", "1")
+    build(Project.at(project), formats=["pdf"], quiet=True)
+    assert parts.LAST_BUILDS["booklet"].laid_out and parts.LAST_BUILDS[REPORT].laid_out
+    booklet = [index for index, name in enumerate(submitted) if name == "booklet"]
+    assert submitted.index(REPORT) > booklet[0], submitted
+    for name in ("booklet", REPORT):
+        assert "順序確認用の解説です。" in squash("".join(pdf_pages(project / "output" / f"{name}.pdf")))
 
 
 def test_report_print_profile_builds_in_one_pass_with_bleed(cold_project: Path) -> None:

@@ -137,7 +137,9 @@ def shared_workers(documents: Sequence[Document]) -> Iterator[None]:
         yield
         return
     sections = sum(len(document.sections) for document in documents)
-    made = pool.Workers(sections, len(documents), min(workers(), sections))
+    # The largest document first (its merge ends the build): see Workers.await_turn.
+    order = [document.name for document in sorted(documents, key=lambda document: -len(document.sections))]
+    made = pool.Workers(sections, len(documents), min(workers(), sections), order)
     with _SHARED_LOCK:
         _SHARED.update({document.name: made for document in documents})
     try:
@@ -158,8 +160,18 @@ def _release(name: str) -> None:
     with _SHARED_LOCK:
         made = _SHARED.pop(name, None)
         last = made is not None and not any(other is made for other in _SHARED.values())
+    if made is not None:
+        made.planned(name)
     if last:
         made.close()
+
+
+def _planned(name: str) -> None:
+    """The document will submit no first batches (any more): the documents after it may start theirs."""
+    with _SHARED_LOCK:
+        made = _SHARED.get(name)
+    if made is not None:
+        made.planned(name)
 
 
 def render(document: Document, project: Project, *, profile: str = "web", scratch: Path | None = None,
@@ -168,6 +180,13 @@ def render(document: Document, project: Project, *, profile: str = "web", scratc
     or in one pass. With ``scratch`` (a folder the caller removes: ``planpress check``) the
     project's section cache is only read, and what is laid out anew goes there. ``one_pass``:
     one WeasyPrint pass without sections or cache (what the merged PDF is compared with)."""
+    try:
+        return _render(document, project, profile=profile, scratch=scratch, one_pass=one_pass)
+    finally:
+        _planned(document.name)  # in every case: a document after it in the build's turns waits no more
+
+
+def _render(document: Document, project: Project, *, profile: str, scratch: Path | None, one_pass: bool) -> bytes:
     cache = PartCache(project) if scratch is None else ScratchCache(project, scratch)
     inputs = PageInputs(profile, html.build_date(project))
     if one_pass:
@@ -262,10 +281,17 @@ class _Planner:
 
     def run(self) -> None:
         problems: list[Problem] = []  # content problems (text overflowing) of every batch, reported together
+        first = True
         try:
             while True:
                 if not problems:
-                    self._submit(self._resolve())
+                    todo = self._resolve()
+                    if first and todo and (shared := _SHARED.get(self.document.name)) is not None:
+                        shared.await_turn(self.document.name)
+                    self._submit(todo)
+                    if first:
+                        _planned(self.document.name)
+                        first = False
                 elif self.schedule is not None:
                     # No batch is submitted after a content problem: a batch still waiting for
                     # the page count of one that will never run (the contents) must stop waiting.

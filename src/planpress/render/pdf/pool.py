@@ -119,6 +119,10 @@ class Context:
     schedule: Schedule
 
 
+#: Seconds a document waits at most for the documents ahead of it to plan (``Workers.await_turn``):
+#: a bound, so that a document that never plans (a failure before its planner ran) stops no other.
+TURN_WAIT = 5.0
+
 class Workers:
     """The worker processes of one build, shared by the documents it lays out.
 
@@ -126,7 +130,7 @@ class Workers:
     each loads WeasyPrint and its fonts while the build goes on; ``close`` ends them.
     """
 
-    def __init__(self, sections: int, documents: int, count: int) -> None:
+    def __init__(self, sections: int, documents: int, count: int, order: Sequence[str] = ()) -> None:
         import planpress.render.pdf.batch  # noqa: F401 - WeasyPrint, imported once here, inherited by the workers
 
         context = multiprocessing.get_context("fork")
@@ -134,6 +138,9 @@ class Workers:
         self.room, self.lock = (sections, documents), threading.Lock()
         self.used = (0, 0)
         self.closed = False
+        #: the documents by turn (``await_turn``), and those of them whose first batches are not submitted
+        self.order, self.planning = list(order), set(order)
+        self.turns = threading.Condition()
         self.executor = ProcessPoolExecutor(max(1, count), mp_context=context, initializer=init_worker,
                                             initargs=(self.board, os.getpid()))
         self.executor.submit(_ready)  # forks them all now (a fork-context pool starts them at its first job)
@@ -146,6 +153,26 @@ class Workers:
                 raise ValueError("the workers were made for fewer sections")
             self.used = (offset + count, flag + 1)
         return Schedule(self.board, offset, flag)
+
+    def await_turn(self, name: str) -> None:
+        """Before a document submits its first batches: wait until every document ahead of it in
+        ``order`` has submitted its own (``planned``), or TURN_WAIT seconds at most.
+
+        The build ends with the largest document's merge, so its batches take the workers first
+        and a smaller document's batches (the report's) lay out beside that merge, not ahead of
+        it. Without the wait the report, planned sooner, takes a worker first: the booklet's
+        second changed section then waits for it. The wait only orders the work; the pages are
+        the same in any order.
+        """
+        ahead = set(self.order[:self.order.index(name)]) if name in self.order else set()
+        with self.turns:
+            self.turns.wait_for(lambda: self.closed or not ahead & self.planning, timeout=TURN_WAIT)
+
+    def planned(self, name: str) -> None:
+        """The document submitted its first batches, or will submit none: the documents after it may start."""
+        with self.turns:
+            self.planning.discard(name)
+            self.turns.notify_all()
 
     def submit(self, job: BatchJob, context: Context) -> Future[BatchResult]:
         return self.executor.submit(work, job, context)
@@ -171,6 +198,8 @@ class Workers:
             if self.closed:
                 return
             self.closed = True
+        with self.turns:  # a document waiting for its turn (``await_turn``) goes on, and finds the workers closed
+            self.turns.notify_all()
         with self.board.condition:
             for flag in range(len(self.board.aborted)):
                 self.board.aborted[flag] = 1
