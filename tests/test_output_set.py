@@ -198,6 +198,33 @@ def test_a_full_disk_under_the_cache_names_the_file_and_keeps_the_old_set(tmp_pa
     assert not list((root / ".planpress-cache").rglob("*.part"))
 
 
+def test_a_full_temporary_folder_stops_check_with_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`planpress check` lays the documents out in a temporary folder: when it is full, one
+    Japanese line names the file and says how to go on (it was a traceback), and the project is
+    left as it was."""
+    from planpress.build import check
+
+    root = copy_project(tmp_path / "project")
+    report = root / "content" / "evaluations" / "2021.yaml"
+    report.write_text(report.read_text(encoding="utf-8").replace("commentary: ", "commentary: 確認用の解説です。", 1),
+                      encoding="utf-8")
+    cache = sorted(str(p.relative_to(root)) for p in (root / ".planpress-cache").rglob("*"))
+    real = Path.write_bytes
+
+    def full(path: Path, data: bytes) -> int:  # as the system answers a write that does not fit
+        if any(part.startswith("planpress-check-") for part in path.parts):
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        return real(path, data)
+
+    monkeypatch.setattr(Path, "write_bytes", full)
+    with pytest.raises(PlanpressError) as caught:
+        check(Project(root))
+    assert "planpress-check-" in caught.value.message
+    assert ": 書き込めません（ディスクの空きがありません）。check は文書のレイアウトを一時フォルダ" in caught.value.message
+    assert sorted(str(p.relative_to(root)) for p in (root / ".planpress-cache").rglob("*")) == cache
+    assert not (root / "output").exists()
+
+
 @pytest.mark.slow
 def test_two_builds_of_one_project_take_turns(tmp_path: Path) -> None:
     """`planpress serve` builds the PDFs in the background while the office runs `planpress build`:

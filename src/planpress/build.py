@@ -61,12 +61,17 @@ def _check_layout(project: Project, content: Content) -> None:
     documents = [spec.make() for spec in available(content)]
     # A document built from this very content is in the output cache: its layout found no problem.
     documents = [document for document in documents if cached_output(FORMATS["pdf"], document, project) is None]
-    with tempfile.TemporaryDirectory(prefix="planpress-check-") as scratch, pdf.shared_workers(documents):
-        for document in documents:  # the project's cache is only read
-            try:
-                pdf.render(document, project, scratch=Path(scratch))
-            except ContentError as error:
-                found.extend(error.problems)
+    try:
+        with tempfile.TemporaryDirectory(prefix="planpress-check-") as scratch, pdf.shared_workers(documents):
+            for document in documents:  # the project's cache is only read
+                try:
+                    pdf.render(document, project, scratch=Path(scratch))
+                except ContentError as error:
+                    found.extend(error.problems)
+    except WriteError as error:  # the scratch folder on a full disk
+        raise PlanpressError(f"{error.path}: 書き込めません（{error.reason}）。check は文書のレイアウトを一時フォルダ"
+                             f"（{tempfile.gettempdir()}、環境変数 TMPDIR で変えられます）で確かめます。"
+                             "空きを作ってから、もう一度実行してください") from None
     found.raise_if_any()
 
 

@@ -206,8 +206,11 @@ class ScratchCache(PartCache):
         return self._found(f"{key}.pdf")
 
     def store_pdf(self, key: str, data: bytes) -> None:
-        self.scratch.mkdir(parents=True, exist_ok=True)
-        (self.scratch / f"{key}.pdf").write_bytes(data)
+        try:
+            self.scratch.mkdir(parents=True, exist_ok=True)
+            (self.scratch / f"{key}.pdf").write_bytes(data)
+        except OSError as error:  # a full temporary folder: the check says which file
+            raise WriteError(self.scratch / f"{key}.pdf", error) from None
 
     def pages(self, variant: str) -> PageRange | None:
         found = _read_pages(self._found(f"{variant}.ref"))
