@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import pickle
+import re
 from contextvars import ContextVar
 from dataclasses import dataclass
 from importlib import metadata
@@ -45,11 +46,29 @@ _YAML_MESSAGES = {
 }
 
 
+#: ruamel's messages with a part of the text in them, in Japanese ({0}: that part).
+_YAML_PATTERNS = (
+    (re.compile(r"found character '(.+)' that cannot start any token"),
+     "「{0}」で始まる値は \"…\" で囲んでください"),
+    (re.compile(r"expected alphabetic or numeric character, but found"),
+     "「&」「*」「%」で始まる値は \"…\" で囲んでください"),
+    (re.compile(r"expected chomping or indentation indicators, but found"),
+     "「|」「>」の後ろに文は続けられません（複数行の文は「|」の次の行から字下げして書くか、値を \"…\" で囲んでください）"),
+    (re.compile(r"expected <block end>, but found '-'"), "字下げがそろっていません（「- 」で始まる行の位置を確認してください）"),
+    (re.compile(r"expected the node content, but found"),
+     "値が書かれていません（かっこの閉じ忘れや「,」の後ろを確認してください）"),
+)
+
+
 def _translate(problem: str | None) -> str:
     problem = (problem or "").strip()
     for english, japanese in _YAML_MESSAGES.items():
         if problem.startswith(english):
             return f"YAMLの書式に誤りがあります: {japanese}"
+    for pattern, japanese in _YAML_PATTERNS:
+        found = pattern.match(problem)
+        if found:
+            return f"YAMLの書式に誤りがあります: {japanese.format(*found.groups())}"
     return f"YAMLの書式に誤りがあります（{problem}）"
 
 
