@@ -50,3 +50,38 @@ def test_libreoffice_starts_without_its_graphics_self_tests(tmp_path: Path) -> N
     assert not log.exists()
     registry = (profile / "user" / "registrymodifications.xcu").read_text(encoding="utf-8")
     assert re.findall(r'ooSetupLastVersion" oor:op="fuse"><value>([0-9.]+)<', registry) == [version.group(1)]
+
+
+def test_after_an_edit_the_word_file_yields_the_cores_to_the_pdfs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """After an edit the booklet's merge ends the build, not the Word file: the Word thread, and
+    the LibreOffice it starts for the changed sections, run at a lower priority (Linux). The
+    build's main thread keeps its own."""
+    import os
+    import sys
+    import threading
+
+    from conftest import copy_project, run_main
+    from planpress.render import docx as word
+
+    if not sys.platform.startswith("linux"):
+        pytest.skip("a thread's own nice value is Linux's")
+    project = copy_project(tmp_path / "project")
+    assert run_main(project, "build", "booklet", "--format", "docx").returncode == 0
+    chapters = project / "content" / "booklet" / "chapters.yaml"
+    text = chapters.read_text(encoding="utf-8")
+    edited = text.replace("      - この計画の名称は、", "      - 優先度確認用の一文です。この計画の名称は、", 1)
+    assert edited != text
+    chapters.write_text(edited, encoding="utf-8")
+    seen: list[tuple[str, int]] = []
+    real = docx_toc._convert
+
+    def convert(command: list[str]) -> None:  # the real run, with the priority it ran at
+        seen.append((threading.current_thread().name, os.getpriority(os.PRIO_PROCESS, 0)))
+        real(command)
+
+    monkeypatch.setattr(docx_toc, "_convert", convert)
+    before = os.getpriority(os.PRIO_PROCESS, 0)
+    result = run_main(project, "build", "booklet", "--format", "docx")
+    assert result.returncode == 0, result.stderr
+    assert seen and all(nice >= word.YIELDING_NICE for _, nice in seen), seen
+    assert os.getpriority(os.PRIO_PROCESS, 0) == before
