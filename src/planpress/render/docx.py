@@ -173,7 +173,7 @@ def _yield_cores() -> None:
     """After an edit (the Word sections' layouts mostly kept) the Word file does not end the
     build: the PDFs' layout and the booklet's merge do (~2.7 s at ×16, in a worker). The thread
     making the Word file, and the LibreOffice it starts, then run at a lower priority, so that on
-    2 cores the workers are not slowed by a third task (×16 after an edit: 6.0 s -> 5.4 s, by
+    2 cores the workers are not slowed by a third task (×16 after an edit: 6.0 s -> 5.7 s, by
     hand). On a cold build LibreOffice's layout of the whole file can take longer than the PDFs:
     it keeps its priority. Linux only (a thread's own nice value); only a thread of its own (the
     build's Word thread: the main thread would stay lowered for the rest of the process)."""

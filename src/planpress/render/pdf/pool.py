@@ -123,6 +123,7 @@ class Context:
 #: a bound, so that a document that never plans (a failure before its planner ran) stops no other.
 TURN_WAIT = 5.0
 
+
 class Workers:
     """The worker processes of one build, shared by the documents it lays out.
 
