@@ -336,9 +336,9 @@ def _matches(line: bytes, value: bytes) -> bool:
     return line == hashlib.sha256(value).hexdigest()[:32].encode("ascii")
 
 
-def write_quietly(path: Path, data: bytes) -> None:
-    """Write by renaming (a reader sees the old entry or the new, whole); a cache that cannot be
-    written (a read-only project) costs time, never the build."""
+def write_renamed(path: Path, data: bytes) -> None:
+    """Write by renaming, without waiting for the disk (a reader sees the old entry or the new,
+    whole); raise OSError if it cannot be written, leaving no temporary file behind."""
     temporary = path.with_name(f".{path.name}.{os.getpid()}.part")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -346,3 +346,13 @@ def write_quietly(path: Path, data: bytes) -> None:
         os.replace(temporary, path)
     except OSError:
         temporary.unlink(missing_ok=True)  # cut short by a full disk: not left to fill it
+        raise
+
+
+def write_quietly(path: Path, data: bytes) -> None:
+    """``write_renamed``, for a cache that cannot be written (a read-only project) costs time,
+    never the build."""
+    try:
+        write_renamed(path, data)
+    except OSError:
+        pass

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 import threading
 import time
@@ -25,7 +24,7 @@ from urllib.parse import unquote, urlsplit
 
 from planpress import __version__
 from planpress.cache import CACHE_DIR, code_identity, digest, fonts_identity, layouts_identity
-from planpress.memo import checked, file_digest, sealed
+from planpress.memo import checked, file_digest, sealed, write_renamed
 from planpress.output import WriteError, write_atomic
 from planpress.project import Project
 
@@ -251,11 +250,7 @@ def _write_small(path: Path, data: bytes) -> None:
 
     After a crash a record may be empty or missing; either reads as a cache miss.
     """
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.part")
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary.write_bytes(sealed(data))
-        os.replace(temporary, path)
+        write_renamed(path, sealed(data))
     except OSError as error:  # a full disk: the build says which file, output/ stays as it was
-        temporary.unlink(missing_ok=True)
         raise WriteError(path, error) from None
