@@ -28,6 +28,7 @@ import shutil
 import sys
 import threading
 import weakref
+from collections.abc import Callable
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -284,6 +285,14 @@ class Shelf:
             return checked((self.folder / key).read_bytes())
         except OSError:
             return None
+
+    def made(self, key: str, make: Callable[[], bytes]) -> bytes:
+        """The entry ``key``, made and put when the shelf does not have it."""
+        value = self.get(key)
+        if value is None:
+            value = make()
+            self.put(key, value)
+        return value
 
     def put(self, key: str, value: bytes) -> None:
         write_quietly(self.folder / key, sealed(value))

@@ -46,12 +46,8 @@ class SvgParts:
         if self.shelf is None:
             return drawing_svg(self.env, drawing).encode("utf-8")
         store, salt = self.shelf
-        key = fingerprint("svg", salt, repr(drawing)) + ".svg"  # repr: tuples of numbers and strings
-        data = store.get(key)
-        if data is None:
-            data = drawing_svg(self.env, drawing).encode("utf-8")
-            store.put(key, data)
-        return data
+        return store.made(fingerprint("svg", salt, repr(drawing)) + ".svg",  # repr: tuples of numbers and strings
+                          lambda: drawing_svg(self.env, drawing).encode("utf-8"))
 
     def next_name(self, package: OpcPackage) -> PackURI:
         """``package.next_partname("/word/media/image%d.svg")``, which walks every part each time:

@@ -108,12 +108,7 @@ def picture(drawing: Drawing) -> bytes:
     store, salt = shelf
     # repr: a drawing is tuples of numbers and strings; the files its pictures name count by their bytes.
     files = [file_digest(Path(shape.path)) for shape in drawing.shapes if isinstance(shape, Picture)]
-    key = fingerprint("png", salt, repr(drawing), files) + ".png"
-    data = store.get(key)
-    if data is None:
-        data = png(drawing)
-        store.put(key, data)
-    return data
+    return store.made(fingerprint("png", salt, repr(drawing), files) + ".png", lambda: png(drawing))
 
 
 @functools.lru_cache(maxsize=256)
