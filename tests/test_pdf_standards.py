@@ -159,3 +159,31 @@ def _box(array: pikepdf.Array) -> tuple[float, float, float, float]:
 
 def _inside(inner: tuple[float, ...], outer: tuple[float, ...]) -> bool:
     return outer[0] <= inner[0] and outer[1] <= inner[1] and inner[2] <= outer[2] and inner[3] <= outer[3]
+
+
+@pytest.mark.parametrize("profile", ["web", "print"])
+def test_each_run_of_text_is_read_in_the_element_the_parent_tree_names(profiles: dict[str, Path], profile: str) -> None:
+    """Every marked-content id a page draws is a kid of the element its parent-tree entry names,
+    merged from batches (web) or laid out in one pass (print); no text run has a /Span element of
+    its own with nothing in it (tags.flatten_text_spans: half the objects of the file)."""
+    with pikepdf.open(profiles[profile] / "booklet.pdf") as pdf:
+        numbers = pdf.Root.StructTreeRoot.ParentTree.Nums
+        entries = {int(numbers[i]): numbers[i + 1] for i in range(0, len(numbers), 2)}
+        read = 0
+        for number, page in enumerate(pdf.pages, 1):
+            entry = entries[int(page.obj.StructParents)]
+            for operands, operator in pikepdf.parse_content_stream(page, "BDC"):
+                if not isinstance(operands[1], pikepdf.Dictionary) or "/MCID" not in operands[1]:
+                    continue
+                mcid = int(operands[1].MCID)
+                element = entry[mcid] if mcid < len(entry) else None
+                if not isinstance(element, pikepdf.Dictionary):
+                    continue  # the page margins' text: outside the tree (merge.py, tags.py)
+                kids = element.K if isinstance(element.K, pikepdf.Array) else [element.K]
+                assert mcid in [int(kid) for kid in kids if isinstance(kid, int)], f"page {number}: MCID {mcid} is not read in {element.S}"
+                assert element.Pg.objgen == page.obj.objgen, f"page {number}: MCID {mcid}'s element is on another page"
+                read += 1
+        assert read > 10 * len(pdf.pages), "the pages' text is tagged"
+        bare = [element for element in pdf.objects if isinstance(element, pikepdf.Dictionary) and element.get("/S") == "/Span"
+                and set(element.keys()) == {"/Type", "/S", "/K", "/P", "/Pg"} and len(element.K) == 1 and isinstance(element.K[0], int)]
+        assert not bare, f"{len(bare)} text runs with a /Span element of their own"

@@ -28,7 +28,7 @@ from collections.abc import Iterable, Mapping
 import pikepdf
 from pikepdf import Dictionary, Name
 
-from planpress.render.pdf import shadings
+from planpress.render.pdf import shadings, tags
 
 #: A resource used by an operator: its name, a font size for Tf, the operator.
 _USE = re.compile(rb"/([^\s/\[\]<>(){}%]+)\s+(?:[-+.\d]+\s+)?(Do|scn|SCN|sh|gs|cs|CS|Tf)(?=\s|$)")
@@ -59,6 +59,7 @@ def canonical(data: bytes, start: int, *, tables: bool = True) -> tuple[bytes, l
     if tables:
         _header_ids(pdf, start)
     shadings.mark(pdf)
+    tags.flatten_text_spans(pdf)
     out = io.BytesIO()
     pdf.save(out, deterministic_id=True)
     return out.getvalue(), drawn

@@ -8,6 +8,7 @@ declarations (the same bindings, ~0.3 s sooner).
 
 from __future__ import annotations
 
+import io
 import logging
 import re
 from collections.abc import Iterable, Iterator, Sequence
@@ -117,12 +118,25 @@ def render(document: Document, project: Project, *, profile: str = "web", date: 
             dated(laid_out, date)
             if profile == "print":
                 standards.attach_output_profile(laid_out, project)
-            data = standards.finish(laid_out.write_pdf(**options), profile)
+            data = standards.finish(_flat_spans(laid_out.write_pdf(**options)), profile)
     except RefusedResource as error:
         raise refused(error, document, project) from None
     for message in dict.fromkeys(warnings):
         log.warning("%s", weasyprint_warning(message, project, html.stylesheets(document, profile)))
     return data
+
+
+def _flat_spans(data: bytes) -> bytes:
+    """The one-pass PDF with its text runs' spans flattened, as every batch's (tags.flatten_text_spans)."""
+    import pikepdf
+
+    from planpress.render.pdf import tags
+
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        tags.flatten_text_spans(pdf)
+        out = io.BytesIO()
+        pdf.save(out, deterministic_id=True)
+        return out.getvalue()
 
 
 #: WeasyPrint's warnings about the stylesheet, each with its place in the <style> element.
