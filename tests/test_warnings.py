@@ -74,3 +74,27 @@ def test_weasyprints_other_css_warnings_are_placed_and_worded_in_japanese(projec
     assert f"layouts/print.css:{line}:1: 警告: セレクタ「.a ]]」を使えないため、この規則を無視しました" in lines, lines
     assert f"layouts/print.css:{line + 1}:1: 警告: 不明な規則「@frobnicate」を無視しました" in lines, lines
     assert "WeasyPrint の警告" not in result.stderr
+
+
+def test_a_sentence_yaml_cuts_at_a_hash_is_a_warning_at_the_hash(project: Path) -> None:
+    """``本文 #1`` is YAML's comment from the ``#`` on: the rest of the sentence is never printed.
+    One space before it is taken as a sentence cut short; two or more, or a quoted value, as meant."""
+    path = project / "content" / "evaluations" / "2021.yaml"
+    original = path.read_text(encoding="utf-8")
+    sentence = "市民自治の推進に向けて、一定の成果が得られたが、より改善していくよう努めていく。"
+    line = original[: original.index(sentence)].count("\n") + 1
+    column = original.splitlines()[line - 1].index(sentence) + 1
+
+    def warned(value: str) -> list[str]:
+        path.write_text(original.replace(sentence, value), encoding="utf-8")
+        result = run_cli(project, "check", "--no-layout")
+        assert result.returncode == 0, result.stderr
+        return [warning for warning in _warnings(result.stderr) if "「#」" in warning]
+
+    before = "市民自治の推進に向けて、一定の成果 "
+    cut = warned(before + "#1 が得られた。")
+    assert cut == [f"content/evaluations/2021.yaml:{line}:{column + len(before)}: 警告: 運営方針02: commentary: 「#」の前が半角スペース1つのため、"
+                   "「#1 が得られた。」は YAML のコメントとして読み飛ばされ、印刷されません（文の一部なら値全体を \"…\" で囲んでください。"
+                   "コメントなら「#」の前を2文字以上空けてください）"]
+    assert warned("市民自治の推進に向けて、一定の成果  # 確認済み") == []
+    assert warned('"市民自治の推進に向けて、一定の成果 #1 が得られた。"') == []

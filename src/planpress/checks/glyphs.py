@@ -4,6 +4,9 @@ Without this check WeasyPrint silently takes the character from some other insta
 font (a different design on the page) or prints an empty box, and Word on a
 department's PC does the same.
 
+The same walk over each file's texts finds a sentence YAML cut short at a ``#``
+(checks/texts.py ``cut_by_comment``): a warning, as the rest of the line is never printed.
+
 What a file's texts lack depends on its bytes, the fonts and planpress's code only: a build keeps
 each file's findings (.planpress-cache/results/glyphs.pickle) under a key of those, so after an
 edit only the changed file's texts are walked again.
@@ -24,7 +27,7 @@ from fontTools.ttLib import TTFont, TTLibError
 
 from planpress import design, memo
 from planpress.cache import CACHE_DIR
-from planpress.checks.texts import TextSpot, content_files, file_texts
+from planpress.checks.texts import TextSpot, content_files, cut_by_comment, file_texts
 from planpress.errors import Location, PlanpressError, Problem, Problems
 from planpress.content.fields import refused
 from planpress.memo import write_quietly
@@ -65,6 +68,7 @@ def check_glyphs(project: Project, problems: Problems, *, keep: bool = False) ->
             file_problems = Problems()
             for spot in file_texts(project, path):
                 _check_text(spot, fonts, file_problems)
+                _check_cut(spot, file_problems)
             found = file_problems.items
         fresh[key] = found
         problems.extend(found)
@@ -75,6 +79,15 @@ def check_glyphs(project: Project, problems: Problems, *, keep: bool = False) ->
 def _check_text(spot: TextSpot, fonts: list[Font], problems: Problems) -> None:
     for index, message in missing_glyphs(spot.text, fonts):
         problems.error(spot.location_of(index), f"{spot.item}: {message}")
+
+
+def _check_cut(spot: TextSpot, problems: Problems) -> None:
+    cut = cut_by_comment(spot)
+    if cut is not None:
+        location, left_out = cut
+        problems.warning(location, f"{spot.item}: 「#」の前が半角スペース1つのため、「{left_out}」は YAML のコメントとして"
+                                   "読み飛ばされ、印刷されません（文の一部なら値全体を \"…\" で囲んでください。"
+                                   "コメントなら「#」の前を2文字以上空けてください）")
 
 
 def missing_glyphs(text: str, fonts: list[Font]) -> list[tuple[int, str]]:

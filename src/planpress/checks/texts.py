@@ -43,6 +43,33 @@ class TextSpot:
         return Location(self.location.path, line, found - (before.rfind("\n") + 1) + 1)
 
 
+#: How much of a comment a warning quotes.
+QUOTED = 20
+
+
+def cut_by_comment(spot: TextSpot) -> tuple[Location, str] | None:
+    """Where YAML cut a text short at a ``#``, and what it left out; None if it did not.
+
+    In YAML a ``#`` after a space starts a comment, even in the middle of a sentence:
+    ``commentary: 港湾 #1 の整備`` is read as 「港湾」 and the rest never reaches a page, without an
+    error. A comment meant as one stands two spaces or more after its value (yamllint's rule, and
+    the shipped content's); a ``#`` one space after a plain value on its line is taken as a
+    sentence cut short. Quoted values, block values (``|``, ``>``) and values that go on over
+    several lines are left alone: there ``#`` is text, or the line is not the value's.
+    """
+    start = _offset(spot.source, spot.location)
+    end = spot.source.find("\n", start)
+    line = spot.source[start:] if end < 0 else spot.source[start:end]
+    if not spot.text or not line.startswith(spot.text) or spot.text[0] in "\"'|>[{":
+        return None
+    rest = line[len(spot.text):]
+    if not rest.startswith(" #"):
+        return None
+    left_out = rest[1:].rstrip()
+    shown = left_out if len(left_out) <= QUOTED else left_out[:QUOTED] + "…"
+    return Location(spot.location.path, spot.location.line, spot.location.col + len(spot.text) + 1), shown
+
+
 def content_texts(project: Project) -> list[TextSpot]:
     """Every string value in content/**/*.yaml, in file order; unreadable files are skipped
 
