@@ -60,6 +60,21 @@ _YAML_PATTERNS = (
 )
 
 
+#: ruamel's message for a tab where a token starts (in the indentation, or inside a plain value).
+_TAB = "found character '\\t' that cannot start any token"
+
+
+def _tab_in_text(text: str, mark: Any) -> str | None:
+    """The message for a tab inside a value (text pasted from Excel brings them), or None for one
+    in the indentation (the general message)."""
+    if mark is None:
+        return None
+    line = text.splitlines()[mark.line] if mark.line < len(text.splitlines()) else ""
+    if not line[: mark.column].strip():
+        return None
+    return "YAMLの書式に誤りがあります: 値の中にタブ文字は使えません（Excel などから貼り付けると入ります。空白に置き換えてください）"
+
+
 def _translate(problem: str | None) -> str:
     problem = (problem or "").strip()
     for english, japanese in _YAML_MESSAGES.items():
@@ -99,7 +114,8 @@ def load_yaml(path: Path, display: str) -> Any:
         raise ContentError([Problem(_mark_location(display, mark), message)]) from None
     except MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
-        raise ContentError([Problem(_mark_location(display, mark), _translate(error.problem))]) from None
+        message = _tab_in_text(text, mark) if (error.problem or "").startswith(_TAB) else None
+        raise ContentError([Problem(_mark_location(display, mark), message or _translate(error.problem))]) from None
     except YAMLError as error:
         raise ContentError([Problem(Location(display), _translate(str(error)))]) from None
     except RecursionError:
