@@ -75,6 +75,22 @@ def _tab_in_text(text: str, mark: Any) -> str | None:
     return "YAMLの書式に誤りがあります: 値の中にタブ文字は使えません（Excel などから貼り付けると入ります。空白に置き換えてください）"
 
 
+#: ruamel's message for a line read as a key that has no ":" after it.
+_NO_COLON = "could not find expected ':'"
+
+
+def _no_colon(text: str, mark: Any) -> str | None:
+    """The message for a key written with a full-width colon or without a space after ":" (both
+    read as a key without its ":"), or None (the general message)."""
+    lines = text.splitlines()
+    line = lines[mark.line][mark.column:] if mark.line < len(lines) else ""
+    if "：" in line:
+        return "YAMLの書式に誤りがあります: キーの後ろの「：」が全角です（半角の「:」と半角スペースで書いてください）"
+    if re.search(r":[^\s]", line):
+        return "YAMLの書式に誤りがあります: 「:」の後ろに半角スペースがありません"
+    return None
+
+
 def _translate(problem: str | None) -> str:
     problem = (problem or "").strip()
     for english, japanese in _YAML_MESSAGES.items():
@@ -115,6 +131,9 @@ def load_yaml(path: Path, display: str) -> Any:
     except MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         message = _tab_in_text(text, mark) if (error.problem or "").startswith(_TAB) else None
+        if (error.problem or "").startswith(_NO_COLON) and error.context_mark is not None:
+            mark = error.context_mark  # the key that lacks it, not the line after it
+            message = _no_colon(text, mark)
         raise ContentError([Problem(_mark_location(display, mark), message or _translate(error.problem))]) from None
     except YAMLError as error:
         raise ContentError([Problem(Location(display), _translate(str(error)))]) from None
