@@ -98,3 +98,21 @@ def test_a_sentence_yaml_cuts_at_a_hash_is_a_warning_at_the_hash(project: Path) 
                    "コメントなら「#」の前を2文字以上空けてください）"]
     assert warned("市民自治の推進に向けて、一定の成果  # 確認済み") == []
     assert warned('"市民自治の推進に向けて、一定の成果 #1 が得られた。"') == []
+
+
+def test_a_paragraph_typed_with_a_full_width_indent_is_a_warning(project: Path) -> None:
+    """Body paragraphs are indented by the layouts (text-indent): a 「　」 typed at a paragraph's
+    start, as on paper, would print indented twice."""
+    path = project / "content" / "evaluations" / "2021.yaml"
+    original = path.read_text(encoding="utf-8")
+    sentence = "以上のことから、施策全体としては、概ね計画どおりの進捗状況と評価しています。"
+    line = original[: original.index(sentence)].count("\n") + 1
+    column = original.splitlines()[line - 1].index(sentence) + 1
+    path.write_text(original.replace(sentence, "　" + sentence), encoding="utf-8")
+    result = run_cli(project, "check", "--no-layout")
+    assert result.returncode == 0, result.stderr
+    assert [warning for warning in _warnings(result.stderr) if "全角スペース" in warning] == [
+        f"content/evaluations/2021.yaml:{line}:{column}: 警告: intro[4]: 文頭に全角スペースがあります。段落の字下げはレイアウトが"
+        "付けるため、印刷では二重に下がります（表の中では空白になります）。削除してください"]
+    path.write_text(original.replace(sentence, sentence.replace("、施策", "、　施策")), encoding="utf-8")  # inside a line: meant
+    assert not [w for w in _warnings(run_cli(project, "check", "--no-layout").stderr) if "全角スペース" in w]

@@ -5,7 +5,8 @@ font (a different design on the page) or prints an empty box, and Word on a
 department's PC does the same.
 
 The same walk over each file's texts finds a sentence YAML cut short at a ``#``
-(checks/texts.py ``cut_by_comment``): a warning, as the rest of the line is never printed.
+(checks/texts.py ``cut_by_comment``): a warning, as the rest of the line is never printed; and a
+paragraph typed with a full-width space at its start, which the layouts' own indent doubles.
 
 What a file's texts lack depends on its bytes, the fonts and planpress's code only: a build keeps
 each file's findings (.planpress-cache/results/glyphs.pickle) under a key of those, so after an
@@ -69,6 +70,7 @@ def check_glyphs(project: Project, problems: Problems, *, keep: bool = False) ->
             for spot in file_texts(project, path):
                 _check_text(spot, fonts, file_problems)
                 _check_cut(spot, file_problems)
+                _check_indent(spot, file_problems)
             found = file_problems.items
         fresh[key] = found
         problems.extend(found)
@@ -88,6 +90,16 @@ def _check_cut(spot: TextSpot, problems: Problems) -> None:
         problems.warning(location, f"{spot.item}: 「#」の前が半角スペース1つのため、「{left_out}」は YAML のコメントとして"
                                    "読み飛ばされ、印刷されません（文の一部なら値全体を \"…\" で囲んでください。"
                                    "コメントなら「#」の前を2文字以上空けてください）")
+
+
+def _check_indent(spot: TextSpot, problems: Problems) -> None:
+    """A paragraph typed with a full-width space at its start, as on paper: the layouts indent
+    body paragraphs themselves (text-indent), so it would print indented twice."""
+    for index, char in enumerate(spot.text):
+        if char == "\u3000" and (index == 0 or spot.text[index - 1] == "\n"):
+            problems.warning(spot.location_of(index), f"{spot.item}: 文頭に全角スペースがあります。段落の字下げはレイアウトが"
+                                                      "付けるため、印刷では二重に下がります（表の中では空白になります）。削除してください")
+            return
 
 
 def missing_glyphs(text: str, fonts: list[Font]) -> list[tuple[int, str]]:
