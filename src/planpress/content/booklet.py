@@ -191,8 +191,9 @@ class FigureTable(Record):
     """【目安となる主な数値】: columns with units, one value each, an as-of date."""
 
     as_of: str | None = spec("時点", Nullable(Text(max_length=40)), default=None)
-    columns: list[FigureColumn] = spec("項目", ListOf(RecordOf(FigureColumn), min_items=1))
-    values: list[int] = spec("値", ListOf(Integer(), min_items=1))
+    #: read by position (the n-th value is the n-th column's): a bad one is None, and reported
+    columns: list[FigureColumn | None] = spec("項目", ListOf(RecordOf(FigureColumn), min_items=1, keep_places=True))
+    values: list[int | None] = spec("値", ListOf(Integer(), min_items=1, keep_places=True))
     sums: list[FigureSum] = spec("検算", ListOf(RecordOf(FigureSum)), default=[])
 
 

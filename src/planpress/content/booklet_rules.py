@@ -144,7 +144,9 @@ def _figures(priority: PriorityProject, table: FigureTable, problems: Problems) 
     if len(table.columns) != len(table.values):
         problems.error(table.positions["values"], f"{label}: 項目が{len(table.columns)}個、値が{len(table.values)}個です（同じ数にしてください）")
         return
-    by_label = {column.label: value for column, value in zip(table.columns, table.values)}
+    if None in table.columns or None in table.values:
+        return  # a column or value that could not be read is reported where it is written
+    by_label = {column.label: value for column, value in zip(table.columns, table.values)}  # type: ignore[union-attr]
     for rule in table.sums:
         unknown = [name for name in (rule.total, *rule.add, *rule.subtract) if name not in by_label]
         if unknown:

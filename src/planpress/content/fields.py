@@ -145,9 +145,12 @@ class Choice(Kind):
 class ListOf(Kind):
     """A YAML list whose items are all of one kind; bad items are reported one by one."""
 
-    def __init__(self, item: Kind, *, min_items: int = 0) -> None:
+    def __init__(self, item: Kind, *, min_items: int = 0, keep_places: bool = False) -> None:
         self.item = item
         self.min_items = min_items
+        #: a bad item leaves None in its place (reported), for lists read by position: a values
+        #: list then still has as many items as were written, and no count goes wrong because of it
+        self.keep_places = keep_places
 
     def read(self, value: Any, container: Any, key: Any, ctx: Context) -> list[Any]:
         if not isinstance(value, CommentedSeq):
@@ -159,9 +162,12 @@ class ListOf(Kind):
             try:
                 items.append(self.item.read(item, value, index, ctx))
             except _Reported:
-                continue
+                if self.keep_places:
+                    items.append(None)
             except Invalid as error:
                 ctx.problems.append(Problem(error.location or ctx.here(value, index), error.message))
+                if self.keep_places:
+                    items.append(None)
         return items
 
 
