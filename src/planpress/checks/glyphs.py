@@ -95,11 +95,14 @@ def _check_cut(spot: TextSpot, problems: Problems) -> None:
 def _check_indent(spot: TextSpot, problems: Problems) -> None:
     """A paragraph typed with a full-width space at its start, as on paper: the layouts indent
     body paragraphs themselves (text-indent), so it would print indented twice."""
-    for index, char in enumerate(spot.text):
-        if char == "\u3000" and (index == 0 or spot.text[index - 1] == "\n"):
-            problems.warning(spot.location_of(index), f"{spot.item}: 文頭に全角スペースがあります。段落の字下げはレイアウトが"
-                                                      "付けるため、印刷では二重に下がります（表の中では空白になります）。削除してください")
-            return
+    found = _INDENTED.search(spot.text)
+    if found is not None:
+        problems.warning(spot.location_of(found.start()), f"{spot.item}: 文頭に全角スペースがあります。段落の字下げはレイアウトが"
+                                                          "付けるため、印刷では二重に下がります（表の中では空白になります）。削除してください")
+
+
+#: A full-width space at the start of a paragraph (a line of the text).
+_INDENTED = re.compile("^\u3000", re.MULTILINE)
 
 
 def missing_glyphs(text: str, fonts: list[Font]) -> list[tuple[int, str]]:

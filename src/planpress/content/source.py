@@ -64,13 +64,16 @@ _YAML_PATTERNS = (
 _TAB = "found character '\\t' that cannot start any token"
 
 
+def _line_at(text: str, mark: Any) -> str:
+    """The line of the file a mark is on ("" past its end)."""
+    lines = text.splitlines()
+    return lines[mark.line] if mark.line < len(lines) else ""
+
+
 def _tab_in_text(text: str, mark: Any) -> str | None:
     """The message for a tab inside a value (text pasted from Excel brings them), or None for one
     in the indentation (the general message)."""
-    if mark is None:
-        return None
-    line = text.splitlines()[mark.line] if mark.line < len(text.splitlines()) else ""
-    if not line[: mark.column].strip():
+    if mark is None or not _line_at(text, mark)[: mark.column].strip():
         return None
     return "YAMLの書式に誤りがあります: 値の中にタブ文字は使えません（Excel などから貼り付けると入ります。空白に置き換えてください）"
 
@@ -82,8 +85,7 @@ _NO_COLON = "could not find expected ':'"
 def _no_colon(text: str, mark: Any) -> str | None:
     """The message for a key written with a full-width colon or without a space after ":" (both
     read as a key without its ":"), or None (the general message)."""
-    lines = text.splitlines()
-    line = lines[mark.line][mark.column:] if mark.line < len(lines) else ""
+    line = _line_at(text, mark)[mark.column:]
     if "：" in line:
         return "YAMLの書式に誤りがあります: キーの後ろの「：」が全角です（半角の「:」と半角スペースで書いてください）"
     if re.search(r":[^\s]", line):
