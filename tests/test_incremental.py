@@ -199,3 +199,61 @@ def test_a_drawings_svg_in_word_follows_its_template(tmp_path: Path) -> None:
     with zipfile.ZipFile(project / "output" / "booklet.docx") as package:
         svgs = [name for name in package.namelist() if name.endswith(".svg")]
         assert svgs and all(b'data-edited="yes"' in package.read(name) for name in svgs)
+
+
+def test_word_sections_that_did_not_change_are_taken_from_the_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each Word section's blocks are kept as XML (render/docx_sections.py). After a commentary
+    edit only the sections it changed are written again; after a photo is added to an early
+    section, which moves the ids of every picture after it, and with the kept pictures' bytes
+    gone, each Word file still has the bytes of one written from scratch."""
+    from PIL import Image
+
+    from planpress.documents import available
+    from planpress import memo
+    from planpress.render import docx_sections
+
+    project = copy_project(tmp_path / "project")
+    pp = Project.at(project)
+    closed: dict[str, tuple[int, int]] = {}
+    close = docx_sections.SectionCache.close
+
+    def counted(cache: docx_sections.SectionCache) -> None:  # the real close runs
+        closed[cache.name.removesuffix(".json")] = (cache.taken, len(cache.used))
+        close(cache)
+
+    monkeypatch.setattr(docx_sections.SectionCache, "close", counted)
+
+    def sections() -> dict[str, list[str]]:
+        content, _ = stages.load(pp)
+        return {spec.name: [memo.fingerprint(s) for s in spec.make().sections] for spec in available(content)}
+
+    def build() -> dict[str, bytes]:
+        closed.clear()
+        return {path.name: path.read_bytes() for path in stages.build(pp, formats=["docx"], quiet=True)}
+
+    build()
+    before = sections()
+    _edit_first_commentary(project)
+    after = sections()
+    warm = build()
+    for name, (taken, total) in closed.items():
+        changed = sum(old != new for old, new in zip(before[name], after[name]))
+        assert total == len(after[name]) and total - taken == changed
+    assert sum(total - taken for taken, total in closed.values()) >= 1
+    assert EDIT in _docx_text(project / "output" / f"{REPORT}.docx")
+
+    projects = project / "content" / "booklet" / "projects.yaml"
+    projects.write_text(projects.read_text(encoding="utf-8").replace("image: null", "image: booklet/photo.png", 1),
+                        encoding="utf-8")
+    Image.new("RGB", (400, 300), (0, 128, 255)).save(project / "content" / "booklet" / "photo.png")
+    warm = build()
+    taken, total = closed["booklet"]
+    assert 0 < taken < total - 1  # the sections before the photo's kept, those after it with pictures written anew
+    cache = project / ".planpress-cache"
+    shutil.rmtree(cache / "docx-media")  # the kept sections' pictures: those sections written anew
+    shutil.rmtree(cache / "results")
+    assert build() == warm
+    for folder in ("docx-xml", "docx-media", "results"):  # nothing kept: every section written from scratch
+        shutil.rmtree(cache / folder)
+    assert build() == warm
+    assert closed["booklet"][0] == 0

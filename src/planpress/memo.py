@@ -286,6 +286,10 @@ class Shelf:
         except OSError:
             return None
 
+    def has(self, key: str) -> bool:
+        """Whether an entry ``key`` is there (not read: ``get`` checks it)."""
+        return (self.folder / key).is_file()
+
     def made(self, key: str, make: Callable[[], bytes]) -> bytes:
         """The entry ``key``, made and put when the shelf does not have it."""
         value = self.get(key)

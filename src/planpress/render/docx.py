@@ -23,7 +23,7 @@ from planpress.document import (Bar, BarChart, Block, Cell, Document, Figure, He
                                 Table, TitleBlock, Toc, word_style)
 from planpress import memo
 from planpress.cache import CACHE_DIR
-from planpress.render import docx_parts, docx_svg, docx_toc, docx_widths, raster, wordxml
+from planpress.render import docx_parts, docx_sections, docx_svg, docx_toc, docx_widths, raster, wordxml
 from planpress.render.html import build_date, environment
 from planpress.project import Project
 
@@ -38,7 +38,7 @@ def render(document: Document, project: Project) -> bytes:
     keyed = _keyed(document, project, tocs[0]) if tocs else None
     early = _early_layouts(document, project, keyed) if keyed is not None else None
     try:
-        word, starts = _filled(document, project)
+        word, starts = _filled(document, project, keep=True)
     finally:
         if early is not None and not early.done():
             early.exception()  # no LibreOffice left running when the file cannot be made
@@ -53,19 +53,27 @@ def render(document: Document, project: Project) -> bytes:
     return _saved(word, project)
 
 
-def _filled(document: Document, project: Project) -> tuple[WordDocument, list[Any]]:
+def _filled(document: Document, project: Project, *, keep: bool = False) -> tuple[WordDocument, list[Any]]:
     """The reference document with every section of ``document`` written into it, and the first
-    paragraph each section wrote (where a mark tells LibreOffice's layout where it starts)."""
+    paragraph each section wrote (where a mark tells LibreOffice's layout where it starts).
+    ``keep``: each section's blocks are taken from the cache, or kept there (docx_sections; not
+    for a file of some sections only, laid out for the contents' page numbers)."""
     word = wordxml.open_reference(project)
     wordxml.clear_body(word)
     wordxml.page_setup(word)
     environment_ = memo.environment(project)
-    token = _STATE.set(_RenderState())
+    cache = docx_sections.SectionCache(project, document.name) if keep else None
+    state = _RenderState()
+    token = _STATE.set(state)
     ids = docx_parts.STYLE_IDS.set(docx_parts.style_ids(word))
-    svgs = docx_svg.SVG_PARTS.set(docx_svg.SvgParts(environment(project.layouts_dir), (
-        memo.Shelf(project, "svg"), memo.fingerprint(environment_, memo.versions("jinja2", "markupsafe")))))
+    svg_parts = docx_svg.SvgParts(environment(project.layouts_dir), (
+        memo.Shelf(project, "svg"), memo.fingerprint(environment_, memo.versions("jinja2", "markupsafe"))))
+    svgs = docx_svg.SVG_PARTS.set(svg_parts)
     shelf = raster.SHELF.set((memo.Shelf(project, "png"), memo.fingerprint(environment_, memo.versions("pillow"))))
-    pictures = docx_parts.PICTURES.set(docx_parts.Pictures(word.part.package))
+    given = docx_parts.Pictures(word.part.package)
+    pictures = docx_parts.PICTURES.set(given)
+    if cache is not None:
+        state.journal = given.journal = svg_parts.journal = cache.journal
     # This package's own next_partname (an instance attribute over the class's): new headers' names.
     word.part.package.next_partname = docx_parts.PartNames(word.part.package)
     try:
@@ -73,8 +81,10 @@ def _filled(document: Document, project: Project) -> tuple[WordDocument, list[An
         for index, section in enumerate(document.sections):
             # The body's own sectPr stays last: a section's elements come between it and ``before``.
             before = body[-1].getprevious()
-            _add_section(word, section, first=index == 0)
+            _add_section(word, section, first=index == 0, cache=cache)
             starts.append(_first_paragraph(before.itersiblings() if before is not None else body.iterchildren()))
+        if cache is not None:
+            cache.close()
     finally:
         _STATE.reset(token)
         docx_parts.STYLE_IDS.reset(ids)
@@ -269,13 +279,16 @@ class _RenderState:
     def __init__(self) -> None:
         self.bookmarks = 0
         self.cover = False
+        self.journal: docx_sections.Journal | None = None
 
 
 _STATE: ContextVar[_RenderState] = ContextVar("docx_state")
 
 
-def _add_section(word: WordDocument, section: Section, *, first: bool) -> None:
-    """Each section starts a new page; a Word section of its own carries its running header."""
+def _add_section(word: WordDocument, section: Section, *, first: bool,
+                 cache: docx_sections.SectionCache | None = None) -> None:
+    """Each section starts a new page; a Word section of its own carries its running header.
+    ``cache``: the blocks' elements are taken from it, or kept in it."""
     # The section being written is the last one, whose properties are the body's last element
     # (not word.sections[-1]: python-docx finds it by searching the whole body, every time).
     made = None
@@ -292,8 +305,15 @@ def _add_section(word: WordDocument, section: Section, *, first: bool) -> None:
         docx_parts.set_style(header, "Header")
         # A cover carries no running header, as in the PDF.
         docx_parts.add_text(header, "" if section.style == COVER else section.running_title or section.title)
+    if cache is not None:
+        key = cache.key(section, first)
+        if cache.take(word, key, docx_parts.PICTURES.get(), docx_svg.SVG_PARTS.get(), _STATE.get()):
+            return
+        after = word.element.body[-1].getprevious()
     for block in section.blocks:
         HANDLERS[type(block)](word, block)
+    if cache is not None:
+        cache.keep(word, key, after)
 
 
 def _title(word: WordDocument, block: TitleBlock) -> None:
@@ -310,6 +330,8 @@ def _heading(word: WordDocument, block: Heading) -> None:
     if block.anchor:
         state = _STATE.get()
         state.bookmarks += 1
+        if state.journal is not None:
+            state.journal.add("bookmark", state.bookmarks)
         docx_parts.bookmark(paragraph, block.anchor, state.bookmarks)
 
 

@@ -230,6 +230,8 @@ class Pictures:
         self.next_rids: dict[int, int] = {}
         self.numbers: set[int] = set()
         self.next_number = 1
+        #: docx_sections.Journal of the ids given out, while the file's sections are kept
+        self.journal: Any = None
         for part in package.image_parts if package is not None else ():
             self.parts.setdefault(part.sha1, part)
             self.numbers.add(part.partname.idx)
@@ -249,6 +251,8 @@ class Pictures:
             self.next_rids[id(part)] = number + 1
             found = known[id(target)] = f"rId{number}"
             part.rels.add_relationship(reltype, target, found)
+            if self.journal is not None:
+                self.journal.add("rel", str(part.partname), reltype, str(target.partname), found)
         return found
 
     def image_part(self, package: Any, data: bytes) -> Any:
@@ -262,6 +266,9 @@ class Pictures:
             part = ImagePart.from_image(image, PackURI(f"/word/media/image{self.next_number}.{image.ext}"))
             package.image_parts.append(part)
             self.parts[digest] = part
+            if self.journal is not None:
+                self.journal.add("image", digest, str(part.partname))
+                self.journal.blobs[digest] = data
         return self.parts[digest]
 
 
@@ -280,6 +287,8 @@ def add_image(run: Run, data: bytes, width: Length) -> None:
     cx, cy = image_part.image.scaled_dimensions(width, None)
     shape_id = state.next_ids.get(id(part)) or part.next_id
     state.next_ids[id(part)] = shape_id + 1
+    if state.journal is not None:
+        state.journal.add("shape", shape_id)
     run._r.add_drawing(CT_Inline.new_pic_inline(shape_id, relation, image_part.image.filename, cx, cy))
 
 

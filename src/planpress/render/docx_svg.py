@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from contextvars import ContextVar
+from typing import Any
 
 import jinja2
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
@@ -39,6 +40,8 @@ class SvgParts:
         self.ids: dict[tuple[str, str], str] = {}
         self.names: set[str] | None = None
         self.next_number = 1
+        #: docx_sections.Journal of the ids given out, while the file's sections are kept
+        self.journal: Any = None
 
     def svg(self, drawing: Drawing) -> bytes:
         """The drawing's SVG, from the shelf when it was made before with the same template and
@@ -79,6 +82,9 @@ def attach(run: Run, drawing: Drawing, relate: Callable[[Part, Part], str] | Non
     key = (str(owner.partname), hashlib.sha1(data).hexdigest())
     if key not in parts.ids:
         svg = Part(parts.next_name(owner.package), "image/svg+xml", data, owner.package)
+        if parts.journal is not None:
+            parts.journal.add("svg", key[1], str(svg.partname))
+            parts.journal.blobs[key[1]] = data
         parts.ids[key] = owner.relate_to(svg, RT.IMAGE) if relate is None else relate(owner, svg)
     blip = run._r.findall(".//" + qn("a:blip"))[-1]
     blip.append(parse_xml(
