@@ -100,6 +100,36 @@ def test_a_sentence_yaml_cuts_at_a_hash_is_a_warning_at_the_hash(project: Path) 
     assert warned('"市民自治の推進に向けて、一定の成果 #1 が得られた。"') == []
 
 
+def test_a_value_continued_on_the_next_line_is_a_warning_where_yaml_joins_or_cuts_it(project: Path) -> None:
+    """A plain value written over two lines reads as one line with a space where the line broke
+    (「成果が 得られた」 printed), and a `` #`` on its last line cuts it there: each a warning at
+    its place. A quoted value is left to YAML; two lines of Latin text join as meant."""
+    path = project / "content" / "evaluations" / "2021.yaml"
+    original = path.read_text(encoding="utf-8")
+    sentence = "市民自治の推進に向けて、一定の成果が得られたが、より改善していくよう努めていく。"
+    line = original[: original.index(sentence)].count("\n") + 1
+    indent = len(original.splitlines()[line - 1]) - len(original.splitlines()[line - 1].lstrip()) + 2
+
+    def warned(value: str) -> list[str]:
+        path.write_text(original.replace(sentence, value), encoding="utf-8")
+        result = run_cli(project, "check", "--no-layout")
+        assert result.returncode == 0, result.stderr
+        return [warning for warning in _warnings(result.stderr) if warning.startswith("content/evaluations/2021.yaml:")]
+
+    continued = "\n" + " " * indent
+    assert warned("市民自治の推進に向けて、一定の成果が" + continued + "得られたが、より改善していくよう #努めていく。") == [
+        f"content/evaluations/2021.yaml:{line + 1}:{indent + 1}: 警告: 運営方針02: commentary: 値が次の行に続いているため、"
+        "YAML は行の継ぎ目を半角スペースにして読み、「一定の成果が 得られたが、」のように空白が入って印刷されます（1行に続けて書いてください）",
+        f"content/evaluations/2021.yaml:{line + 1}:{indent + len('得られたが、より改善していくよう') + 2}: 警告: 運営方針02: "
+        "commentary: 「#」の前が半角スペース1つのため、「#努めていく。」は YAML のコメントとして読み飛ばされ、印刷されません"
+        "（文の一部なら値全体を \"…\" で囲んでください。コメントなら「#」の前を2文字以上空けてください）"]
+    assert warned("Citizens and the city" + continued + "work together.") == []
+    assert warned("市民自治の推進に向けて、" + continued + "一定の成果  # 確認済み") == [
+        f"content/evaluations/2021.yaml:{line + 1}:{indent + 1}: 警告: 運営方針02: commentary: 値が次の行に続いているため、"
+        "YAML は行の継ぎ目を半角スペースにして読み、「進に向けて、 一定の成果」のように空白が入って印刷されます（1行に続けて書いてください）"]
+    assert warned('"市民自治の推進に向けて、一定の成果が' + continued + '得られた #1"') == []
+
+
 def test_a_paragraph_typed_with_a_full_width_indent_is_a_warning(project: Path) -> None:
     """Body paragraphs are indented by the layouts (text-indent): a 「　」 typed at a paragraph's
     start, as on paper, would print indented twice."""

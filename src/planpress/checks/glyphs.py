@@ -5,8 +5,10 @@ font (a different design on the page) or prints an empty box, and Word on a
 department's PC does the same.
 
 The same walk over each file's texts finds a sentence YAML cut short at a ``#``
-(checks/texts.py ``cut_by_comment``): a warning, as the rest of the line is never printed; and a
-paragraph typed with a full-width space at its start, which the layouts' own indent doubles.
+(checks/texts.py ``cut_by_comment``): a warning, as the rest of the line is never printed; a value
+continued on the next line, which YAML joins with a space between two Japanese characters
+(``folded_space``); and a paragraph typed with a full-width space at its start, which the layouts'
+own indent doubles.
 
 What a file's texts lack depends on its bytes, the fonts and planpress's code only: a build keeps
 each file's findings (.planpress-cache/results/glyphs.pickle) under a key of those, so after an
@@ -28,7 +30,7 @@ from fontTools.ttLib import TTFont, TTLibError
 
 from planpress import design, memo
 from planpress.cache import CACHE_DIR
-from planpress.checks.texts import TextSpot, content_files, cut_by_comment, file_texts
+from planpress.checks.texts import TextSpot, content_files, cut_by_comment, file_texts, folded_space
 from planpress.errors import Location, PlanpressError, Problem, Problems
 from planpress.content.fields import refused
 from planpress.memo import write_quietly
@@ -69,6 +71,7 @@ def check_glyphs(project: Project, problems: Problems, *, keep: bool = False) ->
             file_problems = Problems()
             for spot in file_texts(project, path):
                 _check_text(spot, fonts, file_problems)
+                _check_fold(spot, file_problems)
                 _check_cut(spot, file_problems)
                 _check_indent(spot, file_problems)
             found = file_problems.items
@@ -90,6 +93,14 @@ def _check_cut(spot: TextSpot, problems: Problems) -> None:
         problems.warning(location, f"{spot.item}: 「#」の前が半角スペース1つのため、「{left_out}」は YAML のコメントとして"
                                    "読み飛ばされ、印刷されません（文の一部なら値全体を \"…\" で囲んでください。"
                                    "コメントなら「#」の前を2文字以上空けてください）")
+
+
+def _check_fold(spot: TextSpot, problems: Problems) -> None:
+    found = folded_space(spot)
+    if found is not None:
+        location, joined = found
+        problems.warning(location, f"{spot.item}: 値が次の行に続いているため、YAML は行の継ぎ目を半角スペースにして読み、"
+                                   f"「{joined}」のように空白が入って印刷されます（1行に続けて書いてください）")
 
 
 def _check_indent(spot: TextSpot, problems: Problems) -> None:

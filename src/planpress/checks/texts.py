@@ -53,21 +53,86 @@ def cut_by_comment(spot: TextSpot) -> tuple[Location, str] | None:
     In YAML a ``#`` after a space starts a comment, even in the middle of a sentence:
     ``commentary: 港湾 #1 の整備`` is read as 「港湾」 and the rest never reaches a page, without an
     error. A comment meant as one stands two spaces or more after its value (yamllint's rule, and
-    the shipped content's); a ``#`` one space after a plain value on its line is taken as a
-    sentence cut short. Quoted values, block values (``|``, ``>``) and values that go on over
-    several lines are left alone: there ``#`` is text, or the line is not the value's.
+    the shipped content's); a ``#`` one space after a plain value (on its last line, for a value
+    written over several lines) is taken as a sentence cut short. Quoted values and block values
+    (``|``, ``>``) are left alone: there ``#`` is text.
     """
     start = _offset(spot.source, spot.location)
     end = spot.source.find("\n", start)
     line = spot.source[start:] if end < 0 else spot.source[start:end]
-    if not spot.text or not line.startswith(spot.text) or spot.text[0] in "\"'|>[{":
+    if not spot.text or spot.text[0] in "\"'|>[{":
         return None
-    rest = line[len(spot.text):]
+    if line.startswith(spot.text):
+        rest, at = line[len(spot.text):], start + len(spot.text)
+    else:
+        lines = plain_lines(spot)
+        if lines is None or lines[-1].cut is None:
+            return None
+        at = lines[-1].cut
+        line_end = spot.source.find("\n", at)
+        rest = spot.source[at:] if line_end < 0 else spot.source[at:line_end]
     if not rest.startswith(" #"):
         return None
     left_out = rest[1:].rstrip()
     shown = left_out if len(left_out) <= QUOTED else left_out[:QUOTED] + "…"
-    return Location(spot.location.path, spot.location.line, spot.location.col + len(spot.text) + 1), shown
+    return _location_at(spot, at + 1), shown
+
+
+@dataclass(frozen=True)
+class PlainLine:
+    """One line of a plain value written over several lines, as YAML reads it."""
+
+    offset: int  # where its text starts in the file
+    text: str
+    glue: str  # what YAML put between it and the line before: a space, or a line break per empty line
+    cut: int | None = None  # where a comment ended the value on this line (the first space after its text)
+
+
+def plain_lines(spot: TextSpot) -> list[PlainLine] | None:
+    """The lines of a plain (unquoted) value written over several lines; None for a value on one
+    line, a quoted or block value, or one these lines do not give back exactly."""
+    source, text = spot.source, spot.text
+    start = _offset(source, spot.location)
+    end = source.find("\n", start)
+    if not text or end < 0 or text[0] in "\"'|>[{" or source[start:end].startswith(text):
+        return None
+    first = source[start:end].rstrip()
+    lines, joined, blank, position = [PlainLine(start, first, "")], first, 0, end + 1
+    while len(joined) < len(text) and position < len(source):
+        stop = source.find("\n", position)
+        stop = len(source) if stop < 0 else stop
+        raw = source[position:stop]
+        content, at = raw.strip(), position + len(raw) - len(raw.lstrip())
+        position = stop + 1
+        if not content:
+            blank += 1
+            continue
+        glue, blank = "\n" * blank or " ", 0
+        cut = content.find(" #")
+        if cut >= 0:  # a comment ends the value here, after the spaces that follow its text
+            content = content[:cut].rstrip()
+            lines.append(PlainLine(at, content, glue, at + len(content)))
+            joined += glue + content
+            break
+        lines.append(PlainLine(at, content, glue))
+        joined += glue + content
+    return lines if joined == text else None
+
+
+def folded_space(spot: TextSpot) -> tuple[Location, str] | None:
+    """Where YAML joined two lines of a plain value with a space between two Japanese characters
+    (a value continued on the next line reads as one line, with a space where the line broke),
+    and the characters around it; None if it did not."""
+    lines = plain_lines(spot)
+    for before, line in zip(lines or (), (lines or ())[1:]):
+        if line.glue == " " and before.text and line.text and not before.text[-1].isascii() and not line.text[0].isascii():
+            return _location_at(spot, line.offset), f"{before.text[-6:]} {line.text[:6]}"
+    return None
+
+
+def _location_at(spot: TextSpot, offset: int) -> Location:
+    line_start = spot.source.rfind("\n", 0, offset) + 1
+    return Location(spot.location.path, spot.source.count("\n", 0, offset) + 1, offset - line_start + 1)
 
 
 def content_texts(project: Project) -> list[TextSpot]:
