@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import io
 import re
 import string
 import unicodedata
@@ -11,6 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, TypeVar
 
+from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from planpress.content.source import key_where, where
@@ -306,5 +308,13 @@ def _prefixed(problems: list[Problem], label: str | None) -> list[Problem]:
 def _show(value: Any) -> str:
     if value is None:
         return "空"
-    text = str(value)
+    text = _as_typed(value) if type(value).__module__.startswith("ruamel.") else str(value)
     return text if len(text) <= 20 else text[:20] + "…"
+
+
+def _as_typed(value: Any) -> str:
+    """A number as it was written (``1.10``, ``1_000``, ``0x1F``), not as Python prints it (``1.1``):
+    ruamel keeps how a scalar was written, and writes it back so."""
+    written = io.StringIO()
+    YAML().dump(value, written)
+    return written.getvalue().split("\n", 1)[0]
