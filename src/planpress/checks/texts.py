@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -34,13 +35,13 @@ class TextSpot:
 
         Escapes ("\\u3042") and folded lines move characters; then the value's start is used.
         """
-        start = _offset(self.source, self.location)
-        found = self.source.find(self.text[index], start, start + 4 * len(self.text) + 16)
-        if found < 0:
-            return self.location
-        before = self.source[:found]
-        line = before.count("\n") + 1
-        return Location(self.location.path, line, found - (before.rfind("\n") + 1) + 1)
+        found = self.source.find(self.text[index], self.start, self.start + 4 * len(self.text) + 16)
+        return self.location if found < 0 else _location_at(self, found)
+
+    @cached_property
+    def start(self) -> int:
+        """Where the value starts in the file (found once: each text check asks)."""
+        return _offset(self.source, self.location)
 
 
 #: How much of a comment a warning quotes.
@@ -57,7 +58,7 @@ def cut_by_comment(spot: TextSpot) -> tuple[Location, str] | None:
     written over several lines) is taken as a sentence cut short. Quoted values and block values
     (``|``, ``>``) are left alone: there ``#`` is text.
     """
-    start = _offset(spot.source, spot.location)
+    start = spot.start
     end = spot.source.find("\n", start)
     line = spot.source[start:] if end < 0 else spot.source[start:end]
     if not spot.text or spot.text[0] in "\"'|>[{":
@@ -92,7 +93,7 @@ def plain_lines(spot: TextSpot) -> list[PlainLine] | None:
     """The lines of a plain (unquoted) value written over several lines; None for a value on one
     line, a quoted or block value, or one these lines do not give back exactly."""
     source, text = spot.source, spot.text
-    start = _offset(source, spot.location)
+    start = spot.start
     end = source.find("\n", start)
     if not text or end < 0 or text[0] in "\"'|>[{" or source[start:end].startswith(text):
         return None
