@@ -313,6 +313,43 @@ def test_a_longer_section_shifts_the_pages_after_it_and_the_toc(synthetic: tuple
     assert_same_reading(read_back(pdf.render(edited, project), tmp_path, "single"), merged)
 
 
+def test_a_section_after_an_edit_starts_where_the_last_build_put_it(synthetic: tuple[Project, Document],
+                                                                     tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two sections edited: the later one is laid out at once, at the start the last build's page
+    counts give (no worker waits for the count ahead of it). When the earlier edit makes its
+    section longer, that start is wrong: the later section is laid out again at the right one."""
+    from planpress.render.pdf import pool
+
+    project, document = synthetic  # its cache holds the sections of this very document
+    starts: list[tuple[range, int | None]] = []  # (sections, start) of each batch submitted
+    real_submit = pool.Workers.submit
+
+    def submit(self: pool.Workers, job: object, context: pool.Context) -> object:
+        starts.append((range(job.first, job.first + job.count), job.start))  # type: ignore[attr-defined]
+        return real_submit(self, job, context)
+
+    monkeypatch.setattr(pool.Workers, "submit", submit)
+    texts = [document.sections[i].blocks[1].text for i in (2, 4)]  # type: ignore[attr-defined]
+    same = with_commentary(with_commentary(document, 2, "改訂：" + texts[0][3:]), 4, "改訂：" + texts[1][3:])
+    parts.render(same, project)
+    report = parts.LAST_BUILDS[document.name]
+    assert sorted(report.laid_out) == [2, 4] and report.guessed == [4] and report.batches == 2
+    assert [start is None for _, start in starts] == [False, False]
+
+    longer = with_commentary(with_commentary(document, 2, "追記" + texts[0] * 12), 4, "追記：" + texts[1][3:])
+    starts.clear()
+    data = parts.render(longer, project)
+    report = parts.LAST_BUILDS[document.name]
+    assert 4 in report.guessed
+    [(alone, guessed), (_, known)] = [(sections, start) for sections, start in starts if 4 in sections]  # twice
+    assert alone == range(4, 5) and guessed is not None and known is not None
+    merged = read_back(data, tmp_path, "merged")
+    assert_same_reading(read_back(pdf.render(longer, project), tmp_path, "single"), merged)  # page numbers and TOC
+    shutil.rmtree(project.root / ".planpress-cache")
+    assert parts.render(longer, project) == data
+    assert parts.LAST_BUILDS[document.name].guessed == []  # no last build: nothing to guess from
+
+
 def test_layouts_are_part_of_the_key(synthetic: tuple[Project, Document]) -> None:
     project, document = synthetic  # its cache holds the sections of this very document
     css = project.layouts_dir / "print.css"

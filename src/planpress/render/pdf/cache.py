@@ -161,6 +161,17 @@ class PartCache:
         self._hold(variant)
         _write_small(self.root / f"{variant}.ref", json.dumps(asdict(pages)).encode("utf-8"))
 
+    def counts(self, document: str) -> list[int] | None:
+        """Each section's page count in ``document``'s last build (``store_counts``), if known."""
+        try:
+            found = json.loads(_read_small(self.root / f"{document}.counts"))
+        except (OSError, ValueError):
+            return None
+        return found if isinstance(found, list) and all(isinstance(count, int) for count in found) else None
+
+    def store_counts(self, document: str, counts: list[int]) -> None:
+        _write_small(self.root / f"{document}.counts", json.dumps(counts).encode("utf-8"))
+
     def keep_only(self, document: str, keys: Iterable[str]) -> None:
         """Record what ``document`` uses now; delete files no document's record names and no other
         render of this process still being laid out has written (a build lays its documents out
@@ -217,6 +228,9 @@ class ScratchCache(PartCache):
 
     def store_pages(self, variant: str, pages: PageRange) -> None:
         _write_small(self.scratch / f"{variant}.ref", json.dumps(asdict(pages)).encode("utf-8"))
+
+    def store_counts(self, document: str, counts: list[int]) -> None:
+        """A check leaves the last build's counts as they are."""
 
     def keep_only(self, document: str, keys: Iterable[str]) -> None:
         """A check deletes nothing either."""

@@ -91,6 +91,8 @@ class PartsBuild:
     batch_of: list[int] = field(default_factory=list)
     cached_merge: bool = False
     single_pass: str = ""
+    #: the sections submitted at a start guessed from the last build's page counts (``_Planner._submit``)
+    guessed: list[int] = field(default_factory=list)
 
 
 @dataclass(eq=False)
@@ -230,6 +232,7 @@ def _render_parts(document: Document, project: Project, sections: list[Document]
     try:
         planner.run()
         data, report.cached_merge = _merged(planner, pdf_dates(inputs.date))
+        cache.store_counts(document.name, [part.meta.pages for part in parts if part.meta is not None])
     finally:
         planner.close()  # merged: the workers may end (their memory with them)
     LAST_BUILDS[document.name] = report
@@ -278,6 +281,9 @@ class _Planner:
         self.workers: pool.Workers | None = None  # the build's, or this render's own (``own``)
         self.own = False
         self.schedule: pool.Schedule | None = None
+        last = cache.counts(document.name)
+        #: each section's page count in the last build, where the sections are as many (``_starts``)
+        self.last_counts = last if last is not None and len(last) == len(parts) else None
 
     def run(self) -> None:
         problems: list[Problem] = []  # content problems (text overflowing) of every batch, reported together
@@ -334,13 +340,19 @@ class _Planner:
             self.workers.close()
         _release(self.document.name)
 
-    def _starts(self) -> list[int | None]:
-        """Each section's first page number, as far as the page counts ahead of it are known."""
+    def _starts(self, guess: bool = False) -> list[int | None]:
+        """Each section's first page number, as far as the page counts ahead of it are known.
+
+        ``guess``: a section not laid out yet counts the pages it had in the last build.
+        """
         starts: list[int | None] = []
         page: int | None = 1
         for part in self.parts:
             starts.append(page)
-            page = page + part.meta.pages if page is not None and part.meta is not None else None
+            count = part.meta.pages if part.meta is not None else None
+            if count is None and guess and self.last_counts is not None:
+                count = self.last_counts[part.index]
+            page = page + count if page is not None and count is not None else None
         return starts
 
     def _anchor_pages(self, starts: list[int | None]) -> dict[str, int]:
@@ -391,6 +403,11 @@ class _Planner:
         starts = self._starts()
         anchors = self._anchor_pages(starts)
         guess = 10 ** (len(str(sum(p.meta.pages if p.meta else 2 for p in self.parts))) - 1)
+        # A section after one laid out now starts where the last build's page counts put it: it
+        # does not hold a worker waiting for the count ahead of it (while another document's
+        # batches wait for a worker). If the count ahead turns out otherwise, its pages are at
+        # another start than the one _resolve looks up, and it is laid out again.
+        guessed = self._starts(guess=True)
         # The sections to lay out, in runs of consecutive sections of one content-defined batch.
         batches: list[list[_Part]] = []
         for part, _ in todo:
@@ -400,7 +417,11 @@ class _Planner:
             else:
                 batches.append([part])
         for batch in batches:
-            self._submit_batch(batch, starts[batch[0].index], anchors, guess)
+            start = starts[batch[0].index]
+            if start is None and guessed[batch[0].index] is not None:
+                start = guessed[batch[0].index]
+                self.report.guessed.extend(part.index for part in batch)
+            self._submit_batch(batch, start, anchors, guess)
 
     def _submit_batch(self, batch: list[_Part], start: int | None, anchors: dict[str, int], guess: int) -> None:
         from planpress.render.pdf.batch import BatchJob
