@@ -340,17 +340,17 @@ class _Planner:
             self.workers.close()
         _release(self.document.name)
 
-    def _starts(self, guess: bool = False) -> list[int | None]:
+    def _starts(self, last_build: bool = False) -> list[int | None]:
         """Each section's first page number, as far as the page counts ahead of it are known.
 
-        ``guess``: a section not laid out yet counts the pages it had in the last build.
+        ``last_build``: a section not laid out yet counts the pages it had in the last build.
         """
         starts: list[int | None] = []
         page: int | None = 1
         for part in self.parts:
             starts.append(page)
             count = part.meta.pages if part.meta is not None else None
-            if count is None and guess and self.last_counts is not None:
+            if count is None and last_build and self.last_counts is not None:
                 count = self.last_counts[part.index]
             page = page + count if page is not None and count is not None else None
         return starts
@@ -407,7 +407,7 @@ class _Planner:
         # does not hold a worker waiting for the count ahead of it (while another document's
         # batches wait for a worker). If the count ahead turns out otherwise, its pages are at
         # another start than the one _resolve looks up, and it is laid out again.
-        guessed = self._starts(guess=True)
+        last_starts = self._starts(last_build=True)
         # The sections to lay out, in runs of consecutive sections of one content-defined batch.
         batches: list[list[_Part]] = []
         for part, _ in todo:
@@ -418,8 +418,8 @@ class _Planner:
                 batches.append([part])
         for batch in batches:
             start = starts[batch[0].index]
-            if start is None and guessed[batch[0].index] is not None:
-                start = guessed[batch[0].index]
+            if start is None and last_starts[batch[0].index] is not None:
+                start = last_starts[batch[0].index]
                 self.report.guessed.extend(part.index for part in batch)
             self._submit_batch(batch, start, anchors, guess)
 
