@@ -2,7 +2,7 @@
 
 Words: a *part* is one section of the document, laid out and cached on its own (``_Part``,
 cache.PartMeta, merge.MergePart); a *batch* is consecutive parts laid out in one WeasyPrint pass
-(batch.BatchJob, BatchResult) whose PDF the cache keeps as ``batch-*.pdf``.
+(jobs.BatchJob, BatchResult) whose PDF the cache keeps as ``batch-*.pdf``.
 
 Each section of the document is cached on its own: its *content key* (its HTML through the
 same templates, the layouts, fonts and versions) names what its layout found out (page count,
@@ -424,7 +424,7 @@ class _Planner:
             self._submit_batch(batch, start, anchors, guess)
 
     def _submit_batch(self, batch: list[_Part], start: int | None, anchors: dict[str, int], guess: int) -> None:
-        from planpress.render.pdf.batch import BatchJob
+        from planpress.render.pdf.jobs import BatchJob
 
         for part in batch:
             part.layouts += 1
@@ -450,14 +450,15 @@ class _Planner:
         self.schedule = self.workers.schedule(len(self.parts))
 
     def _finish(self, batch: list[_Part], future: Future[Any]) -> None:
-        from planpress.render.pdf import weasy
-        from planpress.render.pdf.batch import NotSplittable
+        from planpress.render.pdf.jobs import NotSplittable
 
         try:
             result = future.result()
         except NotSplittable as error:
             raise _NotSplittable(str(error)) from None
         for message in dict.fromkeys(result.warnings):
+            from planpress.render.pdf import weasy  # imports WeasyPrint: only for a warning
+
             stylesheets = html.stylesheets(self.document, self.inputs.profile)
             log.warning("%s", weasy.weasyprint_warning(message, self.project, stylesheets))
         stored = False
