@@ -1,7 +1,5 @@
 """Allow ``python -m planpress``."""
 
-import sys
+from planpress.cli import command
 
-from planpress.cli import main
-
-sys.exit(main())
+command()
