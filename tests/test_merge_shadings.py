@@ -144,3 +144,15 @@ def test_a_marked_batch_merges_as_an_unmarked_one(batches: list[Path], tmp_path:
     assert sorted(_shadings(from_marked)) == sorted(_shadings(plain))
     with pikepdf.open(from_marked) as pdf:
         assert not any(MARK in o for o in pdf.objects if isinstance(o, pikepdf.Dictionary))
+
+
+def test_a_merged_pdfs_shadings_are_shared_with_a_batchs(batches: list[Path], tmp_path: Path) -> None:
+    """A build after an edit merges the other sections from the last merged PDF, whose shadings
+    carry no mark, and the edited one from its batch, whose shadings do: each shading once still."""
+    with pikepdf.open(batches[0]) as pdf:
+        mark(pdf)
+        pdf.save(tmp_path / "marked.pdf")
+    last_merged = _merged([batches[1]], tmp_path / "last-merged.pdf", share=True)
+    mixed = _merged([last_merged, tmp_path / "marked.pdf"], tmp_path / "mixed.pdf", share=True)
+    assert len(_shadings(mixed)) == 2
+    assert sorted(_shadings(mixed)) == sorted(_shadings(_merged(batches[:2], tmp_path / "plain.pdf", share=True)))

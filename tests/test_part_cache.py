@@ -11,6 +11,8 @@ from __future__ import annotations
 import gc
 from pathlib import Path
 
+import pytest
+
 from planpress.project import Project
 from planpress.render.pdf.cache import PageRange, PartCache
 
@@ -44,24 +46,39 @@ def test_a_batch_deleted_before_it_is_found_is_a_miss(tmp_path: Path) -> None:
     assert booklet.pages("variant-a") is None  # laid out again, never a merge of a missing file
 
 
-def test_a_damaged_batch_is_laid_out_again(tmp_path: Path) -> None:
-    """A batch PDF cut short outside planpress (a full disk, a copy stopped halfway): the build
-    lays its sections out again and writes the PDF a build from the intact cache writes."""
+def test_a_damaged_batch_is_laid_out_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A batch PDF cut short outside planpress (a full disk, a copy stopped halfway) while a record
+    names it: a build stopped after the layout, before the merge (the merge makes every record
+    name the merged PDF instead). The next build lays its section out again and writes the PDF
+    a build from the intact cache writes."""
+    import shutil
+
     from conftest import copy_project, run_cli
+    from planpress.errors import PlanpressError
+    from planpress.render.pdf import merge, parts
 
     project = copy_project(tmp_path / "project")
-    assert run_cli(project, "build", "booklet", "--format", "pdf").returncode == 0
-    intact = (project / "output" / "booklet.pdf").read_bytes()
-    batch = max((project / ".planpress-cache").glob("batch-*.pdf"), key=lambda path: path.stat().st_size)
+    path = project / "content" / "evaluations" / "2021.yaml"
+    head, *rest = path.read_text(encoding="utf-8").split("commentary: ")
+    rest[len(rest) // 2] = "破損確認用の解説です。" + rest[len(rest) // 2]
+    path.write_text("commentary: ".join([head, *rest]), encoding="utf-8")
+
+    def stopped(*args: object, **kwargs: object) -> None:
+        raise PlanpressError("stopped before the merge")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(merge, "merged", stopped)
+        assert run_cli(project, "build", "evaluation-2021", "--format", "pdf").returncode != 0
+    batch = max((project / ".planpress-cache").glob("batch-*.pdf"), key=lambda path: path.stat().st_mtime)
+    shutil.copytree(project, tmp_path / "intact")
+    assert run_cli(tmp_path / "intact", "build", "evaluation-2021", "--format", "pdf").returncode == 0
+    intact = (tmp_path / "intact" / "output" / "evaluation-2021.pdf").read_bytes()
     batch.write_bytes(batch.read_bytes()[:5000])
-    # So that the build merges the batches again: neither the output nor the merged PDF is kept.
-    (project / ".planpress-cache" / "results" / "booklet.web.pdf").unlink()
-    for entry in (project / ".planpress-cache").glob("merged-*.pdf"):
-        entry.unlink()
-    result = run_cli(project, "build", "booklet", "--format", "pdf")
+    result = run_cli(project, "build", "evaluation-2021", "--format", "pdf")
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr
-    assert (project / "output" / "booklet.pdf").read_bytes() == intact
+    assert parts.LAST_BUILDS["evaluation-2021"].laid_out == [0]  # its batch unreadable: laid out again
+    assert (project / "output" / "evaluation-2021.pdf").read_bytes() == intact
 
 
 def _cut_short(path: Path) -> None:

@@ -277,6 +277,39 @@ def test_an_edit_lays_out_only_its_section_and_gives_a_cold_builds_bytes(synthet
     assert sorted(parts.LAST_BUILDS[document.name].laid_out) == list(range(len(document.sections)))
 
 
+def test_an_edit_merges_the_other_sections_from_the_last_merged_pdf(synthetic: tuple[Project, Document], tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """After a build each section's pages are those of the merged PDF: a build after an edit opens
+    that PDF and the edited section's batch only, not every batch, and makes a cold build's bytes;
+    the next build deletes the batches (no record names them)."""
+    from planpress.render.pdf import merge
+
+    project, document = synthetic
+    cache = project.root / ".planpress-cache"
+    parts.render(document, project)  # the records now name the merged PDF
+    log = tmp_path / "opened"  # the merge runs in a worker: what it opens is written down
+    real_source = merge._Source
+
+    def source(path: Path) -> object:
+        with log.open("a", encoding="utf-8") as out:
+            out.write(path.stem + "\n")
+        return real_source(path)
+
+    monkeypatch.setattr(merge, "_Source", source)
+    original = document.sections[4].blocks[1].text  # type: ignore[attr-defined]
+    edited = with_commentary(document, 4, "改訂：" + original[3:])
+    data = parts.render(edited, project)
+    opened = log.read_text(encoding="utf-8").split()
+    assert parts.LAST_BUILDS[document.name].laid_out == [4]
+    assert len(opened) == 2 and opened[0].startswith(merge.MERGED) and opened[1].startswith("batch-"), opened
+    assert parts.render(edited, project) == data  # nothing changed: from the cache
+    assert list(cache.glob("batch-*.pdf")) == [] and len(list(cache.glob(f"{merge.MERGED}*.pdf"))) == 1
+    shutil.rmtree(cache)
+    log.unlink()
+    assert parts.render(edited, project) == data  # byte for byte what a build with no cache makes
+    assert len(log.read_text(encoding="utf-8").split()) > 3  # that one merged from its batches
+
+
 def test_a_glyph_an_edit_removes_leaves_the_fonts(synthetic: tuple[Project, Document]) -> None:
     """A character only one section had, edited away: the section is laid out alone, its batch's
     other sections come from a batch PDF whose fonts still hold that glyph; the merged fonts do

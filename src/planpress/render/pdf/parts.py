@@ -2,7 +2,8 @@
 
 Words: a *part* is one section of the document, laid out and cached on its own (``_Part``,
 cache.PartMeta, merge.MergePart); a *batch* is consecutive parts laid out in one WeasyPrint pass
-(jobs.BatchJob, BatchResult) whose PDF the cache keeps as ``batch-*.pdf``.
+(jobs.BatchJob, BatchResult) whose PDF the cache keeps as ``batch-*.pdf`` until the merge, after which
+each section's pages are read from the merged PDF (merge._rebase).
 
 Each section of the document is cached on its own: its *content key* (its HTML through the
 same templates, the layouts, fonts and versions) names what its layout found out (page count,

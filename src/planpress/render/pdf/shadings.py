@@ -72,9 +72,17 @@ def mark(pdf: pikepdf.Pdf) -> None:
 
 
 def _marked(shading: pikepdf.Object) -> bytes | None:
-    """What a shading is: its text's digest, as ``mark`` wrote it, else its text."""
+    """What a shading is: its text's digest, as ``mark`` wrote it, else the digest of its text
+    (a shading of a merged PDF, which has no mark: the same key as the batches' copies of it)."""
     digest = shading.get(MARK) if isinstance(shading, Dictionary) and not isinstance(shading, pikepdf.Stream) else None
-    return b"T" + bytes(digest) if digest is not None else _text(shading)
+    if digest is not None:
+        return b"T" + bytes(digest)
+    text = _text(shading)
+    if text is None:
+        return None
+    found = hashlib.sha256(text).hexdigest()
+    shading[MARK] = pikepdf.String(found)  # read once: a merged PDF's pages name a few shadings many times
+    return b"T" + found.encode("ascii")
 
 
 def _text(shading: pikepdf.Object) -> bytes | None:

@@ -34,7 +34,10 @@ class _Batch:
         root = source.Root.StructTreeRoot
         document = root.K[0]
         index = {page.objgen: number for number, page in enumerate(source.pages)}
-        self.kids = [(index.get(kid.Pg.objgen, -1), kid) for kid in document.K]
+        #: the document's kids by page, in their order (a merged PDF is the source of hundreds of sections)
+        self.kids: dict[int, list[pikepdf.Object]] = {}
+        for kid in document.K:
+            self.kids.setdefault(index.get(kid.Pg.objgen, -1), []).append(kid)
         numbers = list(root.ParentTree.Nums) if "/Nums" in root.get("/ParentTree", Dictionary()) else []
         self.entries = {int(numbers[i]): numbers[i + 1] for i in range(0, len(numbers) - 1, 2)}
         # Copying a kid must not follow its parent into the batch's whole tree (the other
@@ -81,7 +84,7 @@ class StructureMerge:
         if not self.active:
             return
         batch = self._read(source)
-        kids = [kid for page_number, kid in batch.kids if first <= page_number < first + count]
+        kids = [kid for number in range(first, first + count) for kid in batch.kids.get(number, ())]
         if kids:  # one copy for the section: copying object by object costs a call each
             for copied in base.copy_foreign(source.make_indirect(Array(kids))):
                 copied.P = self.document
