@@ -22,7 +22,7 @@ from pathlib import Path
 import pikepdf
 from pikepdf import Array, Dictionary, Name, String
 
-from planpress.render.pdf.cache import PageRange, PartCache, PartMeta, batch_name
+from planpress.render.pdf.cache import PageRange, PartCache, PartMeta, Placed, batch_name
 from planpress.render.pdf.canonical import joined
 from planpress.document import Document
 from planpress.memo import checked, sealed
@@ -77,31 +77,33 @@ def merged(document: Document, cache: PartCache, parts: Sequence[MergePart], dat
     if cache.has_pdf(key):
         found = checked(cache.pdf_path(key).read_bytes())  # after the line of its digest (memo.sealed)
         if found is not None:
-            _rebase(cache, key, parts)
+            _rebase(cache, document.name, key, parts)
             return found, True
         cache.forget_pdf(key)  # damaged outside planpress (a copy of the project stopped halfway): merged again
     data = (run or merge_files)({batch: cache.pdf_path(batch) for batch in sorted(batches)}, parts, dates)
     cache.store_pdf(key, sealed(data))
-    _rebase(cache, key, parts)
+    _rebase(cache, document.name, key, parts)
     return data, False
 
 
-def _rebase(cache: PartCache, key: str, parts: Sequence[MergePart]) -> None:
-    """Each section's pages are henceforth those in the merged PDF ``key``: the next build merges
-    the sections it does not lay out again from there, one file to open instead of one per batch,
-    and each font's program joined from two instead of one per batch (×16 booklet after an edit:
-    merge 3.1 -> 2.0 s, the same bytes). No record names the batches any more: the next
-    ``keep_only`` deletes them.
+def _rebase(cache: PartCache, document: str, key: str, parts: Sequence[MergePart]) -> None:
+    """Each section's pages are henceforth those in the merged PDF ``key`` (``PartCache.placed``,
+    one record for the document): the next build merges the sections it does not lay out again
+    from there, one file to open instead of one per batch, and each font's program joined from
+    two instead of one per batch (×16 booklet after an edit: merge 3.1 -> 2.0 s, the same bytes).
+    The next ``keep_only`` deletes the batches: no section's pages are read from them any more.
 
     The merge gives the same bytes from either: a merged page is a batch page with the fonts
     joined (fontjoin keeps what the pages draw, whichever subsets it joins), the repeated shadings
     and images shared (shadings.py knows a merged PDF's by their text's digest, as a batch's), its
     links resolved and its structure under one element (each kid with its page, as in a batch)."""
-    offset = 0
+    first, offset = {}, 0
     for part in parts:
-        if part.pages.batch != key or part.pages.first != offset:
-            cache.store_pages(part.variant, PageRange(key, offset, part.pages.count, part.pages.drawn))
+        first[part.variant] = offset
         offset += part.pages.count
+    placed = Placed(key, first)
+    if cache.placed(document) != placed:
+        cache.store_placed(document, placed)
 
 
 class _Source:

@@ -285,6 +285,8 @@ class _Planner:
         last = cache.counts(document.name)
         #: each section's page count in the last build, where the sections are as many (``_starts``)
         self.last_counts = last if last is not None and len(last) == len(parts) else None
+        #: where the last merge put each section's pages (merge._rebase): read from there
+        self.placed = cache.placed(document.name)
 
     def run(self) -> None:
         problems: list[Problem] = []  # content problems (text overflowing) of every batch, reported together
@@ -325,6 +327,8 @@ class _Planner:
         """Batch PDFs that cannot be read: deleted, and their sections' pages unknown again."""
         for batch in batches:
             self.cache.forget_pdf(batch)
+        if self.placed is not None and self.placed.pdf in batches:
+            self.placed = None
         self.ranges = {variant: pages for variant, pages in self.ranges.items() if pages is None or pages.batch not in batches}
         if self.schedule is not None:
             self.schedule.resume()
@@ -385,13 +389,21 @@ class _Planner:
             targets = {name: anchors[name] for name in external if name in anchors}
             variant = variant_key(part.key, start, targets)
             if variant not in self.ranges:
-                self.ranges[variant] = self.cache.pages(variant)
+                self.ranges[variant] = self._cached(variant)
             part.pages = self.ranges[variant]
             if part.pages is not None:
                 part.variant = variant
             else:
                 todo.append((part, start))
         return todo
+
+    def _cached(self, variant: str) -> PageRange | None:
+        """A section variant's pages in the last merged PDF, else where its layout put them."""
+        if self.placed is not None and variant in self.placed.first:
+            found = self.cache.pages_in(variant, self.placed.pdf, self.placed.first[variant])
+            if found is not None:
+                return found
+        return self.cache.pages(variant)
 
     def _submit(self, todo: list[tuple[_Part, int | None]]) -> None:
         if not todo:
