@@ -34,7 +34,7 @@ from planpress.render.pdf.tags import StructureMerge, copy_value
 #: A link from one part to an anchor in another, as the part's PDF holds it until the merge.
 PART_LINK = "planpress-part:"
 #: How the cache names a merged PDF (``merged``); the next build's merge reads the sections it
-#: did not lay out again from it (``rebased``).
+#: did not lay out again from it (``_rebase``).
 MERGED = "merged-"
 
 
