@@ -114,8 +114,10 @@ class _Source:
         data = path.read_bytes()
         if path.stem.startswith(MERGED):
             data = checked(data) or b""  # after the line of its digest (memo.sealed); damaged: empty
-        if path.stem.startswith("batch-") and path.stem != batch_name(data) or not data:
-            raise OSError(f"{path.name}: not the bytes it is named by")  # damaged outside planpress
+        elif path.stem.startswith("batch-") and path.stem != batch_name(data):
+            data = b""  # not the bytes its name (their hash) says
+        if not data:
+            raise OSError(f"{path.name}: damaged outside planpress")
         self.pdf = pikepdf.open(io.BytesIO(data))
         self.index = {page.objgen: number for number, page in enumerate(self.pdf.pages)}
         # By page: a merged PDF is the source of hundreds of sections, each asking for its own.
