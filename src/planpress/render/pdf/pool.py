@@ -10,6 +10,7 @@ Word files meanwhile, with Python's lock to itself.
 from __future__ import annotations
 
 import ctypes
+import gc
 import multiprocessing
 import os
 import signal
@@ -223,6 +224,11 @@ def init_worker(board: _Board, parent: int) -> None:
     from planpress.render.pdf import weasy
 
     _STATE["font_config"] = weasy.FontConfiguration()  # one per worker: fonts are loaded once
+    # What the worker holds from here on (WeasyPrint's modules, the fonts, what the fork copied)
+    # is never searched for cycles again: each collection during a batch looks only at what the
+    # batches make. Searched, it cost every batch 10-15% of its time (x4 report after an edit:
+    # 1.31 -> 1.05 s, of which the collections 0.19 -> 0.02 s; cold builds the same share).
+    gc.freeze()
 
 
 def _ready() -> None:
