@@ -129,8 +129,13 @@ class _Source:
             self.marks.setdefault(mark.page, []).append(mark)
 
 
-def merge_files(paths: dict[str, Path], parts: Sequence[MergePart], dates: dict[str, str]) -> bytes:
-    """The merged PDF of the parts, whose pages are in the batch PDFs ``paths`` (by batch name)."""
+def merge_files(paths: dict[str, Path], parts: Sequence[MergePart], dates: dict[str, str],
+                keep: list[pikepdf.Pdf] | None = None) -> bytes:
+    """The merged PDF of the parts, whose pages are in the batch PDFs ``paths`` (by batch name).
+
+    ``keep``: takes the PDFs still open at the end (the merged one, the sources last used), for
+    the caller to free when it chooses; by default they are freed before this returns.
+    """
     sources: dict[str, _Source] = {}
     base = pikepdf.new()
     shadings = SharedShadings(base)
@@ -176,6 +181,8 @@ def merge_files(paths: dict[str, Path], parts: Sequence[MergePart], dates: dict[
     finally:
         for source in sources.values():
             source.pdf.close()
+        if keep is not None:
+            keep += [base, *(source.pdf for source in sources.values())]
 
 
 class DamagedBatch(Exception):
