@@ -103,7 +103,9 @@ def test_a_sentence_yaml_cuts_at_a_hash_is_a_warning_at_the_hash(project: Path) 
 def test_a_value_continued_on_the_next_line_is_a_warning_where_yaml_joins_or_cuts_it(project: Path) -> None:
     """A plain value written over two lines reads as one line with a space where the line broke
     (「成果が 得られた」 printed), and a `` #`` on its last line cuts it there: each a warning at
-    its place. A quoted value is left to YAML; two lines of Latin text join as meant."""
+    its place. A quoted value folds its lines the same way (its ``#`` is text), except where a
+    backslash ends the line in "…" (an escaped break: no space); two lines of Latin text join as
+    meant."""
     path = project / "content" / "evaluations" / "2021.yaml"
     original = path.read_text(encoding="utf-8")
     sentence = "市民自治の推進に向けて、一定の成果が得られたが、より改善していくよう努めていく。"
@@ -127,7 +129,12 @@ def test_a_value_continued_on_the_next_line_is_a_warning_where_yaml_joins_or_cut
     assert warned("市民自治の推進に向けて、" + continued + "一定の成果  # 確認済み") == [
         f"content/evaluations/2021.yaml:{line + 1}:{indent + 1}: 警告: 運営方針02: commentary: 値が次の行に続いているため、"
         "YAML は行の継ぎ目を半角スペースにして読み、「進に向けて、 一定の成果」のように空白が入って印刷されます（1行に続けて書いてください）"]
-    assert warned('"市民自治の推進に向けて、一定の成果が' + continued + '得られた #1"') == []
+    folded = [f"content/evaluations/2021.yaml:{line + 1}:{indent + 1}: 警告: 運営方針02: commentary: 値が次の行に続いているため、"
+              "YAML は行の継ぎ目を半角スペースにして読み、「一定の成果が 得られた #」のように空白が入って印刷されます（1行に続けて書いてください）"]
+    assert warned('"市民自治の推進に向けて、一定の成果が' + continued + '得られた #1"') == folded
+    assert warned("'市民自治の推進に向けて、一定の成果が" + continued + "得られた #1'") == folded
+    assert warned('"市民自治の推進に向けて、一定の成果が\\' + continued + '得られた #1"') == []
+    assert warned('"市民自治の推進に向けて、一定の成果が' + continued + continued + '得られた #1"') == []  # a line break: meant
 
 
 def test_a_paragraph_typed_with_a_full_width_indent_is_a_warning(project: Path) -> None:

@@ -6,7 +6,7 @@ department's PC does the same.
 
 The same walk over each file's texts finds a sentence YAML cut short at a ``#``
 (checks/texts.py ``cut_by_comment``): a warning, as the rest of the line is never printed; a value
-continued on the next line, which YAML joins with a space between two Japanese characters
+continued on the next line (plain or quoted), which YAML joins with a space between two Japanese characters
 (``folded_space``); and a paragraph typed with a full-width space at its start, which the layouts'
 own indent doubles.
 

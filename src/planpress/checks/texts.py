@@ -80,16 +80,16 @@ def cut_by_comment(spot: TextSpot) -> tuple[Location, str] | None:
 
 
 @dataclass(frozen=True)
-class PlainLine:
-    """One line of a plain value written over several lines, as YAML reads it."""
+class ValueLine:
+    """One line of a value written over several lines (plain or quoted), as YAML reads it."""
 
     offset: int  # where its text starts in the file
     text: str
-    glue: str  # what YAML put between it and the line before: a space, or a line break per empty line
+    glue: str  # what YAML put between it and the line before: a space, a line break per empty line, or nothing (an escaped break)
     cut: int | None = None  # where a comment ended the value on this line (the first space after its text)
 
 
-def plain_lines(spot: TextSpot) -> list[PlainLine] | None:
+def plain_lines(spot: TextSpot) -> list[ValueLine] | None:
     """The lines of a plain (unquoted) value written over several lines; None for a value on one
     line, a quoted or block value, or one these lines do not give back exactly."""
     source, text = spot.source, spot.text
@@ -98,7 +98,7 @@ def plain_lines(spot: TextSpot) -> list[PlainLine] | None:
     if not text or end < 0 or text[0] in "\"'|>[{" or source[start:end].startswith(text):
         return None
     first = source[start:end].rstrip()
-    lines, joined, blank, position = [PlainLine(start, first, "")], first, 0, end + 1
+    lines, joined, blank, position = [ValueLine(start, first, "")], first, 0, end + 1
     while len(joined) < len(text) and position < len(source):
         stop = source.find("\n", position)
         stop = len(source) if stop < 0 else stop
@@ -112,21 +112,67 @@ def plain_lines(spot: TextSpot) -> list[PlainLine] | None:
         cut = content.find(" #")
         if cut >= 0:  # a comment ends the value here, after the spaces that follow its text
             content = content[:cut].rstrip()
-            lines.append(PlainLine(at, content, glue, at + len(content)))
+            lines.append(ValueLine(at, content, glue, at + len(content)))
             joined += glue + content
             break
-        lines.append(PlainLine(at, content, glue))
+        lines.append(ValueLine(at, content, glue))
         joined += glue + content
     return lines if joined == text else None
 
 
+def quoted_lines(spot: TextSpot) -> list[ValueLine] | None:
+    """The lines of a quoted value ("…" or '…') written over several lines, as YAML joins them;
+    None for a value on one line, one not quoted, or one not closed (the loader reports it).
+
+    Inside quotes YAML folds a line break as in a plain value (a space; a line break per empty
+    line), except after a backslash in "…" (an escaped break joins the lines without a space).
+    """
+    source, start = spot.source, spot.start
+    quote = source[start:start + 1]
+    if quote not in ("\"", "'"):
+        return None
+    written: list[tuple[int, str]] = []  # each line's offset and text as written
+    line_start = position = start + 1
+    while True:
+        if position >= len(source):
+            return None
+        char = source[position]
+        if char == "\\" and quote == "\"":
+            position += 1 if source.startswith("\n", position + 1) else 2  # an escape: \" does not end the value
+            continue
+        if char == quote and quote == "'" and source.startswith("'", position + 1):
+            position += 2  # '' is a quote inside '…'
+            continue
+        if char in (quote, "\n"):
+            written.append((line_start, source[line_start:position]))
+            if char == quote:
+                break
+            line_start = position + 1
+        position += 1
+    if len(written) < 2:
+        return None
+    lines: list[ValueLine] = []
+    blank, escaped = 0, False
+    for index, (offset, raw) in enumerate(written):
+        text = raw.strip() if index else raw.rstrip()
+        if index and not text:
+            blank += 1
+            continue
+        glue = "" if not index or escaped else "\n" * blank or " "
+        escaped = quote == "\"" and (len(text) - len(text.rstrip("\\"))) % 2 == 1
+        lines.append(ValueLine(offset + len(raw) - len(raw.lstrip()) if index else offset, text[:-1] if escaped else text, glue))
+        blank = 0
+    return lines
+
+
 def folded_space(spot: TextSpot) -> tuple[Location, str] | None:
-    """Where YAML joined two lines of a plain value with a space between two Japanese characters
-    (a value continued on the next line reads as one line, with a space where the line broke),
-    and the characters around it; None if it did not."""
-    lines = plain_lines(spot)
-    for before, line in zip(lines or (), (lines or ())[1:]):
-        if line.glue == " " and before.text and line.text and not before.text[-1].isascii() and not line.text[0].isascii():
+    """Where YAML joined two lines of a value with a space between two Japanese characters (a
+    value continued on the next line, plain or quoted, reads as one line, with a space where the
+    line broke), and the characters around it; None if it did not."""
+    lines = plain_lines(spot) or quoted_lines(spot) or []
+    for before, line in zip(lines, lines[1:]):
+        if (line.glue == " " and before.text and line.text and not before.text[-1].isascii()
+                and not line.text[0].isascii() and f"{before.text[-1]} {line.text[0]}" in spot.text):
             return _location_at(spot, line.offset), f"{before.text[-6:]} {line.text[:6]}"
     return None
 
