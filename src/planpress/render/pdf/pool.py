@@ -28,6 +28,8 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
     from pathlib import Path
 
+    import pikepdf
+
     from planpress.render.pdf.jobs import BatchJob, BatchResult
     from planpress.render.pdf.merge import MergePart
 
@@ -255,7 +257,7 @@ def _merge(paths: dict[str, Path], parts: Sequence[MergePart], dates: dict[str, 
 
 
 #: The PDFs of the worker's last merge (``_merge``); a worker ends without freeing them one by one.
-_KEPT: list[Any] = []
+_KEPT: list[pikepdf.Pdf] = []
 
 
 def work(job: BatchJob, context: Context) -> BatchResult:
