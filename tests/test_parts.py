@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import sys
 from dataclasses import dataclass, replace
+from typing import Any
 from pathlib import Path
 
 import pikepdf
@@ -630,3 +631,60 @@ def test_a_worker_searches_only_what_its_batches_make_for_cycles() -> None:
     finally:
         workers.close()
     assert gc.get_freeze_count() == 0
+
+
+def test_an_edit_forks_the_workers_before_the_content_is_read(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """After an edit the build reads its content anew: its workers are forked first, so that the
+    one import of WeasyPrint they share (render/pdf/forked.py) runs beside the reading, and the
+    build lays out with them. Content read anew with nothing to lay out: they end, none is left.
+    With nothing changed (the content from its cache), or for the Word files alone, none is forked."""
+    import multiprocessing
+
+    from planpress import build as stages
+    from planpress.render.pdf import pool
+
+    events: list[str] = []
+    real_init, real_read = pool.Workers.__init__, stages.load_content
+
+    def init(self: pool.Workers, *args: Any, **kwargs: Any) -> None:
+        events.append("workers")
+        real_init(self, *args, **kwargs)
+
+    def read(*args: Any, **kwargs: Any) -> Any:
+        events.append("read")
+        return real_read(*args, **kwargs)
+
+    monkeypatch.setattr(pool.Workers, "__init__", init)
+    monkeypatch.setattr(stages, "load_content", read)
+    pp = Project.at(project)
+    path = project / "content" / "evaluations" / "2021.yaml"
+    text = path.read_text(encoding="utf-8")
+    head, *rest = text.split("commentary: ")
+    rest[len(rest) // 2] = "先行起動確認用の解説です。" + rest[len(rest) // 2]
+    path.write_text("commentary: ".join([head, *rest]), encoding="utf-8")
+    build(pp, names=[REPORT], formats=["pdf"], quiet=True)
+    assert events == ["workers", "read"]
+    assert parts.LAST_BUILDS[REPORT].laid_out == [0]
+    assert "先行起動確認用の解説です。" in squash("".join(pdf_pages(project / "output" / f"{REPORT}.pdf")))
+    events.clear()
+    build(pp, names=[REPORT], formats=["pdf"], quiet=True)
+    assert events == []
+    path.write_text(path.read_text(encoding="utf-8") + "# 確認\n", encoding="utf-8")
+    build(pp, names=[REPORT], formats=["docx"], quiet=True)
+    assert events == ["read"]
+    assert not multiprocessing.active_children()
+
+
+def test_workers_forked_early_and_not_taken_end() -> None:
+    """Content read anew, and nothing to lay out: the workers forked for it end with the block
+    (killed: waited for, they would first finish importing WeasyPrint)."""
+    import multiprocessing
+    import time
+
+    began = time.monotonic()
+    with parts.early_workers() as start:
+        start()
+        start()  # once
+        assert len(multiprocessing.active_children()) == 1  # the first worker (it forks the others)
+    assert not multiprocessing.active_children()
+    assert time.monotonic() - began < 5

@@ -6,8 +6,8 @@ import errno
 import logging
 import threading
 import tempfile
-from collections.abc import Callable, Sequence
-from contextlib import AbstractContextManager, nullcontext
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager, ExitStack, contextmanager, nullcontext
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -75,15 +75,17 @@ def _check_layout(project: Project, content: Content) -> None:
     found.raise_if_any()
 
 
-def load(project: Project, *, strict: bool = False, keep: bool = True) -> tuple[Content, Problems]:
-    """Read, validate and check the printed characters of all content (``keep``: into the cache)."""
-    content, problems = _checked_content(project, keep=keep)
+def load(project: Project, *, strict: bool = False, keep: bool = True,
+         reading: Callable[[], None] = lambda: None) -> tuple[Content, Problems]:
+    """Read, validate and check the printed characters of all content (``keep``: into the cache);
+    ``reading`` is called first when the content is read anew, not taken from the cache."""
+    content, problems = _checked_content(project, keep=keep, reading=reading)
     problems.raise_if_any(strict=strict)
     assert content is not None  # no errors means the content was read
     return content, problems
 
 
-def _checked_content(project: Project, *, keep: bool) -> tuple[Content | None, Problems]:
+def _checked_content(project: Project, *, keep: bool, reading: Callable[[], None]) -> tuple[Content | None, Problems]:
     """The content as read and checked, from the cache when no file of content/ changed.
 
     The key holds every file under content/ (name and bytes), the layouts (their fonts are checked
@@ -99,6 +101,7 @@ def _checked_content(project: Project, *, keep: bool) -> tuple[Content | None, P
         problems = Problems()
         problems.extend(items)
         return content, problems
+    reading()
     problems = Problems()
     from planpress.checks.glyphs import check_glyphs  # fontTools: only when the content is read anew
 
@@ -148,21 +151,22 @@ def build(
 ) -> list[Path]:
     """Validate everything first, then render each job; files are replaced only when whole."""
     _clean_output(project)
-    content, problems = load(project, strict=strict)
-    jobs = plan_jobs(content, names, formats)
-    if final:
-        refuse_gaps(content, jobs)
-    progress = Progress(len(jobs), quiet=quiet)
-    if not names:
-        for reason in skipped(content).values():
-            progress.note(reason)
-    try:
-        with taking_turns(project, waiting=lambda: progress.note(WAITING)):  # one build of a project at a time
-            finished = _render_all(project, jobs, progress, profile=profile)
-    except WriteError as error:  # the layout cache (.planpress-cache/) on a full disk
-        room = "。.planpress-cache/ は planpress clean で削除できます（次の作成は遅くなります）" if error.errno == errno.ENOSPC else ""
-        raise PlanpressError(f"{project.display(error.path)}: 書き込めません（{error.reason}）。"
-                             f"output/ のファイルはどれも前のままです{room}") from None
+    with _early_workers(formats) as reading:
+        content, problems = load(project, strict=strict, reading=reading)
+        jobs = plan_jobs(content, names, formats)
+        if final:
+            refuse_gaps(content, jobs)
+        progress = Progress(len(jobs), quiet=quiet)
+        if not names:
+            for reason in skipped(content).values():
+                progress.note(reason)
+        try:
+            with taking_turns(project, waiting=lambda: progress.note(WAITING)):  # one build of a project at a time
+                finished = _render_all(project, jobs, progress, profile=profile)
+        except WriteError as error:  # the layout cache (.planpress-cache/) on a full disk
+            room = "。.planpress-cache/ は planpress clean で削除できます（次の作成は遅くなります）" if error.errno == errno.ENOSPC else ""
+            raise PlanpressError(f"{project.display(error.path)}: 書き込めません（{error.reason}）。"
+                                 f"output/ のファイルはどれも前のままです{room}") from None
     # Written only once every file rendered, and as a set: a failure leaves output/ as it was.
     try:
         with locked(project.output_dir):
@@ -256,6 +260,22 @@ def _render_all(project: Project, jobs: Sequence[Job], progress: Progress, *, pr
     if found:
         raise ContentError(found)
     return finished
+
+
+@contextmanager
+def _early_workers(formats: Sequence[str]) -> Iterator[Callable[[], None]]:
+    """``reading`` for ``load``: when the content is read anew (an edit), the PDF engine's workers
+    are forked at once (pdf.early_workers), and the engine imported only then."""
+    if formats and "pdf" not in formats:
+        yield lambda: None
+        return
+    with ExitStack() as stack:
+        def start() -> None:
+            from planpress.render import pdf
+
+            stack.enter_context(pdf.early_workers())()
+
+        yield start
 
 
 def _workers(documents: Sequence[Document]) -> AbstractContextManager[None]:

@@ -6,6 +6,7 @@ Its one entry point is ``render(document, project, profile=..., scratch=..., one
 
 - parts.py: the build — which sections (*parts*) to lay out, in which *batches*, from the cache;
 - pool.py: the worker processes (the page counts they share, the work of one batch);
+- forked.py: the processes themselves, forked from one that imported WeasyPrint;
 - batch.py: one batch laid out in a worker, its pages numbered as in the whole document;
 - cache.py: the section cache (a part's layout facts by content key, its pages by variant);
 - weasy.py: WeasyPrint's public API (the single pass, the URL fetcher, its warnings in Japanese);
@@ -18,6 +19,6 @@ Its one entry point is ``render(document, project, profile=..., scratch=..., one
 
 from __future__ import annotations
 
-from planpress.render.pdf.parts import LAST_BUILDS, PartsBuild, render, shared_workers
+from planpress.render.pdf.parts import LAST_BUILDS, PartsBuild, early_workers, render, shared_workers
 
-__all__ = ["LAST_BUILDS", "PartsBuild", "render", "shared_workers"]
+__all__ = ["LAST_BUILDS", "PartsBuild", "early_workers", "render", "shared_workers"]

@@ -28,7 +28,7 @@ import math
 import os
 import re
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, wait
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
@@ -79,6 +79,10 @@ LAST_BUILDS: dict[str, PartsBuild] = {}
 #: The workers a build made for its documents' PDFs, by document name (``shared_workers``).
 _SHARED: dict[str, pool.Workers] = {}
 _SHARED_LOCK = threading.Lock()
+#: Workers forked while the build reads its content (``early_workers``), before its documents
+#: are known: room on their board for this many sections and documents.
+EARLY_ROOM = (1 << 16, 64)
+_EARLY: list[pool.Workers] = []
 
 
 @dataclass
@@ -133,16 +137,56 @@ def workers() -> int:
 
 
 @contextmanager
+def early_workers() -> Iterator[Callable[[], None]]:
+    """Gives ``start``, which forks the build's workers at once, before its documents are known.
+
+    A build calls it when it reads its content anew (after an edit): the one import of WeasyPrint
+    the workers share (forked.py) then runs on the core the reading leaves idle, not beside the
+    planning of the batches. The block's ``shared_workers`` takes them; those it does not take
+    end on leaving, killed (nothing to lay out: they would otherwise be waited for until their
+    import ends).
+    """
+    def start() -> None:
+        if not _EARLY:
+            _EARLY.append(pool.Workers(*EARLY_ROOM, workers()))
+
+    try:
+        yield start
+    finally:
+        while _EARLY:
+            made = _EARLY.pop()
+            made.stop()
+            made.close()
+
+
+def _taken_early(sections: int, documents: int) -> pool.Workers | None:
+    """The workers ``early_workers`` forked, if their board has room for these documents."""
+    if not _EARLY:
+        return None
+    made = _EARLY.pop()
+    if sections <= EARLY_ROOM[0] and documents <= EARLY_ROOM[1]:
+        return made
+    made.stop()
+    made.close()
+    return None
+
+
+@contextmanager
 def shared_workers(documents: Sequence[Document]) -> Iterator[None]:
     """One set of workers for the PDFs of these documents, forked now (before the caller starts
-    threads) and ended on leaving; a render of another document makes its own."""
+    threads), or earlier by ``early_workers``, and ended on leaving; a render of another
+    document makes its own."""
     if not documents:
         yield
         return
     sections = sum(len(document.sections) for document in documents)
     # The largest document first (its merge ends the build): see Workers.await_turn.
     order = [document.name for document in sorted(documents, key=lambda document: -len(document.sections))]
-    made = pool.Workers(sections, len(documents), min(workers(), sections), order)
+    made = _taken_early(sections, len(documents))
+    if made is None:
+        made = pool.Workers(sections, len(documents), min(workers(), sections), order)
+    else:
+        made.take_turns(order)
     with _SHARED_LOCK:
         _SHARED.update({document.name: made for document in documents})
     try:

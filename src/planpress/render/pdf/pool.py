@@ -1,5 +1,6 @@
 """The worker processes of a parallel PDF build (``Workers``): the page counts they share
-(``Schedule``), a worker's start (``init_worker``) and the work of one batch (``work``, in the worker).
+(``Schedule``), the workers' start (``prepare_workers`` once, ``start_worker`` in each) and the
+work of one batch (``work``, in the worker).
 
 One set of workers serves every document of a build (the booklet's batches and the report lay
 out side by side); each worker loads WeasyPrint and keeps its fonts loaded from batch to batch.
@@ -12,10 +13,9 @@ from __future__ import annotations
 import ctypes
 import gc
 import multiprocessing
-import os
 import signal
 import threading
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -23,6 +23,7 @@ from planpress.document import Document
 from planpress.errors import ContentError
 from planpress.project import Project
 from planpress.render import html
+from planpress.render.pdf.forked import ForkedPool
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -130,12 +131,14 @@ TURN_WAIT = 5.0
 class Workers:
     """The worker processes of one build, shared by the documents it lays out.
 
-    They are forked when made, before the build starts threads of its own (the Word files), and
-    each imports WeasyPrint and loads its fonts while the build goes on; ``close`` ends them.
-    The build's own process does not import WeasyPrint for them (render/pdf/jobs.py holds what it
-    sends and gets back): imported there before the fork, it held up the planning and so every
-    batch (~0.4 s of one core; ×1 build after an edit 3.3 -> 3.1 s, though each worker now
-    imports it on its own).
+    They are forked when made, before the build starts threads of its own (the Word files): the
+    first imports WeasyPrint and forks the others (forked.py), and each loads its own fonts, while
+    the build goes on; ``close`` ends them. The build's own process does not import WeasyPrint for
+    them (render/pdf/jobs.py holds what it sends and gets back): imported there before the fork,
+    it held up the planning and so every batch (~0.4 s of one core; ×1 build after an edit 3.3 ->
+    3.1 s). Each worker importing it on its own cost ~0.3 s of a core per worker (×4 build after
+    an edit 3.03 -> 2.91 s with the import made once, and the workers forked while the content is
+    read: parts.early_workers).
     """
 
     def __init__(self, sections: int, documents: int, count: int, order: Sequence[str] = ()) -> None:
@@ -144,12 +147,16 @@ class Workers:
         self.room, self.lock = (sections, documents), threading.Lock()
         self.used = (0, 0)
         self.closed = False
-        #: the documents by turn (``await_turn``), and those of them whose first batches are not submitted
-        self.order, self.planning = list(order), set(order)
         self.turns = threading.Condition()
-        self.executor = ProcessPoolExecutor(max(1, count), mp_context=context, initializer=init_worker,
-                                            initargs=(self.board, os.getpid()))
-        self.executor.submit(_ready)  # forks them all now (a fork-context pool starts them at its first job)
+        self.take_turns(order)
+        self.executor = ForkedPool(count, prepare_workers, start_worker, (self.board,))
+
+    def take_turns(self, order: Sequence[str]) -> None:
+        """The documents by turn (``await_turn``): made before their documents were known, the
+        workers learn them here."""
+        with self.turns:
+            #: the documents by turn, and those of them whose first batches are not submitted
+            self.order, self.planning = list(order), set(order)
 
     def schedule(self, count: int) -> Schedule:
         """A range of the board for a document of ``count`` sections."""
@@ -192,9 +199,7 @@ class Workers:
         """Kill the workers at once (a build stopped or failed): what they lay out or merge is
         thrown away (they write no file: the build stores what they return), the build's threads
         waiting for it fail at once, and ``close`` then waits for nothing."""
-        processes = getattr(self.executor, "_processes", None) or {}  # ProcessPoolExecutor's own, by pid
-        for process in list(processes.values()):
-            process.kill()
+        self.executor.kill()
 
     def close(self) -> None:
         """End the workers: batches not started are cancelled, a batch waiting for its start stops
@@ -210,41 +215,33 @@ class Workers:
             for flag in range(len(self.board.aborted)):
                 self.board.aborted[flag] = 1
             self.board.condition.notify_all()
-        self.executor.shutdown(wait=True, cancel_futures=True)
+        self.executor.shutdown()
 
 
 #: A worker's own: the board, its loaded fonts.
 _STATE: dict[str, Any] = {}
 
 
-def init_worker(board: _Board, parent: int) -> None:
-    """Start a worker of the build ``parent``: WeasyPrint loaded before the first batch comes."""
-    _die_with(parent)
+def prepare_workers(board: _Board) -> None:
+    """Prepare the build's first worker, before it forks the others: WeasyPrint imported once for
+    all of them (forked.py), before the first batch comes."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the build's to answer, once, not each worker's
     _STATE["board"] = board
-    import planpress.render.pdf.batch  # noqa: F401 - WeasyPrint, imported by each worker itself (see Workers)
+    import planpress.render.pdf.batch  # noqa: F401 - WeasyPrint, imported by the workers themselves (see Workers)
+
+    gc.freeze()  # what every worker holds: see start_worker
+
+
+def start_worker() -> None:
+    """Start one worker (after the fork): its own fonts, loaded once for all its batches."""
     from planpress.render.pdf import weasy
 
-    _STATE["font_config"] = weasy.FontConfiguration()  # one per worker: fonts are loaded once
+    _STATE["font_config"] = weasy.FontConfiguration()
     # What the worker holds from here on (WeasyPrint's modules, the fonts, what the fork copied)
     # is never searched for cycles again: each collection during a batch looks only at what the
     # batches make. Searched, it cost every batch 10-15% of its time (x4 report after an edit:
     # 1.31 -> 1.05 s, of which the collections 0.19 -> 0.02 s; cold builds the same share).
     gc.freeze()
-
-
-def _ready() -> None:
-    """The first job: nothing (the workers start with it)."""
-
-
-def _die_with(parent: int) -> None:
-    """A worker ends when the build that started it ends, even killed (Linux: PR_SET_PDEATHSIG)."""
-    try:
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # 1: PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
-    if os.getppid() != parent:  # the build died before the line above ran
-        os._exit(1)
 
 
 def _merge(paths: dict[str, Path], parts: Sequence[MergePart], dates: dict[str, str]) -> bytes:
