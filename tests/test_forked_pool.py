@@ -110,6 +110,16 @@ def test_a_worker_killed_fails_its_job_and_those_waiting() -> None:
     assert time.monotonic() - began < 10
 
 
+def test_a_worker_killed_while_idle_fails_the_next_job() -> None:
+    pool = ForkedPool(1, _prepare, _start, (None,))
+    pid = pool.submit(_pid).result(timeout=120)
+    os.kill(pid, signal.SIGKILL)
+    assert _ended(pid)
+    with pytest.raises(BrokenProcessPool):
+        pool.submit(_pid).result(timeout=30)
+    pool.shutdown()
+
+
 def test_kill_ends_every_worker_at_once() -> None:
     pool = ForkedPool(2, _prepare, _start, (None,))
     pids = {pool.submit(_pid).result(timeout=120) for _ in range(2)}

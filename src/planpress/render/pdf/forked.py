@@ -5,8 +5,8 @@ each imports WeasyPrint itself: ~0.3 s of a core per worker, which on a 2-core m
 a tenth of a build after an edit. Here the build forks one worker; it runs ``prepare`` (the
 imports) and then forks the others from itself, so the import is made once, on the core the
 build's reading of its content leaves idle (pdf.early_workers). Each worker then runs ``start``
-(what it must make on its own, after the fork: Pango's font map starts a thread, and a fork
-copies only the thread that makes it).
+(what is its own: its fonts, loaded once for all its batches). ``prepare`` must start no thread:
+a fork copies only the thread that makes it (WeasyPrint's import starts none).
 
 Jobs go one at a time to whichever worker is free, through a pipe per worker. A worker that
 ends while it has a job (killed by the system when memory runs out, or by ``kill``) fails that
