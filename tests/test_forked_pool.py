@@ -84,6 +84,9 @@ def test_closing_cancels_the_jobs_not_started_and_wakes_who_waits_for_them() -> 
     not when the build gives up on it."""
     pool = ForkedPool(1, _prepare, _start, (None,))
     running, waiting = pool.submit(_sleep, 2), pool.submit(_pid)
+    began = time.monotonic()
+    while not running.running() and time.monotonic() - began < 120:  # taken by the worker, once it has started
+        time.sleep(0.01)
     closing = threading.Thread(target=pool.shutdown)
     closing.start()
     done, _ = wait([waiting], timeout=10)
