@@ -28,6 +28,8 @@ from concurrent.futures.process import BrokenProcessPool
 from multiprocessing.connection import Connection
 from typing import Any
 
+#: Why a job failed whose worker ended (``BrokenProcessPool``), and why the pool takes no more.
+_ENDED = "a worker process ended while it had a job"
 #: A job as it waits for a worker: its future, the function (pickled by name) and its arguments.
 _Job = tuple[Future[Any], Callable[..., Any], tuple[Any, ...]]
 
@@ -59,7 +61,7 @@ class ForkedPool:
         future: Future[Any] = Future()
         with self.lock:
             if self.broken:
-                raise BrokenProcessPool("a worker process ended while it had a job")
+                raise BrokenProcessPool(_ENDED)
             if self.closed:
                 raise RuntimeError("the workers are closed")
             self.jobs.put((future, function, args))
@@ -114,7 +116,7 @@ class ForkedPool:
             try:
                 end.send((function, args))
             except (OSError, ValueError):  # the worker ended
-                future.set_exception(BrokenProcessPool("a worker process ended while it had a job"))
+                future.set_exception(BrokenProcessPool(_ENDED))
                 self._break()
                 return
             except Exception as error:  # noqa: BLE001 - arguments that do not pickle: this job's failure
@@ -123,7 +125,7 @@ class ForkedPool:
             try:
                 done, value = end.recv()
             except (EOFError, OSError):
-                future.set_exception(BrokenProcessPool("a worker process ended while it had a job"))
+                future.set_exception(BrokenProcessPool(_ENDED))
                 self._break()
                 return
             except Exception as error:  # noqa: BLE001 - a result that does not unpickle
@@ -143,7 +145,7 @@ class ForkedPool:
             self.broken = True
             for future, _, _ in self._take_waiting():
                 if future.set_running_or_notify_cancel():
-                    future.set_exception(BrokenProcessPool("a worker process ended while it had a job"))
+                    future.set_exception(BrokenProcessPool(_ENDED))
 
     def _take_waiting(self) -> list[_Job]:
         """The jobs no worker has taken yet (the lock held); the feeders' ends of queue stay."""
