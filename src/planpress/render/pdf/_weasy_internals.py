@@ -1,7 +1,7 @@
 """Every use of WeasyPrint's internals, in one place, for the one version they were written for.
 
 planpress uses WeasyPrint's public API (``HTML``, ``render``, ``write_pdf``, URL fetchers) in
-render/pdf/weasy.py. Three things reach below it, and take what they need from here only:
+render/pdf/weasy.py. Five things reach below it, and take what they need from here only:
 
 - render/pdf/batch.py replaces four module attributes while a batch of sections is laid out
   (``PAGINATION_HOOKS``) and subclasses ``TargetCollector`` (a section's pages numbered as in the
@@ -9,6 +9,8 @@ render/pdf/weasy.py. Three things reach below it, and take what they need from h
 - render/pdf/justify.py replaces ``inline.justify_line`` and lays text boxes out again with Pango
   (Japanese justification);
 - render/pdf/overflow.py walks the laid-out box tree of each page (``page_box``);
+- render/pdf/weasy.py makes an ``HTML`` from a tree parsed already (``parsed_html``: what
+  ``HTML.__init__`` does after its own parse; render/pdf/htmltree.py);
 - render/pdf/standards.py gives a laid-out document a CMYK ``ColorProfile`` and embeds the sRGB
   profile WeasyPrint ships (``srgb_profile``) for PDF/X-4.
 
@@ -65,6 +67,19 @@ def srgb_profile() -> bytes:
     from importlib.resources import files
 
     return (files("weasyprint.pdf") / "sRGB2014.icc").read_bytes()
+
+
+def parsed_html(root: Any, base_url: str, url_fetcher: Any) -> Any:
+    """``weasyprint.HTML`` of a page's root element (xml.etree, as tinyhtml5 builds it) without a
+    <base> element: what ``HTML.__init__`` sets once it has parsed the page itself."""
+    from weasyprint import HTML
+    import cssselect2
+
+    html = HTML.__new__(HTML)
+    html.base_url, html.url_fetcher, html.media_type = base_url, url_fetcher, "print"
+    html.wrapper_element = cssselect2.ElementWrapper.from_html_root(root, content_language=None)
+    html.etree_element = html.wrapper_element.etree_element
+    return html
 
 
 #: Each internal name: (module, attribute; None for the module itself).

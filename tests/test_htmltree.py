@@ -1,0 +1,117 @@
+"""Pages parsed by libxml2 where that gives WeasyPrint's own tree (render/pdf/htmltree.py): the same
+tree as tinyhtml5 for every page planpress makes, and tinyhtml5 itself for what HTML5 reads its own way."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ElementTree
+from pathlib import Path
+from typing import Any
+
+import pytest
+import tinyhtml5
+
+from conftest import copy_project
+from planpress import build
+from planpress.project import Project
+from planpress.render import html
+from planpress.render.pdf import htmltree, parts, sources, weasy
+
+
+def _shape(element: ElementTree.Element, depth: int = 0, out: list[Any] | None = None) -> list[Any]:
+    """Everything WeasyPrint reads of a tree: each element's tag, attributes in order, text and tail."""
+    out = [] if out is None else out
+    tag = element.tag if isinstance(element.tag, str) else "<comment>"
+    out.append((depth, tag, list(element.attrib.items()), element.text, element.tail))
+    for child in element:
+        _shape(child, depth + 1, out)
+    return out
+
+
+def _html5(source: str) -> list[Any]:
+    return _shape(tinyhtml5.parse(source, namespace_html_elements=False))
+
+
+def _page(body: str, *, after: str = "\n</html>\n") -> str:
+    return f'<!DOCTYPE html>\n<html lang="ja">\n<head>\n<meta charset="utf-8">\n<title>t</title>\n</head>\n<body>\n{body}\n</body>{after}'
+
+
+def test_every_page_of_the_shipped_documents_parses_as_weasyprints_parser_would(tmp_path: Path) -> None:
+    project = Project.at(copy_project(tmp_path / "project", warm=False))
+    content, _ = build.load(project)
+    date = html.build_date(project)
+    pages = []
+    for job in build.plan_jobs(content, ["booklet", "evaluation-2021"], ["pdf"]):
+        document = job.spec.make()
+        for profile in ("web", "print"):
+            pages += sources.section_html(document, parts.split(document), project, profile, date, keep=False)
+            pages.append(html.render(document, project, profile=profile, date=date, head_dates=False))
+    assert len(pages) > 100
+    for page in pages:
+        tree = htmltree.quick_tree(page)
+        assert tree is not None, page[:300]
+        assert _shape(tree) == _html5(page)
+
+
+@pytest.mark.parametrize("body", [
+    "<p>a&amp;b &lt;c&gt; &#34;d&#39; e&nbsp;f\u3000g<br>h<br/>i</p>",
+    "<!-- a note --><p>text</p><!-- another -->",
+    "<ul><li>one<ul><li>inner</li></ul></li><li>two</li></ul>",
+    "<table><thead><tr><th>a</th></tr></thead><tbody>\n<tr><td>1</td></tr>\n</tbody></table>",
+    "<section><h2>見出し</h2><p><span class=x>a</span><img src=x.png alt=''></p></section>",
+    "",
+])
+def test_a_page_with_every_element_written_out_parses_as_weasyprints_parser_would(body: str) -> None:
+    for after in ("\n</html>\n", "\n</html>", "\n\n</html>\n\n", "</html>"):
+        page = _page(body, after=after)
+        tree = htmltree.quick_tree(page)
+        assert tree is not None
+        assert _shape(tree) == _html5(page)
+
+
+@pytest.mark.parametrize("page", [
+    _page("<table><tr><td>a row without its tbody</td></tr></table>"),
+    _page("<table><tbody><tr><td>a</td></tr>text</tbody></table>"),
+    _page("<p>a paragraph<div>left open before a block</div></p>"),
+    _page("<p>open"),
+    _page("<h1>a<h2>heading in a heading</h2></h1>"),
+    _page('<a href="#x">a link <a href="#y">in a link</a></a>'),
+    _page("<ul><li>one<li>two</li></ul>"),
+    _page("<b><i>crossed</b></i>"),
+    _page("<svg><rect/></svg>"),
+    _page("<p>&copy without its semicolon</p>"),
+    _page("<p>&#128; a C1 control</p>"),
+    _page("<p>a carriage\r\nreturn</p>"),
+    _page("<p>text</p>", after="\n<!-- after the body -->\n</html>\n"),
+    _page("<p>text</p>", after="\n</html>\nafter the root"),
+    "<!DOCTYPE html>\ntext before the root<html><head></head><body></body></html>",
+    "<!DOCTYPE html>\n<html><head><base href=\"http://example.com/\"></head><body></body></html>",
+    "<!DOCTYPE html>\n<html><head><p>a paragraph in the head</p></head><body></body></html>",
+    "<!DOCTYPE html>\n<html><body>no head</body></html>",
+])
+def test_what_html5_reads_its_own_way_is_left_to_weasyprints_parser(page: str) -> None:
+    assert htmltree.quick_tree(page) is None
+
+
+def test_weasyprint_parses_only_the_pages_the_quick_tree_leaves(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import weasyprint
+
+    project = Project.at(copy_project(tmp_path / "project", warm=False))
+    parsed: list[str] = []
+    real = weasyprint.tinyhtml5.parse
+
+    def counted(source: Any, **kwargs: Any) -> Any:  # the real parser runs: only counted
+        parsed.append(source)
+        return real(source, **kwargs)
+
+    plain, crossed = _page("<p>日本語の段落</p>"), _page("<b><i>crossed</b></i>")
+    expected = [_html5(plain), _html5(crossed)]
+    monkeypatch.setattr(weasyprint.tinyhtml5, "parse", counted)
+    quick = weasy.weasy_html(plain, project)
+    assert parsed == []
+    assert _shape(quick.etree_element) == expected[0]
+    slow = weasy.weasy_html(crossed, project)
+    assert len(parsed) == 1
+    assert _shape(slow.etree_element) == expected[1]
+    # both give WeasyPrint's pages: the same PDF from either tree of one page
+    assert weasy.weasy_html(plain, project).write_pdf() == weasyprint.HTML(
+        string=plain, base_url=str(project.layouts_dir) + "/").write_pdf()
