@@ -318,20 +318,22 @@ def _write_outline(pdf: pikepdf.Pdf, tree: list[_Bookmark]) -> None:
     if not tree:
         return
     root = pdf.make_indirect(Dictionary())
-    first, last, count = _outline_items(pdf, tree, root)
+    pages = [page.obj for page in pdf.pages]  # one walk: indexing pdf.pages cost each bookmark one
+    first, last, count = _outline_items(pdf, pages, tree, root)
     root.Count, root.First, root.Last = count, first, last
     pdf.Root.Outlines = root
 
 
-def _outline_items(pdf: pikepdf.Pdf, marks: list[_Bookmark], parent: Dictionary) -> tuple[Dictionary, Dictionary, int]:
+def _outline_items(pdf: pikepdf.Pdf, pages: list[pikepdf.Object], marks: list[_Bookmark],
+                   parent: Dictionary) -> tuple[Dictionary, Dictionary, int]:
     count = len(marks)
     items: list[Dictionary] = []
     for mark in marks:
-        dest = Array([pdf.pages[mark.page].obj, Name.XYZ, mark.x, mark.y, 0])
+        dest = Array([pages[mark.page], Name.XYZ, mark.x, mark.y, 0])
         item = pdf.make_indirect(Dictionary(Title=String(mark.title), Dest=dest, Parent=parent))
         children = 0
         if mark.children:
-            item.First, item.Last, children = _outline_items(pdf, mark.children, item)
+            item.First, item.Last, children = _outline_items(pdf, pages, mark.children, item)
         item.Count = -children if mark.state == "closed" else children
         count += 0 if mark.state == "closed" else children
         if items:
