@@ -3,12 +3,15 @@ tree as tinyhtml5 for every page planpress makes, and tinyhtml5 itself for what 
 
 from __future__ import annotations
 
+import io
 import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 from typing import Any
 
+import pikepdf
 import pytest
 import tinyhtml5
+from PIL import Image
 
 from conftest import copy_project
 from planpress import build
@@ -103,7 +106,8 @@ def test_weasyprint_parses_only_the_pages_the_quick_tree_leaves(tmp_path: Path, 
         parsed.append(source)
         return real(source, **kwargs)
 
-    plain, crossed = _page("<p>日本語の段落</p>"), _page("<b><i>crossed</b></i>")
+    Image.new("RGB", (4, 4), (200, 30, 30)).save(project.layouts_dir / "dot.png")
+    plain, crossed = _page('<p>日本語の段落<img src="dot.png" alt="点"></p>'), _page("<b><i>crossed</b></i>")
     expected = [_html5(plain), _html5(crossed)]
     monkeypatch.setattr(weasyprint.tinyhtml5, "parse", counted)
     quick = weasy.weasy_html(plain, project)
@@ -112,6 +116,11 @@ def test_weasyprint_parses_only_the_pages_the_quick_tree_leaves(tmp_path: Path, 
     slow = weasy.weasy_html(crossed, project)
     assert len(parsed) == 1
     assert _shape(slow.etree_element) == expected[1]
-    # both give WeasyPrint's pages: the same PDF from either tree of one page
-    assert weasy.weasy_html(plain, project).write_pdf() == weasyprint.HTML(
-        string=plain, base_url=str(project.layouts_dir) + "/").write_pdf()
+    # both give WeasyPrint's pages: the same PDF from either tree of one page, the image found
+    # from the same base URL (a file: URL, as WeasyPrint makes of the folder it is given)
+    base = str(project.layouts_dir) + "/"
+    assert quick.base_url == weasyprint.HTML(string=plain, base_url=base).base_url
+    data = weasy.weasy_html(plain, project).write_pdf()
+    assert data == weasyprint.HTML(string=plain, base_url=base, url_fetcher=weasy.ProjectFetcher(project)).write_pdf()
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        assert [obj.Width for obj in pdf.objects if isinstance(obj, pikepdf.Stream) and obj.get("/Subtype") == "/Image"] == [4]

@@ -73,10 +73,11 @@ def parsed_html(root: Any, base_url: str, url_fetcher: Any) -> Any:
     """``weasyprint.HTML`` of a page's root element (xml.etree, as tinyhtml5 builds it) without a
     <base> element: what ``HTML.__init__`` sets once it has parsed the page itself."""
     from weasyprint import HTML
+    from weasyprint.urls import ensure_url
     import cssselect2
 
     html = HTML.__new__(HTML)
-    html.base_url, html.url_fetcher, html.media_type = base_url, url_fetcher, "print"
+    html.base_url, html.url_fetcher, html.media_type = ensure_url(base_url), url_fetcher, "print"
     html.wrapper_element = cssselect2.ElementWrapper.from_html_root(root, content_language=None)
     html.etree_element = html.wrapper_element.etree_element
     return html
