@@ -81,6 +81,8 @@ def test_a_page_with_every_element_written_out_parses_as_weasyprints_parser_woul
     _page("<ul><li>one<li>two</li></ul>"),
     _page("<b><i>crossed</b></i>"),
     _page("<svg><rect/></svg>"),
+    _page("<pre>\na line break HTML5 drops</pre>"),
+    _page("<p>void in HTML5<wbr>but not in libxml2</p>"),
     _page("<p>&copy without its semicolon</p>"),
     _page("<p>&#128; a C1 control</p>"),
     _page("<p>a carriage\r\nreturn</p>"),

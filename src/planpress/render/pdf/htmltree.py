@@ -26,7 +26,11 @@ import lxml.etree
 #: Pages with these elements are left to tinyhtml5: foreign content (svg, math), elements whose
 #: content or end HTML5 reads its own way, a base URL.
 _UNSAFE = {"svg", "math", "template", "noscript", "frameset", "frame", "select", "option", "optgroup", "textarea",
-           "plaintext", "xmp", "iframe", "noembed", "noframes", "base", "image", "isindex", "button", "form"}
+           "plaintext", "xmp", "iframe", "noembed", "noframes", "base", "image", "isindex", "button", "form",
+           # a line break after the start tag is dropped by HTML5, kept by libxml2
+           "pre", "listing",
+           # void in HTML5, not in libxml2's HTML 4 (which nests what follows inside them)
+           "wbr", "source", "track", "keygen", "embed", "menuitem"}
 #: A character reference either parser reads the same: the XML five, nbsp and numeric ones (checked below).
 _REFERENCE = re.compile(r"&(?:(amp|lt|gt|quot|apos|nbsp)|#([0-9]{1,7})|#[xX]([0-9a-fA-F]{1,6}))?(;?)")
 #: What is not markup: raw text (style, script), comments; their tags are not elements.
