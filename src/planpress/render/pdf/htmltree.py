@@ -4,15 +4,17 @@ own parser would.
 WeasyPrint 70 parses HTML with tinyhtml5, an HTML5 parser written in Python: 8 ms a section and
 0.1 s for the evaluation table, in every batch (×4 booklet cold: 1.6 s of its layout's time; after
 a commentary edit, 0.2 s of the two batches laid out again). libxml2's HTML parser reads the same
-text in a fortieth of that. The two follow different rules only where a page leaves something
+text in a fortieth of that. The two follow different rules where a page leaves something
 implied (a table row without its tbody, a paragraph left open before a block, text outside the
-body) or uses what HTML5 reads its own way (foreign elements, legacy entities, carriage returns).
+body), uses what HTML5 reads its own way (foreign elements, legacy entities, carriage returns,
+HTML5's void elements) or nests what libxml2's HTML 4 rules close or move (an address in a list).
 
 planpress's layouts write every element out, so for its pages the trees are the same but for
-where the white space outside the body goes, which ``quick_tree`` moves where HTML5 puts it.
-Anything else on that list, or a page whose elements do not all come from its own tags, gets None:
-the page is then parsed by WeasyPrint as before (render/pdf/weasy.py). tests/test_htmltree.py
-compares both parsers' trees for every page of the shipped documents.
+where the white space outside the body goes, which ``quick_tree`` moves where HTML5 puts it. A page
+gets None, and is parsed by WeasyPrint as before (render/pdf/weasy.py), if it has anything on
+that list, or if libxml2's tree does not nest its elements exactly as the page's own tags do.
+tests/test_htmltree.py compares both parsers' trees for every page of the shipped documents and
+for random pages of every kind of element.
 """
 
 from __future__ import annotations
@@ -35,7 +37,6 @@ _UNSAFE = {"svg", "math", "template", "noscript", "frameset", "frame", "select",
 _REFERENCE = re.compile(r"&(?:(amp|lt|gt|quot|apos|nbsp)|#([0-9]{1,7})|#[xX]([0-9a-fA-F]{1,6}))?(;?)")
 #: What is not markup: raw text (style, script), comments; their tags are not elements.
 _RAW = re.compile(r"<(style|script)\b.*?</\1\s*>|<!--.*?-->", re.IGNORECASE | re.DOTALL)
-_START_TAG = re.compile(r"<[A-Za-z]")
 #: A start or end tag (an attribute value holding ">" misreads it: the page is then left to tinyhtml5).
 _TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)\b[^>]*?(/?)>")
 #: Before the root: a doctype and white space only (anything else makes HTML5 imply the root).
@@ -49,6 +50,10 @@ _SELF_NESTING_SCOPE = {"a": {"td", "th", "caption", "table"}, "p": {"td", "th", 
                        "rt": {"ruby"}, "rp": {"ruby"}}
 #: Elements that end the scope in which a start tag looks for an open paragraph.
 _P_SCOPE = {"td", "th", "caption", "table", "button", "html", "marquee", "object", "applet", "template"}
+#: HTML5's white space (str.strip's also takes no-break and ideographic spaces, which HTML5 reads as text).
+_SPACE = " \t\n\f\r"
+#: The root elements and the depth each stands at (HTML5 merges another one into the first).
+_ROOTS = {"html": 0, "head": 1, "body": 1}
 #: What the head may hold (anything else starts the body in HTML5).
 _HEAD = {"meta", "title", "link", "style", "script"}
 #: Children each table element may have (anything else HTML5 moves or wraps: foster parenting, tbody).
@@ -56,6 +61,9 @@ _TABLE_CHILDREN = {
     "table": {"caption", "colgroup", "thead", "tbody", "tfoot"},
     "thead": {"tr"}, "tbody": {"tr"}, "tfoot": {"tr"}, "tr": {"td", "th"}, "colgroup": {"col"},
 }
+#: Where each part of a table may stand (its parents).
+_TABLE_PARTS = {"caption": {"table"}, "colgroup": {"table"}, "thead": {"table"}, "tbody": {"table"}, "tfoot": {"table"},
+                "col": {"colgroup"}, "tr": {"thead", "tbody", "tfoot"}, "td": {"tr"}, "th": {"tr"}}
 #: Elements a paragraph may hold (phrasing content); a block start tag ends an open <p> in HTML5.
 _PHRASING = {"a", "abbr", "b", "bdi", "bdo", "br", "cite", "code", "data", "del", "dfn", "em", "i", "img", "ins",
              "kbd", "mark", "q", "ruby", "rb", "rp", "rt", "s", "samp", "small", "span", "strong", "sub", "sup",
@@ -77,23 +85,24 @@ def quick_tree(source: str) -> ElementTree.Element | None:
     end = source.rfind("</body>")
     after = source[end + len("</body>"):].replace("</html>", "", 1) if end >= 0 else "x"
     markup = _RAW.sub(_emptied, source)
-    if after.strip() or "<!--" in markup or not _well_nested(markup):
+    shape = _tag_shape(markup) if not after.strip(_SPACE) and "<!--" not in markup else None
+    if shape is None:
         return None  # no closing body or more after it, a comment left open, a tag left open or crossed
     parser = lxml.etree.HTMLParser(target=_Builder(insert_comments=True), huge_tree=True, no_network=True)
     try:
         root = lxml.etree.fromstring(source, parser)
     except lxml.etree.Error:
         return None
-    if root is None or root.tag != "html" or (root.text or "").strip():
+    if root is None or root.tag != "html" or (root.text or "").strip(_SPACE):
         return None
     elements = list(root.iter())
-    if sum(1 for element in elements if isinstance(element.tag, str)) != len(_START_TAG.findall(markup)):
-        return None  # an element one parser implied (tbody, p, html) or dropped
+    if _tree_shape(root) != shape:
+        return None  # libxml2 implied, dropped or moved an element (its HTML 4 rules)
     children = list(root)
     if [child.tag for child in children] != ["head", "body"] or not _as_html5_nests(elements):
         return None
     head, body = children
-    if (head.tail or "").strip() or any(child.tag not in _HEAD for child in head):
+    if (head.tail or "").strip(_SPACE) or any(child.tag not in _HEAD for child in head):
         return None  # HTML5 ends the head (and opens the body) at anything else
     # HTML5 reads white space before <head> as nothing, and white space after </body> as the body's.
     root.text, body.tail = None, None
@@ -112,26 +121,41 @@ def _emptied(match: re.Match[str]) -> str:
     return f"<{name}></{name}>" if name else ""
 
 
-def _well_nested(markup: str) -> bool:
-    """Whether every element but the void ones is closed by its own end tag, in order (nothing for
-    either parser to imply or to mend its own way), and none is one of ``_UNSAFE``."""
+def _tag_shape(markup: str) -> list[tuple[int, str]] | None:
+    """Each element's depth and name, in the order of its start tag, if every element but the void
+    ones is closed by its own end tag, in order (nothing for either parser to imply or to mend its
+    own way) and none is one of ``_UNSAFE``; else None."""
     open_: list[str] = []
+    shape: list[tuple[int, str]] = []
     for closing, name, empty in _TAG.findall(markup):
         name = name.lower()
-        if name in _UNSAFE:
-            return False
+        if name in _UNSAFE or empty and name not in _VOID:
+            return None  # HTML5 reads "/>" on an element that is not void as a start tag
         if not closing and (open_[-1:] == ["head"] and name not in _HEAD or name not in _PHRASING and _open_p(open_)):
-            return False  # HTML5 ends the head, or the paragraph, at this tag
+            return None  # HTML5 ends the head, or the paragraph, at this tag
         if closing:
             if not open_ or open_.pop() != name:
-                return False
-        elif name in _VOID or empty:
+                return None
             continue
-        else:
-            if _closes_open(name, open_):
-                return False
-            open_.append(name)
-    return not open_
+        shape.append((len(open_), name))
+        if name in _VOID:
+            continue
+        if _closes_open(name, open_) or name in _ROOTS and len(open_) != _ROOTS[name]:
+            return None  # HTML5 ends the open one first; or a root element out of its place
+        open_.append(name)
+    return None if open_ else shape
+
+
+def _tree_shape(root: ElementTree.Element) -> list[tuple[int, str]]:
+    """Each element's depth and name in document order (comments left out)."""
+    shape: list[tuple[int, str]] = []
+    stack = [(root, 0)]
+    while stack:
+        element, depth = stack.pop()
+        if isinstance(element.tag, str):
+            shape.append((depth, element.tag))
+        stack.extend((child, depth + 1) for child in reversed(element))
+    return shape
 
 
 def _open_p(open_: list[str]) -> bool:
@@ -179,10 +203,13 @@ def _as_html5_nests(elements: list[ElementTree.Element]) -> bool:
     """Whether tables hold only their own elements and paragraphs only phrasing content (where
     HTML5 would have closed or moved something that libxml2 keeps, or the other way round)."""
     for element in elements:
+        for child in element:  # HTML5 drops a table's part outside its place (a cell outside a row)
+            if child.tag in _TABLE_PARTS and element.tag not in _TABLE_PARTS[child.tag]:  # type: ignore[operator]
+                return False
         allowed = _TABLE_CHILDREN.get(element.tag)  # type: ignore[arg-type]
         if allowed is not None:
-            if (element.text or "").strip() or any(
-                    child.tag not in allowed or (child.tail or "").strip() for child in element):
+            if (element.text or "").strip(_SPACE) or any(
+                    child.tag not in allowed or (child.tail or "").strip(_SPACE) for child in element):
                 return False
         elif element.tag == "p" and any(
                 isinstance(child.tag, str) and child.tag not in _PHRASING for child in element.iter() if child is not element):
