@@ -153,7 +153,11 @@ def test_the_pdf_is_one_click_away(served: Served) -> None:
 
 def test_ctrl_c_stops_cleanly(served: Served) -> None:
     served.process.send_signal(signal.SIGINT)
-    served.process.wait(timeout=60)
+    try:
+        served.process.wait(timeout=60)
+    except subprocess.TimeoutExpired:  # say what it said last and which of its processes were still there
+        pytest.fail(f"serve did not stop within 60 s after Ctrl-C; it said last: {served.said[-8:]}; "
+                    f"its project's processes: {_processes_naming(str(served.root))}")
     assert served.process.returncode in (0, 130)
     time.sleep(0.5)  # the drain thread reads the last lines
     assert not any("Traceback" in line for line in served.said) and served.said[-1] == "planpress: 終了しました"
