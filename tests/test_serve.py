@@ -66,8 +66,11 @@ class Served:
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     root = copy_project(tmp_path_factory.mktemp("serve") / "project")
     port = _free_port()
+    # Ctrl-C as a terminal delivers it: a test run started in the background of a shell without job
+    # control (`cmd &`) has SIGINT ignored, which a child inherits, and serve would never see it.
     process = subprocess.Popen([sys.executable, "-m", "planpress", "serve", "--port", str(port)], cwd=root,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     said: list[str] = []
 
     def drain() -> None:  # read everything it says, so that a full pipe never blocks it
