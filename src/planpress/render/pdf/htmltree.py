@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ElementTree
+from collections.abc import Iterable
 from typing import Any
 
 import lxml.etree
@@ -41,12 +42,13 @@ _RAW = re.compile(r"<(style|script)\b.*?</\1\s*>|<!--.*?-->", re.IGNORECASE | re
 _TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)\b[^>]*?(/?)>")
 #: Before the root: a doctype and white space only (anything else makes HTML5 imply the root).
 _PROLOGUE = re.compile(r"\s*(?:<!DOCTYPE[^>]*>\s*)?<html[\s>]", re.IGNORECASE)
-_VOID = {"area", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr", "param"}
+#: Void in both parsers (HTML5's other void elements are in ``_UNSAFE``).
+_VOID = {"area", "br", "col", "hr", "img", "input", "link", "meta", "param"}
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 #: Elements HTML5 does not nest in themselves (a start tag ends, or for a link mends, the open one)
 #: unless one of these elements lies between.
-_SELF_NESTING_SCOPE = {"a": {"td", "th", "caption", "table"}, "p": {"td", "th", "caption", "table", "button"},
-                       "li": {"ul", "ol"}, "dd": {"dl"}, "dt": {"dl"}, "nobr": set(), "rb": {"ruby"},
+#: (A paragraph is not here: ``_open_p`` refuses any block, a paragraph too, while one is open.)
+_SELF_NESTING_SCOPE = {"a": {"td", "th", "caption", "table"}, "li": {"ul", "ol"}, "dd": {"dl"}, "dt": {"dl"}, "nobr": set(), "rb": {"ruby"},
                        "rt": {"ruby"}, "rp": {"ruby"}}
 #: Elements that end the scope in which a start tag looks for an open paragraph.
 _P_SCOPE = {"td", "th", "caption", "table", "button", "html", "marquee", "object", "applet", "template"}
@@ -95,11 +97,10 @@ def quick_tree(source: str) -> ElementTree.Element | None:
         return None
     if root is None or root.tag != "html" or (root.text or "").strip(_SPACE):
         return None
-    elements = list(root.iter())
     if _tree_shape(root) != shape:
         return None  # libxml2 implied, dropped or moved an element (its HTML 4 rules)
     children = list(root)
-    if [child.tag for child in children] != ["head", "body"] or not _as_html5_nests(elements):
+    if [child.tag for child in children] != ["head", "body"] or not _as_html5_nests(root.iter()):
         return None
     head, body = children
     if (head.tail or "").strip(_SPACE) or any(child.tag not in _HEAD for child in head):
@@ -199,9 +200,10 @@ def _plain_references(source: str) -> bool:
     return True
 
 
-def _as_html5_nests(elements: list[ElementTree.Element]) -> bool:
-    """Whether tables hold only their own elements and paragraphs only phrasing content (where
-    HTML5 would have closed or moved something that libxml2 keeps, or the other way round)."""
+def _as_html5_nests(elements: Iterable[ElementTree.Element]) -> bool:
+    """Whether tables hold only their own elements, each part in its place (where HTML5 would have
+    moved or dropped something that libxml2 keeps). A paragraph holding a block needs no check here:
+    ``_tag_shape`` refused its tag, and the tree nests as the tags do."""
     for element in elements:
         for child in element:  # HTML5 drops a table's part outside its place (a cell outside a row)
             if child.tag in _TABLE_PARTS and element.tag not in _TABLE_PARTS[child.tag]:  # type: ignore[operator]
@@ -211,7 +213,4 @@ def _as_html5_nests(elements: list[ElementTree.Element]) -> bool:
             if (element.text or "").strip(_SPACE) or any(
                     child.tag not in allowed or (child.tail or "").strip(_SPACE) for child in element):
                 return False
-        elif element.tag == "p" and any(
-                isinstance(child.tag, str) and child.tag not in _PHRASING for child in element.iter() if child is not element):
-            return False
     return True
