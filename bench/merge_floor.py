@@ -5,7 +5,7 @@ build``, or on the ×16 booklet of ``make bench``'s copy of the project. It meas
 
 - ``order``: whether the bytes QPDF writes depend on the order the merge made the objects: the
   PDF's pages copied into a new PDF in page order and in reverse order (then put back in page
-  order), both saved as the merge saves;
+  order), both saved as the merge saves, and both saved without object streams;
 - ``resave``: the PDF opened and saved again as the merge saves it (object streams), the least
   an in-place merge would pay (it must read every object to write it);
 - ``canonical``: the PDF saved without object streams (objects numbered in the order QPDF walks
@@ -36,13 +36,18 @@ def saved(pdf: pikepdf.Pdf, mode: pikepdf.ObjectStreamMode) -> bytes:
     return out.getvalue()
 
 
-def copied(source: pikepdf.Pdf, order: Iterable[int]) -> bytes:
-    """The source's pages copied in ``order``, placed in page order, saved as the merge saves."""
+def copied(source: pikepdf.Pdf, order: Iterable[int], mode: pikepdf.ObjectStreamMode = GENERATE) -> bytes:
+    """The source's pages copied in ``order``, placed in page order, saved as the merge saves
+    (``mode``: with object streams, or without)."""
     base = pikepdf.new()
     copies = {number: base.copy_foreign(source.pages[number].obj) for number in order}
     for number in range(len(source.pages)):
         base.pages.append(pikepdf.Page(copies[number]))
-    return saved(base, GENERATE)
+    return saved(base, mode)
+
+
+def _same(same: bool) -> str:
+    return "the same" if same else "different"
 
 
 def best(step: Callable[[], bytes]) -> tuple[float, bytes]:
@@ -59,9 +64,11 @@ def main(path: Path) -> None:
     source = pikepdf.open(io.BytesIO(data))
     count = len(source.pages)
     forward, backward = copied(source, range(count)), copied(source, reversed(range(count)))
+    plain_same = copied(source, range(count), PLAIN) == copied(source, reversed(range(count)), PLAIN)
     print(f"{path}: {count} pages, {len(data) / 1024 / 1024:.1f} MiB")
-    print(f"order: pages copied forward and backward give {'the same' if forward == backward else 'different'} "
-          f"bytes ({hashlib.md5(forward).hexdigest()[:8]} / {hashlib.md5(backward).hexdigest()[:8]})")
+    print(f"order: pages copied forward and backward give {_same(forward == backward)} bytes "
+          f"({hashlib.md5(forward).hexdigest()[:8]} / {hashlib.md5(backward).hexdigest()[:8]}); "
+          f"without object streams {_same(plain_same)}")
     resave, _ = best(lambda: saved(pikepdf.open(io.BytesIO(data)), GENERATE))
     print(f"resave: open and save with object streams {resave:.3f} s")
     plain, flat = best(lambda: saved(pikepdf.open(io.BytesIO(data)), PLAIN))
