@@ -63,9 +63,9 @@ _TABLE_CHILDREN = {
     "table": {"caption", "colgroup", "thead", "tbody", "tfoot"},
     "thead": {"tr"}, "tbody": {"tr"}, "tfoot": {"tr"}, "tr": {"td", "th"}, "colgroup": {"col"},
 }
-#: Where each part of a table may stand (its parents).
-_TABLE_PARTS = {"caption": {"table"}, "colgroup": {"table"}, "thead": {"table"}, "tbody": {"table"}, "tfoot": {"table"},
-                "col": {"colgroup"}, "tr": {"thead", "tbody", "tfoot"}, "td": {"tr"}, "th": {"tr"}}
+#: Where each part of a table may stand (its parents): the same relation, read the other way.
+_TABLE_PARTS = {part: {parent for parent, parts in _TABLE_CHILDREN.items() if part in parts}
+                for part in set().union(*_TABLE_CHILDREN.values())}
 #: Elements a paragraph may hold (phrasing content); a block start tag ends an open <p> in HTML5.
 _PHRASING = {"a", "abbr", "b", "bdi", "bdo", "br", "cite", "code", "data", "del", "dfn", "em", "i", "img", "ins",
              "kbd", "mark", "q", "ruby", "rb", "rp", "rt", "s", "samp", "small", "span", "strong", "sub", "sup",
