@@ -269,7 +269,12 @@ def work(job: BatchJob, context: Context) -> BatchResult:
     def write(rendering: Any, start: int) -> tuple[bytes, list[Any]]:
         weasy.refuse_overflow(rendering, document, project, first_page=start)  # as the single pass does, before writing
         weasy.dated(rendering, inputs.date)
-        return canonical(rendering.write_pdf(**options), start, tables="<th" in job.html)  # its pages as they are in any batch
+        # Uncompressed: ``canonical`` reads the pages' streams back and saves the batch through
+        # QPDF, which compresses each stream once (zlib's default level). WeasyPrint's own
+        # compression (level 9, of every stream and of its object streams) was undone there and
+        # done again (x4 after an edit: 0.06 s less CPU a four-page section; the same merged pages).
+        data = rendering.write_pdf(**options, uncompressed_pdf=True)
+        return canonical(data, start, tables="<th" in job.html)  # its pages as they are in any batch
 
     try:
         return lay_out(job, lambda source: weasy.weasy_html(source, project), write, schedule.await_start,
