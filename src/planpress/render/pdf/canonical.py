@@ -61,7 +61,7 @@ def canonical(data: bytes, start: int, *, tables: bool = True) -> tuple[bytes, l
     shadings.mark(pdf)
     tags.flatten_text_spans(pdf)
     out = io.BytesIO()
-    pdf.save(out, deterministic_id=True)
+    pdf.save(out, deterministic_id=True)  # each stream compressed here, once: the worker writes it uncompressed (pool.work)
     return out.getvalue(), drawn
 
 
