@@ -21,12 +21,12 @@ import io
 import re
 import sys
 import tempfile
-import time
 import zlib
-from collections.abc import Callable
 from pathlib import Path
 
 import pikepdf
+
+from merge_floor import GENERATE, PLAIN, best, saved  # run as bench/pack_floor.py: bench/ is on the path
 
 #: Objects an object stream holds (QPDF's number).
 PER_STREAM = 100
@@ -81,36 +81,25 @@ def packed(data: bytes) -> bytes:
     return out.getvalue()
 
 
-def best(run: Callable[[], object]) -> tuple[float, object]:
-    times, value = [], None
-    for _ in range(3):
-        start = time.perf_counter()
-        value = run()
-        times.append(time.perf_counter() - start)
-    return min(times), value
-
-
-def saved(pdf: pikepdf.Pdf, mode: pikepdf.ObjectStreamMode) -> bytes:
-    out = io.BytesIO()
-    pdf.save(out, deterministic_id=True, object_stream_mode=mode)
-    return out.getvalue()
-
-
 def main(path: Path) -> None:
     pdf = pikepdf.open(path)
-    saved(pdf, pikepdf.ObjectStreamMode.disable)  # every object read once, before the timings
+    saved(pdf, PLAIN)  # every object read once, before the timings
     with tempfile.TemporaryDirectory() as folder:
         target = Path(folder) / "plain.pdf"
-        to_file, _ = best(lambda: pdf.save(target, deterministic_id=True,
-                                           object_stream_mode=pikepdf.ObjectStreamMode.disable))
-    to_memory, plain = best(lambda: saved(pdf, pikepdf.ObjectStreamMode.disable))
-    generate, streamed = best(lambda: saved(pdf, pikepdf.ObjectStreamMode.generate))
-    packing, ours = best(lambda: packed(plain))  # type: ignore[arg-type]
-    again = pikepdf.open(io.BytesIO(ours))  # type: ignore[arg-type]
+
+        def to_file() -> bytes:
+            pdf.save(target, deterministic_id=True, object_stream_mode=PLAIN)
+            return b""
+
+        on_disk, _ = best(to_file)
+    in_memory, plain = best(lambda: saved(pdf, PLAIN))
+    generate, streamed = best(lambda: saved(pdf, GENERATE))
+    packing, ours = best(lambda: packed(plain))
+    again = pikepdf.open(io.BytesIO(ours))
     print(f"{path}: {len(pdf.pages)} pages, {len(pdf.objects)} objects")
-    print(f"  QPDF without object streams: {to_file:.3f} s to a file, {to_memory:.3f} s to a BytesIO, {len(plain):,} bytes")  # type: ignore[arg-type]
-    print(f"  QPDF with object streams (as the merge saves): {generate:.3f} s, {len(streamed):,} bytes")  # type: ignore[arg-type]
-    print(f"  packed here: {packing:.3f} s, {len(ours):,} bytes; opens again: {len(again.pages)} pages")  # type: ignore[arg-type]
+    print(f"  QPDF without object streams: {on_disk:.3f} s to a file, {in_memory:.3f} s to a BytesIO, {len(plain):,} bytes")
+    print(f"  QPDF with object streams (as the merge saves): {generate:.3f} s, {len(streamed):,} bytes")
+    print(f"  packed here: {packing:.3f} s, {len(ours):,} bytes; opens again: {len(again.pages)} pages")
 
 
 if __name__ == "__main__":
