@@ -63,12 +63,13 @@ def scale_evaluation(root: Path, factor: int) -> None:
 
 
 def edit_evaluation(root: Path, run: int) -> None:
-    """One item's commentary changes (same length, so no page moves)."""
+    """One item's commentary changes (same length, so no page moves): its first three characters
+    become 改 and ``run`` in two digits, so 100 runs in a row each give text no build has laid out."""
     yaml = _yaml()
     path = sorted((root / "content" / "evaluations").glob("*.yaml"))[-1]
     evaluation = yaml.load(path)
     item = evaluation["items"][len(evaluation["items"]) // 2]
-    item["commentary"] = f"改{run % 10}" + item["commentary"][2:]
+    item["commentary"] = f"改{run % 100:02d}" + item["commentary"][3:]
     yaml.dump(evaluation, path)
 
 
