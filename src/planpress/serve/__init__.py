@@ -147,9 +147,11 @@ class PdfBuilder:
 
     def _build(self) -> PdfStatus:
         command = [sys.executable, "-m", "planpress", "-C", str(self.project.root), "build", "--format", "pdf", "--quiet"]
+        # A process group of its own: Ctrl-C is ours to pass on. Not a session of its own: Linux
+        # schedules a session as one group (autogroup), where its lower priority would count for
+        # nothing against the preview's builds (as LibreOffice's in a build: render/docx_toc.py _convert).
         self.process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                        stderr=subprocess.PIPE, start_new_session=True,  # Ctrl-C is ours to pass on
-                                        preexec_fn=lambda: os.nice(5))
+                                        stderr=subprocess.PIPE, process_group=0, preexec_fn=lambda: os.nice(5))
         _, errors = self.process.communicate()
         lines = [line for line in errors.decode("utf-8", "replace").splitlines() if line.strip() and ": 警告: " not in line]
         return PdfStatus("ready") if self.process.returncode == 0 else PdfStatus("failed", lines)
