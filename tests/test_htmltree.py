@@ -42,7 +42,7 @@ def _page(body: str, *, after: str = "\n</html>\n") -> str:
 def test_every_page_of_the_shipped_documents_parses_as_weasyprints_parser_would(tmp_path: Path) -> None:
     project = Project.at(copy_project(tmp_path / "project", warm=False))
     content, _ = build.load(project)
-    date = html.build_date(project)
+    date = project.build_date()
     pages = []
     for job in build.plan_jobs(content, ["booklet", "evaluation-2021"], ["pdf"]):
         document = job.spec.make()

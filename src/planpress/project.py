@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,6 +26,17 @@ class Project:
     @property
     def output_dir(self) -> Path:
         return self.root / "output"
+
+    def build_date(self) -> float:
+        """The documents' date: SOURCE_DATE_EPOCH, else the newest content or layout file.
+
+        Never the clock, so the same content builds the same bytes.
+        """
+        epoch = os.environ.get("SOURCE_DATE_EPOCH")
+        if epoch and epoch.isdigit():
+            return float(epoch)
+        files = [p for folder in (self.content_dir, self.layouts_dir) for p in folder.rglob("*") if p.is_file()]
+        return max((p.stat().st_mtime for p in files), default=0.0)
 
     def display(self, path: Path) -> str:
         """The path as the user should see it: relative to the project, with slashes."""

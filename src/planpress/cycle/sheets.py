@@ -21,7 +21,6 @@ from planpress.content import Content
 from planpress.content.model import COMMENTARY_LIMIT, GRADES, EvaluationItem, Policy
 from planpress.output import WriteError, write_all
 from planpress.render.wordxml import clear_body, fixed_zip_times, full_width, open_reference, page_setup
-from planpress.render.html import build_date
 from planpress.project import Project
 
 SHEETS_DIR = "sheets"
@@ -96,10 +95,10 @@ def render_sheet(project: Project, sheet: Sheet) -> bytes:
     for item in sheet.items:
         _item(word, sheet, item, ids)
     xml.protect_for_forms(word.settings.element)
-    _properties(word, sheet, build_date(project))
+    _properties(word, sheet, project.build_date())
     buffer = io.BytesIO()
     word.save(buffer)
-    return fixed_zip_times(buffer.getvalue(), build_date(project))
+    return fixed_zip_times(buffer.getvalue(), project.build_date())
 
 
 def _require_styles(word: WordDocument, names: tuple[str, ...]) -> None:

@@ -79,9 +79,9 @@ def cached_output(kind: Format, document: Document, project: Project, *, profile
     """The file's bytes as an earlier build of exactly this made them, or None (nothing is written)."""
     data = _slot(kind, document, project, profile).get(_output_key(kind, document, project, profile))
     if data is not None and kind.name == "pdf":
-        from planpress.render import pdf
+        from planpress.render.builds import LAST_BUILDS, PartsBuild
 
-        pdf.LAST_BUILDS[document.name] = pdf.PartsBuild(len(document.sections), cached_merge=True)
+        LAST_BUILDS[document.name] = PartsBuild(len(document.sections), cached_merge=True)
     return data
 
 
@@ -90,10 +90,9 @@ def _output_key(kind: Format, document: Document, project: Project, profile: str
     fonts, planpress's code, the libraries' versions, the LibreOffice installed (it numbers the Word
     contents), the profile and the document's date."""
     from planpress import memo
-    from planpress.render.html import build_date
 
     return memo.fingerprint("output", kind.name, profile, memo.document_print(document), memo.environment(project),
-                            build_date(project), memo.versions(*_LIBRARIES), memo.tool_identity("soffice"),
+                            project.build_date(), memo.versions(*_LIBRARIES), memo.tool_identity("soffice"),
                             memo.tool_identity("pdftotext"))
 
 

@@ -24,7 +24,7 @@ from planpress.document import (Bar, BarChart, Block, Cell, Document, Figure, He
 from planpress import memo
 from planpress.cache import CACHE_DIR
 from planpress.render import docx_parts, docx_sections, docx_svg, docx_toc, docx_widths, raster, wordxml
-from planpress.render.html import build_date, environment
+from planpress.render.html import environment
 from planpress.project import Project
 
 #: The section style of a cover page (title block placed by the Cover styles, no running header).
@@ -91,7 +91,7 @@ def _filled(document: Document, project: Project, *, keep: bool = False) -> tupl
         docx_svg.SVG_PARTS.reset(svgs)
         raster.SHELF.reset(shelf)
         docx_parts.PICTURES.reset(pictures)
-    wordxml.properties(word, document, build_date(project))
+    wordxml.properties(word, document, project.build_date())
     return word, starts
 
 
@@ -270,7 +270,7 @@ def _profile(project: Project) -> Path:
 
 
 def _saved(word: WordDocument, project: Project) -> bytes:
-    return wordxml.package_bytes(word, build_date(project))
+    return wordxml.package_bytes(word, project.build_date())
 
 
 class _RenderState:

@@ -27,11 +27,12 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-
-from docx.document import Document as WordDocument
-from docx.oxml.ns import qn
+from typing import TYPE_CHECKING
 
 from planpress.document import TocEntry
+
+if TYPE_CHECKING:  # python-docx: imported by ``fill`` (a build with nothing to make only calls ``resume``)
+    from docx.document import Document as WordDocument
 
 #: Seconds one headless conversion may take before the contents is left without numbers.
 TIMEOUT = 180
@@ -273,6 +274,8 @@ def page_numbers(pages: list[str], entries: tuple[TocEntry, ...]) -> list[int] |
 
 def fill(word: WordDocument, toc_styles: set[str], numbers: list[int]) -> None:
     """Append a tab and the page number to each contents entry (the style's right tab has dot leaders)."""
+    from docx.oxml.ns import qn
+
     # Each paragraph's w:pPr/w:pStyle by lxml's own find (python-docx's pPr and pStyle properties
     # look each up through the schema: a third of a second over a ×16 booklet's paragraphs).
     style_path, value = f"{qn('w:pPr')}/{qn('w:pStyle')}", qn("w:val")

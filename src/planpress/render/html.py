@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import functools
-import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,7 +32,7 @@ class PageContext:
     document: Document
     styles: Markup
     version: str
-    #: The document's date (build_date), for a layout that shows it: read as ``date``, which notes
+    #: The document's date (Project.build_date), for a layout that shows it: read as ``date``, which notes
     #: the reading (a section's HTML kept between builds is keyed on the date only if it read it).
     when: str
     #: Whether the head names the date (dcterms.created, .modified). The PDF engine leaves it out
@@ -93,18 +92,6 @@ def image_url(path: Path) -> str:
     return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
 
 
-def build_date(project: Project) -> float:
-    """The document's date: SOURCE_DATE_EPOCH, else the newest content or layout file.
-
-    Never the clock, so the same content builds the same bytes.
-    """
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.isdigit():
-        return float(epoch)
-    files = [p for folder in (project.content_dir, project.layouts_dir) for p in folder.rglob("*") if p.is_file()]
-    return max((p.stat().st_mtime for p in files), default=0.0)
-
-
 def iso_date(timestamp: float) -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(timestamp))
 
@@ -117,8 +104,8 @@ def stylesheets(document: Document, profile: str) -> tuple[str, ...]:
 def render(document: Document, project: Project, *, profile: str = "web", date: float | None = None,
            head_dates: bool = True) -> str:
     """The whole document as one self-contained HTML page (styles inlined), of the document's
-    date ``date`` (build_date unless given); ``head_dates``: see PageContext."""
-    when = build_date(project) if date is None else date
+    date ``date`` (Project.build_date unless given); ``head_dates``: see PageContext."""
+    when = project.build_date() if date is None else date
     return render_dated(document, project, page_styles(document, project, profile), when, head_dates)[0]
 
 

@@ -18,7 +18,7 @@ from planpress import __version__, design, images
 from planpress.document import Document
 from planpress.drawing import Drawing
 from planpress.errors import PlanpressError
-from planpress.render.html import build_date, drawing_svg, iso_date
+from planpress.render.html import drawing_svg, iso_date
 from planpress.site import fonts, search
 from planpress.site.pages import Site, cut
 from planpress.site.terms import linked, term_ids
@@ -50,7 +50,7 @@ def render(document: Document, project: Project, *, profile: str = "web") -> Sit
     site = cut(document)
     pictures = Pictures()
     env = _environment(project.layouts_dir, site, pictures)
-    common = {"site": site, "document": document, "version": __version__, "date": iso_date(build_date(project))}
+    common = {"site": site, "document": document, "version": __version__, "date": iso_date(project.build_date())}
     files: SiteFiles = {}
     try:
         for page in site.pages:

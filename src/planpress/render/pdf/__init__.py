@@ -19,6 +19,7 @@ Its one entry point is ``render(document, project, profile=..., scratch=..., one
 
 from __future__ import annotations
 
-from planpress.render.pdf.parts import LAST_BUILDS, PartsBuild, early_workers, render, shared_workers
+from planpress.render.builds import LAST_BUILDS, PartsBuild
+from planpress.render.pdf.parts import early_workers, render, shared_workers
 
 __all__ = ["LAST_BUILDS", "PartsBuild", "early_workers", "render", "shared_workers"]

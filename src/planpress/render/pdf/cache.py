@@ -96,7 +96,7 @@ def batch_name(pdf: bytes) -> str:
 
 
 def pdf_dates(timestamp: float) -> dict[str, str]:
-    """The PDF /Info dates for the document's date (html.build_date, which layouts/base.html shows
+    """The PDF /Info dates for the document's date (Project.build_date, which layouts/base.html shows
     as dcterms.created and dcterms.modified), as WeasyPrint writes them: D:YYYYMMDDHHMMSSZ."""
     date = time.strftime("D:%Y%m%d%H%M%SZ", time.gmtime(timestamp))
     return {"/CreationDate": date, "/ModDate": date}

@@ -32,13 +32,14 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, wait
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from planpress.document import Document
 from planpress.errors import ContentError, PlanpressError, Problem
 from planpress.render import html
+from planpress.render.builds import LAST_BUILDS, PartsBuild
 from planpress.render.pdf import _weasy_internals, pool
 from planpress.render.pdf.pool import PageInputs
 from planpress.render.pdf.sources import section_html
@@ -74,8 +75,6 @@ CUT = 2
 _DATA_URL = re.compile(r"data:[^\"')\s]+")
 #: How often one section may be laid out in one build before its page numbers are declared unstable.
 MAX_LAYOUTS = 3
-#: The last build of each document (for the command's report and for tests).
-LAST_BUILDS: dict[str, PartsBuild] = {}
 #: The workers a build made for its documents' PDFs, by document name (``shared_workers``).
 _SHARED: dict[str, pool.Workers] = {}
 _SHARED_LOCK = threading.Lock()
@@ -83,21 +82,6 @@ _SHARED_LOCK = threading.Lock()
 #: are known: room on their board for this many sections and documents.
 EARLY_ROOM = (1 << 16, 64)
 _EARLY: list[pool.Workers] = []
-
-
-@dataclass
-class PartsBuild:
-    """What one build did: sections laid out, WeasyPrint passes, whether the merge was cached."""
-
-    parts: int
-    laid_out: list[int] = field(default_factory=list)
-    batches: int = 0
-    #: each section's batch (batch_numbers)
-    batch_of: list[int] = field(default_factory=list)
-    cached_merge: bool = False
-    single_pass: str = ""
-    #: the sections submitted at a start guessed from the last build's page counts (``_Planner._submit``)
-    guessed: list[int] = field(default_factory=list)
 
 
 @dataclass(eq=False)
@@ -235,7 +219,7 @@ def render(document: Document, project: Project, *, profile: str = "web", scratc
 
 def _render(document: Document, project: Project, *, profile: str, scratch: Path | None, one_pass: bool) -> bytes:
     cache = PartCache(project) if scratch is None else ScratchCache(project, scratch)
-    inputs = PageInputs(profile, html.build_date(project))
+    inputs = PageInputs(profile, project.build_date())
     if one_pass:
         from planpress.render.pdf import weasy
 

@@ -113,8 +113,8 @@ def dated(laid_out, date: float) -> None:  # noqa: ANN001 - weasyprint.Document
 
 
 def render(document: Document, project: Project, *, profile: str = "web", date: float | None = None) -> bytes:
-    """Lay the document out in one pass and return the PDF bytes (``date``: build_date unless given)."""
-    date = html.build_date(project) if date is None else date
+    """Lay the document out in one pass and return the PDF bytes (``date``: Project.build_date unless given)."""
+    date = project.build_date() if date is None else date
     source = html.render(document, project, profile=profile, date=date, head_dates=False)  # the date: ``dated``
     try:
         with weasyprint_warnings() as warnings:
