@@ -33,7 +33,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from scale import edit_evaluation, editor, largest_document, scaler  # noqa: E402
+from scale import edit_evaluation, editor, scaled_copy  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -230,10 +230,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="planpress-bench-") as folder:
         for size in (int(part) for part in args.sizes.split(",")):
             root = Path(folder) / f"x{size}"
-            for name in ("content", "layouts"):
-                shutil.copytree(args.project / name, root / name)
-            name = largest_document(root)
-            scaler(name)(root, size)
+            name = scaled_copy(args.project, root, size)
             print(f"bench: {name} ×{size}", file=sys.stderr)
             results[size] = measure(root, name, args.runs if size == 1 else args.runs_large, Path(folder) / "chromium",
                                     args.edits)

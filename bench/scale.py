@@ -1,10 +1,11 @@
 """Synthetic content for the benchmark: the real content ×N, and one edit, in a project copy.
 
-Only ever called on a temporary copy of the project (bench.py makes one per size).
+Only ever called on a temporary copy of the project (``scaled_copy`` makes one; bench.py one per size).
 """
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -34,6 +35,16 @@ def largest_document(root: Path) -> str:
     if "booklet" in names:
         return "booklet"
     return max(specs, key=lambda spec: len(html.render(spec.make(), project))).name
+
+
+def scaled_copy(project: Path, root: Path, factor: int) -> str:
+    """Copy ``project``'s content/ and layouts/ into ``root`` and scale its largest document ×factor
+    there; return that document's name."""
+    for folder in ("content", "layouts"):
+        shutil.copytree(project / folder, root / folder)
+    name = largest_document(root)
+    scaler(name)(root, factor)
+    return name
 
 
 def scale_evaluation(root: Path, factor: int) -> None:

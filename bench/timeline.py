@@ -22,7 +22,6 @@ import importlib
 import json
 import os
 import resource
-import shutil
 import statistics
 import subprocess
 import sys
@@ -157,12 +156,10 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="planpress-timeline-") as folder:
         project = args.project
         if project is None:
-            from scale import largest_document, scaler
+            from scale import scaled_copy
 
             project = Path(folder) / f"x{args.size}"
-            for name in ("content", "layouts"):
-                shutil.copytree(REPO / name, project / name)
-            scaler(largest_document(project))(project, args.size)
+            scaled_copy(REPO, project, args.size)
             print(f"timeline: building the ×{args.size} copy once, cold", file=sys.stderr)
             subprocess.run([str(Path(sys.executable).parent / "planpress"), "build", "--quiet"], cwd=project,
                            check=True, capture_output=True)
