@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -109,6 +110,49 @@ def test_ctrl_c_ends_with_one_line_status_130_and_nothing_written(tmp_path: Path
     _, err = build_process.communicate(timeout=120)
     assert build_process.returncode == 130, err
     assert "Traceback" not in err and err.splitlines()[-1] == "planpress: 中断しました（output/ のファイルは前のままです）"
+    assert not (root / "output").exists() or not any((root / "output").iterdir())
+
+
+def _libreoffice_under(folder: Path) -> list[int]:
+    """The LibreOffice processes whose command line names ``folder`` (its profile, its files)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            line = (entry / "cmdline").read_bytes().decode("utf-8", "replace")
+        except OSError:  # not a process, or ended meanwhile
+            continue
+        if "soffice" in line and str(folder) in line:
+            found.append(int(entry.name))
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir() or shutil.which("soffice") is None, reason="Linux with LibreOffice")
+@pytest.mark.parametrize("name", ["SIGTERM", "SIGHUP"])
+def test_sigterm_or_sighup_stops_a_build_as_ctrl_c_does(tmp_path: Path, name: str) -> None:
+    """`kill`, or the terminal window closed, while LibreOffice lays out the Word contents: one
+    line, the signal's status, LibreOffice ended, no temporary folder left, nothing written."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    number = getattr(signal, name)
+    root = copy_project(tmp_path / "project")
+    scratch = tmp_path / "tmp"  # the build's temporary folders: none may be left
+    scratch.mkdir()
+    build_process = subprocess.Popen(
+        [sys.executable, "-m", "planpress", "build"], cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        text=True, env={**os.environ, "TMPDIR": str(scratch)})
+    deadline = time.monotonic() + 120
+    while not _libreoffice_under(tmp_path) and build_process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert _libreoffice_under(tmp_path), "LibreOffice never ran: the signal would come at another moment"
+    build_process.send_signal(number)
+    _, err = build_process.communicate(timeout=120)
+    assert build_process.returncode == 128 + number, err
+    assert "Traceback" not in err and err.splitlines()[-1] == "planpress: 中断しました（output/ のファイルは前のままです）"
+    assert _libreoffice_under(tmp_path) == []
+    assert list(scratch.iterdir()) == []
     assert not (root / "output").exists() or not any((root / "output").iterdir())
 
 

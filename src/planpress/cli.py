@@ -8,7 +8,9 @@ import io
 import logging
 import os
 import re
+import signal
 import sys
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn, TextIO
@@ -111,16 +113,57 @@ def command() -> NoReturn:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """The command; Ctrl-C ends it with one line and status 130, a closed pipe is not an error."""
+    """The command; Ctrl-C ends it with one line and status 130, a closed pipe is not an error.
+
+    SIGTERM (``kill``, a service stopping) and SIGHUP (the terminal window closed) stop it as
+    Ctrl-C does, with their own status (143, 129): the build ends LibreOffice and its workers and
+    removes its temporary files, and output/ stays as it was. Left to the system, either signal
+    ended the build at once and left LibreOffice running, writing into a temporary folder no
+    one removed.
+    """
     for stream in (sys.stdout, sys.stderr):
         # Messages are Japanese: under LANG=C Python would write them as \uXXXX escapes.
         if isinstance(stream, io.TextIOWrapper) and stream.encoding.replace("-", "").lower() != "utf8":
             stream.reconfigure(encoding="utf-8", errors="replace")
+    previous = _answer_stop_signals()
     try:
         return _main(argv)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as stopped:
         _say("planpress: 中断しました（output/ のファイルは前のままです）")
-        return 130
+        return stopped.status if isinstance(stopped, Stopped) else 130
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+
+
+class Stopped(KeyboardInterrupt):
+    """SIGTERM or SIGHUP, answered as Ctrl-C is; ``status``: the exit status that says which."""
+
+    def __init__(self, number: int) -> None:
+        super().__init__(number)
+        self.status = 128 + number
+
+
+def _stop(number: int, frame: object) -> None:
+    raise Stopped(number)
+
+
+#: The signals that stop a command as Ctrl-C does (SIGINT is Python's own KeyboardInterrupt).
+STOP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name))
+
+
+def _answer_stop_signals() -> dict[int, object]:
+    """Let STOP_SIGNALS raise ``Stopped`` in the main thread; the handlers they had before, to put
+    back. Nothing in another thread (Python answers signals in the main thread only), and nothing
+    for a signal the process was told to ignore (``nohup``)."""
+    if threading.current_thread() is not threading.main_thread():
+        return {}
+    previous = {}
+    for number in STOP_SIGNALS:
+        handler = signal.getsignal(number)
+        if handler is not signal.SIG_IGN:
+            previous[number] = signal.signal(number, _stop)
+    return previous
 
 
 def _main(argv: Sequence[str] | None) -> int:
@@ -223,12 +266,13 @@ def _print_lines(lines: Sequence[str]) -> None:
 
 
 def _say(line: str, stream: TextIO | None = None) -> None:
-    """Print a line; a reader that closed the pipe (planpress … | head) is no failure of the command."""
+    """Print a line; a reader that closed the pipe (planpress … | head), or a terminal closed, is
+    no failure of the command."""
     stream = stream or sys.stderr
     try:
         print(line, file=stream, flush=True)
-    except BrokenPipeError:
-        # Python would report the broken pipe again when it flushes the stream at exit.
+    except OSError:  # the pipe closed, or the terminal gone (SIGHUP: EIO)
+        # Python would report the failed write again when it flushes the stream at exit.
         os.dup2(os.open(os.devnull, os.O_WRONLY), stream.fileno())
 
 

@@ -225,7 +225,12 @@ _STATE: dict[str, Any] = {}
 def prepare_workers(board: _Board) -> None:
     """Prepare the build's first worker, before it forks the others: WeasyPrint imported once for
     all of them (forked.py), before the first batch comes."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the build's to answer, once, not each worker's
+    # Ctrl-C, and a SIGTERM or SIGHUP sent to the whole process group (a terminal closed, a service
+    # stopped), are the build's to answer, once (cli.main), not each worker's: a worker that died
+    # of one would be taken for a worker killed for want of memory. The build ends its workers.
+    for name in ("SIGINT", "SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), signal.SIG_IGN)
     _STATE["board"] = board
     import planpress.render.pdf.batch  # noqa: F401 - WeasyPrint, imported by the workers themselves (see Workers)
 
