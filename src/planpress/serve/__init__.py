@@ -39,13 +39,11 @@ def run(project: Project, *, host: str, port: int, say: Callable[[str], None], p
     if builder is not None:
         builder.start()
     say(f"planpress: http://{host}:{server.server_address[1]}/ で表示しています（content/ と layouts/ の保存で更新。Ctrl-C で終了）")
-    previous = signal.signal(signal.SIGTERM, _interrupt)  # `kill` stops it as Ctrl-C does (the PDF build too)
-    try:
+    try:  # Ctrl-C, and `kill` or a closed terminal (cli.main raises cli.Stopped, a KeyboardInterrupt)
         server.serve_forever(poll_interval=0.25)
     except KeyboardInterrupt:
         pass
     finally:
-        signal.signal(signal.SIGTERM, previous)
         stop.set()
         live.update(closing=True)
         if builder is not None:
@@ -54,10 +52,6 @@ def run(project: Project, *, host: str, port: int, say: Callable[[str], None], p
         watcher.join(timeout=5)
     say("planpress: 終了しました")
     return 130
-
-
-def _interrupt(signum: int, frame: object) -> None:
-    raise KeyboardInterrupt
 
 
 def rebuild(project: Project, live: Live, editions: tuple[Edition, ...], builder: PdfBuilder | None,
