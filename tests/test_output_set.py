@@ -146,12 +146,12 @@ def test_sigterm_or_sighup_stops_a_build_as_ctrl_c_does(tmp_path: Path, name: st
     build_process = subprocess.Popen(
         [sys.executable, "-m", "planpress", "build"], cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
         text=True, env={**os.environ, "TMPDIR": str(scratch)}, preexec_fn=lambda: signal.signal(number, disposition))
-    deadline, running = time.monotonic() + 120, False
-    while not running and build_process.poll() is None and time.monotonic() < deadline:
-        # Seen once is enough, and not asked again: with a new profile LibreOffice's first
-        # soffice.bin lives a tenth of a second and its launcher starts another.
-        running = bool(_libreoffice_under(tmp_path))
-        time.sleep(0 if running else 0.05)
+    deadline = time.monotonic() + 120
+    # Seen once is enough, and not asked again: with a new profile LibreOffice's first soffice.bin
+    # lives a tenth of a second and its launcher starts another.
+    while not (running := bool(_libreoffice_under(tmp_path))) and build_process.poll() is None \
+            and time.monotonic() < deadline:
+        time.sleep(0.05)
     if not running:
         build_process.kill()
         _, err = build_process.communicate(timeout=60)
