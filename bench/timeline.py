@@ -3,8 +3,9 @@
 Not a test: it measures, it asserts nothing. Each build runs as the office runs it, in a process
 of its own, with the build's main steps wrapped to note when they started and ended, in which
 process and thread, and the CPU they used (the thread's own; LibreOffice's as its processes had
-used it when last seen, sampled every 20 ms: a little short). A build after an edit is bound by the CPU of 2 cores, so the CPU column says
-what a change can gain; the wall times say what waits on what.
+used it when last seen, sampled every 20 ms: a little short). A build after an edit is bound by
+the CPU of 2 cores, so the CPU column says what a change can gain; the wall times say what waits
+on what.
 
     python bench/timeline.py --size 4 --edits 3      # a scaled copy of the project (bench/scale.py)
     python bench/timeline.py --project /tmp/copy     # a copy made before: its content/ is edited
