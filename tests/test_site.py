@@ -311,6 +311,26 @@ def test_planpress_serve_serves_the_web_edition(project: Path) -> None:
         server.server_close()
 
 
+def test_serve_cuts_no_face_again_for_a_save_that_brings_no_new_character(project: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """`serve` makes the booklet's and the report's sites on every save: each keeps its own cut faces."""
+    from planpress.build import load
+    from planpress.project import Project
+    from planpress.site import fonts
+    from planpress.site.edition import WebEdition
+
+    cut = []
+    real = fonts._subset
+    monkeypatch.setattr(fonts, "_subset", lambda path, characters: cut.append(path) or real(path, characters))
+    where = Project(project)
+    content, _ = load(where)
+    first, _ = WebEdition().render(where, content)
+    assert len(cut) == 8  # four faces for each of the two sites, cut the first time
+    again, _ = WebEdition().render(where, content)
+    assert len(cut) == 8, "a face was cut again for the same characters"
+    assert again == first
+
+
 def _digest(folder: Path) -> dict[str, str]:
     return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.rglob("*")) if p.is_file()}
 

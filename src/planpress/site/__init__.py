@@ -69,7 +69,8 @@ def render(document: Document, project: Project, *, profile: str = "web") -> Sit
     files["assets/design.css"] = design.css_variables().encode("utf-8")  # print's colours and families
     files[search.INDEX] = search.index(site, files)
     files.update(pictures.files)
-    files.update(fonts.web_fonts(project, "".join(data.decode("utf-8") for name, data in files.items() if name.endswith((".html", ".js")))))
+    shown = "".join(data.decode("utf-8") for name, data in files.items() if name.endswith((".html", ".js")))
+    files.update(fonts.web_fonts(project, document.name, shown))
     return files
 
 
