@@ -239,6 +239,16 @@ def test_the_search_index_holds_every_page_text_normalised(site: Path) -> None:
     assert by_url["policy-p17.html"]["p"].startswith("ホーム ＞ 施策ごとの計画 ＞ 部門別計画")
 
 
+def test_the_search_text_is_the_main_part_as_read_blocks_apart_without_scripts_or_comments() -> None:
+    from planpress.site.search import page_text
+
+    page = ("<!DOCTYPE html><html><head><title>題</title><style>p{}</style></head><body><nav>目次</nav>"
+            "<main><h1>基本施策１</h1><p>港湾の<b>整備</b><!-- 注 -->を進めます&amp;</p><script>var x = 1;</script>"
+            "<table><tr><td>Ａ</td><td>Ｂ</td></tr></table><svg><text>図</text><text>表</text></svg></main>"
+            "<footer>苫小牧市</footer></body></html>")
+    assert page_text(page) == "基本施策1 港湾の整備を進めます& A B 図 表"
+
+
 def test_photos_and_official_icons_are_files_of_the_site(project: Path) -> None:
     from PIL import Image
 
