@@ -186,6 +186,17 @@ def test_the_site_carries_the_print_typefaces_cut_to_its_characters(site: Path) 
         assert "鬱" not in cmap and (site / name).stat().st_size < 1_000_000  # cut down: not the whole face
 
 
+def test_a_face_harfbuzz_cannot_cut_is_an_os_error_that_leaves_the_face_out(tmp_path: Path) -> None:
+    from planpress.site import fonts
+
+    damaged = tmp_path / "damaged.ttf"
+    damaged.write_bytes(b"\x00\x01\x00\x00" + b"not a font" * 100)
+    with pytest.raises(OSError):  # web_fonts leaves such a face out, as a missing one
+        fonts._subset(damaged, ["あ"])
+    with pytest.raises(OSError):
+        fonts._subset(tmp_path / "missing.ttf", ["あ"])
+
+
 def test_a_policy_cited_by_a_project_links_to_it_and_back(site: Path) -> None:
     project = outline(site / "project-1.html")
     cited = [a["href"] for a in project.all("a") if a.get("href", "").startswith("policy-")]

@@ -2,24 +2,27 @@
 shows and carried in the site as WOFF files (OFL-licensed), so every reader sees the print's
 letterforms and nothing is fetched from anywhere else.
 
-The faces are cut by HarfBuzz's subsetter (uharfbuzz), every layout feature kept, and wrapped as
-WOFF by fontTools: ~0.1 s a face. fontTools' own subsetter gave the same glyphs, tables and
-features at 0.3–1 s a face: 1.5–4 s of a `serve` save that brings a new character (or drops the
-last of one) into the booklet's and the report's sites. WOFF rather than WOFF2: Brotli takes
-seconds, for a third fewer bytes. Each subset is still kept in the cache. A face this computer
-lacks is left out: the stylesheet's fallbacks take over.
+The faces are cut by HarfBuzz's subsetter (the system's libharfbuzz-subset, which WeasyPrint uses
+too, called through cffi), every layout feature kept, and wrapped as WOFF by fontTools: ~0.1 s a
+face. fontTools' own subsetter gave the same glyphs, tables and features at 0.3–1 s a face: 1.5–4 s
+of a `serve` save that brings a new character (or drops the last of one) into the booklet's and
+the report's sites. (Not the uharfbuzz package: fontTools imports it wherever it is installed, in
+every build's PDF workers too.) WOFF rather than WOFF2: Brotli takes seconds, for a third fewer
+bytes. Each subset is still kept in the cache. A face this computer lacks is left out: the
+stylesheet's fallbacks take over.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import logging
 import os
 import subprocess
 from pathlib import Path
+from typing import Any
 
-import uharfbuzz
 from fontTools.ttLib import TTFont
 
 from planpress import memo
@@ -50,12 +53,12 @@ def web_fonts(project: Project, document: str, text: str) -> dict[str, bytes]:
         if path is None:
             continue
         slot = memo.Slot(project, f"site-{document}-{family.replace(' ', '')}-{weight}.woff")
-        key = memo.fingerprint("site-font", path, "".join(characters), memo.versions("uharfbuzz", "fonttools"))
+        key = memo.fingerprint("site-font", path, "".join(characters), _harfbuzz_version(), memo.versions("fonttools"))
         data = slot.get(key)
         if data is None:
             try:
                 data = _subset(path, characters)
-            except (OSError, RuntimeError):  # a font file HarfBuzz cannot read or cut: as if missing
+            except OSError:  # a font file HarfBuzz cannot read or cut, or no HarfBuzz: as if missing
                 log.info("フォント「%s」（%d）を切り出せないため、ウェブ版には含めません", family, weight)
                 continue
             slot.put(key, data)
@@ -70,18 +73,84 @@ def web_fonts(project: Project, document: str, text: str) -> dict[str, bytes]:
 
 def _subset(path: Path, characters: list[str]) -> bytes:
     """The face cut down to ``characters`` and the glyphs its layout features reach, as WOFF."""
-    wanted = uharfbuzz.SubsetInput()
-    wanted.unicode_set.update(ord(character) for character in characters)
-    features = wanted.sets(uharfbuzz.SubsetInputSets.LAYOUT_FEATURE_TAG)
-    features.clear()  # it starts as HarfBuzz's default list: cleared and inverted, every feature
-    features.invert()  # (vertical forms, proportional widths: what the text may use)
-    cut = uharfbuzz.subset(uharfbuzz.Face(uharfbuzz.Blob.from_file_path(str(path))), wanted)
+    ffi, harfbuzz, subset = _harfbuzz()
+    blob = harfbuzz.hb_blob_create_from_file_or_fail(os.fsencode(path))
+    if blob == ffi.NULL:
+        raise OSError(f"{path}: HarfBuzz cannot read it")
+    face = harfbuzz.hb_face_create(blob, 0)
+    wanted = subset.hb_subset_input_create_or_fail()
+    cut = cut_blob = ffi.NULL
+    try:
+        unicodes = subset.hb_subset_input_unicode_set(wanted)
+        for character in characters:
+            harfbuzz.hb_set_add(unicodes, ord(character))
+        features = subset.hb_subset_input_set(wanted, _LAYOUT_FEATURE_TAGS)
+        harfbuzz.hb_set_clear(features)  # it starts as HarfBuzz's default list: cleared and inverted,
+        harfbuzz.hb_set_invert(features)  # every feature (vertical forms, proportional widths: what the text may use)
+        cut = subset.hb_subset_or_fail(face, wanted)
+        if cut == ffi.NULL:
+            raise OSError(f"{path}: HarfBuzz cannot cut it")
+        cut_blob = harfbuzz.hb_face_reference_blob(cut)
+        length = ffi.new("unsigned int *")
+        data = ffi.buffer(harfbuzz.hb_blob_get_data(cut_blob, length), length[0])[:]
+    finally:
+        for destroy, handle in ((harfbuzz.hb_blob_destroy, cut_blob), (harfbuzz.hb_face_destroy, cut),
+                                (subset.hb_subset_input_destroy, wanted), (harfbuzz.hb_face_destroy, face),
+                                (harfbuzz.hb_blob_destroy, blob)):
+            if handle != ffi.NULL:
+                destroy(handle)
     # The tables as HarfBuzz wrote them: nothing recomputed (no bounds, no time: the same bytes each time).
-    font = TTFont(io.BytesIO(cut.blob.data), recalcBBoxes=False, recalcTimestamp=False)
+    font = TTFont(io.BytesIO(data), recalcBBoxes=False, recalcTimestamp=False)
+    if "cmap" not in font:  # HarfBuzz reads anything as a face, a damaged file as one without tables
+        raise OSError(f"{path}: HarfBuzz cannot cut it")
     font.flavor = "woff"
     out = io.BytesIO()
     font.save(out, reorderTables=False)
     return out.getvalue()
+
+
+#: hb_subset_sets_t's HB_SUBSET_SETS_LAYOUT_FEATURE_TAG (hb-subset.h).
+_LAYOUT_FEATURE_TAGS = 6
+
+
+@functools.cache
+def _harfbuzz() -> tuple[Any, Any, Any]:
+    """cffi's ABI mode over the system's HarfBuzz and its subsetter (the calls ``_subset`` makes);
+    OSError if either library is missing."""
+    import cffi
+
+    ffi = cffi.FFI()
+    ffi.cdef("""
+        typedef struct hb_blob_t hb_blob_t;
+        typedef struct hb_face_t hb_face_t;
+        typedef struct hb_set_t hb_set_t;
+        typedef struct hb_subset_input_t hb_subset_input_t;
+        hb_blob_t *hb_blob_create_from_file_or_fail(const char *file_name);
+        const char *hb_blob_get_data(hb_blob_t *blob, unsigned int *length);
+        void hb_blob_destroy(hb_blob_t *blob);
+        hb_face_t *hb_face_create(hb_blob_t *blob, unsigned int index);
+        hb_blob_t *hb_face_reference_blob(hb_face_t *face);
+        void hb_face_destroy(hb_face_t *face);
+        void hb_set_add(hb_set_t *set, uint32_t codepoint);
+        void hb_set_clear(hb_set_t *set);
+        void hb_set_invert(hb_set_t *set);
+        hb_subset_input_t *hb_subset_input_create_or_fail(void);
+        hb_set_t *hb_subset_input_unicode_set(hb_subset_input_t *input);
+        hb_set_t *hb_subset_input_set(hb_subset_input_t *input, int set_type);
+        hb_face_t *hb_subset_or_fail(hb_face_t *source, const hb_subset_input_t *input);
+        void hb_subset_input_destroy(hb_subset_input_t *input);
+        const char *hb_version_string(void);
+    """)
+    return ffi, ffi.dlopen("libharfbuzz.so.0"), ffi.dlopen("libharfbuzz-subset.so.0")
+
+
+def _harfbuzz_version() -> str:
+    """The HarfBuzz that cuts the faces (in each face's cache key), or "" without it."""
+    try:
+        ffi, harfbuzz, _ = _harfbuzz()
+    except OSError:
+        return ""
+    return "harfbuzz " + ffi.string(harfbuzz.hb_version_string()).decode("ascii")
 
 
 def _font_file(family: str, weight: int) -> Path | None:
