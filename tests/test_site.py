@@ -186,15 +186,22 @@ def test_the_site_carries_the_print_typefaces_cut_to_its_characters(site: Path) 
         assert "鬱" not in cmap and (site / name).stat().st_size < 1_000_000  # cut down: not the whole face
 
 
-def test_a_face_harfbuzz_cannot_cut_is_an_os_error_that_leaves_the_face_out(tmp_path: Path) -> None:
+def test_a_face_harfbuzz_cannot_cut_is_left_out_as_a_missing_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from planpress.project import Project
     from planpress.site import fonts
 
     damaged = tmp_path / "damaged.ttf"
-    damaged.write_bytes(b"\x00\x01\x00\x00" + b"not a font" * 100)
-    with pytest.raises(OSError):  # web_fonts leaves such a face out, as a missing one
+    damaged.write_bytes(b"\x00\x01\x00\x00" + b"not a font" * 100)  # HarfBuzz reads it as a face without tables
+    with pytest.raises(OSError):
         fonts._subset(damaged, ["あ"])
     with pytest.raises(OSError):
         fonts._subset(tmp_path / "missing.ttf", ["あ"])
+    real = fonts._font_file
+    monkeypatch.setattr(fonts, "_font_file", lambda family, weight: damaged if (family, weight) == ("BIZ UDGothic", 700) else real(family, weight))
+    files = fonts.web_fonts(Project(tmp_path), "booklet", "港湾")
+    css = files["assets/fonts.css"].decode("utf-8")
+    assert css.count("@font-face") == 3 and 'font-family: "BIZ UDGothic"; font-weight: 700' not in css
+    assert len([name for name in files if name.startswith("fonts/")]) == 3
 
 
 def test_a_policy_cited_by_a_project_links_to_it_and_back(site: Path) -> None:
