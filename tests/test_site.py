@@ -197,7 +197,8 @@ def test_a_face_harfbuzz_cannot_cut_is_left_out_as_a_missing_one(tmp_path: Path,
     with pytest.raises(OSError):
         fonts._subset(tmp_path / "missing.ttf", ["あ"])
     real = fonts._font_file
-    monkeypatch.setattr(fonts, "_font_file", lambda family, weight: damaged if (family, weight) == ("BIZ UDGothic", 700) else real(family, weight))
+    monkeypatch.setattr(fonts, "_font_file",
+                        lambda family, weight: damaged if (family, weight) == ("BIZ UDGothic", 700) else real(family, weight))
     files = fonts.web_fonts(Project(tmp_path), "booklet", "港湾")
     css = files["assets/fonts.css"].decode("utf-8")
     assert css.count("@font-face") == 3 and 'font-family: "BIZ UDGothic"; font-weight: 700' not in css
