@@ -50,6 +50,32 @@ def test_check_writes_nothing(project: Path) -> None:
     assert _files(project) == before
 
 
+def test_check_lays_out_each_document_without_waiting_out_its_turn(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """check lays the documents out one after another, in the order the shared workers take them
+    (the largest first): in another order each waited pool.TURN_WAIT for those ahead of it (5 s a
+    check after every edit)."""
+    from planpress.build import check
+    from planpress.project import Project
+    from planpress.render.pdf import pool
+
+    waits: list[tuple[str, bool]] = []
+    real = pool.Workers.await_turn
+
+    def await_turn(self: pool.Workers, name: str) -> None:
+        real(self, name)
+        ahead = set(self.order[:self.order.index(name)])
+        waits.append((name, not self.closed and bool(ahead & self.planning)))  # True: it waited TURN_WAIT out
+
+    monkeypatch.setattr(pool.Workers, "await_turn", await_turn)
+    monkeypatch.setattr(pool, "TURN_WAIT", 60.0)
+    path = project / "content/evaluations/2021.yaml"  # a commentary the report and the booklet print
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("市民自治の推進に向けて、", "市民自治の推進へ向けて、", 1), encoding="utf-8")
+    assert check(Project(project)).errors == []
+    assert sorted(name for name, _ in waits) == ["booklet", "evaluation-2021"]  # both laid out
+    assert [name for name, waited_out in waits if waited_out] == []
+
+
 def test_unknown_document_names_the_ones_there_are(project: Path) -> None:
     result = run_cli(project, "build", "evaluation-1999")
     assert result.returncode == 1

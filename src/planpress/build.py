@@ -57,21 +57,26 @@ def _check_layout(project: Project, content: Content) -> None:
     """Lay every document out in a scratch folder, reading the project's cache; raise ContentError."""
     from planpress.render import pdf
 
-    found = Problems()
     documents = [spec.make() for spec in available(content)]
     # A document built from this very content is in the output cache: its layout found no problem.
     documents = [document for document in documents if cached_output(FORMATS["pdf"], document, project) is None]
+    by_document: dict[str, list[Problem]] = {}
     try:
         with tempfile.TemporaryDirectory(prefix="planpress-check-") as scratch, pdf.shared_workers(documents):
-            for document in documents:  # the project's cache is only read
+            # One after another, in the order the workers take them: in any other, each document
+            # would wait for the batches of those ahead of it (5 s a document: pool.TURN_WAIT).
+            for document in pdf.layout_order(documents):  # the project's cache is only read
                 try:
                     pdf.render(document, project, scratch=Path(scratch))
                 except ContentError as error:
-                    found.extend(error.problems)
+                    by_document[document.name] = list(error.problems)
     except WriteError as error:  # the scratch folder on a full disk
         raise PlanpressError(f"{error.path}: 書き込めません（{error.reason}）。check は文書のレイアウトを一時フォルダ"
                              f"（{tempfile.gettempdir()}、環境変数 TMPDIR で変えられます）で確かめます。"
                              "空きを作ってから、もう一度実行してください") from None
+    found = Problems()
+    for document in documents:  # in the documents' own order
+        found.extend(by_document.get(document.name, []))
     found.raise_if_any()
 
 

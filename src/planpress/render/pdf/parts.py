@@ -164,8 +164,7 @@ def shared_workers(documents: Sequence[Document]) -> Iterator[None]:
         yield
         return
     sections = sum(len(document.sections) for document in documents)
-    # The largest document first (its merge ends the build): see Workers.await_turn.
-    order = [document.name for document in sorted(documents, key=lambda document: -len(document.sections))]
+    order = [document.name for document in layout_order(documents)]
     made = _taken_early(sections, len(documents))
     if made is None:
         made = pool.Workers(sections, len(documents), min(workers(), sections), order)
@@ -183,6 +182,14 @@ def shared_workers(documents: Sequence[Document]) -> Iterator[None]:
             for document in documents:
                 _SHARED.pop(document.name, None)
         made.close()  # if _release has not already
+
+
+def layout_order(documents: Sequence[Document]) -> list[Document]:
+    """The order in which ``shared_workers`` takes the documents' batches: the largest document
+    first, as its merge ends the build (pool.Workers.await_turn). A caller that lays the documents
+    out one after another (``planpress check``) goes in this order: a document laid out before one
+    ahead of it would wait pool.TURN_WAIT seconds for that one's batches."""
+    return sorted(documents, key=lambda document: -len(document.sections))
 
 
 def _release(name: str) -> None:
