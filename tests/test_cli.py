@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -87,6 +88,16 @@ def test_unknown_format_is_a_usage_error(project: Path) -> None:
     result = run_cli(project, "build", "--format", "odt")
     assert result.returncode == 2
     assert "コマンドの書き方に誤りがあります" in result.stderr
+
+
+@pytest.mark.parametrize("args", [("build", "--format", "odt"), ("build", "--foo"), ("serve", "--port"), ("sheets",),
+                                  ("collect", "2023"), ("sheets", "2023", "extra"), ("bogus",)])
+def test_a_mistaken_command_line_is_told_in_japanese(project: Path, args: tuple[str, ...]) -> None:
+    result = run_cli(project, *args)
+    assert result.returncode == 2
+    message = result.stderr.strip().splitlines()[-1]
+    assert "コマンドの書き方に誤りがあります" in message
+    assert not re.search(r"required|unrecognized|invalid|expected|argument|choose", message), message  # argparse's English
 
 
 def test_a_folder_without_content_is_refused(tmp_path: Path) -> None:

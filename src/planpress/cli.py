@@ -33,9 +33,39 @@ class _Parser(argparse.ArgumentParser):
         self._optionals.title = "オプション"
         self.add_argument("-h", "--help", action="help", help="この説明を表示して終了します")
 
+    def parse_args(self, args=None, namespace=None):  # noqa: ANN001, ANN201 - argparse's signature
+        # argparse words its messages through its module's ``_`` (gettext) as it parses: in
+        # Japanese while this parser (and its subcommands' parsers, within it) parse.
+        english, argparse._ = argparse._, _japanese
+        try:
+            return super().parse_args(args, namespace)
+        finally:
+            argparse._ = english
+
     def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
         self.exit(EXIT_USAGE, f"{self.prog}: コマンドの書き方に誤りがあります（{message}）\n")
+
+
+#: argparse's messages that reach the office on a mistaken command line, in Japanese.
+_ARGPARSE_MESSAGES = {
+    "the following arguments are required: %s": "次の引数がありません: %s",
+    "unrecognized arguments: %s": "知らない引数があります: %s",
+    "argument %(argument_name)s: %(message)s": "%(argument_name)s: %(message)s",
+    "invalid choice: %(value)r (choose from %(choices)s)": "「%(value)s」は選べません（選べるもの: %(choices)s）",
+    "expected one argument": "値を1つ続けて書いてください",
+    "expected at most one argument": "値は1つまでです",
+    "expected at least one argument": "値を1つ以上続けて書いてください",
+    "ambiguous option: %(option)s could match %(matches)s": "%(option)s がどれを指すか決まりません（%(matches)s）",
+    "invalid %(type)s value: %(value)r": "「%(value)s」は使えない値です",
+    "one of the arguments %s is required": "次のどれかが必要です: %s",
+    "not allowed with argument %s": "%s と一緒には使えません",
+    "ignored explicit argument %r": "%r は使えません",
+}
+
+
+def _japanese(message: str) -> str:
+    return _ARGPARSE_MESSAGES.get(message, message)
 
 
 def _parser() -> argparse.ArgumentParser:
