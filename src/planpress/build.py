@@ -61,15 +61,26 @@ def _check_layout(project: Project, content: Content) -> None:
     # A document built from this very content is in the output cache: its layout found no problem.
     documents = [document for document in documents if cached_output(FORMATS["pdf"], document, project) is None]
     by_document: dict[str, list[Problem]] = {}
+    laying: list[_Beside] = []
     try:
-        with tempfile.TemporaryDirectory(prefix="planpress-check-") as scratch, pdf.shared_workers(documents):
-            # One after another, in the order the workers take them: in any other, each document
-            # would wait for the batches of those ahead of it (5 s a document: pool.TURN_WAIT).
-            for document in pdf.layout_order(documents):  # the project's cache is only read
-                try:
-                    pdf.render(document, project, scratch=Path(scratch))
-                except ContentError as error:
-                    by_document[document.name] = list(error.problems)
+        with tempfile.TemporaryDirectory(prefix="planpress-check-") as scratch:
+            try:
+                with pdf.shared_workers(documents):
+                    # Side by side, each on a thread of its own, as a build lays them out: the workers
+                    # take the largest document's batches first (one after another, a document would
+                    # wait for those ahead of it: pool.TURN_WAIT), the report's beside its merge.
+                    laying = [_Beside(lambda document=document: pdf.render(document, project, scratch=Path(scratch)))
+                              for document in documents]  # the project's cache is only read
+                    for document, item in zip(documents, laying):
+                        threading.Thread(target=item.run, name=f"planpress-check-{document.name}", daemon=True).start()
+                    for document, item in zip(documents, laying):
+                        try:
+                            item.result()
+                        except ContentError as error:
+                            by_document[document.name] = list(error.problems)
+            finally:  # stopped or failed: the workers are ended; the threads leave pikepdf before the scratch goes
+                for item in laying:
+                    item.join(timeout=30)
     except WriteError as error:  # the scratch folder on a full disk
         raise PlanpressError(f"{error.path}: 書き込めません（{error.reason}）。check は文書のレイアウトを一時フォルダ"
                              f"（{tempfile.gettempdir()}、環境変数 TMPDIR で変えられます）で確かめます。"
