@@ -52,9 +52,9 @@ def test_check_writes_nothing(project: Path) -> None:
 
 
 def test_check_lays_out_each_document_without_waiting_out_its_turn(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """check lays the documents out one after another, in the order the shared workers take them
-    (the largest first): in another order each waited pool.TURN_WAIT for those ahead of it (5 s a
-    check after every edit)."""
+    """check lays the documents out side by side, as a build does. One after another (the report
+    first), the report waited pool.TURN_WAIT for the booklet, which the shared workers take first
+    (5 s of every check after an edit)."""
     from planpress.build import check
     from planpress.project import Project
     from planpress.render.pdf import pool

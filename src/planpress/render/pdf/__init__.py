@@ -20,6 +20,6 @@ Its one entry point is ``render(document, project, profile=..., scratch=..., one
 from __future__ import annotations
 
 from planpress.render.builds import LAST_BUILDS, PartsBuild
-from planpress.render.pdf.parts import early_workers, layout_order, render, shared_workers
+from planpress.render.pdf.parts import early_workers, render, shared_workers
 
-__all__ = ["LAST_BUILDS", "PartsBuild", "early_workers", "layout_order", "render", "shared_workers"]
+__all__ = ["LAST_BUILDS", "PartsBuild", "early_workers", "render", "shared_workers"]

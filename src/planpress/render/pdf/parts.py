@@ -159,12 +159,15 @@ def _taken_early(sections: int, documents: int) -> pool.Workers | None:
 def shared_workers(documents: Sequence[Document]) -> Iterator[None]:
     """One set of workers for the PDFs of these documents, forked now (before the caller starts
     threads), or earlier by ``early_workers``, and ended on leaving; a render of another
-    document makes its own."""
+    document makes its own. The documents are rendered side by side, each on a thread of its own
+    (build, check): one after another, a document waits for those the workers take first
+    (Workers.await_turn) up to pool.TURN_WAIT seconds."""
     if not documents:
         yield
         return
     sections = sum(len(document.sections) for document in documents)
-    order = [document.name for document in layout_order(documents)]
+    # The largest document first (its merge ends the build): see Workers.await_turn.
+    order = [document.name for document in sorted(documents, key=lambda document: -len(document.sections))]
     made = _taken_early(sections, len(documents))
     if made is None:
         made = pool.Workers(sections, len(documents), min(workers(), sections), order)
@@ -182,14 +185,6 @@ def shared_workers(documents: Sequence[Document]) -> Iterator[None]:
             for document in documents:
                 _SHARED.pop(document.name, None)
         made.close()  # if _release has not already
-
-
-def layout_order(documents: Sequence[Document]) -> list[Document]:
-    """The order in which ``shared_workers`` takes the documents' batches: the largest document
-    first, as its merge ends the build (pool.Workers.await_turn). A caller that lays the documents
-    out one after another (``planpress check``) goes in this order: a document laid out before one
-    ahead of it would wait pool.TURN_WAIT seconds for that one's batches."""
-    return sorted(documents, key=lambda document: -len(document.sections))
 
 
 def _release(name: str) -> None:
