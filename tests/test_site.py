@@ -67,7 +67,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = copy_project(tmp_path_factory.mktemp("site") / "project")
     result = run_cli(root, "build", "booklet", "--format", "site")
     assert result.returncode == 0, result.stderr
-    # Messages are Japanese: nothing a library says in English (fontTools cutting the faces) gets through.
+    # Messages are Japanese: nothing a library says in English (cutting and wrapping the faces) gets through.
     assert not re.search(r"\b[a-z]+ [a-z]+ [a-z]+\b", result.stderr), result.stderr
     return root / SITE
 
