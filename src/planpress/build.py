@@ -60,7 +60,7 @@ def _check_layout(project: Project, content: Content) -> None:
     documents = [spec.make() for spec in available(content)]
     # A document built from this very content is in the output cache: its layout found no problem.
     documents = [document for document in documents if cached_output(FORMATS["pdf"], document, project) is None]
-    by_document: dict[str, list[Problem]] = {}
+    found = Problems()
     laying: list[_Beside] = []
     try:
         with tempfile.TemporaryDirectory(prefix="planpress-check-") as scratch:
@@ -70,14 +70,12 @@ def _check_layout(project: Project, content: Content) -> None:
                     # take the largest document's batches first (one after another, a document would
                     # wait for those ahead of it: pool.TURN_WAIT), the report's beside its merge.
                     laying = [_Beside(lambda document=document: pdf.render(document, project, scratch=Path(scratch)))
-                              for document in documents]  # the project's cache is only read
-                    for document, item in zip(documents, laying):
-                        threading.Thread(target=item.run, name=f"planpress-check-{document.name}", daemon=True).start()
-                    for document, item in zip(documents, laying):
+                              .start(f"planpress-check-{document.name}") for document in documents]  # the cache is only read
+                    for item in laying:  # the problems in the documents' own order
                         try:
                             item.result()
                         except ContentError as error:
-                            by_document[document.name] = list(error.problems)
+                            found.extend(error.problems)
             finally:  # stopped or failed: the workers are ended; the threads leave pikepdf before the scratch goes
                 for item in laying:
                     item.join(timeout=30)
@@ -85,9 +83,6 @@ def _check_layout(project: Project, content: Content) -> None:
         raise PlanpressError(f"{error.path}: 書き込めません（{error.reason}）。check は文書のレイアウトを一時フォルダ"
                              f"（{tempfile.gettempdir()}、環境変数 TMPDIR で変えられます）で確かめます。"
                              "空きを作ってから、もう一度実行してください") from None
-    found = Problems()
-    for document in documents:  # in the documents' own order
-        found.extend(by_document.get(document.name, []))
     found.raise_if_any()
 
 
@@ -244,8 +239,7 @@ def _render_all(project: Project, jobs: Sequence[Job], progress: Progress, *, pr
             chain.start()
             for job in pdfs:
                 beside[job] = _Beside(lambda kind=job.format, document=layouts[job.spec.name]:
-                                      rendered(kind, document, project, profile=profile))
-                threading.Thread(target=beside[job].run, name=f"planpress-pdf-{job.spec.name}", daemon=True).start()
+                                      rendered(kind, document, project, profile=profile)).start(f"planpress-pdf-{job.spec.name}")
             made = list(beside.values())  # each file made beside: ``result`` takes it out of ``beside``
             for job in jobs:
                 target = job.target(project)
@@ -315,11 +309,17 @@ def _made(layouts: dict[str, Document], job: Job) -> Document | None:
 
 
 class _Beside:
-    """One output made on the Word thread; ``result`` waits for it and raises what it raised."""
+    """One output made beside the main thread (in the Word thread's chain, or on a thread of its
+    own: ``start``); ``result`` waits for it and raises what it raised."""
 
     def __init__(self, work: Callable[[], Any]) -> None:
         self.work, self.value, self.error = work, None, None
         self.done = threading.Event()
+
+    def start(self, name: str) -> _Beside:
+        """Made on a daemon thread of its own, ``name``, started now."""
+        threading.Thread(target=self.run, name=name, daemon=True).start()
+        return self
 
     def run(self) -> None:
         try:

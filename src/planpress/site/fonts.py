@@ -47,12 +47,13 @@ def web_fonts(project: Project, document: str, text: str) -> dict[str, bytes]:
     other's place: all eight faces cut again every time, ~3 s of a save at ×1).
     """
     characters = sorted(set(text) | set(ALWAYS))
+    cutters = (_harfbuzz_version(), memo.versions("fonttools"))
     faces = []  # (family, weight, path, its slot, its key, its cut face kept there or None)
     for family, weight in FACES:
         path = _font_file(family, weight)
         if path is not None:
             slot = memo.Slot(project, f"site-{document}-{family.replace(' ', '')}-{weight}.woff")
-            key = memo.fingerprint("site-font", path, "".join(characters), _harfbuzz_version(), memo.versions("fonttools"))
+            key = memo.fingerprint("site-font", path, "".join(characters), *cutters)
             faces.append((family, weight, path, slot, key, slot.get(key)))
     missing = [path for _, _, path, _, _, kept in faces if kept is None]
     cut: dict[Path, bytes | None] = {}
