@@ -32,3 +32,36 @@ def test_building_twice_gives_the_same_bytes(project: Path) -> None:
         outputs[attempt] = {p.name: p.read_bytes() for p in (project / "output").iterdir()}
     assert outputs[0].keys() == {"evaluation-2021.pdf", "evaluation-2021.docx"}
     assert outputs[0] == outputs[1]
+
+
+def test_a_file_saved_during_a_build_gives_its_files_no_other_date(project: Path, monkeypatch) -> None:  # noqa: ANN001
+    """The documents' date is the newest content or layout file's, read once a build: a save while
+    the Word file is written (serve's builds run beside the editing) does not give its entries
+    another date than its properties, nor the Word file another date than the PDF."""
+    import os
+    import zipfile
+
+    import pikepdf
+
+    from planpress.render import docx
+
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    start = 1700000000  # 2023-11-14 22:13:20 UTC
+    for folder in ("content", "layouts"):
+        for path in (project / folder).rglob("*"):
+            os.utime(path, (start, start))
+    saved = docx._saved
+
+    def saved_after_an_edit(word, project_):  # noqa: ANN001, ANN202
+        os.utime(project / "content" / "city.yaml", (start + 86400, start + 86400))  # the clerk saves
+        return saved(word, project_)
+
+    monkeypatch.setattr(docx, "_saved", saved_after_an_edit)
+    result = run_cli(project, "build", "evaluation-2021", "--quiet")
+    assert result.returncode == 0, result.stderr
+    with zipfile.ZipFile(project / "output" / "evaluation-2021.docx") as package:
+        core = package.read("docProps/core.xml").decode("utf-8")
+        assert {info.date_time for info in package.infolist()} == {(2023, 11, 14, 22, 13, 20)}
+    assert '<dcterms:created xsi:type="dcterms:W3CDTF">2023-11-14T22:13:20Z</dcterms:created>' in core
+    with pikepdf.open(project / "output" / "evaluation-2021.pdf") as pdf:
+        assert str(pdf.docinfo["/CreationDate"]).startswith("D:20231114221320")

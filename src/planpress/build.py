@@ -46,6 +46,7 @@ def check(project: Project, *, strict: bool = False, layout: bool = True) -> Pro
     Layout finds what only the printed page shows (text sticking out of its box, a
     layout fetching something from outside the project); nothing is written.
     """
+    project = project.pinned()  # one date for every document laid out
     content, problems = load(project, strict=strict, keep=False)
     if layout:
         with taking_turns(project, shared=True, create=False, waiting=lambda: Progress(0).note(WAITING)):  # a build's clean-up waits
@@ -161,6 +162,7 @@ def build(
     profile: str = "web", final: bool = False,
 ) -> list[Path]:
     """Validate everything first, then render each job; files are replaced only when whole."""
+    project = project.pinned()  # one date for every file of the build
     _clean_output(project)
     with _early_workers(formats) as reading:
         content, problems = load(project, strict=strict, reading=reading)

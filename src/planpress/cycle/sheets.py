@@ -55,6 +55,7 @@ def sheets_dir(project: Project, fiscal_year: int) -> Path:
 
 def write_sheets(project: Project, content: Content, fiscal_year: int) -> list[Path]:
     """Render every department's sheet, then write them all (a failure writes none)."""
+    project = project.pinned()  # one date for every sheet
     year = year_plan(project, content, fiscal_year)
     finished = [(sheets_dir(project, fiscal_year) / f"{sheet.department.name}.docx", render_sheet(project, sheet))
                 for sheet in _sheets(year)]

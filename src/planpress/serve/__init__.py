@@ -63,6 +63,7 @@ def rebuild(project: Project, live: Live, editions: tuple[Edition, ...], builder
 
     images.scaled.cache_clear()  # a photo replaced under its name: these caches key on the path
     raster.png.cache_clear()
+    project = project.pinned()  # one date for every page of this save
     try:
         content, problems = build.load(project)
         pages, listings = {}, []
