@@ -91,7 +91,8 @@ def test_unknown_format_is_a_usage_error(project: Path) -> None:
 
 
 @pytest.mark.parametrize("args", [("build", "--format", "odt"), ("build", "--foo"), ("serve", "--port"), ("sheets",),
-                                  ("collect", "2023"), ("sheets", "2023", "extra"), ("bogus",)])
+                                  ("collect", "2023"), ("sheets", "2023", "extra"), ("bogus",),
+                                  ("build", "--fin"), ("check", "--no-lay")])
 def test_a_mistaken_command_line_is_told_in_japanese(project: Path, args: tuple[str, ...]) -> None:
     result = run_cli(project, *args)
     assert result.returncode == 2

@@ -25,10 +25,11 @@ class _JapaneseHelp(argparse.RawDescriptionHelpFormatter):
 
 
 class _Parser(argparse.ArgumentParser):
-    """argparse with Japanese headings and errors."""
+    """argparse with Japanese headings and errors, and options only as written in full (``--fin``
+    is no ``--final``: a shortened or mistyped option is a mistake, not another option)."""
 
     def __init__(self, **kwargs) -> None:  # noqa: ANN003 - passed through to argparse
-        super().__init__(formatter_class=_JapaneseHelp, add_help=False, **kwargs)
+        super().__init__(formatter_class=_JapaneseHelp, add_help=False, allow_abbrev=False, **kwargs)
         self._positionals.title = "引数"
         self._optionals.title = "オプション"
         self.add_argument("-h", "--help", action="help", help="この説明を表示して終了します")
