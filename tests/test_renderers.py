@@ -1,8 +1,11 @@
-"""Both renderers know every block kind; builds are repeatable byte for byte."""
+"""Both renderers know every block kind; builds are repeatable byte for byte and dated once; a
+mistake in a template is told at its file and line."""
 
 from __future__ import annotations
 
 from pathlib import Path
+
+import pytest
 
 from conftest import REPO, run_cli
 from planpress.document import BLOCK_KINDS, Block
@@ -65,3 +68,19 @@ def test_a_file_saved_during_a_build_gives_its_files_no_other_date(project: Path
     assert '<dcterms:created xsi:type="dcterms:W3CDTF">2023-11-14T22:13:20Z</dcterms:created>' in core
     with pikepdf.open(project / "output" / "evaluation-2021.pdf") as pdf:
         assert str(pdf.docinfo["/CreationDate"]).startswith("D:20231114221320")
+
+
+@pytest.mark.parametrize(("template", "old", "new", "fmt", "line"), [
+    ("layouts/blocks/paragraph.html", "{{ block.style }}", "{{ block.styel }}", "html", 2),
+    ("layouts/site/page.html", "{{ site.title }}{% endblock %}", "{{ site.titel }}{% endblock %}", "site", 4),
+])
+def test_a_mistake_in_a_template_is_told_at_its_file_and_line(project: Path, template: str, old: str, new: str,
+                                                               fmt: str, line: int) -> None:
+    """A misspelt name in a layout shows only while a page is made (jinja2 names no place then):
+    the message still names the template and its line, not just layouts/."""
+    path = project / template
+    path.write_text(path.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
+    result = run_cli(project, "build", "evaluation-2021", "--format", fmt)
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines()[-1].startswith(f"{template}:{line}: テンプレートの誤り（"), result.stderr
+    assert "Traceback" not in result.stderr

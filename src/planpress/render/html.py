@@ -124,8 +124,26 @@ def render_dated(document: Document, project: Project, styles: str, date: float,
     except jinja2.TemplateNotFound as error:
         raise PlanpressError(f"layouts/{error.name}: テンプレートがありません") from None
     except jinja2.TemplateError as error:
-        where = f"layouts/{error.name}:{error.lineno}" if getattr(error, "name", None) else "layouts/"
-        raise PlanpressError(f"{where}: テンプレートの誤り（{error.message}）") from None
+        raise PlanpressError(f"{template_place(error, project, 'layouts/')}: テンプレートの誤り（{error.message}）") from None
+
+
+def template_place(error: jinja2.TemplateError, project: Project, unknown: str) -> str:
+    """Where a template went wrong, as the office's editor opens it (layouts/blocks/table.html:4):
+    the file and line jinja2 names (a syntax error), else the innermost template line of the
+    traceback (an error while a page is made, such as a misspelt attribute: jinja2 gives each
+    template's frames its file and line), else ``unknown``."""
+    filename, line = getattr(error, "filename", None), getattr(error, "lineno", None)
+    if not filename:
+        layouts = project.layouts_dir.resolve()
+        frame = error.__traceback__
+        while frame is not None:
+            path = Path(frame.tb_frame.f_code.co_filename)
+            if path.suffix == ".html" and path.resolve().is_relative_to(layouts):
+                filename, line = str(path), frame.tb_lineno
+            frame = frame.tb_next
+    if not filename:
+        return unknown
+    return f"{project.display(Path(filename))}:{line}" if line else project.display(Path(filename))
 
 
 def _read_layout(project: Project, name: str) -> str:

@@ -18,7 +18,7 @@ from planpress import __version__, design, images
 from planpress.document import Document
 from planpress.drawing import Drawing
 from planpress.errors import PlanpressError
-from planpress.render.html import drawing_svg, iso_date
+from planpress.render.html import drawing_svg, iso_date, template_place
 from planpress.site import fonts, search
 from planpress.site.pages import Site, cut
 from planpress.site.terms import linked, term_ids
@@ -59,7 +59,7 @@ def render(document: Document, project: Project, *, profile: str = "web") -> Sit
     except jinja2.TemplateNotFound as error:
         raise PlanpressError(f"layouts/site/{error.name}: テンプレートがありません") from None
     except jinja2.TemplateError as error:
-        raise PlanpressError(f"{_where(project, error)}: テンプレートの誤り（{error.message}）") from None
+        raise PlanpressError(f"{template_place(error, project, 'layouts/site/')}: テンプレートの誤り（{error.message}）") from None
     for name in ASSETS:
         path = project.layouts_dir / "site" / name
         try:
@@ -72,14 +72,6 @@ def render(document: Document, project: Project, *, profile: str = "web") -> Sit
     shown = "".join(data.decode("utf-8") for name, data in files.items() if name.endswith((".html", ".js")))
     files.update(fonts.web_fonts(project, document.name, shown))
     return files
-
-
-def _where(project: Project, error: jinja2.TemplateError) -> str:
-    """The template file and line of an error (layouts/site/page.html:4), as the office's editor opens it."""
-    filename, line = getattr(error, "filename", None), getattr(error, "lineno", None)
-    if not filename:
-        return "layouts/site/"
-    return f"{project.display(Path(filename))}:{line}" if line else project.display(Path(filename))
 
 
 def _environment(layouts: Path, site: Site, pictures: Pictures) -> jinja2.Environment:
