@@ -70,17 +70,19 @@ def test_a_file_saved_during_a_build_gives_its_files_no_other_date(project: Path
         assert str(pdf.docinfo["/CreationDate"]).startswith("D:20231114221320")
 
 
-@pytest.mark.parametrize(("template", "old", "new", "fmt", "line"), [
-    ("layouts/blocks/paragraph.html", "{{ block.style }}", "{{ block.styel }}", "html", 2),
-    ("layouts/site/page.html", "{{ site.title }}{% endblock %}", "{{ site.titel }}{% endblock %}", "site", 4),
+@pytest.mark.parametrize(("template", "old", "new", "document", "fmt", "line"), [
+    ("layouts/blocks/paragraph.html", "{{ block.style }}", "{{ block.styel }}", "evaluation-2021", "html", 2),
+    ("layouts/site/page.html", "{{ site.title }}{% endblock %}", "{{ site.titel }}{% endblock %}", "evaluation-2021", "site", 4),
+    ("layouts/drawing.svg", "{{ drawing.alt }}", "{{ drawing.atl }}", "booklet", "html", 2),  # not where figure.html calls it
+    ("layouts/drawing.svg", "{{ drawing.alt }}", "{{ drawing.atl }}", "booklet", "docx", 2),  # the Word file's SVG pictures
 ])
 def test_a_mistake_in_a_template_is_told_at_its_file_and_line(project: Path, template: str, old: str, new: str,
-                                                               fmt: str, line: int) -> None:
+                                                               document: str, fmt: str, line: int) -> None:
     """A misspelt name in a layout shows only while a page is made (jinja2 names no place then):
-    the message still names the template and its line, not just layouts/."""
+    the message still names the template and its line, not just layouts/, and never as a traceback."""
     path = project / template
     path.write_text(path.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
-    result = run_cli(project, "build", "evaluation-2021", "--format", fmt)
+    result = run_cli(project, "build", document, "--format", fmt)
     assert result.returncode == 1
     assert result.stderr.strip().splitlines()[-1].startswith(f"{template}:{line}: テンプレートの誤り（"), result.stderr
     assert "Traceback" not in result.stderr

@@ -13,6 +13,7 @@ from dataclasses import replace
 from typing import Any
 from pathlib import Path
 
+import jinja2
 from docx.document import Document as WordDocument
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -24,7 +25,7 @@ from planpress.document import (Bar, BarChart, Block, Cell, Document, Figure, He
 from planpress import memo
 from planpress.cache import CACHE_DIR
 from planpress.render import docx_parts, docx_sections, docx_svg, docx_toc, docx_widths, raster, wordxml
-from planpress.render.html import environment
+from planpress.render.html import environment, template_error
 from planpress.project import Project
 
 #: The section style of a cover page (title block placed by the Cover styles, no running header).
@@ -33,6 +34,13 @@ COVER = "cover"
 
 def render(document: Document, project: Project) -> bytes:
     """Fill a copy of the reference document and return the .docx bytes."""
+    try:
+        return _render(document, project)
+    except jinja2.TemplateError as error:  # layouts/drawing.svg, the drawings' SVG pictures
+        raise template_error(error, project) from None
+
+
+def _render(document: Document, project: Project) -> bytes:
     tocs = [block for section in document.sections for block in section.blocks if isinstance(block, Toc)]
     # The sections' layout keys once for the whole render (at ×16 a tenth of a second each time).
     keyed = _keyed(document, project, tocs[0]) if tocs else None

@@ -121,10 +121,16 @@ def render_dated(document: Document, project: Project, styles: str, date: float,
     try:
         template = environment(project.layouts_dir).get_template("base.html")
         return template.render(page=page), "date" in page.read
-    except jinja2.TemplateNotFound as error:
-        raise PlanpressError(f"layouts/{error.name}: テンプレートがありません") from None
     except jinja2.TemplateError as error:
-        raise PlanpressError(f"{template_place(error, project, 'layouts/')}: テンプレートの誤り（{error.message}）") from None
+        raise template_error(error, project) from None
+
+
+def template_error(error: jinja2.TemplateError, project: Project, folder: str = "layouts/") -> PlanpressError:
+    """The office's message for a template that is missing or goes wrong (``folder``: where
+    templates are looked for first, and the place when nothing better is known)."""
+    if isinstance(error, jinja2.TemplateNotFound):
+        return PlanpressError(f"{folder}{error.name}: テンプレートがありません")
+    return PlanpressError(f"{template_place(error, project, folder)}: テンプレートの誤り（{error.message}）")
 
 
 def template_place(error: jinja2.TemplateError, project: Project, unknown: str) -> str:
@@ -138,7 +144,7 @@ def template_place(error: jinja2.TemplateError, project: Project, unknown: str) 
         frame = error.__traceback__
         while frame is not None:
             path = Path(frame.tb_frame.f_code.co_filename)
-            if path.suffix == ".html" and path.resolve().is_relative_to(layouts):
+            if path.resolve().is_relative_to(layouts):  # a template's frame (its own file)
                 filename, line = str(path), frame.tb_lineno
             frame = frame.tb_next
     if not filename:

@@ -18,7 +18,7 @@ from planpress import __version__, design, images
 from planpress.document import Document
 from planpress.drawing import Drawing
 from planpress.errors import PlanpressError
-from planpress.render.html import drawing_svg, iso_date, template_place
+from planpress.render.html import drawing_svg, iso_date, template_error
 from planpress.site import fonts, search
 from planpress.site.pages import Site, cut
 from planpress.site.terms import linked, term_ids
@@ -56,10 +56,8 @@ def render(document: Document, project: Project, *, profile: str = "web") -> Sit
         for page in site.pages:
             files[page.file] = env.get_template("page.html").render(page=page, **common).encode("utf-8")
         files[search.PAGE] = env.get_template("search.html").render(page=None, **common).encode("utf-8")
-    except jinja2.TemplateNotFound as error:
-        raise PlanpressError(f"layouts/site/{error.name}: テンプレートがありません") from None
     except jinja2.TemplateError as error:
-        raise PlanpressError(f"{template_place(error, project, 'layouts/site/')}: テンプレートの誤り（{error.message}）") from None
+        raise template_error(error, project, "layouts/site/") from None
     for name in ASSETS:
         path = project.layouts_dir / "site" / name
         try:
