@@ -86,3 +86,19 @@ def test_a_mistake_in_a_template_is_told_at_its_file_and_line(project: Path, tem
     assert result.returncode == 1
     assert result.stderr.strip().splitlines()[-1].startswith(f"{template}:{line}: テンプレートの誤り（"), result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(("damage", "words"), [
+    ("missing", "Wordのスタイル見本のファイルがありません"),
+    ("cut short", "Wordのスタイル見本を開けません（.docx として読めません。壊れているか、別の形式で保存されています）"),
+    ("not a zip", "Wordのスタイル見本を開けません（.docx として読めません。壊れているか、別の形式で保存されています）"),
+])
+def test_a_damaged_word_style_sample_is_told_in_japanese(project: Path, damage: str, words: str) -> None:
+    reference = project / "layouts" / "reference.docx"
+    if damage == "missing":
+        reference.unlink()
+    else:
+        reference.write_bytes(reference.read_bytes()[:3000] if damage == "cut short" else b"{\\rtf1 saved as RTF}")
+    result = run_cli(project, "build", "evaluation-2021", "--format", "docx")
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines()[-1] == f"layouts/reference.docx: {words}", result.stderr

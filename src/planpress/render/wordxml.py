@@ -34,10 +34,13 @@ MARGINS = {"top": Mm(22), "bottom": Mm(20), "left": Mm(20), "right": Mm(20)}
 
 def open_reference(project: Project) -> WordDocument:
     path = project.layouts_dir / REFERENCE
+    if not path.is_file():
+        raise PlanpressError(f"layouts/{REFERENCE}: Wordのスタイル見本のファイルがありません")
     try:
         return open_docx(str(path))
-    except Exception as error:  # python-docx raises several kinds for a bad package
-        raise PlanpressError(f"layouts/{REFERENCE}: Wordのスタイル見本を開けません（{error}）") from None
+    except Exception:  # python-docx raises several kinds for a bad package, in English ("Package not found")
+        raise PlanpressError(f"layouts/{REFERENCE}: Wordのスタイル見本を開けません（.docx として読めません。"
+                             "壊れているか、別の形式で保存されています）") from None
 
 
 def clear_body(word: WordDocument) -> None:
