@@ -102,3 +102,22 @@ def test_a_damaged_word_style_sample_is_told_in_japanese(project: Path, damage: 
     result = run_cli(project, "build", "evaluation-2021", "--format", "docx")
     assert result.returncode == 1
     assert result.stderr.strip().splitlines()[-1] == f"layouts/reference.docx: {words}", result.stderr
+
+
+@pytest.mark.parametrize("style", ["Heading 2", "Data Table", "Footer", "Table Heading"])
+def test_a_style_taken_out_of_the_word_style_sample_is_named(project: Path, tmp_path: Path, style: str) -> None:
+    """layouts/reference.docx edited in Word, a style the report is written with deleted: the
+    build names the style (a paragraph's, a table's, the footer's, one whose font sets a column's
+    width), with no traceback, and writes nothing."""
+    import docx
+
+    reference = project / "layouts" / "reference.docx"
+    word = docx.Document(str(reference))
+    element = word.styles[style].element
+    element.getparent().remove(element)
+    word.save(str(reference))
+    result = run_cli(project, "build", "evaluation-2021", "--format", "docx")
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines()[-1] == (
+        f"layouts/reference.docx: スタイル「{style}」がありません（make reference-docx で作り直してください）"), result.stderr
+    assert not (project / "output" / "evaluation-2021.docx").exists()

@@ -45,10 +45,10 @@ _PPR, _PSTYLE, _VAL = qn("w:pPr"), qn("w:pStyle"), qn("w:val")
 
 
 def set_style(paragraph: WordParagraph, name: str) -> None:
-    """Give the paragraph a named style of the reference document (a KeyError names a missing one)."""
+    """Give the paragraph a named style of the reference document (docx_widths.MissingStyle if it has none)."""
     ids = STYLE_IDS.get()
     if name not in ids:
-        raise KeyError(f"no style with name '{name}'")
+        raise docx_widths.MissingStyle(name)
     # As python-docx's ``pPr.style = ...`` writes it, without its schema-order search: w:pStyle is
     # the first child of w:pPr, w:pPr the first of w:p.
     element = paragraph._p

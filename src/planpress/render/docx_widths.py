@@ -18,6 +18,7 @@ from typing import Any
 from docx.document import Document as WordDocument
 from docx.shared import Pt
 
+from planpress.errors import PlanpressError
 from planpress.render.raster import text_width_pt
 
 #: Twips per point, and the cell margins of the grid table styles (left + right, twips).
@@ -83,9 +84,22 @@ _FACTS_LOCK = threading.Lock()
 _FACTS: dict[int, tuple[WordDocument, dict[tuple[str, str], Any]]] = {}
 
 
+class MissingStyle(PlanpressError):
+    """A style the Word file is written with that layouts/reference.docx does not define (renamed
+    or deleted when the file was edited in Word)."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(f"layouts/reference.docx: スタイル「{name}」がありません（make reference-docx で作り直してください）")
+
+
 def style_fact(word: WordDocument, name: str, what: str, find: Callable[[Any], Any]) -> Any:
     """``find(style)`` for the style named ``name``, worked out once per document."""
-    return _fact(word, (name, what), lambda: find(word.styles[name]))
+    def found() -> Any:
+        if not has_style(word, name):
+            raise MissingStyle(name)
+        return find(word.styles[name])
+
+    return _fact(word, (name, what), found)
 
 
 def has_style(word: WordDocument, name: str) -> bool:
