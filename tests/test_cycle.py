@@ -296,3 +296,22 @@ def test_collect_always_replaces_a_value_it_wrote_before(cycle: Path, tmp_path: 
         year = YAML(typ="safe").load((cycle / "content" / "evaluations" / "2023.yaml").read_text(encoding="utf-8"))
         (item,) = [item for item in year["items"] if item["kind"] == "基本施策" and item["number"] == 17]
         assert (item["grade"], item["commentary"]) == ("C" if number == 0 else "A", commentary)
+
+
+def test_sheets_name_every_style_taken_out_of_the_word_style_sample(cycle: Path) -> None:
+    """layouts/reference.docx edited in Word with styles the sheets are written with deleted (the
+    running header's, the title's): all of them named at once, no traceback, no sheet written."""
+    import docx
+
+    shutil.rmtree(cycle / "output" / "sheets")
+    reference = cycle / "layouts" / "reference.docx"
+    word = docx.Document(str(reference))
+    for style in ("Header", "Title", "Sheet Field"):
+        element = word.styles[style].element
+        element.getparent().remove(element)
+    word.save(str(reference))
+    result = run_cli(cycle, "sheets", "2023")
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines()[-1] == (
+        "layouts/reference.docx: スタイル「Header」「Title」「Sheet Field」がありません（make reference-docx で作り直してください）")
+    assert not (cycle / "output" / "sheets").exists()

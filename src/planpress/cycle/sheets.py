@@ -80,7 +80,8 @@ def _sheets(year: YearPlan) -> list[Sheet]:
 
 
 #: Styles the sheet uses besides the report's; an older layouts/reference.docx may lack them.
-SHEET_STYLES = ("Instruction", "Sheet Table", *CHOICE_ROW, *LAST_ROW, "Sheet Text", "Placeholder Text")
+SHEET_STYLES = ("Header", "Footer", "Title", "Subtitle", "Issuer", "Heading 2", "Instruction", "Sheet Table", *CHOICE_ROW,
+                *LAST_ROW, "Sheet Text", "Placeholder Text")
 
 
 def render_sheet(project: Project, sheet: Sheet) -> bytes:
