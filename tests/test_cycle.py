@@ -251,6 +251,31 @@ def test_a_commentary_still_holding_the_prompt_is_refused(cycle: Path, tmp_path:
     assert content_bytes(cycle) == before
 
 
+def test_a_ruby_reading_is_not_read_as_text(cycle: Path, tmp_path: Path) -> None:
+    """ルビ added in Word over 苫小牧: Word writes the reading (w:rt) beside the characters
+    (w:rubyBase); only the characters are the commentary."""
+    from sheetfill import edit_document, w
+
+    def ruby(root: etree._Element) -> None:
+        (run,) = root.xpath("//w:sdt[w:sdtPr/w:tag/@w:val='pp_P17_commentary']/w:sdtContent/w:r", namespaces=NS)
+        holder = etree.Element(w("r"))
+        element = etree.SubElement(holder, w("ruby"))
+        etree.SubElement(element, w("rubyPr"))
+        for part, text in (("rt", "とまこまい"), ("rubyBase", "苫小牧")):
+            etree.SubElement(etree.SubElement(etree.SubElement(element, w(part)), w("r")), w("t")).text = text
+        run.addprevious(holder)
+
+    returned = tmp_path / "総合政策部.docx"
+    fill_all(sheet(cycle, "総合政策部"), returned, commentary={"P17": "港の物流機能の強化に取り組んだ。"})
+    edit_document(returned, returned, ruby)
+    result = run_cli(cycle, "collect", "2023", str(returned))
+    assert result.returncode == 0, result.stderr
+    assert "評価の解説: （未記入） → 「苫小牧港の物流機能の強化に取り組んだ。」" in result.stdout
+    year = YAML(typ="safe").load((cycle / "content" / "evaluations" / "2023.yaml").read_text(encoding="utf-8"))
+    (item,) = [item for item in year["items"] if item["kind"] == "基本施策" and item["number"] == 17]
+    assert item["commentary"] == "苫小牧港の物流機能の強化に取り組んだ。"
+
+
 def test_sheets_replace_every_file_or_none(cycle: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A sheet that cannot be written (fault at its exact write) leaves every previous sheet as it was."""
     import errno

@@ -113,11 +113,16 @@ def _bookmarked_value(document: etree._Element, name: str) -> FieldValue | None:
     return _value_beside(found[0]) if found else None
 
 
+#: A paragraph's text, line breaks and tabs. Not a ruby's reading (ルビ, w:rt): Word keeps it
+#: beside the characters it reads (w:rubyBase), and it would be printed in the line as text.
+_PARTS = ".//w:t[not(ancestor::w:rt)]/text() | .//w:br | .//w:cr | .//w:tab[not(ancestor::w:rt)]"
+
+
 def _cell_text(cell: etree._Element) -> str:
     """The cell's text as the official typed it: paragraphs and line breaks as line breaks."""
     paragraphs = []
     for paragraph in cell.xpath(".//w:p", namespaces=NS):
-        parts = paragraph.xpath(".//w:t/text() | .//w:br | .//w:cr | .//w:tab", namespaces=NS)
+        parts = paragraph.xpath(_PARTS, namespaces=NS)
         paragraphs.append("".join(part if isinstance(part, str) else "\t" if part.tag.endswith("}tab") else "\n" for part in parts))
     lines = "\n".join(paragraphs).split("\n")
     return "\n".join(line.rstrip() for line in lines).strip("\n").strip()
