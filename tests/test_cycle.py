@@ -306,6 +306,34 @@ def test_sheets_replace_every_file_or_none(cycle: Path, monkeypatch: pytest.Monk
     assert {path.name: path.read_bytes() for path in folder.iterdir()} == {name: b"previous " + name.encode() for name in before}
 
 
+@pytest.mark.parametrize("command", [("evaluation", "new", "2024"), ("collect", "2023", "filled.docx")])
+def test_a_years_file_that_cannot_be_written_is_said_and_left_as_it_was(
+    cycle: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: tuple[str, ...],
+) -> None:
+    """A full disk (a fault at the year's file) while evaluation new or collect writes: one line, no traceback."""
+    import errno
+
+    from planpress import output as writing
+
+    fill_all(sheet(cycle, "総合政策部"), tmp_path / "filled.docx")
+    command = tuple(str(tmp_path / part) if part.endswith(".docx") else part for part in command)
+    before = content_bytes(cycle)
+    real = writing._temporary
+
+    def full_disk(path: Path, data: bytes) -> str:
+        if path.parent.name == "evaluations":
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real(path, data)
+
+    monkeypatch.setattr(writing, "_temporary", full_disk)
+    result = run_cli(cycle, *command)
+    assert result.returncode == 1
+    year = "2024" if command[0] == "evaluation" else "2023"
+    said = "作成していません" if command[0] == "evaluation" else f"取り込みませんでした（content/evaluations/{year}.yaml は変更していません）"
+    assert result.stderr.splitlines()[-1] == f"content/evaluations/{year}.yaml: 書き込めません（ディスクの空きがありません）。{said}"
+    assert content_bytes(cycle) == before
+
+
 def test_collect_always_replaces_a_value_it_wrote_before(cycle: Path, tmp_path: Path) -> None:
     """Whatever a first collect wrote (YAML's own marks, quotes, a line of its own), a corrected
     sheet replaces it, and the year stays readable in between."""

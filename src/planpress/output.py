@@ -27,12 +27,19 @@ Data = bytes | Mapping[str, bytes]
 
 
 def write_atomic(path: Path, data: bytes) -> None:
-    """Write to a temporary file beside ``path``, flush it to disk, then rename it over."""
-    temporary = _temporary(path, data)
+    """Write to a temporary file beside ``path``, flush it to disk, then rename it over.
+
+    Raises WriteError (its reason in Japanese) when the file cannot be written."""
+    try:
+        temporary = _temporary(path, data)
+    except OSError as error:
+        raise WriteError(path, error) from None
     try:
         os.replace(temporary, path)
-    except BaseException:
+    except BaseException as error:
         Path(temporary).unlink(missing_ok=True)
+        if isinstance(error, OSError):
+            raise WriteError(path, error) from None
         raise
 
 

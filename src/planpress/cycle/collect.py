@@ -21,6 +21,7 @@ from planpress.content.departments import Department
 from planpress.content.fields import Invalid, check_characters
 from planpress.content import Content
 from planpress.content.model import COMMENTARY_LIMIT, GRADES, Policy, item_code
+from planpress.output import WriteError
 from planpress.project import Project
 
 
@@ -61,7 +62,11 @@ def collect(
         print(f"--dry-run のため書き込みませんでした（変更される項目: {changed}項目）", file=err)
         return True
     if changed:
-        _write(year, answers)
+        try:
+            _write(year, answers)
+        except WriteError as error:
+            print(f"{target}: 書き込めません（{error.reason}）。取り込みませんでした（{target} は変更していません）", file=err)
+            return False
     done = "全項目がそろいました（planpress build で議会報告を作成できます）" if not remaining else f"未記入は残り{remaining}項目です"
     print(f"{target}: {changed}項目を更新しました。{done}", file=err)
     return True

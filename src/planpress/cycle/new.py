@@ -10,6 +10,7 @@ from planpress import japanese
 from planpress.content.files import EVALUATIONS_DIR
 from planpress.cycle import yamlfile
 from planpress.errors import PlanpressError
+from planpress.output import WriteError
 from planpress.content import Content
 from planpress.content.model import Plan, PolicyTree
 from planpress.project import Project
@@ -44,7 +45,10 @@ def new_evaluation(project: Project, content: Content, fiscal_year: int) -> Path
     tree = content.trees.get(plan.number)
     if tree is None:
         raise PlanpressError(f"{plan.location}: {plan.name}の施策の体系（tree）がないため、評価項目を並べられません")
-    yamlfile.write(path, _document(plan, tree, fiscal_year))
+    try:
+        yamlfile.write(path, _document(plan, tree, fiscal_year))
+    except WriteError as error:
+        raise PlanpressError(f"{project.display(path)}: 書き込めません（{error.reason}）。作成していません") from None
     return path
 
 
