@@ -138,6 +138,21 @@ def test_a_folder_where_a_file_belongs_is_named_a_folder(project: Path, name: st
     assert "ファイルがありません" not in result.stderr and "Traceback" not in result.stderr
 
 
+@pytest.mark.parametrize(("make", "reason"), [
+    ("output", "output: 書き込めません（フォルダを作る場所に同じ名前のファイルがあります）"),
+    ("output/evaluation-2021.html", "output/evaluation-2021.html: 書き込めません（同じ名前のフォルダがあります）"),
+], ids=["output-a-file", "output-file-a-folder"])
+def test_a_file_where_output_needs_a_folder_and_back_is_named(project: Path, make: str, reason: str) -> None:
+    """output/ saved as a file, or a folder with an output file's name: said in Japanese, as what it is."""
+    if make == "output":
+        (project / make).write_text("", encoding="utf-8")
+    else:
+        (project / make).mkdir(parents=True)
+    result = run_cli(project, "build", "evaluation-2021", "--format", "html", "--quiet")
+    assert result.returncode == 1
+    assert reason in result.stderr.splitlines()[-1], result.stderr
+
+
 def test_the_command_ends_with_mains_status_and_skips_the_cycle_search(tmp_path: Path) -> None:
     """The console script is ``command``: ``main``'s status is the process's, its messages are
     out, and the objects left are frozen before Python's teardown (cli.command: the teardown's

@@ -188,7 +188,7 @@ def build(
         raise PlanpressError(f"{project.display(error.path)}: 書き込めません（{error.reason}）。"
                              "output/ のファイルはどれも前のままです") from None
     except OSError as error:
-        raise PlanpressError(f"{project.display(project.output_dir)}: 書き込めません（{error.strerror or error}）") from None
+        raise PlanpressError(f"{project.display(project.output_dir)}: 書き込めません（{WriteError(project.output_dir, error).reason}）") from None
     # Like `check`: warnings when the build succeeds (--strict stopped on them); a failure shows its errors.
     # The booklet's slots still to fill repeat on every build: one line counts them, `check` lists them.
     gaps = set(content.booklet.gaps) if content.booklet is not None else set()

@@ -57,6 +57,7 @@ _REASONS = {
     errno.EROFS: "読み取り専用の場所です", errno.ENOSPC: "ディスクの空きがありません",
     errno.EDQUOT: "ディスクの割り当てを超えています", errno.EISDIR: "同じ名前のフォルダがあります",
     errno.ENOTDIR: "途中のフォルダがファイルになっています",
+    errno.EEXIST: "フォルダを作る場所に同じ名前のファイルがあります",  # mkdir where a file is
 }
 
 
@@ -137,6 +138,8 @@ def _rename_all(written: list[tuple[Path, str]]) -> None:
                 previous = tempfile.mktemp(prefix=f".{path.name}.previous.", suffix=".part", dir=path.parent)
                 done.append((path, previous))
                 os.rename(path, previous)
+            elif path.is_dir() and not path.is_symlink():  # os.link would say EPERM: no permission
+                raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
             elif path.exists():
                 previous = tempfile.mktemp(prefix=f".{path.name}.previous.", suffix=".part", dir=path.parent)
                 os.link(path, previous)
