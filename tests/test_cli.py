@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -151,6 +152,16 @@ def test_a_file_where_output_needs_a_folder_and_back_is_named(project: Path, mak
     result = run_cli(project, "build", "evaluation-2021", "--format", "html", "--quiet")
     assert result.returncode == 1
     assert reason in result.stderr.splitlines()[-1], result.stderr
+
+
+def test_a_file_where_the_evaluations_folder_belongs_is_named_a_file(project: Path) -> None:
+    """content/evaluations saved as a file: every year (and its report) would silently be gone."""
+    shutil.rmtree(project / "content" / "evaluations")
+    (project / "content" / "evaluations").write_text("fiscal_year: 2021\n", encoding="utf-8")
+    for command in (("check", "--no-layout"), ("evaluation", "new", "2023")):
+        result = run_cli(project, *command)
+        assert result.returncode == 1
+        assert result.stderr.splitlines()[-1].startswith("content/evaluations: フォルダではなくファイルです"), result.stderr
 
 
 def test_the_command_ends_with_mains_status_and_skips_the_cycle_search(tmp_path: Path) -> None:

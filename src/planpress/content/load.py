@@ -26,6 +26,8 @@ def load_content(project: Project, problems: Problems) -> Content | None:
     evaluations = []
     failed: dict[str, set[str]] = {}
     folder = project.content_dir / EVALUATIONS_DIR
+    if folder.exists() and not folder.is_dir():  # no year would be read, and the reports silently gone
+        problems.error(Location(project.display(folder)), "フォルダではなくファイルです（評価のファイルを置く evaluations/ フォルダと同じ名前のファイルを移すか、名前を変えてください）")
     for path in sorted(p for p in folder.glob("*") if p.suffix.lower() in (".yml", ".yaml") and p.suffix != ".yaml"):
         # Read nowhere else: a year saved as 2024.yml or 2024.YAML would silently be no year at all.
         problems.error(Location(project.display(path), 1, 1), f"拡張子が「{path.suffix}」です。評価のファイルは「.yaml」で保存してください（このファイルは読み込まれません）")
