@@ -151,6 +151,26 @@ def test_population_chart_labels_touch_no_line_point_or_label() -> None:
     assert overlapping == []
 
 
+@pytest.mark.parametrize("typed", [1733150000, 170000])
+def test_population_chart_grid_stays_a_dozen_lines_whatever_the_values(typed: int) -> None:
+    """A value typed with digits too many (1733150000 for 173315) widens the grid's step instead of
+    drawing a line every 10,000 up to it; every value the same draws one band, no division by zero."""
+    import dataclasses
+
+    from planpress.documents.booklet import charts
+
+    content, _ = load(Project(REPO))
+    population = content.booklet.population  # type: ignore[union-attr]
+    first = population.series[0]
+    values = {year: typed for year in first.values} if typed == 170000 else {**first.values, 2010: typed}
+    changed = dataclasses.replace(population, series=[dataclasses.replace(first, values=values)])
+    drawing = charts.population_chart(changed)
+    grid = [s for s in drawing.shapes if isinstance(s, Line) and s.stroke_width == 0.2]
+    assert 2 <= len(grid) <= 13  # a dozen bands at most
+    shipped = [s for s in charts.population_chart(population).shapes if isinstance(s, Line) and s.stroke_width == 0.2]
+    assert len(shipped) == 9  # 100,000 to 180,000 every 10,000, as printed
+
+
 def test_population_chart_is_titled_once(tmp_path: Path) -> None:
     """The heading titles the chart; no caption repeats it, the unit stands on the axis."""
     from planpress.document import Figure, Heading, Table

@@ -157,11 +157,28 @@ def _clear(box: tuple[float, float, float, float], shapes: list[Shape]) -> bool:
     return True
 
 
+#: The most bands between the population chart's grid lines.
+MAX_BANDS = 12
+
+
+def _step(low: int, high: int) -> int:
+    """10,000 between grid lines, as the booklet prints the chart; 20,000, 50,000, 100,000 … where
+    that would draw more than MAX_BANDS bands (a value typed with digits too many drew one line
+    per 10,000 up to it: millions of shapes, a check that never ended)."""
+    step, factors = 10000, (2, 2.5, 2)
+    index = 0
+    while -(-high // step) - low // step > MAX_BANDS:
+        step = int(step * factors[index % 3])
+        index += 1
+    return step
+
+
 def population_chart(population: Population, width: float = 170.0, height: float = 95.0) -> Drawing:
     """Line chart of every series over the years, with axis ticks, legend and end-point values."""
     values = [v for s in population.series for v in s.values.values()]
-    step = 10000
+    step = _step(min(values), max(values))
     low, high = (min(values) // step) * step, -(-max(values) // step) * step
+    high = max(high, low + step)  # every value the same: one band, not a division by zero
     plot = _Plot(population.years(), low, high, width=width - 26, height=height - 24)
     shapes = _axes(plot, population.unit, step)
     for index, series in enumerate(population.series):
