@@ -276,6 +276,28 @@ def test_a_ruby_reading_is_not_read_as_text(cycle: Path, tmp_path: Path) -> None
     assert item["commentary"] == "苫小牧港の物流機能の強化に取り組んだ。"
 
 
+def test_a_sheet_saved_by_word_for_the_web_merges(cycle: Path, tmp_path: Path) -> None:
+    """Word for the web (Microsoft 365) may save the main part as word/document2.xml: the package's
+    relationship names it, and its comments are found through its own relationships."""
+    import zipfile
+
+    filled = tmp_path / "filled.docx"
+    fill_all(sheet(cycle, "総合政策部"), filled)
+    with zipfile.ZipFile(filled) as package:
+        parts = {info.filename: package.read(info.filename) for info in package.infolist()}
+    parts["word/document2.xml"] = parts.pop("word/document.xml")
+    parts["word/_rels/document2.xml.rels"] = parts.pop("word/_rels/document.xml.rels")
+    parts["_rels/.rels"] = parts["_rels/.rels"].replace(b'Target="word/document.xml"', b'Target="/word/document2.xml"')
+    parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(b"/word/document.xml", b"/word/document2.xml")
+    online = tmp_path / "総合政策部.docx"
+    with zipfile.ZipFile(online, "w", zipfile.ZIP_DEFLATED) as package:
+        for name, data in parts.items():
+            package.writestr(name, data)
+    result = run_cli(cycle, "collect", "2023", str(online))
+    assert result.returncode == 0, result.stderr
+    assert "content/evaluations/2023.yaml: 7項目を更新しました" in result.stderr
+
+
 def test_sheets_replace_every_file_or_none(cycle: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A sheet that cannot be written (fault at its exact write) leaves every previous sheet as it was."""
     import errno

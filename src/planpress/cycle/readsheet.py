@@ -7,6 +7,7 @@ message, never a traceback.
 
 from __future__ import annotations
 
+import posixpath
 import re
 import zipfile
 import zlib
@@ -61,8 +62,10 @@ def read_sheet(path: Path) -> ReturnedSheet:
     """Read one returned sheet or raise Unreadable."""
     try:
         with zipfile.ZipFile(path) as package:
-            document = _parse(package, DOCUMENT_PART)
-            comments = _parse(package, COMMENTS_PART) if COMMENTS_PART in package.namelist() else None
+            main = _related(package, "", "officeDocument") or DOCUMENT_PART
+            document = _parse(package, main)
+            comments_part = _related(package, main, "comments") or COMMENTS_PART
+            comments = _parse(package, comments_part) if comments_part in package.namelist() else None
     except FileNotFoundError:
         raise Unreadable("ファイルがありません") from None
     except IsADirectoryError:
@@ -72,6 +75,28 @@ def read_sheet(path: Path) -> ReturnedSheet:
     except OSError as error:
         raise Unreadable(f"ファイルを読めません（{error.strerror}）") from None
     return _sheet(document, comments)
+
+
+def _related(package: zipfile.ZipFile, source: str, kind: str) -> str | None:
+    """The part a relationship of ``kind`` of ``source`` (the package: "") points to, or None.
+
+    Word for the web and Microsoft 365 may name the main part word/document2.xml: the package's
+    officeDocument relationship, not the name, says which part it is."""
+    folder, _, name = source.rpartition("/")
+    relationships = f"{folder}/_rels/{name}.rels" if source else "_rels/.rels"
+    if relationships not in package.namelist():
+        return None
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+    try:
+        root = etree.fromstring(package.read(relationships), parser)
+    except etree.XMLSyntaxError:
+        return None
+    for relationship in root:
+        target = relationship.get("Target", "")
+        if relationship.get("Type", "").endswith(f"/{kind}") and relationship.get("TargetMode") != "External":
+            joined = target.lstrip("/") if target.startswith("/") else posixpath.join(folder, target)
+            return posixpath.normpath(joined)
+    return None
 
 
 def _parse(package: zipfile.ZipFile, name: str) -> etree._Element:
