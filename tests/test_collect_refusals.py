@@ -104,6 +104,22 @@ def test_a_damaged_or_non_word_file_is_refused(cycle: Path, tmp_path: Path, make
     assert f"{target}: Wordファイル（.docx）として開けません（壊れているか、Word形式ではありません）" in stderr
 
 
+def test_a_sheet_saved_as_strict_open_xml_is_refused_as_such(cycle: Path, tmp_path: Path) -> None:
+    """Word's "Strict Open XML Document" names every element in another namespace: said, not
+    taken for a file that is no sheet."""
+    import zipfile
+
+    path = filled(cycle, tmp_path)
+    with zipfile.ZipFile(path) as package:
+        parts = {info.filename: package.read(info.filename) for info in package.infolist()}
+    parts["word/document.xml"] = parts["word/document.xml"].replace(
+        b"http://schemas.openxmlformats.org/wordprocessingml/2006/main", b"http://purl.oclc.org/ooxml/wordprocessingml/main")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as package:
+        for name, data in parts.items():
+            package.writestr(name, data)
+    assert f"{path}: 「Strict Open XML 文書」の形式で保存されています" in refused(cycle, path)
+
+
 def test_a_word_file_that_is_no_sheet_is_refused(cycle: Path, tmp_path: Path) -> None:
     report = tmp_path / "report.docx"
     assert run_cli(cycle, "build", "evaluation-2021", "--format", "docx").returncode == 0

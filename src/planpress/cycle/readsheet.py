@@ -19,6 +19,8 @@ from lxml import etree
 from planpress.cycle import sheetxml as xml
 
 NS = {"w": xml.W_NS}
+#: Word's "Strict Open XML Document" names every element in this namespace instead.
+STRICT_NS = "http://purl.oclc.org/ooxml/wordprocessingml/main"
 DOCUMENT_PART = "word/document.xml"
 COMMENTS_PART = "word/comments.xml"
 #: A sheet's text is a few hundred kilobytes at most; refuse to unpack anything huge.
@@ -74,6 +76,8 @@ def read_sheet(path: Path) -> ReturnedSheet:
         raise Unreadable("Wordファイル（.docx）として開けません（壊れているか、Word形式ではありません）") from None
     except OSError as error:
         raise Unreadable(f"ファイルを読めません（{error.strerror}）") from None
+    if etree.QName(document).namespace == STRICT_NS:
+        raise Unreadable("「Strict Open XML 文書」の形式で保存されています（Word の「名前を付けて保存」で「Word 文書 (*.docx)」を選んで保存し直してください）")
     return _sheet(document, comments)
 
 
