@@ -148,6 +148,21 @@ def test_an_item_the_department_no_longer_owns_is_refused(cycle: Path, tmp_path:
     assert "財政部.docx: 運営方針07: 「財政部」の担当ではありません（content/departments.yaml では「総務部」の担当）" in stderr
 
 
+def test_an_item_given_to_the_department_after_its_sheet_was_made_is_named_as_such(cycle: Path, tmp_path: Path) -> None:
+    """基本施策36 moved to 財政部 after the sheets went out: its sheet never had the fields, so
+    they were not deleted (as collect said); the office is told to send a new sheet."""
+    path = filled(cycle, tmp_path, "財政部")
+    departments = cycle / "content" / "departments.yaml"
+    text = departments.read_text(encoding="utf-8")
+    text = text.replace("    management: [4, 5]\n    policies: [36]\n", "    management: [4, 5]\n")
+    text = text.replace("  - name: 財政部\n    management: [7]\n", "  - name: 財政部\n    management: [7]\n    policies: [36]\n")
+    departments.write_text(text, encoding="utf-8")
+    stderr = refused(cycle, path)
+    assert ("財政部.docx: 基本施策36（防災体制の充実）: この評価シートにはありません（シートを作った後で content/departments.yaml "
+            "で「財政部」の担当になった項目です。planpress sheets 2023 で作り直したシートを送り、記入してもらってください）") in stderr
+    assert "削除されています" not in stderr
+
+
 def test_invalid_and_empty_fields_are_each_reported(cycle: Path, tmp_path: Path) -> None:
     path = filled(cycle, tmp_path, grade=lambda code: {"M04": "E", "M05": "Ｂ"}.get(code, "A"))
     target = tmp_path / "long.docx"

@@ -105,7 +105,10 @@ def _answers(sheet: ReturnedSheet, department: Department, display: str, year: Y
         problems.append(f"{display}: {code}: 「{department.name}」の担当ではありません（{where}）")
     found = []
     for policy in year.tree.policies():
-        if policy.code in owned:
+        if policy.code in owned and policy.code not in sheet.named:
+            problems.append(f"{display}: {policy.code}（{policy.name}）: この評価シートにはありません（シートを作った後で content/departments.yaml "
+                            f"で「{department.name}」の担当になった項目です。planpress sheets {year.fiscal_year} で作り直したシートを送り、記入してもらってください）")
+        elif policy.code in owned:
             answer = _answer(policy, sheet, display, problems)
             if answer is not None:
                 found.append(answer)

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from lxml import etree
 
+from planpress.content.model import KINDS
 from planpress.cycle import sheetxml as xml
 
 NS = {"w": xml.W_NS}
@@ -31,6 +32,7 @@ _TRACKED_CHANGES = " | ".join(
                              "trPrChange", "tcPrChange", "sectPrChange", "tblGridChange", "numberingChange")
 )
 _YEAR = re.compile(r"（(\d{4})年度）")
+_CODE = re.compile(f"(?:{'|'.join(KINDS)})\\d{{2,}}")
 
 
 class Unreadable(Exception):
@@ -58,6 +60,8 @@ class ReturnedSheet:
     fields: dict[tuple[str, int, str], FieldValue] = field(default_factory=dict)
     tracked_changes: int = 0
     comments: int = 0
+    #: Every item code (基本施策17) the sheet's text names: the items it was issued for.
+    named: frozenset[str] = frozenset()
 
 
 def read_sheet(path: Path) -> ReturnedSheet:
@@ -128,6 +132,7 @@ def _sheet(document: etree._Element, comments: etree._Element | None) -> Returne
     sheet.year = int(match.group(1)) if match else None
     department = _bookmarked_value(document, xml.DEPARTMENT_FIELD)
     sheet.department = department.text if department else None
+    sheet.named = frozenset(_CODE.findall("".join(document.xpath("//w:t/text()", namespaces=NS))))
     for start in document.xpath("//w:bookmarkStart[starts-with(@w:name, 'pp_')]", namespaces=NS):
         key = xml.parse_field_name(start.get(f"{{{xml.W_NS}}}name"))
         if key is not None:
