@@ -298,6 +298,21 @@ def test_a_sheet_saved_by_word_for_the_web_merges(cycle: Path, tmp_path: Path) -
     assert "content/evaluations/2023.yaml: 7項目を更新しました" in result.stderr
 
 
+def test_characters_that_print_as_nothing_are_no_missing_glyphs(cycle: Path, tmp_path: Path) -> None:
+    """A zero-width space (pasted from a web page) and an ideographic variation selector (葛󠄀, which the
+    BIZ UD fonts map) print as nothing of their own: collect takes them, and check passes the year."""
+    typed = "葛\U000E0100西の\u200b消防署を整備した。"
+    returned = tmp_path / "消防本部.docx"
+    fill_all(sheet(cycle, "消防本部"), returned, commentary={"P35": typed})
+    result = run_cli(cycle, "collect", "2023", str(returned))
+    assert result.returncode == 0, result.stderr
+    year = YAML(typ="safe").load((cycle / "content" / "evaluations" / "2023.yaml").read_text(encoding="utf-8"))
+    (item,) = [item for item in year["items"] if item["kind"] == "基本施策" and item["number"] == 35]
+    assert item["commentary"] == typed
+    checked = run_cli(cycle, "check", "--no-layout")
+    assert checked.returncode == 0, checked.stderr
+
+
 def test_sheets_replace_every_file_or_none(cycle: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A sheet that cannot be written (fault at its exact write) leaves every previous sheet as it was."""
     import errno

@@ -38,8 +38,11 @@ from planpress.project import Project
 
 _FONT_FAMILY = re.compile(r"font-family\s*:\s*([^;}]+)")
 _GENERIC = {"serif", "sans-serif", "monospace", "cursive", "fantasy", "system-ui", "inherit", "initial"}
-#: Characters that are layout rather than glyphs: line breaks and tabs.
-_NOT_PRINTED = set("\n\r\t")
+#: Characters that are layout rather than glyphs: line breaks and tabs; and those that print as
+#: nothing (text pasted from a web page brings them): zero-width spaces and joiners, the byte order
+#: mark, and the variation selectors that choose a glyph of the character before them (辻󠄀: the
+#: BIZ UD fonts map such pairs, and HarfBuzz falls back to the plain character where one does not).
+_NOT_PRINTED = set("\n\r\t\u200b\u200c\u200d\u2060\ufeff") | {chr(code) for code in (*range(0xFE00, 0xFE10), *range(0xE0100, 0xE01F0))}
 _NOT_PRINTED_CODES = {ord(char) for char in _NOT_PRINTED}
 
 
