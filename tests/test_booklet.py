@@ -508,6 +508,35 @@ def test_huge_photo_is_embedded_at_print_size(project: Path) -> None:
     assert (photos / "kitchen-car.png").read_bytes() == original
 
 
+def test_a_phone_photo_turned_by_its_exif_orientation_stays_upright_when_scaled(project: Path) -> None:
+    """A phone keeps a portrait photo's pixels sideways (4032×3024) with EXIF orientation 6; the
+    copy scaled to print size keeps no EXIF, so its pixels are turned upright (1800×2400)."""
+    import base64
+    import io
+    import zipfile
+
+    from PIL import Image
+
+    photos = project / "content" / "booklet" / "photos"
+    photos.mkdir(parents=True)
+    exif = Image.Exif()
+    exif[0x0112] = 6  # Orientation: rotate 90° clockwise to show
+    Image.new("RGB", (4032, 3024), "#3366AA").save(photos / "kitchen-car.jpg", exif=exif.tobytes())
+    path = project / "content" / "booklet" / "projects.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "キラキラ公園で行われたキッチンカーイベント\n        image: null",
+        "キラキラ公園で行われたキッチンカーイベント\n        image: booklet/photos/kitchen-car.jpg", 1), encoding="utf-8")
+    result = run_cli(project, "build", "booklet", "--format", "docx", "--format", "html")
+    assert result.returncode == 0, result.stderr
+    with zipfile.ZipFile(project / "output" / "booklet.docx") as package:
+        media = [name for name in package.namelist() if name.startswith("word/media/") and name.endswith((".jpg", ".jpeg"))]
+        sizes = [Image.open(io.BytesIO(package.read(name))).size for name in media]
+    assert sizes == [(1800, 2400)]
+    html = _section(read_html(project / "output" / "booklet.html"), "sec-project-1")
+    (data,) = re.findall(r'src="data:image/jpeg;base64,([^"]+)"', html)
+    assert Image.open(io.BytesIO(base64.b64decode(data))).size == (1800, 2400)
+
+
 def test_word_diagrams_are_svg_with_a_300_dpi_png_fallback(built: Path) -> None:
     """Every drawing without photos is the PDF's SVG in Word; the PNG beside it is ≥ 300 dpi and fits the text block."""
     import io

@@ -12,7 +12,7 @@ import functools
 import io
 from pathlib import Path
 
-from PIL import Image
+from PIL import Image, ImageOps
 
 #: Formats both the PDF (WeasyPrint) and Word take.
 FORMATS = {"PNG": "PNG", "JPEG": "JPEG", "GIF": "GIF"}
@@ -46,9 +46,12 @@ def scaled(path: Path) -> tuple[bytes, str] | None:
         kind = FORMATS[image.format]
         if max(image.size) <= PRINT_SIDE:
             return None
-        image.thumbnail((PRINT_SIDE, PRINT_SIDE))
+        # A phone stores a portrait photo's pixels sideways with an EXIF orientation, which the copy
+        # would not keep (Pillow writes no EXIF): the pixels are turned upright instead.
+        upright = ImageOps.exif_transpose(image)
+        upright.thumbnail((PRINT_SIDE, PRINT_SIDE))
         buffer = io.BytesIO()
-        image.save(buffer, format=kind)
+        upright.save(buffer, format=kind)
         return buffer.getvalue(), Image.MIME[kind]
 
 
