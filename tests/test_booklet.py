@@ -508,9 +508,13 @@ def test_huge_photo_is_embedded_at_print_size(project: Path) -> None:
     assert (photos / "kitchen-car.png").read_bytes() == original
 
 
-def test_a_phone_photo_turned_by_its_exif_orientation_stays_upright_when_scaled(project: Path) -> None:
-    """A phone keeps a portrait photo's pixels sideways (4032×3024) with EXIF orientation 6; the
-    copy scaled to print size keeps no EXIF, so its pixels are turned upright (1800×2400)."""
+@pytest.mark.parametrize(("stored", "upright"), [((4032, 3024), (1800, 2400)), ((1600, 1200), (1200, 1600))])
+def test_a_phone_photo_turned_by_its_exif_orientation_is_upright_in_every_document(
+    project: Path, stored: tuple[int, int], upright: tuple[int, int],
+) -> None:
+    """A phone keeps a portrait photo's pixels sideways with EXIF orientation 6: the copy scaled to
+    print size keeps no EXIF, and Word and LibreOffice show a file's pixels as stored, so the
+    documents embed the pixels turned upright (WeasyPrint turned the file itself)."""
     import base64
     import io
     import zipfile
@@ -521,7 +525,7 @@ def test_a_phone_photo_turned_by_its_exif_orientation_stays_upright_when_scaled(
     photos.mkdir(parents=True)
     exif = Image.Exif()
     exif[0x0112] = 6  # Orientation: rotate 90° clockwise to show
-    Image.new("RGB", (4032, 3024), "#3366AA").save(photos / "kitchen-car.jpg", exif=exif.tobytes())
+    Image.new("RGB", stored, "#3366AA").save(photos / "kitchen-car.jpg", exif=exif.tobytes())
     path = project / "content" / "booklet" / "projects.yaml"
     path.write_text(path.read_text(encoding="utf-8").replace(
         "キラキラ公園で行われたキッチンカーイベント\n        image: null",
@@ -531,10 +535,10 @@ def test_a_phone_photo_turned_by_its_exif_orientation_stays_upright_when_scaled(
     with zipfile.ZipFile(project / "output" / "booklet.docx") as package:
         media = [name for name in package.namelist() if name.startswith("word/media/") and name.endswith((".jpg", ".jpeg"))]
         sizes = [Image.open(io.BytesIO(package.read(name))).size for name in media]
-    assert sizes == [(1800, 2400)]
+    assert sizes == [upright]
     html = _section(read_html(project / "output" / "booklet.html"), "sec-project-1")
     (data,) = re.findall(r'src="data:image/jpeg;base64,([^"]+)"', html)
-    assert Image.open(io.BytesIO(base64.b64decode(data))).size == (1800, 2400)
+    assert Image.open(io.BytesIO(base64.b64decode(data))).size == upright
 
 
 def test_word_diagrams_are_svg_with_a_300_dpi_png_fallback(built: Path) -> None:

@@ -39,15 +39,22 @@ def problem(path: Path) -> str | None:
     return None
 
 
+#: The EXIF tag saying how the stored pixels are to be turned to be shown.
+_ORIENTATION = 0x0112
+
+
 @functools.lru_cache(maxsize=64)
 def scaled(path: Path) -> tuple[bytes, str] | None:
-    """A copy no longer than PRINT_SIDE (bytes, MIME type) when the file is larger, else None."""
+    """A copy no longer than PRINT_SIDE (bytes, MIME type) when the file is larger or is to be
+    turned by its EXIF orientation, else None."""
     with Image.open(path) as image:
         kind = FORMATS[image.format]
-        if max(image.size) <= PRINT_SIDE:
+        # A phone stores a portrait photo's pixels sideways with an EXIF orientation. WeasyPrint turns
+        # the file, Word and LibreOffice show it sideways, and the copy would keep no EXIF (Pillow
+        # writes none): a turned photo is always a copy, its pixels turned upright.
+        turned = image.getexif().get(_ORIENTATION, 1) != 1
+        if max(image.size) <= PRINT_SIDE and not turned:
             return None
-        # A phone stores a portrait photo's pixels sideways with an EXIF orientation, which the copy
-        # would not keep (Pillow writes no EXIF): the pixels are turned upright instead.
         upright = ImageOps.exif_transpose(image)
         upright.thumbnail((PRINT_SIDE, PRINT_SIDE))
         buffer = io.BytesIO()
