@@ -163,6 +163,13 @@ def test_an_item_given_to_the_department_after_its_sheet_was_made_is_named_as_su
     assert "削除されています" not in stderr
 
 
+def test_a_placeholder_in_a_commentary_is_refused(cycle: Path, tmp_path: Path) -> None:
+    """Only the 前文 is filled: merged, 「{評価結果}」 would print with its braces and check refuse the year."""
+    path = filled(cycle, tmp_path, commentary={"M05": "{評価結果}のとおり成果が出ている。"})
+    assert ("総務部.docx: 運営方針05（行政組織の活性化）: 評価の解説: 「{評価結果}」は差し込み項目の書き方ですが、"
+            "この文章では置き換えられません") in refused(cycle, path)
+
+
 def test_invalid_and_empty_fields_are_each_reported(cycle: Path, tmp_path: Path) -> None:
     path = filled(cycle, tmp_path, grade=lambda code: {"M04": "E", "M05": "Ｂ"}.get(code, "A"))
     target = tmp_path / "long.docx"

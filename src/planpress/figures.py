@@ -61,6 +61,16 @@ PLACEHOLDERS = ("計画名", "計画年目", "対象年度", "作成年度", "�
 )
 
 
+#: {名前} written where nothing fills it (any text but an evaluation's 前文) prints braces and all.
+_WRITTEN = re.compile(r"\{[^{}\s]{1,30}\}")
+
+
+def unfilled_placeholders(text: str) -> list[str]:
+    """A message for each ``{名前}`` in a text that no placeholder filling reaches."""
+    return [f"「{found}」は差し込み項目の書き方ですが、この文章では置き換えられません（このまま印刷されます。数値や語句を直接書いてください）"
+            for found in _WRITTEN.findall(text)]
+
+
 def unknown_placeholders(text: str) -> list[str]:
     """Names in ``{…}`` that the report cannot fill."""
     return [name for name in _PLACEHOLDER.findall(text) if name not in PLACEHOLDERS]

@@ -14,6 +14,7 @@ from planpress.content.booklet import DRAFT, Booklet, FigureTable, Goal, Priorit
 from planpress.content.citations import Resolved, name_mismatch, resolve
 from planpress.content.model import KINDS, item_code
 from planpress.errors import Location, Problem, Problems, Severity
+from planpress.figures import unfilled_placeholders
 from planpress.project import Project
 
 #: The chapters the booklet lays out from their own data, by number.
@@ -247,28 +248,26 @@ def _review_names(booklet: Booklet, problems: Problems) -> None:
             problems.warning(item.positions["name"], f"{item.code}: 評価の名称「{item.name}」が{booklet.plan.name}の「{policy.name}」と異なります（各施策のページには番号で対応させて載せます）")
 
 
-def _running_texts(booklet: Booklet) -> list[tuple[Location, str]]:
-    """The booklet's running texts with where each is written."""
+def _running_texts(booklet: Booklet, *, review: bool = True) -> list[tuple[Location, str]]:
+    """The booklet's running texts with where each is written (``review``: with the commentaries
+    of the evaluation it reviews)."""
     texts = [(c.positions["paragraphs"], t) for c in booklet.chapters.chapters for t in c.paragraphs]
     for priority in booklet.projects.projects:
         texts += [(priority.positions["background"], t) for t in priority.background]
         texts += [(a.positions["paragraphs"], t) for a in priority.approaches for t in a.paragraphs]
     texts += [(g.positions["description"], g.description) for g in booklet.goals.goals]
-    if booklet.review is not None:
+    if review and booklet.review is not None:
         texts += [(i.positions["commentary"], i.commentary) for i in booklet.review.items]
     return texts
 
 
-#: {名前}: how an evaluation's introduction names a computed figure; nothing fills it elsewhere.
-_PLACEHOLDER = re.compile(r"\{[^{}\s]{1,30}\}")
-
-
 def _placeholders(booklet: Booklet, problems: Problems) -> None:
-    """A {placeholder} in a text nothing fills would print as written, braces and all."""
-    texts = _running_texts(booklet) + [(t.positions["definition"], t.definition) for t in booklet.glossary.terms]
+    """A {placeholder} in a text nothing fills would print as written, braces and all. (The
+    commentaries of the evaluation the booklet reviews are checked with every year's, rules.py.)"""
+    texts = _running_texts(booklet, review=False) + [(t.positions["definition"], t.definition) for t in booklet.glossary.terms]
     for location, text in texts:
-        for found in _PLACEHOLDER.findall(text):
-            problems.error(location, f"「{found}」は差し込み項目の書き方ですが、この文章では置き換えられません（このまま印刷されます。数値や語句を直接書いてください）")
+        for message in unfilled_placeholders(text):
+            problems.error(location, message)
 
 
 #: 令和5年度（2023年度）: one year written twice, in 和暦 and in 西暦.

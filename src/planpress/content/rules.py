@@ -8,7 +8,7 @@ from planpress.checks.tree import check_tree
 from planpress.content import Content
 from planpress.content.model import GRADES, KINDS, Evaluation, EvaluationItem, Plan, item_code
 from planpress.errors import Location, Problems
-from planpress.figures import PLACEHOLDERS, unknown_placeholders
+from planpress.figures import PLACEHOLDERS, unfilled_placeholders, unknown_placeholders
 
 
 def validate(content: Content, problems: Problems, *, unreadable: dict[str, set[str]]) -> None:
@@ -45,6 +45,11 @@ def _check_evaluation(content: Content, evaluation: Evaluation, problems: Proble
                 where["intro"],
                 f"前文の{index + 1}段落目: {{{name}}} は使えません（使えるもの: {'、'.join(PLACEHOLDERS)}）",
             )
+    # Only the 前文 is filled: a {placeholder} in the title or a commentary prints with its braces.
+    texts = [(where["title"], evaluation.title)] + [(item.positions["commentary"], item.commentary) for item in evaluation.items]
+    for location, text in texts:
+        for message in unfilled_placeholders(text):
+            problems.error(location, message)
     plan = content.city.plan(evaluation.plan)
     if plan is None:
         known = "、".join(p.name for p in content.city.plans)

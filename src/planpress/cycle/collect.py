@@ -21,6 +21,7 @@ from planpress.content.departments import Department
 from planpress.content.fields import Invalid, check_characters
 from planpress.content import Content
 from planpress.content.model import COMMENTARY_LIMIT, GRADES, Policy, item_code
+from planpress.figures import unfilled_placeholders
 from planpress.output import WriteError
 from planpress.project import Project
 
@@ -165,6 +166,7 @@ def _field_problems(policy: Policy, values: dict[str, FieldValue | None]) -> lis
         check_characters(commentary)
     except Invalid as error:
         found.append(f"評価の解説: {error.message}")
+    found += [f"評価の解説: {message}" for message in unfilled_placeholders(commentary)]  # as check refuses the year
     return found
 
 
