@@ -19,6 +19,7 @@ from planpress.cycle.plan import YearPlan, year_plan
 from planpress.cycle.readsheet import FieldValue, ReturnedSheet, Unreadable, read_sheet
 from planpress.content.departments import Department
 from planpress.content.fields import Invalid, check_characters
+from planpress.content.files import EVALUATIONS_DIR
 from planpress.content import Content
 from planpress.content.model import COMMENTARY_LIMIT, GRADES, Policy, item_code
 from planpress.figures import unfilled_placeholders
@@ -43,10 +44,11 @@ def collect(
     year = year_plan(project, content, fiscal_year)
     target = project.display(year.path)
     problems: list[str] = []
+    notes: list[str] = []  # what is merged all the same, said after the summary
     answers: dict[str, Answer] = {}
     for name in files:
         path = Path(name)
-        for answer in _read_answers(path, project.display(path), year, problems):
+        for answer in _read_answers(path, project.display(path), year, problems, notes):
             _merge(answer, answers, year, problems)
     # As build checks the year: a character no layout font has would make every later build fail.
     fonts = layout_fonts(project)
@@ -61,6 +63,7 @@ def collect(
     remaining = sum(1 for item in year.evaluation.items if not item.filled and item.code not in answers)
     if dry_run:
         print(f"--dry-run のため書き込みませんでした（変更される項目: {changed}項目）", file=err)
+        _print_lines(notes, err)
         return True
     if changed:
         try:
@@ -70,11 +73,18 @@ def collect(
             return False
     done = "全項目がそろいました（planpress build で議会報告を作成できます）" if not remaining else f"未記入は残り{remaining}項目です"
     print(f"{target}: {changed}項目を更新しました。{done}", file=err)
+    _print_lines(notes, err)
     return True
 
 
-def _read_answers(path: Path, display: str, year: YearPlan, problems: list[str]) -> list[Answer]:
-    """The answers of one file; what is wrong with it goes to ``problems``."""
+def _print_lines(lines: list[str], err: TextIO) -> None:
+    for line in lines:
+        print(line, file=err)
+
+
+def _read_answers(path: Path, display: str, year: YearPlan, problems: list[str], notes: list[str]) -> list[Answer]:
+    """The answers of one file; what is wrong with it goes to ``problems``, what it lacks that
+    is no fault of the file to ``notes``."""
     try:
         sheet = read_sheet(path)
     except Unreadable as error:
@@ -94,10 +104,11 @@ def _read_answers(path: Path, display: str, year: YearPlan, problems: list[str])
         problems.append(f"{display}: 変更履歴が{sheet.tracked_changes}か所残っています（すべて承諾するか元に戻し、変更履歴の記録を止めて保存し直してください）")
     if sheet.comments:
         problems.append(f"{display}: コメントが{sheet.comments}件残っています（コメントを削除して保存し直してください）")
-    return _answers(sheet, department, display, year, problems)
+    return _answers(sheet, department, display, year, problems, notes)
 
 
-def _answers(sheet: ReturnedSheet, department: Department, display: str, year: YearPlan, problems: list[str]) -> list[Answer]:
+def _answers(sheet: ReturnedSheet, department: Department, display: str, year: YearPlan, problems: list[str],
+             notes: list[str]) -> list[Answer]:
     owned = department.codes()
     on_sheet = {item_code(kind, number) for kind, number, _ in sheet.fields}
     for code in sorted(on_sheet - owned):
@@ -107,8 +118,11 @@ def _answers(sheet: ReturnedSheet, department: Department, display: str, year: Y
     found = []
     for policy in year.tree.policies():
         if policy.code in owned and policy.code not in sheet.named:
-            problems.append(f"{display}: {policy.code}（{policy.name}）: この評価シートにはありません（シートを作った後で content/departments.yaml "
-                            f"で「{department.name}」の担当になった項目です。planpress sheets {year.fiscal_year} で作り直したシートを送り、記入してもらってください）")
+            # The sheet went out before the item was the department's: nothing of it was deleted,
+            # and the rest of the sheet is good. Merged; the item stays unfilled, and is said.
+            notes.append(f"{display}: {policy.code}（{policy.name}）: この評価シートにないため未記入のままです（シートを作った後で "
+                         f"content/departments.yaml で「{department.name}」の担当になった項目です。作り直したシート"
+                         f"（planpress sheets {year.fiscal_year}）で記入してもらうか、content/{EVALUATIONS_DIR}/{year.path.name} に直接書いてください）")
         elif policy.code in owned:
             answer = _answer(policy, sheet, display, problems)
             if answer is not None:
