@@ -564,3 +564,28 @@ def test_word_diagrams_are_svg_with_a_300_dpi_png_fallback(built: Path) -> None:
             inches = int(width) / 914400
             assert inches * 25.4 <= 170.1, rels[png]
             assert Image.open(io.BytesIO(package.read("word/" + rels[png]))).width / inches >= 295, rels[png]
+
+
+def test_a_photo_scaled_for_print_keeps_a_print_quality(tmp_path: Path) -> None:
+    """A phone's 4032-pixel JPEG scaled to print size is saved again: at a quality for print, not
+    Pillow's default 75 (its quantisation, the coarseness of each 8×8 block, read back from the copy)."""
+    import io
+
+    from PIL import Image
+
+    from planpress.images import scaled
+
+    Image.effect_noise((4032, 3024), 40).convert("RGB").save(tmp_path / "photo.jpg", quality=95)
+    data, mime = scaled(tmp_path / "photo.jpg")
+    assert mime == "image/jpeg"
+
+    def coarseness(quality: int | None = None) -> int:
+        if quality is None:
+            image = Image.open(io.BytesIO(data))
+        else:
+            reference = io.BytesIO()
+            Image.new("RGB", (8, 8)).save(reference, format="JPEG", quality=quality)
+            image = Image.open(reference)
+        return sum(image.quantization[0])  # the luminance table: smaller is finer
+
+    assert coarseness() <= coarseness(90) < coarseness(75)

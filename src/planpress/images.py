@@ -39,6 +39,10 @@ def problem(path: Path) -> str | None:
     return None
 
 
+#: A scaled or turned photo's JPEG quality: for print (Pillow's default, 75, shows its blocks in
+#: skies and shadows on paper).
+JPEG_QUALITY = 92
+
 #: The EXIF tag saying how the stored pixels are to be turned to be shown.
 _ORIENTATION = 0x0112
 
@@ -58,7 +62,7 @@ def scaled(path: Path) -> tuple[bytes, str] | None:
         upright = ImageOps.exif_transpose(image)
         upright.thumbnail((PRINT_SIDE, PRINT_SIDE))
         buffer = io.BytesIO()
-        upright.save(buffer, format=kind)
+        upright.save(buffer, format=kind, **({"quality": JPEG_QUALITY} if kind == "JPEG" else {}))
         return buffer.getvalue(), Image.MIME[kind]
 
 
