@@ -480,11 +480,27 @@ def test_goals_table_leaves_no_mostly_empty_page(built: Path, booklet_pdf: Path)
     assert used[-1] >= len(goals) // 3, used
 
 
-def test_huge_photo_is_embedded_at_print_size(project: Path) -> None:
-    """A 6000-pixel photo is scaled down for the documents; the file in content/ stays as it is."""
+def _photo_sizes_in_word(project: Path, name: str, suffixes: tuple[str, ...] = (".png", ".jpg", ".jpeg", ".gif")) -> list[tuple[int, int]]:
+    """Give 重点プロジェクト1's kitchen-car photo the file content/booklet/photos/NAME, build the
+    booklet's Word file and HTML, and read the pixel sizes of the Word file's pictures."""
     import io
     import zipfile
 
+    from PIL import Image
+
+    path = project / "content" / "booklet" / "projects.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "キラキラ公園で行われたキッチンカーイベント\n        image: null",
+        f"キラキラ公園で行われたキッチンカーイベント\n        image: booklet/photos/{name}", 1), encoding="utf-8")
+    result = run_cli(project, "build", "booklet", "--format", "docx", "--format", "html")
+    assert result.returncode == 0, result.stderr
+    with zipfile.ZipFile(project / "output" / "booklet.docx") as package:
+        media = [name for name in package.namelist() if name.startswith("word/media/") and name.endswith(suffixes)]
+        return [Image.open(io.BytesIO(package.read(name))).size for name in media]
+
+
+def test_huge_photo_is_embedded_at_print_size(project: Path) -> None:
+    """A 6000-pixel photo is scaled down for the documents; the file in content/ stays as it is."""
     from PIL import Image
 
     from planpress.images import PRINT_SIDE
@@ -493,15 +509,7 @@ def test_huge_photo_is_embedded_at_print_size(project: Path) -> None:
     photos.mkdir(parents=True)
     Image.new("RGB", (6000, 4000), "#3366AA").save(photos / "kitchen-car.png")
     original = (photos / "kitchen-car.png").read_bytes()
-    path = project / "content" / "booklet" / "projects.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace(
-        "キラキラ公園で行われたキッチンカーイベント\n        image: null",
-        "キラキラ公園で行われたキッチンカーイベント\n        image: booklet/photos/kitchen-car.png", 1), encoding="utf-8")
-    result = run_cli(project, "build", "booklet", "--format", "docx", "--format", "html")
-    assert result.returncode == 0, result.stderr
-    with zipfile.ZipFile(project / "output" / "booklet.docx") as package:
-        media = [name for name in package.namelist() if name.startswith("word/media/") and not name.endswith(".svg")]
-        sizes = [Image.open(io.BytesIO(package.read(name))).size for name in media]
+    sizes = _photo_sizes_in_word(project, "kitchen-car.png")
     assert (PRINT_SIDE, PRINT_SIDE * 2 // 3) in sizes and (6000, 4000) not in sizes  # the photo, scaled
     html = read_html(project / "output" / "booklet.html")
     assert 'src="data:image/png;base64,' in _section(html, "sec-project-1")
@@ -517,7 +525,6 @@ def test_a_phone_photo_turned_by_its_exif_orientation_is_upright_in_every_docume
     documents embed the pixels turned upright (WeasyPrint turned the file itself)."""
     import base64
     import io
-    import zipfile
 
     from PIL import Image
 
@@ -526,16 +533,7 @@ def test_a_phone_photo_turned_by_its_exif_orientation_is_upright_in_every_docume
     exif = Image.Exif()
     exif[0x0112] = 6  # Orientation: rotate 90° clockwise to show
     Image.new("RGB", stored, "#3366AA").save(photos / "kitchen-car.jpg", exif=exif.tobytes())
-    path = project / "content" / "booklet" / "projects.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace(
-        "キラキラ公園で行われたキッチンカーイベント\n        image: null",
-        "キラキラ公園で行われたキッチンカーイベント\n        image: booklet/photos/kitchen-car.jpg", 1), encoding="utf-8")
-    result = run_cli(project, "build", "booklet", "--format", "docx", "--format", "html")
-    assert result.returncode == 0, result.stderr
-    with zipfile.ZipFile(project / "output" / "booklet.docx") as package:
-        media = [name for name in package.namelist() if name.startswith("word/media/") and name.endswith((".jpg", ".jpeg"))]
-        sizes = [Image.open(io.BytesIO(package.read(name))).size for name in media]
-    assert sizes == [upright]
+    assert _photo_sizes_in_word(project, "kitchen-car.jpg", (".jpg", ".jpeg")) == [upright]
     html = _section(read_html(project / "output" / "booklet.html"), "sec-project-1")
     (data,) = re.findall(r'src="data:image/jpeg;base64,([^"]+)"', html)
     assert Image.open(io.BytesIO(base64.b64decode(data))).size == upright
