@@ -9,7 +9,7 @@ from pathlib import Path
 import pikepdf
 import pytest
 
-from conftest import docx_part, libreoffice_pdf, pdf_pages, read_html, squash
+from conftest import copy_project, docx_part, libreoffice_pdf, pdf_pages, read_html, run_cli, squash
 from planpress.content.load import load_content
 from planpress.errors import Problems
 from planpress.project import Project
@@ -146,6 +146,27 @@ def test_docx_table_header_repeats_and_rows_do_not_split(docx: Path) -> None:
         assert all("<w:cantSplit/>" in row for row in rows)
         assert all("<w:tblHeader/>" not in row for row in rows[1:])
     assert len(re.findall(r"<w:tr[ >]", tables[1])) == 49
+
+
+def test_docx_row_taller_than_a_page_is_shown_whole(tmp_path: Path) -> None:
+    """A commentary typed as many short lines makes a row taller than a page: Word and LibreOffice
+    cut off what of a row kept whole (w:cantSplit) passes the page's foot, so that row may split
+    (as it does in the PDF); every other row stays whole."""
+    root = copy_project(tmp_path / "project", warm=False)
+    path = root / "content" / "evaluations" / "2021.yaml"
+    old = "    commentary: 男女平等参画の推進について、様々な施策等を展開しており、前進している部分もあるが、見直しが必要な部分もあった。\n"
+    lines = [f"第{number:02d}行" for number in range(1, 81)]
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, "    commentary: |-\n" + "".join(f"      {line}\n" for line in lines)), encoding="utf-8")
+    result = run_cli(root, "build", "evaluation-2021", "--format", "docx")
+    assert result.returncode == 0, result.stderr
+    docx = root / "output" / "evaluation-2021.docx"
+    shown = squash("".join(pdf_pages(libreoffice_pdf(docx, tmp_path))))
+    assert [line for line in lines if line not in shown] == []
+    rows = re.findall(r"<w:tr[ >].*?</w:tr>", docx_part(docx), flags=re.S)
+    splitting = [row for row in rows if "<w:cantSplit/>" not in row]
+    assert len(splitting) == 1 and "第80行" in splitting[0]
 
 
 def test_docx_footer_has_page_field(docx: Path) -> None:

@@ -18,6 +18,7 @@ from docx.document import Document as WordDocument
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.section import Section as WordSection
+from docx.shared import Emu
 from docx.table import Table as WordTable
 
 from planpress.document import (Bar, BarChart, Block, Cell, Document, Figure, Heading, Paragraph, Photos, Section,
@@ -363,13 +364,34 @@ def _table(word: WordDocument, block: Table) -> None:
         for cell, content in zip(docx_parts.row_cells(table, row), cells):
             _fill(cell, content.lines, word_style(content.style), content)
             _shade_cell(word, cell, word_style(content.style))
+    tall = _taller_than_a_page(word, block, table, heading)
     for index, row in enumerate(rows):
         properties = row._tr.get_or_add_trPr()
-        properties.append(OxmlElement("w:cantSplit"))
+        if index - headers not in tall:
+            properties.append(OxmlElement("w:cantSplit"))
         if index < headers:
             properties.append(OxmlElement("w:tblHeader"))
     if block.caption:
         docx_parts.styled(word, block.caption, "Caption")
+
+
+def _taller_than_a_page(word: WordDocument, block: Table, table: WordTable, heading: str) -> set[int]:
+    """The body rows that may be taller than a page under the repeated header: such a row must be
+    let split (w:cantSplit), since Word and LibreOffice cut off what of a whole row passes the page's
+    foot (the PDF splits it too)."""
+    page = Emu(wordxml.PAGE_HEIGHT - wordxml.MARGINS["top"] - wordxml.MARGINS["bottom"]).pt
+    widths = [column.width.twips for column in table.columns]
+    header = max(docx_widths.cell_height_pt((column.header,), docx_widths.style_font(word, heading),
+                                            docx_widths.style_spacing(word, heading), width)
+                 for column, width in zip(block.columns, widths))
+    tall = set()
+    for index, cells in enumerate(block.rows):
+        height = max(docx_widths.cell_height_pt(cell.lines, docx_widths.style_font(word, word_style(cell.style)),
+                                                docx_widths.style_spacing(word, word_style(cell.style)), width)
+                     for cell, width in zip(cells, widths))
+        if height > page - header:
+            tall.add(index)
+    return tall
 
 
 def _heading_style(word: WordDocument, block: Table) -> str:
