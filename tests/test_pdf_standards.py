@@ -153,6 +153,35 @@ def test_archive_profile_is_pdf_a_2u(profiles: dict[str, Path], name: str) -> No
         assert "/StructTreeRoot" in pdf.Root, "tagged (the council's record stays accessible)"
 
 
+def test_archive_profile_pictures_are_not_interpolated(tmp_path: Path) -> None:
+    """PDF/A forbids an image with /Interpolate true, which WeasyPrint writes for every picture
+    (image-rendering: auto): a photo (<img>) and an official SDG icon (an <image> in a drawing)."""
+    from PIL import Image
+
+    from conftest import copy_project
+
+    root = copy_project(tmp_path / "project")
+    Image.new("RGB", (640, 480), (40, 90, 160)).save(root / "content" / "photo.png")
+    Image.new("RGB", (300, 300), (229, 36, 59)).save(root / "content" / "goal-01.png")
+    projects = root / "content" / "booklet" / "projects.yaml"
+    text = projects.read_text(encoding="utf-8")
+    photo = "      - caption: キラキラ公園で行われたキッチンカーイベント\n        image: null\n"
+    assert photo in text
+    projects.write_text(text.replace(photo, photo.replace("null", "photo.png")), encoding="utf-8")
+    goals = root / "content" / "booklet" / "sdgs.yaml"
+    text = goals.read_text(encoding="utf-8")
+    goal = '    color: "#E5243B"\n'
+    assert goal in text
+    goals.write_text(text.replace(goal, goal + "    image: goal-01.png\n", 1), encoding="utf-8")
+    result = run_cli(root, "build", "booklet", "--format", "pdf", "--profile", "archive")
+    assert result.returncode == 0, result.stderr
+    with pikepdf.open(root / "output" / "booklet.pdf") as pdf:
+        pictures = [o for o in pdf.objects if isinstance(o, pikepdf.Stream) and o.get("/Subtype") == pikepdf.Name.Image]
+        assert {int(o.Width) for o in pictures} >= {640, 300}, "the photo and the icon are in the PDF"
+        interpolated = [int(o.Width) for o in pictures if o.get("/Interpolate") is True]
+        assert interpolated == [], "PDF/A-2u: no image with /Interpolate true"
+
+
 def _box(array: pikepdf.Array) -> tuple[float, float, float, float]:
     return tuple(float(value) for value in array)  # type: ignore[return-value]
 
