@@ -539,6 +539,36 @@ def test_a_phone_photo_turned_by_its_exif_orientation_is_upright_in_every_docume
     assert Image.open(io.BytesIO(base64.b64decode(data))).size == upright
 
 
+def test_a_cmyk_photo_of_a_print_workflow_is_shown_in_srgb_in_every_document(project: Path) -> None:
+    """A CMYK JPEG opens with Adobe's segment, not JFIF or Exif: python-docx refused it and the Word
+    build stopped with a traceback, and the PDF embedded it as DeviceCMYK, which PDF/A's sRGB output
+    intent does not allow. The documents embed an sRGB copy, its colours as the photo's."""
+    import io
+    import zipfile
+
+    from PIL import Image
+
+    photos = project / "content" / "booklet" / "photos"
+    photos.mkdir(parents=True)
+    Image.new("RGB", (800, 600), (230, 40, 40)).convert("CMYK").save(photos / "kitchen-car.jpg", quality=95)
+    assert (photos / "kitchen-car.jpg").read_bytes()[6:10] not in (b"JFIF", b"Exif")
+    path = project / "content" / "booklet" / "projects.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "キラキラ公園で行われたキッチンカーイベント\n        image: null",
+        "キラキラ公園で行われたキッチンカーイベント\n        image: booklet/photos/kitchen-car.jpg", 1), encoding="utf-8")
+    result = run_cli(project, "build", "booklet", "--format", "docx", "--format", "pdf")
+    assert result.returncode == 0, result.stderr
+    with zipfile.ZipFile(project / "output" / "booklet.docx") as package:
+        [name] = [name for name in package.namelist() if name.startswith("word/media/") and name.endswith((".jpg", ".jpeg"))]
+        photo = Image.open(io.BytesIO(package.read(name)))
+    assert photo.mode == "RGB" and photo.size == (800, 600)
+    assert all(abs(a - b) <= 12 for a, b in zip(photo.getpixel((400, 300)), (230, 40, 40))), photo.getpixel((400, 300))
+    with pikepdf.open(project / "output" / "booklet.pdf") as pdf:
+        spaces = [str(o.get("/ColorSpace")) for o in pdf.objects
+                  if isinstance(o, pikepdf.Stream) and o.get("/Subtype") == pikepdf.Name.Image and o.get("/Width") == 800]
+    assert spaces == ["/DeviceRGB"]
+
+
 def test_word_diagrams_are_svg_with_a_300_dpi_png_fallback(built: Path) -> None:
     """Every drawing without photos is the PDF's SVG in Word; the PNG beside it is ≥ 300 dpi and fits the text block."""
     import io

@@ -3,7 +3,8 @@
 An image that cannot be read (a damaged file, a text file named .png) would print its caption
 where the photo should be in the PDF and stop the Word build; a picture of 12000 pixels would be
 embedded whole. ``problem`` says what is wrong with a file, ``for_documents`` gives the bytes the
-documents embed: the file itself, or a copy scaled to print size.
+documents embed: the file itself, or a copy scaled to print size (turned upright, or a CMYK JPEG
+in sRGB).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import functools
 import io
 from pathlib import Path
 
-from PIL import Image, ImageOps
+from PIL import Image, ImageCms, ImageOps
 
 #: Formats both the PDF (WeasyPrint) and Word take.
 FORMATS = {"PNG": "PNG", "JPEG": "JPEG", "GIF": "GIF"}
@@ -47,23 +48,53 @@ JPEG_QUALITY = 92
 _ORIENTATION = 0x0112
 
 
+#: The segment python-docx knows a JPEG by, right after its start marker: without one (a CMYK
+#: JPEG of a print workflow opens with Adobe's) it refuses the file and the Word build stops.
+_WORD_JPEG = (b"JFIF", b"Exif")
+
+
 @functools.lru_cache(maxsize=64)
 def scaled(path: Path) -> tuple[bytes, str] | None:
-    """A copy no longer than PRINT_SIDE (bytes, MIME type) when the file is larger or is to be
-    turned by its EXIF orientation, else None."""
+    """A copy no longer than PRINT_SIDE (bytes, MIME type) when the file is larger, is to be
+    turned by its EXIF orientation or is a JPEG to be written anew (``_rewritten``), else None."""
     with Image.open(path) as image:
         kind = FORMATS[image.format]
         # A phone stores a portrait photo's pixels sideways with an EXIF orientation. WeasyPrint turns
         # the file, Word and LibreOffice show it sideways, and the copy would keep no EXIF (Pillow
         # writes none): a turned photo is always a copy, its pixels turned upright.
         turned = image.getexif().get(_ORIENTATION, 1) != 1
-        if max(image.size) <= PRINT_SIDE and not turned:
+        if max(image.size) <= PRINT_SIDE and not turned and not _rewritten(path, image):
             return None
-        upright = ImageOps.exif_transpose(image)
+        upright = _srgb(ImageOps.exif_transpose(image))
         upright.thumbnail((PRINT_SIDE, PRINT_SIDE))
         buffer = io.BytesIO()
         upright.save(buffer, format=kind, **({"quality": JPEG_QUALITY} if kind == "JPEG" else {}))
         return buffer.getvalue(), Image.MIME[kind]
+
+
+def _rewritten(path: Path, image: Image.Image) -> bool:
+    """A JPEG the documents cannot embed as it is: one in CMYK (PDF/A's sRGB output intent allows
+    no DeviceCMYK picture, and web browsers differ on it) or one without the JFIF or Exif segment
+    python-docx reads a JPEG's size from. Its copy is an sRGB JPEG with a JFIF segment."""
+    if image.format != "JPEG":
+        return False
+    with path.open("rb") as file:
+        head = file.read(10)
+    return image.mode == "CMYK" or head[6:10] not in _WORD_JPEG
+
+
+def _srgb(image: Image.Image) -> Image.Image:
+    """A CMYK picture in sRGB, through its own ICC profile where it has one; others as they are."""
+    if image.mode != "CMYK":
+        return image
+    profile = image.info.get("icc_profile")
+    if profile:
+        try:
+            return ImageCms.profileToProfile(image, ImageCms.ImageCmsProfile(io.BytesIO(profile)),
+                                             ImageCms.createProfile("sRGB"), outputMode="RGB")
+        except (ImageCms.PyCMSError, OSError):
+            pass  # a damaged profile: Pillow's own conversion
+    return image.convert("RGB")
 
 
 def for_documents(path: Path) -> bytes:
