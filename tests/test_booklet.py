@@ -569,6 +569,26 @@ def test_a_cmyk_photo_of_a_print_workflow_is_shown_in_srgb_in_every_document(pro
     assert spaces == ["/DeviceRGB"]
 
 
+def test_a_16_bit_grey_photo_prints_its_greys(project: Path) -> None:
+    """A scanner's 16-bit grey PNG: WeasyPrint 70 wrote its samples as 8-bit RGB and the photo
+    printed as a black box. The PDF embeds an 8-bit grey copy, its grey as the photo's."""
+    from PIL import Image
+
+    photos = project / "content" / "booklet" / "photos"
+    photos.mkdir(parents=True)
+    Image.new("I;16", (400, 300), 40000).save(photos / "scan.png")  # 40000 / 65535: a light grey
+    path = project / "content" / "booklet" / "projects.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "キラキラ公園で行われたキッチンカーイベント\n        image: null",
+        "キラキラ公園で行われたキッチンカーイベント\n        image: booklet/photos/scan.png", 1), encoding="utf-8")
+    result = run_cli(project, "build", "booklet", "--format", "pdf")
+    assert result.returncode == 0, result.stderr
+    with pikepdf.open(project / "output" / "booklet.pdf") as pdf:
+        [photo] = [pikepdf.PdfImage(o).as_pil_image() for o in pdf.objects
+                   if isinstance(o, pikepdf.Stream) and o.get("/Subtype") == pikepdf.Name.Image and o.get("/Width") == 400]
+    assert abs(photo.convert("L").getpixel((200, 150)) - 40000 // 257) <= 2
+
+
 def test_word_diagrams_are_svg_with_a_300_dpi_png_fallback(built: Path) -> None:
     """Every drawing without photos is the PDF's SVG in Word; the PNG beside it is ≥ 300 dpi and fits the text block."""
     import io

@@ -3,8 +3,8 @@
 An image that cannot be read (a damaged file, a text file named .png) would print its caption
 where the photo should be in the PDF and stop the Word build; a picture of 12000 pixels would be
 embedded whole. ``problem`` says what is wrong with a file, ``for_documents`` gives the bytes the
-documents embed: the file itself, or a copy scaled to print size (turned upright, or a CMYK JPEG
-in sRGB).
+documents embed: the file itself, or a copy scaled to print size (turned upright, a CMYK JPEG in
+sRGB, a 16-bit grey PNG in 8 bits).
 """
 
 from __future__ import annotations
@@ -56,7 +56,7 @@ _WORD_JPEG = (b"JFIF", b"Exif")
 @functools.lru_cache(maxsize=64)
 def scaled(path: Path) -> tuple[bytes, str] | None:
     """A copy no longer than PRINT_SIDE (bytes, MIME type) when the file is larger, is to be
-    turned by its EXIF orientation or is a JPEG to be written anew (``_rewritten``), else None."""
+    turned by its EXIF orientation or is to be written anew (``_rewritten``), else None."""
     with Image.open(path) as image:
         kind = FORMATS[image.format]
         # A phone stores a portrait photo's pixels sideways with an EXIF orientation. WeasyPrint turns
@@ -65,7 +65,7 @@ def scaled(path: Path) -> tuple[bytes, str] | None:
         turned = image.getexif().get(_ORIENTATION, 1) != 1
         if max(image.size) <= PRINT_SIDE and not turned and not _rewritten(path, image):
             return None
-        upright = _srgb(ImageOps.exif_transpose(image))
+        upright = _plain(ImageOps.exif_transpose(image))
         upright.thumbnail((PRINT_SIDE, PRINT_SIDE))
         buffer = io.BytesIO()
         upright.save(buffer, format=kind, **({"quality": JPEG_QUALITY} if kind == "JPEG" else {}))
@@ -73,9 +73,12 @@ def scaled(path: Path) -> tuple[bytes, str] | None:
 
 
 def _rewritten(path: Path, image: Image.Image) -> bool:
-    """A JPEG the documents cannot embed as it is: one in CMYK (PDF/A's sRGB output intent allows
-    no DeviceCMYK picture, and web browsers differ on it) or one without the JFIF or Exif segment
-    python-docx reads a JPEG's size from. Its copy is an sRGB JPEG with a JFIF segment."""
+    """A picture the documents cannot embed as it is: a JPEG in CMYK (PDF/A's sRGB output intent
+    allows no DeviceCMYK picture, and web browsers differ on it) or without the JFIF or Exif segment
+    python-docx reads a JPEG's size from; a 16-bit grey PNG (Pillow's modes I and I;16), which
+    WeasyPrint 70 writes as 8-bit RGB samples: a black box. Its copy is ``_plain``."""
+    if image.format == "PNG":
+        return image.mode.startswith("I")
     if image.format != "JPEG":
         return False
     with path.open("rb") as file:
@@ -83,8 +86,11 @@ def _rewritten(path: Path, image: Image.Image) -> bool:
     return image.mode == "CMYK" or head[6:10] not in _WORD_JPEG
 
 
-def _srgb(image: Image.Image) -> Image.Image:
-    """A CMYK picture in sRGB, through its own ICC profile where it has one; others as they are."""
+def _plain(image: Image.Image) -> Image.Image:
+    """A CMYK picture in sRGB, through its own ICC profile where it has one; a 16-bit grey one in
+    8 bits; others as they are."""
+    if image.mode.startswith("I"):
+        return image.convert("I").point(lambda value: value * (1 / 257)).convert("L")
     if image.mode != "CMYK":
         return image
     profile = image.info.get("icc_profile")
