@@ -169,6 +169,26 @@ def test_docx_row_taller_than_a_page_is_shown_whole(tmp_path: Path) -> None:
     assert len(splitting) == 1 and "第80行" in splitting[0]
 
 
+def test_docx_url_in_a_commentary_leaves_the_other_columns_their_width(tmp_path: Path) -> None:
+    """A Word column is widened to its longest word so that no figure breaks; a URL is no figure:
+    counted, it squeezed the item column to one character a line (every name of the table stood
+    letter by letter, 16 pages for 5). Word and LibreOffice break the URL at the cell's edge."""
+    root = copy_project(tmp_path / "project", warm=False)
+    path = root / "content" / "evaluations" / "2021.yaml"
+    old = "    commentary: 基本目標に沿った取組が行われ、多くの成果が得られている。\n"
+    url = "https://www.city.tomakomai.hokkaido.jp/shisei/gyoseikeiei/soshiki/kasseika/torikumi/reiwa3nendo/houkokusho_0001.html"
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1
+    path.write_text(text.replace(old, old[:-1] + f"詳細は{url}を参照。\n"), encoding="utf-8")
+    result = run_cli(root, "build", "evaluation-2021", "--format", "docx")
+    assert result.returncode == 0, result.stderr
+    converted = libreoffice_pdf(root / "output" / "evaluation-2021.docx", tmp_path)
+    lines = [squash(line) for page in pdf_pages(converted, "-layout") for line in page.splitlines()]
+    names = ("地域活動の促進", "行政組織の活性化", "広域連携の推進", "農業の振興", "道路の整備")
+    assert [name for name in names if not any(name in line for line in lines)] == []
+    assert url in "".join(lines)
+
+
 def test_docx_footer_has_page_field(docx: Path) -> None:
     footer = docx_part(docx, "word/footer1.xml")
     assert 'w:fldCharType="begin"' in footer and "PAGE" in footer

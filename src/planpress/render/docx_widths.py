@@ -48,9 +48,17 @@ def words(text: str) -> list[str]:
     return _WORD.findall(text)
 
 
+#: A word wider than this (points; a third of the A4 text width) is no figure to keep whole but a
+#: URL or a code: Word and LibreOffice break it at the cell's edge, as the PDF does. Counted, one
+#: URL in a commentary squeezed every other column of its table to a character a line.
+LONGEST_WHOLE_WORD = 160.0
+
+
 def min_width(lines: Iterable[str], font: tuple[str, bool, float]) -> int:
-    """Twips the longest unbreakable word of the lines needs, cell margins included."""
-    widest = max((_width(word, *font) for line in lines for word in words(line)), default=0.0)
+    """Twips the longest unbreakable word of the lines needs, cell margins included (a word wider
+    than LONGEST_WHOLE_WORD is left to break)."""
+    widths = (_width(word, *font) for line in lines for word in words(line))
+    widest = max((width for width in widths if width <= LONGEST_WHOLE_WORD), default=0.0)
     return round(widest * TWIPS) + CELL_MARGINS + TWIPS  # a point of room for rounding in the renderer
 
 
