@@ -46,8 +46,9 @@ def read_back(data: bytes, folder: Path, name: str) -> dict[str, object]:
         walk(document.Root.Outlines.get("/First"), 0)
         names = document.Root.Names.Dests.Names
         dests = [(str(names[i]), index[names[i + 1][0].objgen], float(names[i + 1][3])) for i in range(0, len(names), 2)]
+        # /Contents: a tagged link's description, read to a screen reader's user.
         links = [(number, str(annotation.get("/Dest")), str(annotation.get("/A", {}).get("/URI", "")),
-                  [round(float(v), 2) for v in annotation.Rect])
+                  [round(float(v), 2) for v in annotation.Rect], str(annotation.get("/Contents", "")))
                  for number, page in enumerate(document.pages) for annotation in page.obj.get("/Annots", [])]
         return {
             "pages": pdf_pages(path), "layout": pdf_pages(path, "-layout"), "outline": outline, "dests": dests,

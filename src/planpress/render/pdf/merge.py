@@ -289,7 +289,8 @@ def _nest(flat: Sequence[tuple[int, _Bookmark]]) -> list[_Bookmark]:
 
 
 def _relink(pdf: pikepdf.Pdf) -> None:
-    """Links a part kept as planpress-part:NAME go to the named destination NAME."""
+    """Links a part kept as planpress-part:NAME go to the named destination NAME, described (the
+    tagged profiles' /Contents) by NAME as a link laid out in one pass is, not by that URI."""
     for page in pdf.pages:
         for annotation in page.obj.get("/Annots", Array()):
             action = annotation.get("/A")
@@ -297,6 +298,8 @@ def _relink(pdf: pikepdf.Pdf) -> None:
             if uri.startswith(PART_LINK):
                 del annotation["/A"]
                 annotation.Dest = String(uri.removeprefix(PART_LINK))
+                if "/Contents" in annotation:
+                    annotation.Contents = annotation.Dest
 
 
 def _write_names(pdf: pikepdf.Pdf, names: dict[str, Array]) -> None:
