@@ -19,7 +19,7 @@ from planpress.documents.booklet import check_glossary_use
 from planpress.content.load import load_content
 from planpress.errors import ContentError, Location, PlanpressError, Problem, Problems, Severity
 from planpress.content import Content
-from planpress.output import WriteError, locked, remove_leftovers, write_all
+from planpress.output import WriteError, locked, write_reason, remove_leftovers, write_all
 from planpress.progress import Progress
 from planpress.render import FORMATS, Format, cached_output, rendered
 from planpress.cache import CACHE_DIR, WAITING, taking_turns
@@ -188,7 +188,7 @@ def build(
         raise PlanpressError(f"{project.display(error.path)}: 書き込めません（{error.reason}）。"
                              "output/ のファイルはどれも前のままです") from None
     except OSError as error:
-        raise PlanpressError(f"{project.display(project.output_dir)}: 書き込めません（{WriteError(project.output_dir, error).reason}）") from None
+        raise PlanpressError(f"{project.display(project.output_dir)}: 書き込めません（{write_reason(error)}）") from None
     # Like `check`: warnings when the build succeeds (--strict stopped on them); a failure shows its errors.
     # The booklet's slots still to fill repeat on every build: one line counts them, `check` lists them.
     gaps = set(content.booklet.gaps) if content.booklet is not None else set()

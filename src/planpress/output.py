@@ -49,7 +49,12 @@ class WriteError(OSError):
     def __init__(self, path: Path, error: OSError) -> None:
         super().__init__(error.errno, error.strerror)
         self.path = path
-        self.reason = _REASONS.get(error.errno or 0, f"{error.strerror or error}")
+        self.reason = write_reason(error)
+
+
+def write_reason(error: OSError) -> str:
+    """Why a file could not be written, in the office's words (the system's where planpress has none)."""
+    return _REASONS.get(error.errno or 0, f"{error.strerror or error}")
 
 
 _REASONS = {

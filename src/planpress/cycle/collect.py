@@ -55,8 +55,7 @@ def collect(
     for answer in answers.values():
         problems += [f"{answer.source}: {answer.code}: 評価の解説の{message}" for _, message in missing_glyphs(answer.commentary, fonts)]
     if problems:
-        for line in problems:
-            print(line, file=err)
+        _print_lines(problems, err)
         print(f"問題が{len(problems)}件あるため、取り込みませんでした（{target} は変更していません）", file=err)
         return False
     changed = _print_diff(year, answers, out)

@@ -92,11 +92,10 @@ def _related(package: zipfile.ZipFile, source: str, kind: str) -> str | None:
     officeDocument relationship, not the name, says which part it is."""
     folder, _, name = source.rpartition("/")
     relationships = f"{folder}/_rels/{name}.rels" if source else "_rels/.rels"
-    if relationships not in package.namelist():
+    if relationships not in package.namelist() or package.getinfo(relationships).file_size > MAX_PART_BYTES:
         return None
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
     try:
-        root = etree.fromstring(package.read(relationships), parser)
+        root = _xml(package.read(relationships))
     except etree.XMLSyntaxError:
         return None
     for relationship in root:
@@ -114,11 +113,15 @@ def _parse(package: zipfile.ZipFile, name: str) -> etree._Element:
         raise Unreadable(f"Wordファイルの本文（{name}）がありません（Word形式ではないか、壊れています）") from None
     if info.file_size > MAX_PART_BYTES:
         raise Unreadable(f"Wordファイルの本文が大きすぎます（{info.file_size:,}バイト）")
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
     try:
-        return etree.fromstring(package.read(name), parser)
+        return _xml(package.read(name))
     except etree.XMLSyntaxError:
         raise Unreadable(f"Wordファイルの本文（{name}）が壊れています") from None
+
+
+def _xml(data: bytes) -> etree._Element:
+    """A part of the package parsed without entities, a DTD or the network (XMLSyntaxError if broken)."""
+    return etree.fromstring(data, etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False))
 
 
 def _sheet(document: etree._Element, comments: etree._Element | None) -> ReturnedSheet:

@@ -79,7 +79,8 @@ def _sheets(year: YearPlan) -> list[Sheet]:
     return found
 
 
-#: Styles the sheet uses besides the report's; an older layouts/reference.docx may lack them.
+#: Styles a sheet is written with: all checked before one is written (an older or edited
+#: layouts/reference.docx may lack some).
 SHEET_STYLES = ("Header", "Footer", "Title", "Subtitle", "Issuer", "Heading 2", "Instruction", "Sheet Table", *CHOICE_ROW,
                 *LAST_ROW, "Sheet Text", "Placeholder Text")
 

@@ -58,9 +58,7 @@ def page_setup(word: WordDocument) -> None:
     section.left_margin, section.right_margin = MARGINS["left"], MARGINS["right"]
     section.header_distance = section.footer_distance = Mm(10)
     footer = section.footer.paragraphs[0]
-    if not docx_widths.has_style(word, "Footer"):
-        raise docx_widths.MissingStyle("Footer")
-    footer.style = word.styles["Footer"]
+    footer.style = docx_widths.style_fact(word, "Footer", "style", lambda style: style)  # MissingStyle if none
     footer.add_run("－ ")
     page_field(footer)
     footer.add_run(" －")
