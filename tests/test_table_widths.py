@@ -41,3 +41,14 @@ def test_fixed_widths_print_the_pages_of_the_automatic_layout(built: Path, tmp_p
     differing = [fixed.name for fixed, auto in zip(pages["fixed"], pages["auto"])
                  if ImageChops.difference(Image.open(fixed).convert("RGB"), Image.open(auto).convert("RGB")).getbbox()]
     assert not differing, f"{name}: pages laid out differently with the columns' declared widths: {differing}"
+
+
+def test_a_cell_line_with_a_carriage_return_is_measured_as_two_lines() -> None:
+    """A commentary may hold a carriage return (check lets line breaks through): Word breaks the
+    line there, and the text measure, which takes one line, failed on it (raqm_layout())."""
+    from planpress.render.docx_widths import cell_height_pt
+
+    font, width = ("BIZ UDGothic", False, 9.0), 4000
+    one = cell_height_pt(("成果",), font, 1.0, width)
+    assert cell_height_pt(("成果\r次の行",), font, 1.0, width) == cell_height_pt(("成果", "次の行"), font, 1.0, width) == 2 * one
+    assert cell_height_pt(("0\r",), font, 1.0, width) == one

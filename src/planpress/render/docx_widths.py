@@ -94,10 +94,12 @@ LINE_ROOM = 1.3
 
 def cell_height_pt(lines: Iterable[str], font: tuple[str, bool, float], spacing: float, width: int) -> float:
     """An upper estimate of the points a cell's lines take in a column ``width`` twips wide: each
-    line wraps at the column's text width (cell margins taken off), one line at least."""
+    line wraps at the column's text width (cell margins taken off), one line at least. A line
+    holding a carriage return is as many lines (Word breaks there; a text measure takes one line)."""
     room = max(1.0, (width - CELL_MARGINS) / TWIPS)
     family, bold, size = font
-    count = sum(max(1, math.ceil(_width(line, family, bold, size) / room)) for line in lines)
+    count = sum(max(1, math.ceil(_width(part, family, bold, size) / room))
+                for line in lines for part in line.splitlines() or [""])
     return max(1, count) * size * spacing * LINE_ROOM
 
 
