@@ -350,9 +350,10 @@ def test_print_profile_has_bleed_and_right_hand_chapters(print_booklet: tuple[Pa
     path, _ = print_booklet
     with pikepdf.open(path) as pdf:
         page = pdf.pages[1]
-        media = [float(v) for v in page.MediaBox]
+        bleed = [float(v) for v in page.BleedBox]
         trim = [float(v) for v in page.TrimBox]
-        assert round(media[2] - trim[2] + trim[0] - media[0], 1) == pytest.approx(2 * 3 * 72 / 25.4, abs=0.2)
+        assert round(bleed[2] - trim[2] + trim[0] - bleed[0], 1) == pytest.approx(2 * 3 * 72 / 25.4, abs=0.2)
+        assert sum(len(page.obj.get("/Annots", [])) for page in pdf.pages) == 0  # PDF/X: none inside the BleedBox
     pages = [squash(p) for p in pdf_pages(path)]
     for chapter in ("第6　人口の想定", "第7　SDGsについて", "第9　施策の体系", "用語解説"):
         first = next(i for i, text in enumerate(pages) if text.startswith(squash(chapter)) or squash(chapter) in text[:40])

@@ -563,15 +563,52 @@ def test_the_build_lays_out_in_workers_without_importing_weasyprint_itself(proje
 
 def test_report_print_profile_builds_in_one_pass_with_bleed(cold_project: Path) -> None:
     """make test's print profile (the booklet's, below, lays out 100 pages in one pass: make test-all):
-    the report is laid out in one pass too, PDF/X-4 with a 3 mm bleed around every trimmed page."""
+    the report is laid out in one pass too, PDF/X-4 with a 3 mm bleed around every trimmed page,
+    trim marks outside the bleed and no link annotation (PDF/X allows none inside the BleedBox)."""
     [path] = build(Project.at(cold_project), names=["evaluation-2021"], formats=["pdf"], profile="print", quiet=True)
     assert parts.LAST_BUILDS["evaluation-2021"].single_pass
     with pikepdf.open(path) as printed:
         assert str(printed.open_metadata()["{http://www.npes.org/pdfx/ns/id/}GTS_PDFXVersion"]) == "PDF/X-4"
         for page in printed.pages:
-            media, trim = [float(v) for v in page.MediaBox], [float(v) for v in page.TrimBox]
-            assert "/BleedBox" in page.obj
-            assert round(media[2] - trim[2] + trim[0] - media[0], 1) == pytest.approx(2 * 3 * 72 / 25.4, abs=0.2)
+            media, bleed, trim = ([float(v) for v in page.obj[key]] for key in ("/MediaBox", "/BleedBox", "/TrimBox"))
+            assert [round(t - b, 2) for t, b in zip(trim, bleed)] == [round(3 * 72 / 25.4, 2)] * 2 + [round(-3 * 72 / 25.4, 2)] * 2
+            assert [round(b - m, 2) for b, m in zip(bleed, media)] == [round(12 * 72 / 25.4, 2)] * 2 + [round(-12 * 72 / 25.4, 2)] * 2
+            assert "/Annots" not in page.obj
+        boxes = [[float(v) for v in printed.pages[0].obj[key]] for key in ("/MediaBox", "/BleedBox", "/TrimBox")]
+    _marks_outside_the_bleed(path, *boxes)
+
+
+def _marks_outside_the_bleed(path: Path, media: list[float], bleed: list[float], trim: list[float]) -> None:
+    """The first page as a reader's screen shows it (72 dpi: a pixel a point): ink along each trim
+    and bleed line beyond the bleed (Japanese corner marks) and at each side's middle (centre
+    marks); none in the bleed itself (WeasyPrint's ``marks: crop`` drew its marks there)."""
+    from PIL import Image
+
+    subprocess.run(["pdftoppm", "-r", "72", "-gray", "-f", "1", "-l", "1", "-png", str(path), str(path.with_suffix(""))], check=True)
+    [image_path] = path.parent.glob(path.stem + "-*.png")
+    image = Image.open(image_path).convert("L")
+
+    def ink(x0: float, y0: float, x1: float, y1: float) -> int:
+        """The darkest pixel of a region given in PDF points (y up)."""
+        box = (round(x0 - media[0]), round(media[3] - y1), round(x1 - media[0]), round(media[3] - y0))
+        return image.crop(box).getextrema()[0]
+
+    out = 8  # points of a mark checked, beyond the bleed
+    for x, bleed_x, side in ((trim[0], bleed[0], -1), (trim[2], bleed[2], 1)):
+        for y, bleed_y, up in ((trim[1], bleed[1], -1), (trim[3], bleed[3], 1)):
+            for line_x, line_y in ((x, y), (bleed_x, bleed_y)):  # 内トンボ, 外トンボ
+                beside = sorted((bleed_x + side * 2, bleed_x + side * (2 + out)))
+                assert ink(beside[0], line_y - 1, beside[1], line_y + 1) < 100, ("beside", line_x, line_y)
+                above = sorted((bleed_y + up * 2, bleed_y + up * (2 + out)))
+                assert ink(line_x - 1, above[0], line_x + 1, above[1]) < 100, ("above", line_x, line_y)
+            corner = sorted((x, bleed_x)), sorted((y, bleed_y))  # the bleed's corner square: no mark
+            assert ink(corner[0][0] + 1, corner[1][0] + 1, corner[0][1] - 1, corner[1][1] - 1) > 250, (x, y)
+    middle_x, middle_y = (trim[0] + trim[2]) / 2, (trim[1] + trim[3]) / 2
+    assert ink(middle_x - 1, bleed[3] + 2, middle_x + 1, bleed[3] + 2 + out) < 100
+    assert ink(bleed[2] + 2, middle_y - 1, bleed[2] + 2 + out, middle_y + 1) < 100
+    for x0, y0, x1, y1 in ((bleed[0] + 1, bleed[1] + 1, trim[0] - 1, bleed[3] - 1), (trim[2] + 1, bleed[1] + 1, bleed[2] - 1, bleed[3] - 1),
+                           (bleed[0] + 1, bleed[1] + 1, bleed[2] - 1, trim[1] - 1), (bleed[0] + 1, trim[3] + 1, bleed[2] - 1, bleed[3] - 1)):
+        assert ink(x0, y0, x1, y1) > 250, "no mark inside the bleed"
 
 
 @pytest.mark.slow  # the whole booklet laid out in one pass (13-24 s); the report's print build above in make test

@@ -95,7 +95,13 @@ def test_print_profile_is_pdf_x_4(profiles: dict[str, Path], name: str) -> None:
             media, bleed, trim = (_box(page.obj[key]) for key in ("/MediaBox", "/BleedBox", "/TrimBox"))
             assert _inside(trim, bleed) and _inside(bleed, media), f"PDF/X-4: page {number} TrimBox ⊂ BleedBox ⊂ MediaBox"
             assert (round(trim[2] - trim[0], 2), round(trim[3] - trim[1], 2)) == A4, f"PDF/X-4: page {number} trimmed to A4"
-            assert round(trim[0] - media[0], 2) == round(3 / 25.4 * 72, 2), f"PDF/X-4: page {number} has 3 mm bleed"
+            assert round(trim[0] - bleed[0], 2) == round(3 / 25.4 * 72, 2), f"PDF/X-4: page {number} has 3 mm bleed"
+            assert media[0] < bleed[0], f"page {number}: room for the trim marks outside the bleed"
+            for annotation in page.obj.get("/Annots", []):
+                rect = _box(annotation.Rect)
+                inside = rect[0] < bleed[2] and rect[2] > bleed[0] and rect[1] < bleed[3] and rect[3] > bleed[1]
+                assert annotation.Subtype in ("/PrinterMark", "/TrapNet") or not inside, \
+                    f"PDF/X-4: page {number} has a {annotation.Subtype} annotation inside the BleedBox"
             assert "/DefaultRGB" in page.obj.Resources.ColorSpace, f"PDF/X-4: page {number} declares DefaultRGB (sRGB)"
 
 

@@ -264,7 +264,7 @@ _KEPT: list[pikepdf.Pdf] = []
 
 def work(job: BatchJob, context: Context) -> BatchResult:
     """Lay one batch out and write its PDF; a failure stops the batches waiting for its page count."""
-    from planpress.render.pdf import weasy
+    from planpress.render.pdf import standards, weasy
     from planpress.render.pdf.batch import lay_out
     from planpress.render.pdf.canonical import canonical
 
@@ -274,6 +274,7 @@ def work(job: BatchJob, context: Context) -> BatchResult:
     def write(rendering: Any, start: int) -> tuple[bytes, list[Any]]:
         weasy.refuse_overflow(rendering, document, project, first_page=start)  # as the single pass does, before writing
         weasy.dated(rendering, inputs.date)
+        standards.prepare(rendering, inputs.profile)
         # Uncompressed: ``canonical`` reads the pages' streams back and saves the batch through
         # QPDF, which compresses each stream once (zlib's default level). WeasyPrint's own
         # compression (level 9, of every stream and of its object streams) was undone there and

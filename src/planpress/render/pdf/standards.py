@@ -57,12 +57,22 @@ def attach_output_profile(rendering: Any, project: Project) -> None:
             profile, path.name, "relative-colorimetric", (["c"], ["m"], ["y"], ["k"]))
 
 
+def prepare(laid_out: Any, profile: str) -> None:
+    """What a profile changes in a laid-out document before it is written. The print shop's file
+    has no links: PDF/X allows no annotation inside the BleedBox (a preflight reports each), and
+    paper has nothing to click. Its named destinations and bookmarks stay."""
+    if profile == "print":
+        for page in laid_out.pages:
+            page.links = []
+
+
 def finish(data: bytes, profile: str) -> bytes:
-    """What the standard needs beyond WeasyPrint's file: DefaultRGB for PDF/X-4, and a DocumentID
-    that does not change from build to build."""
+    """What the standard needs beyond WeasyPrint's file: DefaultRGB for PDF/X-4, trim marks outside
+    the bleed (``_trim_marks``), and a DocumentID that does not change from build to build."""
     if profile != "print":
         return data
     with pikepdf.open(io.BytesIO(data)) as pdf:
+        _trim_marks(pdf)
         srgb = pdf.make_indirect(pikepdf.Stream(pdf, weasy.srgb_profile()))
         srgb.N = 3
         default_rgb = pikepdf.Array([pikepdf.Name.ICCBased, srgb])
@@ -83,6 +93,64 @@ def finish(data: bytes, profile: str) -> bytes:
         out = io.BytesIO()
         pdf.save(out, deterministic_id=True)
         return out.getvalue()
+
+
+#: Trim marks (トンボ): their lines' length beyond the bleed, the room left around them, their width.
+MARK_LENGTH = 10 / 25.4 * 72
+MARK_ROOM = 2 / 25.4 * 72
+MARK_WIDTH = 0.25
+
+
+def _trim_marks(pdf: pikepdf.Pdf) -> None:
+    """Japanese trim marks on every page, drawn outside the bleed, where a print shop expects them.
+
+    WeasyPrint's ``marks: crop`` draws its marks inside the bleed (half of it, from the page's
+    edge: 1.5 mm lines over any colour that bleeds) and gives the PDF no room outside it. Here the
+    CSS bleed box (WeasyPrint's MediaBox) becomes the BleedBox, the MediaBox grows by MARK_LENGTH
+    and MARK_ROOM on each side, and each page gets, in the registration colour (every ink), corner
+    marks (内トンボ at the trim lines, 外トンボ at the bleed lines, meeting at the bleed's corner)
+    and centre marks (センタートンボ) on each side.
+    """
+    registration = pdf.make_indirect(pikepdf.Array([
+        pikepdf.Name.Separation, pikepdf.Name.All, pikepdf.Name.DeviceCMYK,
+        pikepdf.Dictionary(FunctionType=2, Domain=[0, 1], C0=[0, 0, 0, 0], C1=[1, 1, 1, 1], N=1),
+    ]))
+    for page in pdf.pages:
+        if "/TrimBox" not in page.obj:
+            continue
+        trim = [float(value) for value in page.obj.TrimBox]
+        bleed = [float(value) for value in page.obj.MediaBox]
+        out = MARK_LENGTH + MARK_ROOM
+        page.obj.BleedBox = pikepdf.Array(bleed)
+        page.obj.MediaBox = pikepdf.Array([bleed[0] - out, bleed[1] - out, bleed[2] + out, bleed[3] + out])
+        resources = page.obj.get("/Resources")
+        if resources is None:
+            page.obj.Resources = resources = pikepdf.Dictionary()
+        if "/ColorSpace" not in resources:
+            resources.ColorSpace = pdf.make_indirect(pikepdf.Dictionary())
+        resources.ColorSpace.PlanpressRegistration = registration
+        page.contents_add(pdf.make_stream(b"q\n"), prepend=True)
+        page.contents_add(pdf.make_stream(b"Q\n" + _marks(trim, bleed)))
+
+
+def _marks(trim: list[float], bleed: list[float]) -> bytes:
+    """The drawing of the trim marks around a page (PDF user space: y up)."""
+    lines: list[tuple[float, float, float, float]] = []
+    length = MARK_LENGTH
+    for x, bleed_x, out_x in ((trim[0], bleed[0], -1), (trim[2], bleed[2], 1)):
+        for y, bleed_y, out_y in ((trim[1], bleed[1], -1), (trim[3], bleed[3], 1)):
+            for at_x, at_y in ((x, y), (bleed_x, bleed_y)):  # 内トンボ (trim), 外トンボ (bleed)
+                lines.append((bleed_x, at_y, bleed_x + out_x * length, at_y))  # beside the page
+                lines.append((at_x, bleed_y, at_x, bleed_y + out_y * length))  # above or below it
+    middle_x, middle_y = (trim[0] + trim[2]) / 2, (trim[1] + trim[3]) / 2
+    for edge_y, out_y in ((bleed[1], -1), (bleed[3], 1)):  # センタートンボ above and below
+        lines.append((middle_x, edge_y, middle_x, edge_y + out_y * length))
+        lines.append((middle_x - length / 2, edge_y + out_y * length / 2, middle_x + length / 2, edge_y + out_y * length / 2))
+    for edge_x, out_x in ((bleed[0], -1), (bleed[2], 1)):  # and beside
+        lines.append((edge_x, middle_y, edge_x + out_x * length, middle_y))
+        lines.append((edge_x + out_x * length / 2, middle_y - length / 2, edge_x + out_x * length / 2, middle_y + length / 2))
+    path = " ".join(f"{x1:.3f} {y1:.3f} m {x2:.3f} {y2:.3f} l" for x1, y1, x2, y2 in lines)
+    return f"q /PlanpressRegistration CS 1 SCN {MARK_WIDTH} w 0 J {path} S Q\n".encode("ascii")
 
 
 def stable_document_id(pdf: pikepdf.Pdf) -> None:

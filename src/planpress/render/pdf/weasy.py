@@ -122,6 +122,7 @@ def render(document: Document, project: Project, *, profile: str = "web", date: 
             laid_out = weasy_html(source, project).render(**options)  # as HTML.write_pdf does, with a look at the pages in between
             refuse_overflow(laid_out, document, project)
             dated(laid_out, date)
+            standards.prepare(laid_out, profile)
             if profile == "print":
                 standards.attach_output_profile(laid_out, project)
             data = standards.finish(_flat_spans(laid_out.write_pdf(**options)), profile)
