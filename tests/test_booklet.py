@@ -570,6 +570,41 @@ def test_a_cmyk_photo_of_a_print_workflow_is_shown_in_srgb_in_every_document(pro
     assert spaces == ["/DeviceRGB"]
 
 
+def test_an_adobe_rgb_photo_is_shown_in_its_colours_in_every_document(project: Path, tmp_path: Path) -> None:
+    """A camera's Adobe RGB JPEG: WeasyPrint 70 embedded its pixels as DeviceRGB without its ICC
+    profile, so its greens printed pale ((60, 160, 60) in Adobe RGB is (0, 161, 48) in sRGB). Both
+    documents embed an sRGB copy; a photo whose profile is sRGB is embedded as it is."""
+    import io
+    import zipfile
+
+    from PIL import Image, ImageCms
+
+    from planpress import images
+
+    adobe = Path("/usr/share/color/icc/ghostscript/a98.icc").read_bytes()  # libgs-common (make build)
+    photos = project / "content" / "booklet" / "photos"
+    photos.mkdir(parents=True)
+    Image.new("RGB", (800, 600), (60, 160, 60)).save(photos / "kitchen-car.jpg", quality=95, icc_profile=adobe)
+    path = project / "content" / "booklet" / "projects.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "キラキラ公園で行われたキッチンカーイベント\n        image: null",
+        "キラキラ公園で行われたキッチンカーイベント\n        image: booklet/photos/kitchen-car.jpg", 1), encoding="utf-8")
+    result = run_cli(project, "build", "booklet", "--format", "docx", "--format", "pdf")
+    assert result.returncode == 0, result.stderr
+    with zipfile.ZipFile(project / "output" / "booklet.docx") as package:
+        [name] = [name for name in package.namelist() if name.startswith("word/media/") and name.endswith((".jpg", ".jpeg"))]
+        in_word = Image.open(io.BytesIO(package.read(name))).getpixel((400, 300))
+    with pikepdf.open(project / "output" / "booklet.pdf") as pdf:
+        [in_pdf] = [pikepdf.PdfImage(o).as_pil_image().getpixel((400, 300)) for o in pdf.objects
+                    if isinstance(o, pikepdf.Stream) and o.get("/Subtype") == pikepdf.Name.Image and o.get("/Width") == 800]
+    for shown in (in_word, in_pdf):
+        assert all(abs(a - b) <= 6 for a, b in zip(shown, (0, 161, 48))), shown
+    plain = tmp_path / "srgb.jpg"  # an sRGB profile, as most cameras and phones write: not copied
+    srgb = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    Image.new("RGB", (800, 600), (60, 160, 60)).save(plain, quality=95, icc_profile=srgb)
+    assert images.for_documents(plain) == plain.read_bytes()
+
+
 def test_a_16_bit_grey_photo_prints_its_greys(project: Path) -> None:
     """A scanner's 16-bit grey PNG: WeasyPrint 70 wrote its samples as 8-bit RGB and the photo
     printed as a black box. The PDF embeds an 8-bit grey copy, its grey as the photo's."""

@@ -3,8 +3,8 @@
 An image that cannot be read (a damaged file, a text file named .png) would print its caption
 where the photo should be in the PDF and stop the Word build; a picture of 12000 pixels would be
 embedded whole. ``problem`` says what is wrong with a file, ``for_documents`` gives the bytes the
-documents embed: the file itself, or a copy scaled to print size (turned upright, a CMYK JPEG in
-sRGB, a 16-bit grey PNG in 8 bits).
+documents embed: the file itself, or a copy scaled to print size (turned upright, a CMYK JPEG or
+an Adobe RGB or Display P3 photo in sRGB, a 16-bit grey PNG in 8 bits).
 """
 
 from __future__ import annotations
@@ -77,6 +77,8 @@ def _rewritten(path: Path, image: Image.Image) -> bool:
     allows no DeviceCMYK picture, and web browsers differ on it) or without the JFIF or Exif segment
     python-docx reads a JPEG's size from; a 16-bit grey PNG (Pillow's modes I and I;16), which
     WeasyPrint 70 writes as 8-bit RGB samples: a black box. Its copy is ``_plain``."""
+    if _wide_gamut(image):
+        return True
     if image.format == "PNG":
         return image.mode.startswith("I")
     if image.format != "JPEG":
@@ -86,11 +88,27 @@ def _rewritten(path: Path, image: Image.Image) -> bool:
     return image.mode == "CMYK" or head[6:10] not in _WORD_JPEG
 
 
+def _wide_gamut(image: Image.Image) -> bool:
+    """An RGB picture whose own ICC profile is not sRGB (Adobe RGB from a camera, Display P3 from a
+    phone): WeasyPrint 70 embeds its pixels as DeviceRGB, dropping the profile, so its colours
+    would print shifted (Adobe RGB's greens paler). Its copy is converted to sRGB (``_plain``)."""
+    profile = image.info.get("icc_profile")
+    if image.mode not in ("RGB", "RGBA") or not profile:
+        return False
+    try:
+        return "srgb" not in ImageCms.getProfileDescription(ImageCms.ImageCmsProfile(io.BytesIO(profile))).lower()
+    except (ImageCms.PyCMSError, OSError):
+        return False  # a damaged profile: the pixels as they are, as every reader shows them
+
+
 def _plain(image: Image.Image) -> Image.Image:
-    """A CMYK picture in sRGB, through its own ICC profile where it has one; a 16-bit grey one in
-    8 bits; others as they are."""
+    """A CMYK picture in sRGB, through its own ICC profile where it has one; an RGB one with a
+    profile other than sRGB in sRGB; a 16-bit grey one in 8 bits; others as they are."""
     if image.mode.startswith("I"):
         return image.convert("I").point(lambda value: value * (1 / 257)).convert("L")
+    if _wide_gamut(image):
+        own = ImageCms.ImageCmsProfile(io.BytesIO(image.info["icc_profile"]))
+        return ImageCms.profileToProfile(image, own, ImageCms.createProfile("sRGB"), outputMode=image.mode)
     if image.mode != "CMYK":
         return image
     profile = image.info.get("icc_profile")
