@@ -179,6 +179,24 @@ def test_collect_again_reports_no_change(cycle: Path, tmp_path: Path) -> None:
     assert content_bytes(cycle) == before
 
 
+def test_collect_keeps_the_line_ends_and_byte_order_mark_of_the_year_file(cycle: Path, tmp_path: Path) -> None:
+    """A year file saved by a Windows editor (CRLF, a UTF-8 byte order mark): collect changed its
+    values and wrote every other line anew, with LF and without the mark (a whole-file change)."""
+    import codecs
+
+    path = cycle / "content" / "evaluations" / "2023.yaml"
+    windows = codecs.BOM_UTF8 + path.read_bytes().replace(b"\n", b"\r\n")
+    path.write_bytes(windows)
+    fill_all(sheet(cycle, "財政部"), tmp_path / "財政部.docx")
+    result = run_cli(cycle, "collect", "2023", str(tmp_path / "財政部.docx"))
+    assert result.returncode == 0, result.stderr
+    written = path.read_bytes()
+    assert written.startswith(codecs.BOM_UTF8) and b"\r\n" in written and b"\n" not in written.replace(b"\r\n", b"")
+    changed = [(a, b) for a, b in zip(windows.split(b"\r\n"), written.split(b"\r\n")) if a != b]
+    assert len(windows.split(b"\r\n")) == len(written.split(b"\r\n"))
+    assert changed and all(a.strip().startswith((b"grade:", b"commentary:")) for a, _ in changed), changed
+
+
 def test_cycle_commands_have_japanese_help(project: Path) -> None:
     for command, words in (("collect", "--dry-run"), ("sheets", "部署ごと"), ("evaluation", "new")):
         result = run_cli(project, command, "--help")

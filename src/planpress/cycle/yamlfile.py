@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import io
 from pathlib import Path
 from typing import Any
@@ -34,8 +35,17 @@ def dumps(data: Any) -> str:
 
 
 def write(path: Path, data: Any) -> None:
-    """Replace the file whole or not at all."""
-    write_atomic(path, dumps(data).encode("utf-8"))
+    """Replace the file whole or not at all, with the line ends (CRLF, as a Windows editor may
+    save it) and the byte order mark the file it replaces has: a collect changes its values only."""
+    text = dumps(data)
+    try:
+        with path.open("rb") as file:
+            before = file.read()
+    except FileNotFoundError:
+        before = b""
+    if b"\r\n" in before:
+        text = text.replace("\n", "\r\n")
+    write_atomic(path, (codecs.BOM_UTF8 if before.startswith(codecs.BOM_UTF8) else b"") + text.encode("utf-8"))
 
 
 def plain(text: str) -> PlainScalarString:
