@@ -32,6 +32,18 @@ def test_check_reports_items_owned_by_nobody_or_by_two(project: Path) -> None:
     ]
 
 
+def test_a_mistake_in_a_list_of_numbers_is_one_line(project: Path) -> None:
+    """A typo in one department's list (read as empty) was followed by 担当部署がありません for each of
+    the items the list does name: nine lines for one mistake, eight of them untrue."""
+    path = project / "content" / "departments.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("policies: [8, 9, 10, 11, 12, 13, 14, 15]", "policies: [8, 9, x10, 11, 12, 13, 14, 15]"), encoding="utf-8")
+    result = run_cli(project, "check", "--no-layout")
+    assert result.returncode == 1
+    errors = [line for line in result.stderr.splitlines() if "警告" not in line]
+    assert errors == ["content/departments.yaml:30:15: 産業経済部: 担当する基本施策の番号（policies）: 整数で書いてください（今の値: x10）"]
+
+
 def test_a_department_name_must_make_a_file_name(project: Path) -> None:
     path = project / "content" / "departments.yaml"
     path.write_text(path.read_text(encoding="utf-8").replace("name: 財政部", "name: 財政/部"), encoding="utf-8")

@@ -62,9 +62,10 @@ def _load_departments(project: Project, content: Content, problems: Problems) ->
     name, cls = FILES["departments"]
     path = project.content_dir / name
     if path.is_file() or path.is_dir():  # a folder of that name is reported, not taken for no file
+        before = len(problems.errors)
         content.departments = read_file(project, path, cls, problems)
         if content.departments is not None:
-            validate_departments(content.departments, content.trees, problems)
+            validate_departments(content.departments, content.trees, problems, complete=len(problems.errors) == before)
 
 
 def _read_content_file(
