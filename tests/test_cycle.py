@@ -197,6 +197,31 @@ def test_collect_keeps_the_line_ends_and_byte_order_mark_of_the_year_file(cycle:
     assert changed and all(a.strip().startswith((b"grade:", b"commentary:")) for a, _ in changed), changed
 
 
+def test_a_sheet_made_again_after_a_collect_shows_what_was_taken_in(cycle: Path, tmp_path: Path) -> None:
+    """Sheets made again (a department lost its file, or was given an item) were blank: the
+    department typed everything again. They hold the year file's grades and commentaries; an item
+    not yet filled shows its prompt; the sheet returned as it is changes nothing."""
+    from planpress.cycle.readsheet import read_sheet
+
+    two = "港湾機能の強化に取り組んだ。\n次年度は物流の効率化を進める。"
+    fill_all(sheet(cycle, "財政部"), tmp_path / "財政部.docx", commentary={"M07": two})
+    assert run_cli(cycle, "collect", "2023", str(tmp_path / "財政部.docx")).returncode == 0
+    collected = read_sheet(tmp_path / "財政部.docx").fields
+    result = run_cli(cycle, "sheets", "2023")
+    assert result.returncode == 0, result.stderr
+    again = read_sheet(sheet(cycle, "財政部")).fields
+    assert {key: value.text for key, value in again.items()} == {key: value.text for key, value in collected.items()}
+    assert again[("運営方針", 7, "commentary")].text == two
+    assert all(value.text == "" for value in read_sheet(sheet(cycle, "総務部")).fields.values())
+    text = squash("".join(pdf_pages(libreoffice_pdf(sheet(cycle, "財政部"), tmp_path))))
+    assert "港湾機能の強化に取り組んだ。次年度は物流の効率化を進める。" in text and "記入済みの欄は、すでに取り込んだ内容です" in text
+    assert "ここをクリックして評価の解説を入力" not in text
+    before = content_bytes(cycle)
+    unchanged = run_cli(cycle, "collect", "2023", str(sheet(cycle, "財政部")))
+    assert unchanged.returncode == 0, unchanged.stderr
+    assert "変更なし" in unchanged.stdout and content_bytes(cycle) == before
+
+
 def test_cycle_commands_have_japanese_help(project: Path) -> None:
     for command, words in (("collect", "--dry-run"), ("sheets", "部署ごと"), ("evaluation", "new")):
         result = run_cli(project, command, "--help")

@@ -34,10 +34,12 @@ COMMENTARY_HEIGHT = Mm(45)
 
 @dataclass(frozen=True)
 class SheetItem:
-    """One item on a sheet: the policy and, for reference, last year's evaluation of it."""
+    """One item on a sheet: the policy, for reference last year's evaluation of it, and this
+    year's as the year file holds it (a sheet made again after a collect shows what was taken in)."""
 
     policy: Policy
     previous: EvaluationItem | None
+    current: EvaluationItem | None = None
 
 
 @dataclass(frozen=True)
@@ -69,11 +71,12 @@ def write_sheets(project: Project, content: Content, fiscal_year: int) -> list[P
 
 def _sheets(year: YearPlan) -> list[Sheet]:
     previous = {item.code: item for item in year.previous.items} if year.previous else {}
+    current = {item.code: item for item in year.evaluation.items}
     found = []
     for department in year.departments.departments:
         codes = department.codes()
         policies = [p for p in year.tree.policies() if p.code in codes]
-        items = tuple(SheetItem(policy, previous.get(policy.code)) for policy in policies)
+        items = tuple(SheetItem(policy, previous.get(policy.code), current.get(policy.code)) for policy in policies)
         if items:  # a department that owns nothing this year gets no sheet
             found.append(Sheet(year, department, items))
     return found
@@ -143,6 +146,8 @@ def _instructions(sheet: Sheet) -> list[str]:
     if sheet.year.previous is not None:
         last = japanese.fiscal_year_short(sheet.year.previous.fiscal_year)
         steps.insert(1, f"「前年度の評価」欄は{last}の評価です。参考として載せています（変更できません）。")
+    if any(item.current and (item.current.grade or item.current.commentary) for item in sheet.items):
+        steps.insert(1, "記入済みの欄は、すでに取り込んだ内容です。変更がなければそのままにしてください。")
     return steps
 
 
@@ -159,10 +164,12 @@ def _item(word: WordDocument, sheet: Sheet, item: SheetItem, ids: xml.Ids) -> No
         rows += [(f"前年度の評価\n（{last}）", grade, None), ("前年度の評価の解説", commentary, None)]
     table = _table(word, rows, ids)
     grade = xml.field_name(policy.kind, policy.number, xml.GRADE)
-    control = xml.content_control(grade, "評価", xml.GRADE_PROMPT, ids, choices=GRADES)
+    current = item.current
+    control = xml.content_control(grade, "評価", xml.GRADE_PROMPT, ids, choices=GRADES, value=current.grade if current else "")
     _field_row(table, f"評価\n（{GRADES[0]}〜{GRADES[-1]}から選択）", control, grade, ids, styles=CHOICE_ROW)
     commentary = xml.field_name(policy.kind, policy.number, xml.COMMENTARY)
-    control = xml.content_control(commentary, "評価の解説", xml.COMMENTARY_PROMPT, ids)
+    control = xml.content_control(commentary, "評価の解説", xml.COMMENTARY_PROMPT, ids,
+                                  value=current.commentary if current else "")
     row = _field_row(table, f"評価の解説\n（{COMMENTARY_LIMIT}文字以内）", control, commentary, ids, styles=LAST_ROW)
     _min_height(row, COMMENTARY_HEIGHT)
     _keep_rows_whole(table)

@@ -72,8 +72,10 @@ def bookmark(paragraph: OxmlElement, name: str, ids: Ids) -> None:
     paragraph.append(_w("bookmarkEnd", id=number))
 
 
-def content_control(name: str, alias: str, prompt: str, ids: Ids, *, choices: Sequence[str] = ()) -> OxmlElement:
-    """An empty inline content control showing ``prompt``: a drop-down if ``choices``, else rich text.
+def content_control(name: str, alias: str, prompt: str, ids: Ids, *, choices: Sequence[str] = (),
+                    value: str = "") -> OxmlElement:
+    """An inline content control holding ``value`` (its lines as Shift+Enter breaks), or empty and
+    showing ``prompt``: a drop-down if ``choices``, else rich text.
 
     Not a plain-text control (w:text): LibreOffice 7.4 repeats a plain-text control's
     text several times over when it re-saves the file (measured); rich text survives.
@@ -85,21 +87,30 @@ def content_control(name: str, alias: str, prompt: str, ids: Ids, *, choices: Se
     properties.append(_w("id", val=ids.next()))
     # The control cannot be deleted; what is inside it can be changed.
     properties.append(_w("lock", val="sdtLocked"))
-    properties.append(_w("showingPlcHdr"))
+    if not value:
+        properties.append(_w("showingPlcHdr"))
     if choices:
         listing = _w("dropDownList")
+        if value:
+            listing.set(qn("w:lastValue"), value)  # the choice made, as Word writes it
         for choice in choices:
             listing.append(_w("listItem", displayText=choice, value=choice))
         properties.append(listing)
     sdt.append(properties)
     body = _w("sdtContent")
     run = _w("r")
-    run_properties = _w("rPr")
-    run_properties.append(_w("rStyle", val="PlaceholderText"))
-    run.append(run_properties)
-    text = _w("t")
-    text.text = prompt
-    run.append(text)
+    if not value:
+        run_properties = _w("rPr")
+        run_properties.append(_w("rStyle", val="PlaceholderText"))
+        run.append(run_properties)
+    for number, line in enumerate((value or prompt).split("\n")):
+        if number:
+            run.append(_w("br"))
+        text = _w("t")
+        text.text = line
+        if line != line.strip():
+            text.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+        run.append(text)
     body.append(run)
     sdt.append(body)
     return sdt
