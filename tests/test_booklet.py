@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pikepdf
 import pytest
+from lxml import etree
 from ruamel.yaml import YAML
 
 from conftest import docx_part, libreoffice_pdf, pdf_pages, read_html, run_cli, squash
@@ -399,6 +400,48 @@ def test_word_contents_is_filled_and_pictures_have_alt_text(built: Path) -> None
     # A Word section (with its own running header) per PDF section: the cover, each chapter
     # (第1–第5 share one, 施策ごとの計画 opens with the first policy page), each project, each policy.
     assert xml.count("<w:sectPr") == 1 + (len(CHAPTERS) - 4) + len(projects) + len(codes) - 1
+
+
+def _outline_levels(styles: etree._Element) -> dict[str, int]:
+    """Each paragraph style's outline level (0 = level 1) through its basedOn chain; 9 is body text."""
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    found = {style.get(f"{w}styleId"): style for style in styles.iter(f"{w}style")}
+
+    def level(style_id: str | None, depth: int = 0) -> int:
+        style = found.get(style_id)
+        if style is None or depth > 20:
+            return 9
+        own = style.find(f"{w}pPr/{w}outlineLvl")
+        if own is not None:
+            return int(own.get(f"{w}val"))
+        based = style.find(f"{w}basedOn")
+        return level(None if based is None else based.get(f"{w}val"), depth + 1)
+
+    return {style_id: level(style_id) for style_id in found}
+
+
+def test_updating_the_word_contents_gives_the_entries_it_holds(built: Path) -> None:
+    """The TOC field (\\o "1-2") gathers every paragraph of outline level 1–2: Word's or
+    LibreOffice's update of the contents must list what the filled field lists, no more (the
+    contents' own title 目次 as a Heading 1 came in as its first entry)."""
+    path = built / "output" / "booklet.docx"
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    levels = _outline_levels(etree.fromstring(docx_part(path, "word/styles.xml").encode("utf-8")))
+    body = etree.fromstring(docx_part(path).encode("utf-8")).find(f"{w}body")
+    entries, gathered = [], []
+    for paragraph in body.iter(f"{w}p"):
+        style = paragraph.find(f"{w}pPr/{w}pStyle")
+        style_id = None if style is None else style.get(f"{w}val")
+        # An entry's page number is a run of its own, after a tab.
+        text = "".join(t.text or "" for t in paragraph.iter(f"{w}t") if t.getparent().find(f"{w}tab") is None)
+        if style_id in ("TOC1", "TOC2"):
+            entries.append(text)
+        own = paragraph.find(f"{w}pPr/{w}outlineLvl")
+        level = int(own.get(f"{w}val")) if own is not None else levels.get(style_id or "Normal", 9)
+        if level <= 1:
+            gathered.append(text)
+    assert "目次" in body.xpath("string(.)")
+    assert entries and gathered == entries
 
 
 def test_running_headers_spell_headings_as_the_headings_do(built: Path, booklet_pdf: Path) -> None:

@@ -319,8 +319,12 @@ def _add_section(word: WordDocument, section: Section, *, first: bool,
         if cache.take(word, key, docx_parts.PICTURES.get(), docx_svg.SVG_PARTS.get(), _STATE.get()):
             return
         after = word.element.body[-1].getprevious()
-    for block in section.blocks:
-        HANDLERS[type(block)](word, block)
+    blocks = section.blocks
+    for index, block in enumerate(blocks):
+        if isinstance(block, Heading) and isinstance(next(iter(blocks[index + 1:]), None), Toc):
+            _contents_heading(word, block)
+        else:
+            HANDLERS[type(block)](word, block)
     if cache is not None:
         cache.keep(word, key, after)
 
@@ -334,14 +338,26 @@ def _title(word: WordDocument, block: TitleBlock) -> None:
     docx_parts.styled(word, block.issuer, f"{prefix}Issuer")
 
 
-def _heading(word: WordDocument, block: Heading) -> None:
-    paragraph = docx_parts.styled(word, block.text, f"Heading {block.level}")
+def _heading(word: WordDocument, block: Heading, style: str | None = None) -> None:
+    paragraph = docx_parts.styled(word, block.text, style or f"Heading {block.level}")
     if block.anchor:
         state = _STATE.get()
         state.bookmarks += 1
         if state.journal is not None:
             state.journal.add("bookmark", state.bookmarks)
         docx_parts.bookmark(paragraph, block.anchor, state.bookmarks)
+
+
+#: Word's own style for the title of a contents: a Heading 1 to look at, outline level "body text".
+CONTENTS_HEADING = "TOC Heading"
+
+
+def _contents_heading(word: WordDocument, block: Heading) -> None:
+    """The contents' own title (目次) in "TOC Heading": as a Heading 1 it has outline level 1, so
+    the TOC field (\\o "1-2") gathered it and Word's or LibreOffice's update of the contents added
+    「目次」 as its first entry. A reference document without that style keeps the heading's."""
+    style = CONTENTS_HEADING if docx_widths.has_style(word, CONTENTS_HEADING) else f"Heading {block.level}"
+    _heading(word, block, style)
 
 
 def _paragraph(word: WordDocument, block: Paragraph) -> None:
