@@ -136,6 +136,16 @@ def test_docx_styles_set_east_asian_biz_ud_font_and_japanese(docx: Path) -> None
         assert 'w:eastAsia="ja-JP"' in block and 'w:val="en-US"' in block, style_id
 
 
+def test_docx_a_paragraph_added_after_a_heading_or_caption_is_body_text(docx: Path) -> None:
+    """Enter at the end of a heading or caption starts the style the office types prose in, with
+    the body's first-line indent, not bare "Normal" (the headings' next style in python-docx's template)."""
+    from docx import Document as open_docx
+
+    styles = open_docx(str(docx)).styles
+    for name in ("Heading 1", "Heading 2", "Heading 3", "Caption"):
+        assert styles[name].next_paragraph_style.name == "Body Text", name
+
+
 def test_docx_table_header_repeats_and_rows_do_not_split(docx: Path) -> None:
     xml = docx_part(docx)
     tables = re.findall(r"<w:tbl>.*?</w:tbl>", xml, flags=re.S)

@@ -48,6 +48,9 @@ class ParagraphStyle:
     tab_right: bool = False  # a right tab with dot leaders at the text edge (contents)
     line_exact: int = 0  # exact line height in twentieths of a point (0: 1.25 lines)
     indent_chars: int = 0  # left indent in hundredths of a character
+    #: The style of the paragraph Enter starts after one of this style (None: this style again).
+    #: Headings and captions are followed by body text, as where the office types prose.
+    next_style: str | None = None
 
 
 STYLES = (
@@ -64,9 +67,9 @@ STYLES = (
     ParagraphStyle("Cover Subtitle", GOTHIC, 15, align="center", space_before=340, based_on="Subtitle"),
     ParagraphStyle("Cover Issuer", GOTHIC, 15, align="center", space_before=4082, based_on="Issuer"),
     ParagraphStyle("Heading 1", GOTHIC, 16, bold=True, color=NAVY, space_before=240, space_after=120,
-                   keep_next=True, outline=0),
+                   keep_next=True, outline=0, next_style="Body Text"),
     ParagraphStyle("Heading 2", GOTHIC, 13, bold=True, color=NAVY, space_before=240, space_after=80,
-                   keep_next=True, outline=1, border_left=NAVY),
+                   keep_next=True, outline=1, border_left=NAVY, next_style="Body Text"),
     ParagraphStyle("Body Text", MINCHO, 10.5, align="both", first_line_chars=100, space_after=60),
     ParagraphStyle("Table Heading", GOTHIC, 9, bold=True, color=C("white"), align="center", keep_next=True),
     # The header of a figures table (booklet.css table.figures th): small enough that a unit such as
@@ -81,7 +84,7 @@ STYLES = (
     ParagraphStyle("Grade B", GOTHIC, 13, bold=True, color=C("grade-b"), align="center", shading=C("grade-b-bg")),
     ParagraphStyle("Grade C", GOTHIC, 13, bold=True, color=C("grade-c"), align="center", shading=C("grade-c-bg")),
     ParagraphStyle("Grade D", GOTHIC, 13, bold=True, color=C("grade-d"), align="center", shading=C("grade-d-bg")),
-    ParagraphStyle("Caption", GOTHIC, 8, color=C("grey"), space_before=40, space_after=200),
+    ParagraphStyle("Caption", GOTHIC, 8, color=C("grey"), space_before=40, space_after=200, next_style="Body Text"),
     ParagraphStyle("Header", GOTHIC, 8, color=C("grey"), align="right"),
     ParagraphStyle("Footer", GOTHIC, 9, align="center"),
     # Evaluation sheets (planpress sheets): instructions, item labels and the fields departments fill.
@@ -106,7 +109,7 @@ STYLES = (
     ParagraphStyle("Change Same", GOTHIC, 9, color=C("grey"), align="center"),
     # The plan booklet.
     ParagraphStyle("Heading 3", GOTHIC, 11, bold=True, color=NAVY, space_before=160, space_after=60,
-                   keep_next=True, border_bottom=NAVY),
+                   keep_next=True, border_bottom=NAVY, next_style="Body Text"),
     ParagraphStyle("Tree Path", GOTHIC, 9, color=C("grey"), space_after=120),
     ParagraphStyle("Label", GOTHIC, 10.5, bold=True, color=NAVY, space_before=80, space_after=40, keep_next=True),
     ParagraphStyle("Example Item", GOTHIC, 10.5, space_after=20),
@@ -309,6 +312,9 @@ def main(target: Path) -> None:
     _defaults(document)
     for spec in STYLES:
         _define(document, spec)
+    for spec in STYLES:  # once every style exists (Body Text comes after the headings)
+        if spec.next_style:
+            document.styles[spec.name].next_paragraph_style = document.styles[spec.next_style]
     for character in CHARACTER_STYLES:
         _character_style(document, character)
     _table_style(document)
