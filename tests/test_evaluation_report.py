@@ -146,6 +146,17 @@ def test_docx_a_paragraph_added_after_a_heading_or_caption_is_body_text(docx: Pa
         assert styles[name].next_paragraph_style.name == "Body Text", name
 
 
+def test_docx_properties_are_the_documents_own(docx: Path) -> None:
+    """ファイル > 情報 shows the report's title and author, no comment left from python-docx's
+    template and no print date for a file never printed."""
+    from docx import Document as open_docx
+
+    core = open_docx(str(docx)).core_properties
+    assert core.title.startswith("第6次基本計画の総括について") and core.author == "苫小牧市"
+    assert core.comments == "" and core.last_printed is None
+    assert "python-docx" not in docx_part(docx, "docProps/core.xml")
+
+
 def test_docx_table_header_repeats_and_rows_do_not_split(docx: Path) -> None:
     xml = docx_part(docx)
     tables = re.findall(r"<w:tbl>.*?</w:tbl>", xml, flags=re.S)
