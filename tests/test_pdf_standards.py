@@ -145,6 +145,40 @@ def test_print_profile_says_when_it_uses_the_generic_profile(tmp_path: Path) -> 
     assert "layouts/print-output.icc がないため、PDF/X-4 の出力条件に汎用のCMYKプロファイル" in result.stderr
 
 
+def _shop_profiles() -> dict[str, tuple[bytes, str]]:
+    """Files an office might put in layouts/print-output.icc that no PDF/X-4 output intent can be,
+    each with what the build says about it."""
+    from importlib.resources import files
+
+    cmyk = Path("/usr/share/color/icc/ghostscript/default_cmyk.icc").read_bytes()
+    gray = bytearray(cmyk)
+    gray[16:20] = b"GRAY"
+    unreadable = "ICCプロファイルとして読めません（壊れているか、途中で切れているか、ICCプロファイルではありません）"
+    return {
+        "an sRGB display profile": ((files("weasyprint.pdf") / "sRGB2014.icc").read_bytes(), "ディスプレイ用のRGBのプロファイルです"),
+        "a printer profile of grey": (bytes(gray), "出力（印刷）用のグレーのプロファイルです"),
+        "a truncated download": (cmyk[: len(cmyk) // 2], unreadable),
+        "not a profile at all": ("印刷所の連絡先\n".encode(), unreadable),
+        "a profile whose tables are gone": (cmyk[:132] + bytes(len(cmyk) - 132), "このICCプロファイルでは色を変換できません（壊れています）"),
+    }
+
+
+@pytest.mark.parametrize("case", sorted(_shop_profiles()))
+def test_print_profile_refuses_a_shop_profile_that_is_no_cmyk_output_profile(tmp_path: Path, case: str) -> None:
+    """WeasyPrint declared any profile it could parse as the CMYK output intent (an sRGB one with
+    /N 4) and a file it could not parse ended in a traceback: the build now stops at the file."""
+    from conftest import copy_project
+
+    data, message = _shop_profiles()[case]
+    root = copy_project(tmp_path / "project")
+    (root / "layouts" / "print-output.icc").write_bytes(data)
+    result = run_cli(root, "build", "evaluation-2021", "--format", "pdf", "--profile", "print")
+    assert result.returncode == 1, result.stderr
+    assert f"layouts/print-output.icc: {message}" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (root / "output" / "evaluation-2021.pdf").exists()
+
+
 @pytest.mark.parametrize("name", ["booklet", "evaluation-2021"])
 def test_archive_profile_is_pdf_a_2u(profiles: dict[str, Path], name: str) -> None:
     with pikepdf.open(profiles["archive"] / f"{name}.pdf") as pdf:

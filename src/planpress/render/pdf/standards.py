@@ -16,8 +16,9 @@ from pathlib import Path
 from typing import Any
 
 import pikepdf
+from PIL import ImageCms
 
-from planpress.errors import PlanpressError
+from planpress.errors import Location, PlanpressError
 from planpress.render.pdf import _weasy_internals as weasy
 from planpress.project import Project
 
@@ -35,6 +36,7 @@ def output_profile(project: Project) -> Path:
     """The CMYK profile of the print shop's output condition (the PDF/X output intent)."""
     chosen = project.layouts_dir / PRINT_PROFILE
     if chosen.is_file():
+        _refuse_unusable(chosen, project)
         return chosen
     if FALLBACK_CMYK.is_file():
         log.warning(
@@ -49,9 +51,35 @@ def output_profile(project: Project) -> Path:
     )
 
 
-def attach_output_profile(rendering: Any, project: Project) -> None:
-    """Give a laid-out WeasyPrint document the CMYK profile its PDF/X output intent names."""
-    path = output_profile(project)
+#: ICC profile classes (header bytes 12-16) other than an output device's, as the office would name them.
+_CLASSES = {b"scnr": "入力機器（スキャナ・カメラ）用", b"mntr": "ディスプレイ用", b"link": "デバイスリンク",
+            b"spac": "色空間変換用", b"abst": "抽象", b"nmcl": "名前付きカラー"}
+
+
+def _refuse_unusable(path: Path, project: Project) -> None:
+    """Stop unless ``path`` is what a PDF/X-4 output intent for a CMYK press needs: a whole ICC
+    output (printer) profile of CMYK whose colours convert. WeasyPrint would otherwise declare any
+    profile it can parse as CMYK (an sRGB display profile with /N 4), and LittleCMS parses a
+    truncated file into a profile without its tables."""
+    where = Location(project.display(path))
+    data = path.read_bytes()
+    if len(data) < 128 or data[36:40] != b"acsp" or int.from_bytes(data[:4], "big") != len(data):
+        raise PlanpressError("ICCプロファイルとして読めません（壊れているか、途中で切れているか、ICCプロファイルではありません）。"
+                             "印刷所が指定するCMYKの出力プロファイルを置き直してください", where)
+    space = data[16:20].decode("ascii", "replace").strip()
+    if data[12:16] != b"prtr" or space != "CMYK":
+        kind = "出力（印刷）用" if data[12:16] == b"prtr" else _CLASSES.get(data[12:16], "出力用でない")
+        raise PlanpressError(f"{kind}の{'グレー' if space == 'GRAY' else space}のプロファイルです。PDF/X-4 の出力条件には印刷機の"
+                             "CMYKの出力プロファイル（例: Japan Color 2011 Coated）を置いてください", where)
+    try:
+        ImageCms.buildTransform(ImageCms.ImageCmsProfile(io.BytesIO(data)), ImageCms.createProfile("sRGB"), "CMYK", "RGB")
+    except (OSError, ImageCms.PyCMSError):
+        raise PlanpressError("このICCプロファイルでは色を変換できません（壊れています）。"
+                             "印刷所が指定するCMYKの出力プロファイルを置き直してください", where) from None
+
+
+def attach_output_profile(rendering: Any, path: Path) -> None:
+    """Give a laid-out WeasyPrint document the CMYK profile (``output_profile``) its PDF/X output intent names."""
     with path.open("rb") as profile:
         rendering.color_profiles["device-cmyk"] = weasy.ColorProfile(  # WeasyPrint 70's class for @color-profile
             profile, path.name, "relative-colorimetric", (["c"], ["m"], ["y"], ["k"]))

@@ -116,6 +116,7 @@ def render(document: Document, project: Project, *, profile: str = "web", date: 
     """Lay the document out in one pass and return the PDF bytes (``date``: Project.build_date unless given)."""
     date = project.build_date() if date is None else date
     source = html.render(document, project, profile=profile, date=date, head_dates=False)  # the date: ``dated``
+    intent = standards.output_profile(project) if profile == "print" else None  # refused before the layout
     try:
         with weasyprint_warnings() as warnings:
             options = write_options(document, profile=profile)
@@ -123,8 +124,8 @@ def render(document: Document, project: Project, *, profile: str = "web", date: 
             refuse_overflow(laid_out, document, project)
             dated(laid_out, date)
             standards.prepare(laid_out, profile)
-            if profile == "print":
-                standards.attach_output_profile(laid_out, project)
+            if intent is not None:
+                standards.attach_output_profile(laid_out, intent)
             data = standards.finish(_flat_spans(laid_out.write_pdf(**options)), profile)
     except RefusedResource as error:
         raise refused(error, document, project) from None
