@@ -105,6 +105,27 @@ def test_print_profile_is_pdf_x_4(profiles: dict[str, Path], name: str) -> None:
             assert "/DefaultRGB" in page.obj.Resources.ColorSpace, f"PDF/X-4: page {number} declares DefaultRGB (sRGB)"
 
 
+def test_print_profile_draws_a_layouts_gradient_in_srgb(tmp_path: Path) -> None:
+    """WeasyPrint 70 wrote a gradient's shading in the CMYK output intent's space with the stops'
+    three RGB values, which readers refuse to draw (print-shop.css painted the draft's hatched
+    placeholders flat to avoid it): any gradient a layout draws is now in sRGB."""
+    from conftest import copy_project
+
+    root = copy_project(tmp_path / "project")
+    with (root / "layouts" / "report.css").open("a", encoding="utf-8") as css:
+        css.write("\nh2 { background: linear-gradient(90deg, #e0ecf8, #ffffff); }\n")
+    result = run_cli(root, "build", "evaluation-2021", "--format", "pdf", "--profile", "print")
+    assert result.returncode == 0, result.stderr
+    with pikepdf.open(root / "output" / "evaluation-2021.pdf") as pdf:
+        shadings = [o for o in pdf.objects if isinstance(o, pikepdf.Dictionary | pikepdf.Stream) and "/ShadingType" in o]
+        assert shadings, "the headings' gradients are in the PDF"
+        for shading in shadings:
+            stops = shading.Function.Functions[0] if "/Functions" in shading.Function else shading.Function
+            space = shading.ColorSpace
+            assert int(space[1].N) == len(stops.C0) == 3, "a gradient's colour space has as many components as its stops"
+            assert space[1].read_bytes()[16:20] == b"RGB ", "the gradient is drawn in sRGB"
+
+
 def test_print_profile_uses_the_print_shops_profile_from_layouts(profiles: dict[str, Path], tmp_path: Path) -> None:
     """layouts/print-output.icc, where the office puts the print shop's profile, is the output intent."""
     from conftest import copy_project

@@ -95,8 +95,9 @@ def prepare(laid_out: Any, profile: str) -> None:
 
 
 def finish(data: bytes, profile: str) -> bytes:
-    """What the standard needs beyond WeasyPrint's file: DefaultRGB for PDF/X-4, trim marks outside
-    the bleed (``_trim_marks``), and a DocumentID that does not change from build to build."""
+    """What the standard needs beyond WeasyPrint's file: DefaultRGB for PDF/X-4, gradients in sRGB
+    (``_rgb_shadings``), trim marks outside the bleed (``_trim_marks``), and a DocumentID that does
+    not change from build to build."""
     if profile != "print":
         return data
     with pikepdf.open(io.BytesIO(data)) as pdf:
@@ -104,6 +105,7 @@ def finish(data: bytes, profile: str) -> bytes:
         srgb = pdf.make_indirect(pikepdf.Stream(pdf, weasy.srgb_profile()))
         srgb.N = 3
         default_rgb = pikepdf.Array([pikepdf.Name.ICCBased, srgb])
+        _rgb_shadings(pdf, default_rgb)
         seen: set[tuple[int, int]] = set()
         for page in pdf.pages:
             resources = page.obj.get("/Resources")
@@ -121,6 +123,37 @@ def finish(data: bytes, profile: str) -> bytes:
         out = io.BytesIO()
         pdf.save(out, deterministic_id=True)
         return out.getvalue()
+
+
+def _rgb_shadings(pdf: pikepdf.Pdf, srgb: pikepdf.Array) -> None:
+    """Gradients in sRGB. WeasyPrint 70 writes a CSS or SVG gradient's shading in the output intent's
+    colour space (the CMYK profile) with its stops' RGB values: three values for a space of four,
+    which readers refuse to draw (Poppler: "function with wrong output size") and a preflight
+    reports. Such a shading is given the sRGB space its values are in; a gradient of CMYK colours
+    keeps its space."""
+    for value in pdf.objects:
+        if not isinstance(value, pikepdf.Dictionary | pikepdf.Stream):
+            continue
+        shading = value.get("/Shading") if value.get("/PatternType") == 2 else value
+        if shading is None or "/ShadingType" not in shading or "/Function" not in shading:
+            continue
+        space = shading.get("/ColorSpace")
+        if isinstance(space, pikepdf.Array) and space[0] == pikepdf.Name.ICCBased and int(space[1].get("/N", 0)) == 4 \
+                and _outputs(shading.Function) == 3:
+            shading.ColorSpace = srgb
+
+
+def _outputs(function: pikepdf.Object) -> int | None:
+    """How many values a PDF function gives (a shading's colour components), if it says."""
+    if isinstance(function, pikepdf.Array):  # one function per component
+        return len(function)
+    if "/Range" in function:
+        return len(function.Range) // 2
+    if function.get("/FunctionType") == 2:
+        return len(function.get("/C0", [0]))
+    if function.get("/FunctionType") == 3 and len(function.get("/Functions", [])):
+        return _outputs(function.Functions[0])
+    return None
 
 
 #: Trim marks (トンボ): their lines' length beyond the bleed, the room left around them, their width.
