@@ -103,6 +103,10 @@ def test_print_profile_is_pdf_x_4(profiles: dict[str, Path], name: str) -> None:
                 assert annotation.Subtype in ("/PrinterMark", "/TrapNet") or not inside, \
                     f"PDF/X-4: page {number} has a {annotation.Subtype} annotation inside the BleedBox"
             assert "/DefaultRGB" in page.obj.Resources.ColorSpace, f"PDF/X-4: page {number} declares DefaultRGB (sRGB)"
+            parts = [stream.read_bytes() for stream in page.obj.Contents] if isinstance(page.obj.Contents, pikepdf.Array) \
+                else [page.obj.Contents.read_bytes()]
+            assert _operators(pdf, b"".join(parts)) == [op for part in parts for op in _operators(pdf, part)], \
+                f"page {number}: its content streams divide between tokens (ISO 32000-1 7.8.2), read joined or apart"
 
 
 def test_print_profile_draws_a_layouts_gradient_in_srgb(tmp_path: Path) -> None:
@@ -241,6 +245,10 @@ def test_archive_profile_pictures_are_not_interpolated(tmp_path: Path) -> None:
         assert {int(o.Width) for o in pictures} >= {640, 300}, "the photo and the icon are in the PDF"
         interpolated = [int(o.Width) for o in pictures if o.get("/Interpolate") is True]
         assert interpolated == [], "PDF/A-2u: no image with /Interpolate true"
+
+
+def _operators(pdf: pikepdf.Pdf, data: bytes) -> list[str]:
+    return [str(operator) for _, operator in pikepdf.parse_content_stream(pikepdf.Stream(pdf, data))]
 
 
 def _box(array: pikepdf.Array) -> tuple[float, float, float, float]:

@@ -190,8 +190,11 @@ def _trim_marks(pdf: pikepdf.Pdf) -> None:
         if "/ColorSpace" not in resources:
             resources.ColorSpace = pdf.make_indirect(pikepdf.Dictionary())
         resources.ColorSpace.PlanpressRegistration = registration
+        # A page's content streams read as one: WeasyPrint's ends on an operator with no line
+        # break after it, so the marks' stream starts with one (or its Q reads as "QQ", and a
+        # reader that joins the bytes draws the marks scaled into the page).
         page.contents_add(pdf.make_stream(b"q\n"), prepend=True)
-        page.contents_add(pdf.make_stream(b"Q\n" + _marks(trim, bleed)))
+        page.contents_add(pdf.make_stream(b"\nQ\n" + _marks(trim, bleed)))
 
 
 def _marks(trim: list[float], bleed: list[float]) -> bytes:
