@@ -107,6 +107,8 @@ def test_print_profile_is_pdf_x_4(profiles: dict[str, Path], name: str) -> None:
                 else [page.obj.Contents.read_bytes()]
             assert _operators(pdf, b"".join(parts)) == [op for part in parts for op in _operators(pdf, part)], \
                 f"page {number}: its content streams divide between tokens (ISO 32000-1 7.8.2), read joined or apart"
+            assert _untagged_painting(pdf, b"\n".join(parts)) == [], \
+                f"page {number}: everything painted is tagged or an artifact (the trim marks too: the file is a tagged PDF)"
 
 
 def test_print_profile_draws_a_layouts_gradient_in_srgb(tmp_path: Path) -> None:
@@ -249,6 +251,21 @@ def test_archive_profile_pictures_are_not_interpolated(tmp_path: Path) -> None:
 
 def _operators(pdf: pikepdf.Pdf, data: bytes) -> list[str]:
     return [str(operator) for _, operator in pikepdf.parse_content_stream(pikepdf.Stream(pdf, data))]
+
+
+#: Operators that paint: a path, an XObject, a shading, text.
+_PAINTING = {"S", "s", "f", "F", "f*", "B", "B*", "b", "b*", "Do", "sh", "Tj", "TJ", "'", '"'}
+
+
+def _untagged_painting(pdf: pikepdf.Pdf, data: bytes) -> list[str]:
+    """The painting operators of a content stream outside any marked content (BDC/BMC … EMC)."""
+    depth, found = 0, []
+    for _, operator in pikepdf.parse_content_stream(pikepdf.Stream(pdf, data)):
+        name = str(operator)
+        depth += {"BDC": 1, "BMC": 1, "EMC": -1}.get(name, 0)
+        if depth == 0 and name in _PAINTING:
+            found.append(name)
+    return found
 
 
 def _box(array: pikepdf.Array) -> tuple[float, float, float, float]:

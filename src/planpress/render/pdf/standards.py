@@ -214,7 +214,9 @@ def _marks(trim: list[float], bleed: list[float]) -> bytes:
         lines.append((edge_x, middle_y, edge_x + out_x * length, middle_y))
         lines.append((edge_x + out_x * length / 2, middle_y - length / 2, edge_x + out_x * length / 2, middle_y + length / 2))
     path = " ".join(f"{x1:.3f} {y1:.3f} m {x2:.3f} {y2:.3f} l" for x1, y1, x2, y2 in lines)
-    return f"q /PlanpressRegistration CS 1 SCN {MARK_WIDTH} w 0 J {path} S Q\n".encode("ascii")
+    # An artifact of type Page ("production aids such as cut marks", ISO 32000-1 14.8.2.2): the file
+    # stays a tagged PDF, in which all content is either in the structure tree or an artifact.
+    return f"/Artifact <</Type /Page>> BDC q /PlanpressRegistration CS 1 SCN {MARK_WIDTH} w 0 J {path} S Q EMC\n".encode("ascii")
 
 
 def stable_document_id(pdf: pikepdf.Pdf) -> None:
