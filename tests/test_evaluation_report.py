@@ -55,6 +55,23 @@ def test_pdf_distribution_table_is_counted_per_kind(pdf: Path) -> None:
     assert rows["D"] == ["0項目", "0項目", "0項目", "0.0％"]
 
 
+def test_shares_that_do_not_add_up_to_the_total_say_so(pdf: Path, tmp_path: Path) -> None:
+    """18, 27 and 3 of 48 items: 37.5 + 56.3 + 6.3 = 100.1％ in the column whose total row says
+    100.0％. The caption says the rounding is why (the shipped 37.5 + 62.5 adds up: it does not)."""
+    assert "割合は小数第2位を四捨五入）" in squash("".join(pdf_pages(pdf)))
+    root = copy_project(tmp_path / "project")
+    path = root / "content" / "evaluations" / "2021.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert text.count("    grade: B\n") == 30
+    path.write_text(text.replace("    grade: B\n", "    grade: C\n", 3), encoding="utf-8")
+    result = run_cli(root, "build", "evaluation-2021", "--format", "html", "--format", "docx")
+    assert result.returncode == 0, result.stderr
+    note = "評価ごとの項目数と割合（割合は小数第2位を四捨五入しているため、各評価の割合の合計は100.0％になりません）"
+    page = squash(read_html(root / "output" / "evaluation-2021.html"))
+    assert "56.3％" in page and "6.3％" in page and note in page
+    assert note in squash(re.sub(r"<[^>]+>", "", docx_part(root / "output" / "evaluation-2021.docx")))
+
+
 def test_pdf_table_has_every_item_whole_on_one_page(pdf: Path, built: Path) -> None:
     pages = [squash(page) for page in pdf_pages(pdf)]
     for item in items(built):

@@ -40,8 +40,12 @@ def percent(part: int, whole: int) -> str:
     """Share as a percentage rounded half up to one decimal, with a full-width ％."""
     if whole == 0:
         return "－"
-    share = (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-    return f"{share}％"
+    return f"{percent_value(part, whole)}％"
+
+
+def percent_value(part: int, whole: int) -> Decimal:
+    """The share ``percent`` prints: a percentage rounded half up to one decimal."""
+    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
 def enumerate_ja(words: Sequence[str]) -> str:

@@ -117,7 +117,17 @@ def _distribution_table(figures: EvaluationFigures) -> Table:
             Cell((japanese.percent(figures.total, figures.total),), "table-number"),
         )
     )
-    return Table(columns, tuple(rows), caption="評価ごとの項目数と割合（割合は小数第2位を四捨五入）")
+    return Table(columns, tuple(rows), caption=f"評価ごとの項目数と割合（{_rounding_note(figures)}）")
+
+
+def _rounding_note(figures: EvaluationFigures) -> str:
+    """How the shares are rounded; where the grades' rounded shares do not add up to the 100.0％
+    of the total row (14, 24, 8 and 2 of 48: 29.2 + 50.0 + 16.7 + 4.2 = 100.1), that too, as a
+    council member adding the column would otherwise find a mistake."""
+    note = "割合は小数第2位を四捨五入"
+    if figures.total and sum(japanese.percent_value(row.total, figures.total) for row in figures.grades) != 100:
+        note += "しているため、各評価の割合の合計は100.0％になりません"
+    return note
 
 
 def _items_table(items: list[EvaluationItem]) -> Table:
