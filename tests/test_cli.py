@@ -52,6 +52,22 @@ def test_check_writes_nothing(project: Path) -> None:
     assert _files(project) == before
 
 
+def test_check_refuses_a_print_shop_profile_the_print_build_would_refuse(project: Path) -> None:
+    """check is what the office runs before sending a file to the print shop: a wrong
+    layouts/print-output.icc (here a display's sRGB profile) is its problem too, not only
+    build --profile print's. A generic profile (no file) is not checked."""
+    from PIL import ImageCms
+
+    assert run_cli(project, "check", "--no-layout").returncode == 0
+    srgb = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    (project / "layouts" / "print-output.icc").write_bytes(srgb)
+    result = run_cli(project, "check", "--no-layout")
+    assert result.returncode == 1
+    assert [line for line in result.stderr.splitlines() if "警告" not in line] == [
+        "layouts/print-output.icc: ディスプレイ用のRGBのプロファイルです。PDF/X-4 の出力条件には印刷機のCMYKの出力プロファイル"
+        "（例: Japan Color 2011 Coated）を置いてください"]
+
+
 def test_check_lays_out_each_document_without_waiting_out_its_turn(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """check lays the documents out side by side, as a build does. One after another (the report
     first), the report waited pool.TURN_WAIT for the booklet, which the shared workers take first

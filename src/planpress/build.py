@@ -48,20 +48,36 @@ def check(project: Project, *, strict: bool = False, layout: bool = True) -> Pro
     """
     project = project.pinned()  # one date for every document laid out
     content, problems = load(project, strict=strict, keep=False)
+    found = Problems()
+    found.extend(_print_profile_problems(project))
     if layout:
         with taking_turns(project, shared=True, create=False, waiting=lambda: Progress(0).note(WAITING)):  # a build's clean-up waits
-            _check_layout(project, content)
+            _check_layout(project, content, found)
+    found.raise_if_any()
     return problems
 
 
-def _check_layout(project: Project, content: Content) -> None:
-    """Lay every document out in a scratch folder, reading the project's cache; raise ContentError."""
+def _print_profile_problems(project: Project) -> list[Problem]:
+    """The print shop's profile (layouts/print-output.icc), checked as ``build --profile print``
+    checks it: check is what the office runs before anything goes to the print shop."""
+    if not project.print_profile.is_file():
+        return []  # the generic profile: build --profile print says so
+    from planpress.render.pdf import standards
+
+    try:
+        standards.output_profile(project)
+    except PlanpressError as error:
+        return [Problem(error.location or Location(project.display(project.print_profile)), error.message)]
+    return []
+
+
+def _check_layout(project: Project, content: Content, found: Problems) -> None:
+    """Lay every document out in a scratch folder, reading the project's cache; add what it finds to ``found``."""
     from planpress.render import pdf
 
     documents = [spec.make() for spec in available(content)]
     # A document built from this very content is in the output cache: its layout found no problem.
     documents = [document for document in documents if cached_output(FORMATS["pdf"], document, project) is None]
-    found = Problems()
     laying: list[_Beside] = []
     try:
         with tempfile.TemporaryDirectory(prefix="planpress-check-") as scratch:
@@ -84,7 +100,6 @@ def _check_layout(project: Project, content: Content) -> None:
         raise PlanpressError(f"{error.path}: 書き込めません（{error.reason}）。check は文書のレイアウトを一時フォルダ"
                              f"（{tempfile.gettempdir()}、環境変数 TMPDIR で変えられます）で確かめます。"
                              "空きを作ってから、もう一度実行してください") from None
-    found.raise_if_any()
 
 
 def load(project: Project, *, strict: bool = False, keep: bool = True,

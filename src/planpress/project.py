@@ -29,6 +29,11 @@ class Project:
     def output_dir(self) -> Path:
         return self.root / "output"
 
+    @property
+    def print_profile(self) -> Path:
+        """Where the office puts the print shop's CMYK output profile (render/pdf/standards.py)."""
+        return self.layouts_dir / "print-output.icc"
+
     def build_date(self) -> float:
         """The documents' date: SOURCE_DATE_EPOCH, else the newest content or layout file.
 

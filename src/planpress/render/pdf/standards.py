@@ -26,15 +26,13 @@ log = logging.getLogger(__name__)
 
 #: WeasyPrint's ``pdf_variant`` per output profile.
 VARIANTS = {"web": "pdf/ua-1", "print": "pdf/x-4", "archive": "pdf/a-2u"}
-#: The print shop's output condition, put into layouts/ by the office (e.g. Japan Color 2011 Coated).
-PRINT_PROFILE = "print-output.icc"
 #: A generic CMYK press profile from Debian's libgs-common (tools/system-deps.sh installs it).
 FALLBACK_CMYK = Path("/usr/share/color/icc/ghostscript/default_cmyk.icc")
 
 
 def output_profile(project: Project) -> Path:
     """The CMYK profile of the print shop's output condition (the PDF/X output intent)."""
-    chosen = project.layouts_dir / PRINT_PROFILE
+    chosen = project.print_profile  # the print shop's output condition (e.g. Japan Color 2011 Coated)
     if chosen.is_file():
         _refuse_unusable(chosen, project)
         return chosen
@@ -42,11 +40,11 @@ def output_profile(project: Project) -> Path:
         log.warning(
             "layouts/%s がないため、PDF/X-4 の出力条件に汎用のCMYKプロファイル（%s）を使います。"
             "入稿前に印刷所が指定するプロファイル（例: Japan Color 2011 Coated）を layouts/%s として置いてください",
-            PRINT_PROFILE, FALLBACK_CMYK, PRINT_PROFILE,
+            chosen.name, FALLBACK_CMYK, chosen.name,
         )
         return FALLBACK_CMYK
     raise PlanpressError(
-        f"layouts/{PRINT_PROFILE}: 印刷所の出力条件のICCプロファイル（CMYK）がありません"
+        f"layouts/{chosen.name}: 印刷所の出力条件のICCプロファイル（CMYK）がありません"
         "（--profile print の PDF/X-4 に必要です。印刷所が指定するプロファイルを置いてください）"
     )
 
