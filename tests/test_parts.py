@@ -575,7 +575,35 @@ def test_report_print_profile_builds_in_one_pass_with_bleed(cold_project: Path) 
             assert [round(b - m, 2) for b, m in zip(bleed, media)] == [round(12 * 72 / 25.4, 2)] * 2 + [round(-12 * 72 / 25.4, 2)] * 2
             assert "/Annots" not in page.obj
         boxes = [[float(v) for v in printed.pages[0].obj[key]] for key in ("/MediaBox", "/BleedBox", "/TrimBox")]
+        colours = [colour for page in printed.pages for colour in _text_colours(page)]
     _marks_outside_the_bleed(path, *boxes)
+    # Text in greys or black is on the black plate only (スミ文字); coloured text (the grades) stays.
+    assert not [colour for colour in colours if colour[0] == "rgb" and colour[1] == colour[2] == colour[3]]
+    blacks = [colour for colour in colours if colour[0] == "cmyk" and colour[1:4] == (0, 0, 0)]
+    assert len(blacks) > len(colours) / 2 and {round(colour[4], 2) for colour in blacks} >= {0.9}, set(colours)
+
+
+def _text_colours(page: pikepdf.Page) -> list[tuple]:
+    """The fill colour each text-showing operator of a page draws with: ("rgb", r, g, b),
+    ("cmyk", c, m, y, k) or ("other",)."""
+    fill: tuple = ("gray", 0.0)  # the initial colour: black in DeviceGray
+    saved, found = [], []
+    for instruction in pikepdf.parse_content_stream(page):
+        operator = str(getattr(instruction, "operator", ""))
+        values = tuple(float(value) for value in instruction.operands) if operator in ("rg", "k") else ()
+        if operator == "q":
+            saved.append(fill)
+        elif operator == "Q":
+            fill = saved.pop()
+        elif operator == "rg":
+            fill = ("rgb", *values)
+        elif operator == "k":
+            fill = ("cmyk", *values)
+        elif operator in ("cs", "sc", "scn", "g"):
+            fill = ("other",)
+        elif operator in ("Tj", "TJ", "'", '"'):
+            found.append(fill)
+    return found
 
 
 def _marks_outside_the_bleed(path: Path, media: list[float], bleed: list[float], trim: list[float]) -> None:

@@ -99,6 +99,7 @@ def finish(data: bytes, profile: str) -> bytes:
     if profile != "print":
         return data
     with pikepdf.open(io.BytesIO(data)) as pdf:
+        _black_ink(pdf)
         _trim_marks(pdf)
         srgb = pdf.make_indirect(pikepdf.Stream(pdf, weasy.srgb_profile()))
         srgb.N = 3
@@ -152,6 +153,49 @@ def _outputs(function: pikepdf.Object) -> int | None:
     if function.get("/FunctionType") == 3 and len(function.get("/Functions", [])):
         return _outputs(function.Functions[0])
     return None
+
+
+def _black_ink(pdf: pikepdf.Pdf) -> None:
+    """Greys, black and white in black ink only (DeviceCMYK 0 0 0 K, K from the grey's level).
+
+    WeasyPrint draws every colour in RGB; a press converts it through the output profile, and a
+    grey or black becomes all four inks: running text in a rich black that blurs small type wherever
+    the plates do not register exactly. Print shops ask for such text on one plate (スミ文字). The
+    pages' and their forms' (drawings') ``rg``/``RG`` with three equal values become ``k``/``K``;
+    colours and gradients stay as they are, and so do forms that are soft masks (their greys are
+    opacities, not ink).
+    """
+    masks = {value.SMask.G.objgen for value in pdf.objects
+             if isinstance(value, pikepdf.Dictionary) and isinstance(value.get("/SMask"), pikepdf.Dictionary)
+             and "/G" in value.SMask}
+    done: set[tuple[int, int]] = set()
+
+    def forms(resources: pikepdf.Object | None) -> None:
+        for form in (resources or {}).get("/XObject", {}).values():
+            if form.get("/Subtype") == "/Form" and form.objgen not in done and form.objgen not in masks:
+                done.add(form.objgen)
+                converted = _one_plate(pikepdf.parse_content_stream(form))
+                if converted is not None:
+                    form.write(converted)
+                forms(form.get("/Resources"))
+
+    for page in pdf.pages:
+        converted = _one_plate(pikepdf.parse_content_stream(page))
+        if converted is not None:
+            page.obj.Contents = pdf.make_stream(converted)
+        forms(page.obj.get("/Resources"))
+
+
+def _one_plate(instructions: list[Any]) -> bytes | None:
+    """A content stream with its neutral RGB colours in black ink, or None if it has none."""
+    changed = False
+    for index, instruction in enumerate(instructions):
+        operands, operator = instruction.operands, str(getattr(instruction, "operator", ""))
+        if operator in ("rg", "RG") and len(operands) == 3 and operands[0] == operands[1] == operands[2]:
+            black = round(1 - float(operands[0]), 4)
+            instructions[index] = pikepdf.ContentStreamInstruction([0, 0, 0, black], pikepdf.Operator("k" if operator == "rg" else "K"))
+            changed = True
+    return pikepdf.unparse_content_stream(instructions) if changed else None
 
 
 #: Trim marks (トンボ): their lines' length beyond the bleed, the room left around them, their width.
