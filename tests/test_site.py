@@ -248,24 +248,26 @@ def test_breadcrumbs_give_the_place_in_the_tree_and_pages_link_previous_and_next
     assert {"policy-p16.html", "policy-p18.html"} <= {a["href"] for a in page.all("a") if a.get("rel") in ("prev", "next")}
 
 
-def test_the_search_index_holds_every_page_text_normalised(site: Path) -> None:
+def test_the_search_index_holds_every_page_text_as_shown(site: Path) -> None:
+    """Search results quote the index: it keeps the text as printed (search.js folds it to match)."""
     script = (site / "assets/search-index.js").read_text(encoding="utf-8")
     entries = json.loads(script.removeprefix("window.PLANPRESS_SEARCH = ").rstrip().removesuffix(";"))
     by_url = {entry["u"]: entry for entry in entries}
     assert set(by_url) == {p.name for p in pages(site)} - {"search.html"}
-    assert by_url["policy-p17.html"]["t"] == "基本施策17 港湾整備とポートセールスの推進"  # NFKC: the ideographic space
+    assert by_url["policy-p17.html"]["t"] == "基本施策17　港湾整備とポートセールスの推進"  # the ideographic space kept
     assert "東港区周文ふ頭" in by_url["policy-p17.html"]["x"]  # the evaluation's commentary is searchable
+    assert "アプローチ①　都市再生コンセプトプランの具現化 令和3年（2021年）に" in by_url["project-1.html"]["x"]
     assert by_url["policy-p17.html"]["p"].startswith("ホーム ＞ 施策ごとの計画 ＞ 部門別計画")
 
 
-def test_the_search_text_is_the_main_part_as_read_blocks_apart_without_scripts_or_comments() -> None:
+def test_the_search_text_is_the_main_part_as_shown_blocks_apart_without_scripts_or_comments() -> None:
     from planpress.site.search import page_text
 
     page = ("<!DOCTYPE html><html><head><title>題</title><style>p{}</style></head><body><nav>目次</nav>"
             "<main><h1>基本施策１</h1><p>港湾の<b>整備</b><!-- 注 -->を進めます&amp;</p><script>var x = 1;</script>"
             "<table><tr><td>Ａ</td><td>Ｂ</td></tr></table><svg><text>図</text><text>表</text></svg></main>"
             "<footer>苫小牧市</footer></body></html>")
-    assert page_text(page) == "基本施策1 港湾の整備を進めます& A B 図 表"
+    assert page_text(page) == "基本施策１ 港湾の整備を進めます& Ａ Ｂ 図 表"
 
 
 def test_photos_and_official_icons_are_files_of_the_site(project: Path) -> None:

@@ -149,6 +149,22 @@ def test_search_finds_words_of_the_text_and_says_when_nothing_is_found(site: Pat
     assert page.locator("#search-results li").count() == 0
 
 
+def test_search_results_quote_the_page_as_printed_and_mark_what_matched(site: Path, page: Page) -> None:
+    """Matching folds the text (NFKC: ① is 1, ＩＣＴ is ict), but the titles and excerpts a reader
+    gets are the pages' own, with the matched words marked where they are."""
+    page.goto(url(site, "search.html?q=都市再生コンセプトプラン"))
+    result = page.locator("#search-results li", has=page.locator('a[href="project-1.html"]'))
+    assert result.locator("a").inner_text() == "重点プロジェクト1　人が集まる魅力の創造"
+    excerpt = result.locator(".result-text").inner_text()
+    assert "アプローチ①　都市再生コンセプトプランの具現化 令和3年（2021年）に策定した" in excerpt, excerpt
+    assert result.locator("mark").first.inner_text() == "都市再生コンセプトプラン"
+    page.goto(url(site, "search.html?q=アプローチ1"))  # typed as a digit: found, and marked as printed
+    assert page.locator("#search-results mark").first.inner_text() == "アプローチ①"
+    page.goto(url(site, "search.html?q=ict"))  # printed in full-width letters on project-1
+    result = page.locator("#search-results li", has=page.locator('a[href="project-1.html"]'))
+    assert "ＩＣＴ" in result.locator("mark").all_inner_texts()
+
+
 def test_the_keyboard_reaches_the_skip_link_first_and_it_moves_to_the_main_part(site: Path, page: Page) -> None:
     page.goto(url(site, "policy-p17.html"))
     page.keyboard.press("Tab")

@@ -1,7 +1,9 @@
 /* The web edition's search, from the files alone: assets/search-index.js sets
-   window.PLANPRESS_SEARCH (url, title, place, text per page). Every word of the query must occur
-   in a page (NFKC, lower case, katakana as hiragana, substring: Japanese needs no word splitting); a hit in the title
-   ranks first. Results are built with textContent only. */
+   window.PLANPRESS_SEARCH (url, title, place, text per page, as the pages show them). Every word
+   of the query must occur in a page (NFKC, lower case, katakana as hiragana, substring: Japanese
+   needs no word splitting); a hit in the title ranks first. Titles and excerpts are shown as
+   printed, the matches found in the folded text mapped back to it. Results are built with
+   textContent only. */
 (function () {
   "use strict";
   var pages = window.PLANPRESS_SEARCH || [];
@@ -12,52 +14,74 @@
   if (input) { input.value = query; }
   if (!query) { return; }
 
-  // Katakana as hiragana, so either spelling finds the other (one character for one: offsets hold).
-  function normal(text) {
+  // One character (with the marks that combine with it) as matched: NFKC, lower case, katakana as hiragana.
+  function fold(text) {
     return text.normalize("NFKC").toLowerCase().replace(/[\u30a1-\u30f6]/g, function (c) {
       return String.fromCharCode(c.charCodeAt(0) - 0x60);
     });
+  }
+  // The text as matched, and for each of its code units where in ``text`` the character it comes
+  // from starts and ends (NFKC changes lengths: ㎡ is m2, ｶﾞ is ガ).
+  function folded(text) {
+    var out = "", from = [], to = [], at = 0;
+    (text.match(/[\s\S][\u0300-\u036f\u3099\u309a\uff9e\uff9f]*/gu) || []).forEach(function (unit) {
+      var piece = fold(unit);
+      for (var i = 0; i < piece.length; i += 1) { from.push(at); to.push(at + unit.length); }
+      out += piece;
+      at += unit.length;
+    });
+    return { text: out, from: from, to: to };
   }
   function count(text, word) {
     var found = 0, at = text.indexOf(word);
     while (at >= 0) { found += 1; at = text.indexOf(word, at + word.length); }
     return found;
   }
-  var words = normal(query).split(/\s+/).filter(function (w) { return w.length > 0; });
+  var words = fold(query).split(/\s+/).filter(function (w) { return w.length > 0; });
 
   var hits = [];
   pages.forEach(function (page, order) {
-    var title = normal(page.t), text = normal(page.x), score = 0;
+    var title = folded(page.t).text, text = folded(page.x), score = 0;
     for (var i = 0; i < words.length; i += 1) {
-      var inTitle = title.indexOf(words[i]) >= 0, times = count(text, words[i]);
+      var inTitle = title.indexOf(words[i]) >= 0, times = count(text.text, words[i]);
       if (!inTitle && times === 0) { return; }
       score += (inTitle ? 1000 : 0) + times;
     }
-    hits.push({ page: page, score: score, order: order });
+    hits.push({ page: page, score: score, order: order, text: text });
   });
   hits.sort(function (a, b) { return b.score - a.score || a.order - b.order; });
 
-  function snippet(page) {
-    var text = page.x, lower = normal(text), at = lower.indexOf(words[0]);
-    var start = Math.max(0, at - 40), end = Math.min(text.length, (at < 0 ? 0 : at) + 80);
-    var piece = text.slice(start, end), paragraph = document.createElement("p");
+  // Where the words occur in the shown text: [start, end) pairs, in order, none overlapping.
+  function places(found) {
+    var spans = [], kept = [];
+    words.forEach(function (w) {
+      for (var at = found.text.indexOf(w); at >= 0; at = found.text.indexOf(w, at + w.length)) {
+        spans.push([found.from[at], found.to[at + w.length - 1]]);
+      }
+    });
+    spans.sort(function (a, b) { return a[0] - b[0] || b[1] - a[1]; });
+    spans.forEach(function (span) {
+      if (!kept.length || span[0] >= kept[kept.length - 1][1]) { kept.push(span); }
+    });
+    return kept;
+  }
+
+  function snippet(page, found) {
+    var text = page.x, spans = places(found), first = found.text.indexOf(words[0]);
+    var at = first < 0 ? 0 : found.from[first];
+    var start = Math.max(0, at - 40), end = Math.min(text.length, at + 80), position = start;
+    var paragraph = document.createElement("p");
     paragraph.className = "result-text";
-    var rest = piece, lowerRest = normal(piece);
-    while (rest.length > 0) {
-      var next = -1, length = 0;
-      words.forEach(function (w) {
-        var i = lowerRest.indexOf(w);
-        if (i >= 0 && (next < 0 || i < next)) { next = i; length = w.length; }
-      });
-      if (next < 0) { paragraph.appendChild(document.createTextNode(rest)); break; }
-      paragraph.appendChild(document.createTextNode(rest.slice(0, next)));
+    if (start > 0) { paragraph.appendChild(document.createTextNode("…")); }
+    spans.forEach(function (span) {
+      if (span[0] < position || span[1] > end) { return; }
+      paragraph.appendChild(document.createTextNode(text.slice(position, span[0])));
       var mark = document.createElement("mark");
-      mark.textContent = rest.slice(next, next + length);
+      mark.textContent = text.slice(span[0], span[1]);
       paragraph.appendChild(mark);
-      rest = rest.slice(next + length);
-      lowerRest = lowerRest.slice(next + length);
-    }
-    if (start > 0) { paragraph.insertBefore(document.createTextNode("…"), paragraph.firstChild); }
+      position = span[1];
+    });
+    paragraph.appendChild(document.createTextNode(text.slice(position, end)));
     if (end < text.length) { paragraph.appendChild(document.createTextNode("…")); }
     return paragraph;
   }
@@ -71,7 +95,7 @@
     place.textContent = hit.page.p;
     item.appendChild(link);
     item.appendChild(place);
-    item.appendChild(snippet(hit.page));
+    item.appendChild(snippet(hit.page, hit.text));
     list.appendChild(item);
   });
   status.textContent = hits.length

@@ -2,15 +2,16 @@
 file that search.html loads with a <script> element, so searching works from the files alone
 (opened from a disk as file: URLs, where a page cannot fetch() another file).
 
-Matching is done in the browser (layouts/site/search.js) on NFKC-normalised, lower-cased text,
-by substring: Japanese needs no word segmentation, and every word of a query must occur.
+The index holds the text as the pages show it (results quote it: NFKC would print ① as 1 and
+full-width parentheses half-width). Matching is done in the browser (layouts/site/search.js) on
+NFKC-normalised, lower-cased text, by substring: Japanese needs no word segmentation, and every
+word of a query must occur.
 """
 
 from __future__ import annotations
 
 import json
 import re
-import unicodedata
 
 from lxml.html import HtmlElement, document_fromstring
 
@@ -21,12 +22,12 @@ INDEX = "assets/search-index.js"
 
 
 def page_text(html: str) -> str:
-    """What a reader reads in the page's main part, NFKC-normalised, spaces collapsed."""
+    """What a reader reads in the page's main part, as shown: runs of HTML white space collapsed
+    (an ideographic space is a character of the text, kept)."""
     parts: list[str] = []
     for main in document_fromstring(html).iter("main"):
         _text(main, parts)
-    text = unicodedata.normalize("NFKC", "".join(parts))
-    return re.sub(r"\s+", " ", text).strip()
+    return re.sub(r"[ \t\n\r\f]+", " ", "".join(parts)).strip(" ")
 
 
 def _text(element: HtmlElement, parts: list[str]) -> None:
@@ -52,7 +53,7 @@ def index(site: Site, files: dict[str, bytes]) -> bytes:
     entries = []
     for page in site.pages:
         place = " ＞ ".join([a.title if a.parent else "ホーム" for a in page.ancestors] + list(page.trail))
-        entries.append({"u": page.file, "t": unicodedata.normalize("NFKC", page.title), "p": place,
+        entries.append({"u": page.file, "t": page.title, "p": place,
                         "x": page_text(files[page.file].decode("utf-8"))})
     # "</" escaped: the file is loaded by src, but stays safe to inline.
     data = json.dumps(entries, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
