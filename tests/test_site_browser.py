@@ -165,6 +165,25 @@ def test_search_results_quote_the_page_as_printed_and_mark_what_matched(site: Pa
     assert "ＩＣＴ" in result.locator("mark").all_inner_texts()
 
 
+@pytest.mark.parametrize("typed", ["17-3", "17－3", "17ー3", "17−3"])
+def test_a_citation_typed_with_any_dash_finds_the_pages_that_print_it_with_a_minus_sign(site: Path, page: Page,
+                                                                                     typed: str) -> None:
+    """The pages print 基本施策17−3 (U+2212, which NFKC keeps); a reader types a hyphen, a full-width
+    one, or the long vowel mark a Japanese keyboard gives for -."""
+    page.goto(url(site, f"search.html?q={typed}"))
+    hrefs = page.eval_on_selector_all("#search-results li a", "nodes => nodes.map(n => n.getAttribute('href'))")
+    assert {"project-1.html", "policy-p17.html"} <= set(hrefs), (typed, hrefs)
+    assert page.locator("#search-results mark").first.inner_text() == "17−3"
+
+
+def test_a_period_typed_with_either_tilde_finds_the_other(site: Path, page: Page) -> None:
+    """Windows' IME types ～ (U+FF5E), a Mac's 〜 (U+301C, which NFKC keeps); the pages print both."""
+    for typed, printed_on in (("2018～2027", "chapter-3.html"), ("令和5年度〜", "index.html")):
+        page.goto(url(site, f"search.html?q={typed}"))
+        hrefs = page.eval_on_selector_all("#search-results li a", "nodes => nodes.map(n => n.getAttribute('href'))")
+        assert printed_on in hrefs, (typed, hrefs)
+
+
 def test_the_keyboard_reaches_the_skip_link_first_and_it_moves_to_the_main_part(site: Path, page: Page) -> None:
     page.goto(url(site, "policy-p17.html"))
     page.keyboard.press("Tab")

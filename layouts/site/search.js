@@ -14,11 +14,13 @@
   if (input) { input.value = query; }
   if (!query) { return; }
 
-  // One character (with the marks that combine with it) as matched: NFKC, lower case, katakana as hiragana.
+  // One character (with the marks that combine with it) as matched: NFKC, lower case, katakana as
+  // hiragana, every dash as "-" and every wave dash as "~" (the pages print 17−3 with a minus sign
+  // and 令和5年〜 with a wave dash; a keyboard types - and ～).
   function fold(text) {
     return text.normalize("NFKC").toLowerCase().replace(/[\u30a1-\u30f6]/g, function (c) {
       return String.fromCharCode(c.charCodeAt(0) - 0x60);
-    });
+    }).replace(/[\u2010-\u2015\u2212\u2e3a\u2e3b\ufe58]/g, "-").replace(/[\u301c\u223c\u223e]/g, "~");
   }
   // The text as matched, and for each of its code units where in ``text`` the character it comes
   // from starts and ends (NFKC changes lengths: ㎡ is m2, ｶﾞ is ガ).
@@ -37,7 +39,8 @@
     while (at >= 0) { found += 1; at = text.indexOf(word, at + word.length); }
     return found;
   }
-  var words = fold(query).split(/\s+/).filter(function (w) { return w.length > 0; });
+  // A Japanese keyboard types 17-3 as 17ー3 (the long vowel mark): between digits it is a dash.
+  var words = fold(query).replace(/(\d)ー(?=\d)/g, "$1-").split(/\s+/).filter(function (w) { return w.length > 0; });
 
   var hits = [];
   pages.forEach(function (page, order) {
