@@ -7,7 +7,9 @@ Skipped only where no chromium is installed (tools/system-deps.sh installs it; C
 
 from __future__ import annotations
 
+import re
 import shutil
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -206,3 +208,54 @@ def test_pages_reflow_at_a_phone_width_and_at_200_percent_zoom(site: Path, brows
             assert overflow <= 0, (name, width, overflow)
     finally:
         tab.close()
+
+
+def _printed(page: Page, site: Path, name: str, folder: Path) -> Path:
+    """The page as the browser prints it (A4, backgrounds as the page's CSS asks: the print dialog's default)."""
+    page.goto(url(site, name))
+    page.evaluate("document.fonts.ready")
+    pdf = folder / f"{name}.pdf"
+    page.pdf(path=str(pdf), format="A4")
+    return pdf
+
+
+def _contrast(png: Path, box: tuple[float, float, float, float]) -> float:
+    """The contrast ratio (WCAG) between the lightest and the darkest pixel inside ``box``."""
+    from PIL import Image
+
+    def luminance(rgb: tuple[int, ...]) -> float:
+        c = [v / 255 for v in rgb[:3]]
+        c = [v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4 for v in c]
+        return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2]
+
+    with Image.open(png) as image:
+        data = image.convert("RGB").crop(box).tobytes()
+    seen = [luminance(tuple(data[i:i + 3])) for i in range(0, len(data), 3)]
+    return (max(seen) + 0.05) / (min(seen) + 0.05)
+
+
+def test_a_printed_page_keeps_its_white_on_navy_headings_legible(site: Path, page: Page, tmp_path: Path) -> None:
+    """A browser prints no backgrounds unless the page asks: the h1 and the table headers, white on
+    navy on screen, came out pale grey on white paper (2:1)."""
+    pdf = _printed(page, site, "policy-p17.html", tmp_path)
+    subprocess.run(["pdftoppm", "-r", "144", "-png", "-f", "1", "-l", "1", "-singlefile", pdf, tmp_path / "p1"], check=True)
+    words = subprocess.run(["pdftotext", "-bbox", "-f", "1", "-l", "1", pdf, "-"], capture_output=True, text=True, check=True).stdout
+    boxes = {m.group(5): tuple(float(m.group(i)) * 2 for i in range(1, 5)) for m in re.finditer(
+        r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]+)</word>', words)}
+    for word in ("港湾整備とポートセールスの推進", "番号"):  # the h1, a table header cell
+        assert word in boxes, (word, sorted(boxes)[:20])
+        assert _contrast(tmp_path / "p1.png", boxes[word]) >= 4.5, word
+
+
+def test_a_printed_table_breaks_between_rows_not_inside_one(site: Path, page: Page, tmp_path: Path) -> None:
+    """The SDGs table runs over two A4 sheets: each goal's row is whole on one of them."""
+    pdf = _printed(page, site, "chapter-7.html", tmp_path)
+    rows = page.eval_on_selector_all("main table tbody tr", "rows => rows.map(r => [...r.cells].map(c => c.innerText))")
+    assert len(rows) == 17
+    count = int(re.search(r"Pages:\s+(\d+)", subprocess.run(["pdfinfo", pdf], capture_output=True, text=True, check=True).stdout).group(1))
+    assert count >= 2
+    sheets = ["".join(subprocess.run(["pdftotext", "-raw", "-f", str(n), "-l", str(n), pdf, "-"], capture_output=True,
+                                     text=True, check=True).stdout.split()) for n in range(1, count + 1)]
+    split = [row[2] for row in rows if len(row) > 2 and not any(
+        all("".join(cell.split()) in sheet for cell in row if cell) for sheet in sheets)]
+    assert not split, split
