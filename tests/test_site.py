@@ -186,6 +186,21 @@ def test_the_site_carries_the_print_typefaces_cut_to_its_characters(site: Path) 
         assert "鬱" not in cmap and (site / name).stat().st_size < 1_000_000  # cut down: not the whole face
 
 
+def test_the_faces_hold_the_characters_the_stylesheet_writes(project: Path) -> None:
+    """The breadcrumbs' separator ＞ is written by site.css (content:), not by any page: the report's
+    site, whose pages never print ＞, cut it out of its faces and showed it in a fallback font."""
+    from fontTools.ttLib import TTFont
+
+    assert run_cli(project, "build", "evaluation-2021", "--format", "site").returncode == 0
+    site = project / "output/evaluation-2021-site"
+    written = "".join(re.findall(r'content:\s*"([^"]*)"', (site / "assets/site.css").read_text(encoding="utf-8")))
+    assert "＞" in written and "＞" not in "".join(p.read_text(encoding="utf-8") for p in pages(site))
+    for face in site.glob("fonts/*.woff"):
+        with TTFont(face) as font:
+            cmap = set(map(chr, font.getBestCmap()))
+        assert set(written) <= cmap, (face.name, set(written) - cmap)
+
+
 def test_a_face_harfbuzz_cannot_cut_is_left_out_as_a_missing_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from planpress.project import Project
     from planpress.site import fonts

@@ -67,7 +67,8 @@ def render(document: Document, project: Project, *, profile: str = "web") -> Sit
     files["assets/design.css"] = design.css_variables().encode("utf-8")  # print's colours and families
     files[search.INDEX] = search.index(site, files)
     files.update(pictures.files)
-    shown = "".join(data.decode("utf-8") for name, data in files.items() if name.endswith((".html", ".js")))
+    # What the faces must hold: the pages, the scripts' messages and what the stylesheets write (content:).
+    shown = "".join(data.decode("utf-8") for name, data in files.items() if name.endswith((".html", ".js", ".css")))
     files.update(fonts.web_fonts(project, document.name, shown))
     return files
 
