@@ -259,3 +259,38 @@ def test_a_printed_table_breaks_between_rows_not_inside_one(site: Path, page: Pa
     split = [row[2] for row in rows if len(row) > 2 and not any(
         all("".join(cell.split()) in sheet for cell in row if cell) for sheet in sheets)]
     assert not split, split
+
+
+@pytest.mark.parametrize("width", [1280, 375])
+def test_serves_bar_leaves_the_web_editions_header_and_search_form_uncovered(project: Path, browser: Browser,
+                                                                           width: int) -> None:
+    """`planpress serve` puts its bar (documents, PDF, problems) over every page; fixed at the top,
+    it hid the site's title and half its search form (all of it on a phone, where the bar wraps)."""
+    import threading
+
+    from planpress.build import load
+    from planpress.project import Project
+    from planpress.serve.server import Live, make_server
+    from planpress.site.edition import WebEdition
+
+    where = Project(project)
+    content, _ = load(where)
+    pages, listings = WebEdition().render(where, content)
+    live = Live()
+    live.update(pages=pages, listings=listings, problems=["content/policy.yaml:1:1: 問題の例"] * 2)
+    server = make_server(where, live, "127.0.0.1", 0)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    tab = browser.new_page(viewport={"width": width, "height": 700})
+    try:
+        tab.goto(f"http://127.0.0.1:{server.server_address[1]}/booklet-site/policy-p17.html")
+        for selector in (".site-title a", "#search-query", ".site-search button"):
+            hit = tab.evaluate("""selector => { const e = document.querySelector(selector), r = e.getBoundingClientRect();
+                return document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2) === e; }""", selector)
+            assert hit, (width, selector)
+        tab.mouse.wheel(0, 2000)
+        tab.wait_for_function("() => window.scrollY > 0")
+        assert tab.evaluate("() => document.getElementById('planpress-bar').getBoundingClientRect().top") == 0  # still shown
+    finally:
+        tab.close()
+        server.shutdown()
+        server.server_close()

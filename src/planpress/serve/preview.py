@@ -49,7 +49,6 @@ SHEETS_CSS = """
 html { background: #7d838a; }
 body > section { background: #fff; width: 170mm; min-height: 255mm; margin: 10mm auto; padding: 22mm 20mm 20mm;
   box-shadow: 0 1px 8px rgba(0, 0, 0, .4); }
-body { padding-top: 12mm; }
 """
 
 
@@ -87,7 +86,9 @@ class PdfStatus:
 def overlay(generation: int, problems: Sequence[str], warnings: int, pdf: PdfStatus, listing: Listing | None,
             listings: Sequence[Listing]) -> str:
     """The bar at the top of every served page: documents, the PDF link, the problems, and the
-    script that reloads the page when the server has rebuilt (server-sent events)."""
+    script that reloads the page when the server has rebuilt (server-sent events). It takes its
+    own room and sticks to the top while the page scrolls (fixed over the page, it hid the web
+    edition's title and search form, whatever height its lines wrap to)."""
     links = " ".join(f'<a href="{markup.escape(item.url)}">{markup.escape(item.title)}</a>' for item in listings)
     pdf_link = ""
     if listing is not None:
@@ -98,7 +99,7 @@ def overlay(generation: int, problems: Sequence[str], warnings: int, pdf: PdfSta
     note = f"警告{warnings}件（planpress check で一覧を表示します）" if warnings else ""
     state = json.dumps({"generation": generation, "pdf": pdf.state})
     return f"""
-<div id="planpress-bar" style="position:fixed;top:0;left:0;right:0;z-index:2147483647;font:13px/1.5 sans-serif;
+<div id="planpress-bar" style="position:sticky;top:0;z-index:2147483647;font:13px/1.5 sans-serif;
 background:#f4f5f6;border-bottom:1px solid #aab;padding:4px 10px;color:#111">
 <a href="/">planpress</a> ｜ {links} ｜ {pdf_link} <span style="color:#666">{markup.escape(note)}</span>
 <div id="planpress-problems" style="color:#a00;white-space:pre-wrap;font-family:monospace;max-height:40vh;overflow:auto">{shown}</div>
