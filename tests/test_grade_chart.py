@@ -1,0 +1,45 @@
+"""The grade distribution chart of a 7th-plan council report, measured where it is drawn."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+
+from PIL import Image, ImageChops
+
+from conftest import libreoffice_pdf, run_cli
+from planpress.design import COLOURS
+from sheetfill import grade_for
+from test_departments_and_comparison import complete
+
+
+def bar_lengths(pdf: Path, page: int = 1, dpi: int = 100) -> dict[str, int]:
+    """Per grade, the longest horizontal run of pixels in its bar colour on the page."""
+    prefix = pdf.with_suffix("")
+    subprocess.run(["pdftoppm", "-r", str(dpi), "-png", "-f", str(page), "-l", str(page), "-singlefile", str(pdf), str(prefix)], check=True)
+    image = Image.open(prefix.with_suffix(".png")).convert("RGB")
+    found = {}
+    for grade in "ABCD":
+        colour = tuple(int(COLOURS[f"bar-{grade.lower()}"][i:i + 2], 16) for i in (1, 3, 5))
+        red, green, blue = ImageChops.difference(image, Image.new("RGB", image.size, colour)).split()
+        mask = ImageChops.lighter(ImageChops.lighter(red, green), blue).point(lambda v: 255 if v <= 8 else 0).tobytes()
+        rows = (mask[y * image.width:(y + 1) * image.width] for y in range(image.height))
+        found[grade] = max((len(run) for row in rows for run in re.findall(rb"\xff+", row)), default=0)
+    return found
+
+
+def test_word_bars_are_as_long_as_their_shares(project: Path, tmp_path: Path) -> None:
+    """Word's bars were shaded paragraphs inside cells with 1.5 mm margins each side: every bar
+    was 3 mm short (a tenth of the track showed as a fifteenth) and a bar of one item (2.1％, one
+    step of the track) was no bar at all, in LibreOffice and Word alike."""
+    complete(project, 2023, lambda code: "B" if code == "P39" else grade_for(code))  # A 14, B 25, C 8, D 1
+    result = run_cli(project, "build", "evaluation-2023", "--format", "pdf", "--format", "docx")
+    assert result.returncode == 0, result.stderr
+    shares = {"A": 14 / 48, "B": 25 / 48, "C": 8 / 48, "D": 1 / 48}
+    word = bar_lengths(libreoffice_pdf(project / "output" / "evaluation-2023.docx", tmp_path))
+    pdf = bar_lengths(project / "output" / "evaluation-2023.pdf")
+    for lengths in (pdf, word):
+        assert all(lengths[grade] > 0 for grade in "ABCD"), lengths
+        for grade in "ACD":  # against the longest bar, within a step of the track (2 %) and a pixel
+            assert abs(lengths[grade] / lengths["B"] - shares[grade] / shares["B"]) < 0.03, (grade, lengths)
