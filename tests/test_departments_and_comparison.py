@@ -89,3 +89,22 @@ def test_next_years_sheet_shows_last_years_evaluation(project: Path) -> None:
     rows = ["".join(row.xpath(".//w:t/text()", namespaces=NS)) for row in root.xpath("//w:tr", namespaces=NS)]
     assert "前年度の評価（令和5年度）C" in rows
     assert "前年度の評価の解説2023年度のP35の解説。" in rows
+
+
+def test_an_item_renamed_since_last_year_shows_its_former_name(project: Path) -> None:
+    """Items are compared by number: one named otherwise last year (the tree revised, or numbers
+    moved) was printed under this year's name alone, as if nothing but its grade had changed."""
+    complete(project, 2023, grade_for)
+    complete(project, 2024, lambda code: "A" if code == "P17" else grade_for(code))
+    path = project / "content" / "evaluations" / "2024.yaml"
+    data = yamlfile.load_for_update(path)
+    data["items"][8 + 16]["name"] = "港湾の整備と利用の促進"
+    yamlfile.write(path, data)
+    result = run_cli(project, "build", "evaluation-2024", "--format", "html", "--format", "docx")
+    assert result.returncode == 0, result.stderr
+    html = (project / "output" / "evaluation-2024.html").read_text(encoding="utf-8")
+    text = squash(etree.HTML(html).xpath("string(//body)"))
+    assert "基本施策17（令和5年度は「港湾整備とポートセールスの推進」）港湾の整備と利用の促進BA↑上昇" in text
+    assert "基本施策18苫東開発の推進BB→維持" in text  # unchanged names carry no note
+    word = docx_part(project / "output" / "evaluation-2024.docx")
+    assert "基本施策17（令和5年度は「港湾整備とポートセールスの推進」）" in word

@@ -51,19 +51,23 @@ def year_over_year(evaluation: Evaluation, previous: Evaluation | None, plan: Pl
     before = {item.code: item for item in previous.items}
     order = {kind: index for index, kind in enumerate(KINDS)}
     items = sorted(evaluation.items, key=lambda item: (order[item.kind], item.number))
-    rows = tuple(_row(item, before.get(item.code)) for item in items)
     last, this = japanese.fiscal_year_short(previous.fiscal_year), japanese.fiscal_year_short(evaluation.fiscal_year)
+    rows = tuple(_row(item, before.get(item.code), last) for item in items)
     columns = (Column("項目", 46), Column(last, 18, "table-center"), Column(this, 18, "table-center"), Column("変化", 18, "table-center"))
     return Table(columns, rows, caption=_tally(items, before, last))
 
 
-def _row(item: EvaluationItem, before: EvaluationItem | None) -> tuple[Cell, ...]:
+def _row(item: EvaluationItem, before: EvaluationItem | None, last: str) -> tuple[Cell, ...]:
     grade = Cell((item.grade,), f"grade-{item.grade.lower()}")
+    code = item.code
+    if before is not None and before.name != item.name:
+        # The grades compared are the same number's: a reader must see that it was named otherwise.
+        code = f"{item.code}（{last}は「{before.name}」）"
     if before is None or not before.grade:
-        return (Cell((item.code, item.name), "table-item"), Cell(("－",), "table-center"), grade, Cell(("－",), "change-same"))
+        return (Cell((code, item.name), "table-item"), Cell(("－",), "table-center"), grade, Cell(("－",), "change-same"))
     moved = change(before.grade, item.grade)
     return (
-        Cell((item.code, item.name), "table-item"),
+        Cell((code, item.name), "table-item"),
         Cell((before.grade,), f"grade-{before.grade.lower()}"),
         grade,
         Cell((moved.word,), moved.style),
