@@ -108,3 +108,21 @@ def test_an_item_renamed_since_last_year_shows_its_former_name(project: Path) ->
     assert "基本施策18苫東開発の推進BB→維持" in text  # unchanged names carry no note
     word = docx_part(project / "output" / "evaluation-2024.docx")
     assert "基本施策17（令和5年度は「港湾整備とポートセールスの推進」）" in word
+
+
+def test_items_last_year_left_unevaluated_are_counted_in_the_caption(project: Path) -> None:
+    """A previous year still in progress compares only the items it graded; the others print －,
+    and the caption's counts (上昇, 維持, 低下) added up to fewer items than the report holds."""
+    complete(project, 2023, grade_for)
+    path = project / "content" / "evaluations" / "2023.yaml"
+    data = yamlfile.load_for_update(path)
+    for entry in data["items"][:3]:
+        entry["grade"], entry["commentary"] = "", ""
+    yamlfile.write(path, data)
+    complete(project, 2024, lambda code: "B" if code == "P01" else grade_for(code))
+    result = run_cli(project, "build", "evaluation-2024", "--format", "html")
+    assert result.returncode == 0, result.stderr
+    html = (project / "output" / "evaluation-2024.html").read_text(encoding="utf-8")
+    text = squash(etree.HTML(html).xpath("string(//body)"))
+    assert "令和5年度の評価との比較（上昇0項目、維持44項目、低下1項目、令和5年度の評価がない項目（－）3項目）" in text
+    assert "運営方針01地域活動の促進－A－" in text

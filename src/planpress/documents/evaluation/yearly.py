@@ -78,4 +78,6 @@ def _tally(items: list[EvaluationItem], before: dict[str, EvaluationItem], last:
     """上昇3項目、維持40項目、低下5項目: counted, never typed."""
     moves = [change(before[i.code].grade, i.grade) for i in items if i.code in before and before[i.code].grade]
     counts = "、".join(f"{c.word.split()[-1]}{sum(1 for m in moves if m is c)}項目" for c in (UP, SAME, DOWN))
+    if len(moves) < len(items):  # last year's file not filled in whole: its rows print －
+        counts += f"、{last}の評価がない項目（－）{len(items) - len(moves)}項目"
     return f"{last}の評価との比較（{counts}）。評価は{'・'.join(GRADES)}の{len(GRADES)}段階でAが最も良い評価"
