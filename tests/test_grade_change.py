@@ -45,3 +45,14 @@ def test_no_zero_clause_when_every_grade_is_used(project: Path) -> None:
     html = read_html(project / "output" / "evaluation-2021.html")
     assert "全48項目のうち、A評価が18項目（37.5％）、B評価が28項目（58.3％）、C評価が1項目（2.1％）、D評価が1項目（2.1％）という結果となりました。" in html
     assert "は0" not in html
+
+
+def test_every_item_of_one_grade_is_said_so(project: Path) -> None:
+    path = project / "content" / "evaluations" / "2021.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("    grade: A\n", "    grade: B\n"), encoding="utf-8")
+    result = run_cli(project, "build", "evaluation-2021", "--format", "pdf", "--format", "docx")
+    assert result.returncode == 0, result.stderr
+    sentence = "令和3年度までの取組に係る施策評価においては、全48項目がB評価という結果となりました。"
+    assert sentence in squash("".join(pdf_pages(project / "output" / "evaluation-2021.pdf")))
+    word = squash(docx_part(project / "output" / "evaluation-2021.docx"))
+    assert sentence in "".join(part.split(">")[-1] for part in word.split("</w:t>"))

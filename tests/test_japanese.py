@@ -40,9 +40,16 @@ def test_summary_names_one_empty_grade_alone() -> None:
     assert japanese.grade_summary(counts) == "全48項目のうち、A評価が18項目（37.5％）、B評価が29項目（60.4％）、C評価が1項目（2.1％）、D評価は0"
 
 
-def test_summary_joins_three_empty_grades_with_commas_and_oyobi() -> None:
-    counts = [("A", 0), ("B", 48), ("C", 0), ("D", 0)]
-    assert japanese.grade_summary(counts) == "全48項目のうち、B評価が48項目（100.0％）、A評価、C評価及びD評価は0"
+def test_summary_joins_two_empty_grades_with_oyobi() -> None:
+    counts = [("A", 0), ("B", 40), ("C", 8), ("D", 0)]
+    assert japanese.grade_summary(counts) == "全48項目のうち、B評価が40項目（83.3％）、C評価が8項目（16.7％）、A評価及びD評価は0"
+
+
+@pytest.mark.parametrize("grade", "ABCD")
+def test_summary_of_items_all_of_one_grade_says_so(grade: str) -> None:
+    """Not 「全48項目のうち、B評価が48項目（100.0％）、A評価、C評価及びD評価は0」."""
+    counts = [(g, 48 if g == grade else 0) for g in "ABCD"]
+    assert japanese.grade_summary(counts) == f"全48項目が{grade}評価"
 
 
 def test_summary_with_every_grade_used_has_no_zero_clause() -> None:

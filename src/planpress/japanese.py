@@ -61,9 +61,14 @@ def grade_summary(counts: Sequence[tuple[str, int]]) -> str:
     """全48項目のうち、A評価が18項目（37.5％）、B評価が30項目（62.5％）、C評価及びD評価は0.
 
     ``counts`` holds every grade of the scale in order, zero counts included; the
-    grades with no items are named together at the end, as the seed words it.
+    grades with no items are named together at the end, as the seed words it. Where every item
+    has one grade the sentence says so (全48項目がB評価): 「全48項目のうち、B評価が48項目（100.0％）、
+    A評価、C評価及びD評価は0」 counted the whole twice and named three grades to say there were none.
     """
     total = sum(count for _, count in counts)
+    used = [grade for grade, count in counts if count]
+    if total and len(used) == 1:
+        return f"全{total}項目が{used[0]}評価"
     parts = [f"全{total}項目のうち"]
     parts += [f"{grade}評価が{count}項目（{percent(count, total)}）" for grade, count in counts if count]
     empty = [f"{grade}評価" for grade, count in counts if not count]
