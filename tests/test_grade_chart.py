@@ -14,19 +14,27 @@ from sheetfill import grade_for
 from test_departments_and_comparison import complete
 
 
-def bar_lengths(pdf: Path, page: int = 1, dpi: int = 100) -> dict[str, int]:
-    """Per grade, the longest horizontal run of pixels in its bar colour on the page."""
+def page_image(pdf: Path, page: int = 1, dpi: int = 100) -> Image.Image:
     prefix = pdf.with_suffix("")
     subprocess.run(["pdftoppm", "-r", str(dpi), "-png", "-f", str(page), "-l", str(page), "-singlefile", str(pdf), str(prefix)], check=True)
-    image = Image.open(prefix.with_suffix(".png")).convert("RGB")
-    found = {}
-    for grade in "ABCD":
-        colour = tuple(int(COLOURS[f"bar-{grade.lower()}"][i:i + 2], 16) for i in (1, 3, 5))
-        red, green, blue = ImageChops.difference(image, Image.new("RGB", image.size, colour)).split()
-        mask = ImageChops.lighter(ImageChops.lighter(red, green), blue).point(lambda v: 255 if v <= 8 else 0).tobytes()
-        rows = (mask[y * image.width:(y + 1) * image.width] for y in range(image.height))
-        found[grade] = max((len(run) for row in rows for run in re.findall(rb"\xff+", row)), default=0)
-    return found
+    return Image.open(prefix.with_suffix(".png")).convert("RGB")
+
+
+def longest_run(image: Image.Image, colour: str, *, vertical: bool = False) -> int:
+    """The longest line of pixels (across, or down) in a colour of design.COLOURS."""
+    if vertical:
+        image = image.transpose(Image.Transpose.ROTATE_90)
+    rgb = tuple(int(COLOURS[colour][i:i + 2], 16) for i in (1, 3, 5))
+    red, green, blue = ImageChops.difference(image, Image.new("RGB", image.size, rgb)).split()
+    mask = ImageChops.lighter(ImageChops.lighter(red, green), blue).point(lambda v: 255 if v <= 8 else 0).tobytes()
+    rows = (mask[y * image.width:(y + 1) * image.width] for y in range(image.height))
+    return max((len(run) for row in rows for run in re.findall(rb"\xff+", row)), default=0)
+
+
+def bar_lengths(pdf: Path) -> dict[str, int]:
+    """Per grade, the longest horizontal run of pixels in its bar colour on the first page."""
+    image = page_image(pdf)
+    return {grade: longest_run(image, f"bar-{grade.lower()}") for grade in "ABCD"}
 
 
 def test_word_bars_are_as_long_as_their_shares(project: Path, tmp_path: Path) -> None:
@@ -43,3 +51,15 @@ def test_word_bars_are_as_long_as_their_shares(project: Path, tmp_path: Path) ->
         assert all(lengths[grade] > 0 for grade in "ABCD"), lengths
         for grade in "ACD":  # against the longest bar, within a step of the track (2 %) and a pixel
             assert abs(lengths[grade] / lengths["B"] - shares[grade] / shares["B"]) < 0.03, (grade, lengths)
+
+
+def test_word_chart_rules_the_zero_line_as_print_does(project: Path, tmp_path: Path) -> None:
+    """print.css rules the track's left edge, where every bar starts; Word had no line, so a grade
+    of no items (D here) was an empty row and the bars had nothing to start from."""
+    complete(project, 2023, lambda code: "B" if code in {"P39", "P40"} else grade_for(code))  # D 0
+    result = run_cli(project, "build", "evaluation-2023", "--format", "pdf", "--format", "docx")
+    assert result.returncode == 0, result.stderr
+    pdf = longest_run(page_image(project / "output" / "evaluation-2023.pdf"), "grey", vertical=True)
+    word = longest_run(page_image(libreoffice_pdf(project / "output" / "evaluation-2023.docx", tmp_path)), "grey", vertical=True)
+    assert pdf > 80  # four rows of bars at 100 dpi: over 2 cm
+    assert word > 0.8 * pdf, (word, pdf)

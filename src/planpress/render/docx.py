@@ -24,6 +24,7 @@ from docx.table import Table as WordTable
 from planpress.document import (Bar, BarChart, Block, Cell, Document, Figure, Heading, Paragraph, Photos, Section,
                                 Table, TitleBlock, Toc, word_style)
 from planpress import memo
+from planpress.design import COLOURS
 from planpress.cache import CACHE_DIR
 from planpress.render import docx_parts, docx_sections, docx_svg, docx_toc, docx_widths, raster, wordxml
 from planpress.render.html import environment, template_error
@@ -451,16 +452,26 @@ def _shade_cell(word: WordDocument, cell, style: str) -> None:  # noqa: ANN001 -
     shading = docx_widths.style_fact(word, style, "shading", lambda found: found.element.find(f"{qn('w:pPr')}/{qn('w:shd')}"))
     if shading is None:
         return
-    properties = cell._tc.get_or_add_tcPr()
     fill = OxmlElement("w:shd")
     for name in ("w:val", "w:color", "w:fill"):
         fill.set(qn(name), shading.get(qn(name)))
-    # Schema order of w:tcPr: tcW, gridSpan, vMerge, tcBorders, shd, noWrap, tcMar, textDirection, tcFitText, vAlign
-    later = [child for child in properties if child.tag in {qn(n) for n in ("w:noWrap", "w:tcMar", "w:textDirection", "w:tcFitText", "w:vAlign", "w:hideMark")}]
+    _cell_property(cell, fill)
+
+
+#: The schema's order of a cell's properties (w:tcPr).
+_CELL_PROPERTIES = tuple(qn(name) for name in ("w:cnfStyle", "w:tcW", "w:gridSpan", "w:hMerge", "w:vMerge", "w:tcBorders", "w:shd",
+                                                "w:noWrap", "w:tcMar", "w:textDirection", "w:tcFitText", "w:vAlign", "w:hideMark"))
+
+
+def _cell_property(cell, element) -> None:  # noqa: ANN001 - python-docx cell, OxmlElement
+    """Put a property into a cell's w:tcPr at its place in the schema's order."""
+    properties = cell._tc.get_or_add_tcPr()
+    rank = _CELL_PROPERTIES.index(element.tag)
+    later = [child for child in properties if child.tag in _CELL_PROPERTIES[rank + 1:]]
     if later:
-        later[0].addprevious(fill)
+        later[0].addprevious(element)
     else:
-        properties.append(fill)
+        properties.append(element)
 
 
 #: A bar chart's track is this many equal grid columns; a bar spans its share of them.
@@ -496,22 +507,28 @@ def _bar_row(row, bar: Bar) -> None:  # noqa: ANN001 - python-docx row
         _no_side_margins(track)
     if span < CHART_STEPS:
         cells[span + 1].merge(cells[CHART_STEPS])
+    _zero_line(row.cells[1])
 
 
 def _no_side_margins(cell) -> None:  # noqa: ANN001 - python-docx cell
-    properties = cell._tc.get_or_add_tcPr()
     margins = OxmlElement("w:tcMar")
     for side in ("w:left", "w:right"):
         margin = OxmlElement(side)
         margin.set(qn("w:w"), "0")
         margin.set(qn("w:type"), "dxa")
         margins.append(margin)
-    # Schema order of w:tcPr: tcW, gridSpan, vMerge, tcBorders, shd, noWrap, tcMar, textDirection, tcFitText, vAlign
-    later = [child for child in properties if child.tag in {qn(n) for n in ("w:textDirection", "w:tcFitText", "w:vAlign", "w:hideMark")}]
-    if later:
-        later[0].addprevious(margins)
-    else:
-        properties.append(margins)
+    _cell_property(cell, margins)
+
+
+def _zero_line(cell) -> None:  # noqa: ANN001 - python-docx cell
+    """The track's left edge, where every bar starts, ruled as print.css rules .chart-track (0.8 pt
+    grey): without it a grade of no items was an empty row and the bars had no common start."""
+    borders = OxmlElement("w:tcBorders")
+    left = OxmlElement("w:left")
+    for name, value in (("w:val", "single"), ("w:sz", "6"), ("w:space", "0"), ("w:color", COLOURS["grey"].lstrip("#"))):
+        left.set(qn(name), value)
+    borders.append(left)
+    _cell_property(cell, borders)
 
 
 def _fill(cell, lines: tuple[str, ...], style: str, content: Cell | None = None) -> None:  # noqa: ANN001 - python-docx cell
