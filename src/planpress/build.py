@@ -62,10 +62,10 @@ def _print_profile_problems(project: Project) -> list[Problem]:
     checks it: check is what the office runs before anything goes to the print shop."""
     if not project.print_profile.is_file():
         return []  # the generic profile: build --profile print says so
-    from planpress.render.pdf import standards
+    from planpress.render import pdf
 
     try:
-        standards.output_profile(project)
+        pdf.output_profile(project)
     except PlanpressError as error:
         return [Problem(error.location or Location(project.display(project.print_profile)), error.message)]
     return []
