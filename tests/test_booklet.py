@@ -587,6 +587,22 @@ def test_a_cmyk_photo_of_a_print_workflow_is_shown_in_srgb_in_every_document(pro
     """A CMYK JPEG opens with Adobe's segment, not JFIF or Exif: python-docx refused it and the Word
     build stopped with a traceback, and the PDF embedded it as DeviceCMYK, which PDF/A's sRGB output
     intent does not allow. The documents embed an sRGB copy, its colours as the photo's."""
+    from PIL import Image
+
+    def cmyk(path: Path) -> None:
+        Image.new("RGB", (800, 600), (230, 40, 40)).convert("CMYK").save(path, quality=95)
+        assert path.read_bytes()[6:10] not in (b"JFIF", b"Exif")
+
+    photo, in_pdf = _kitchen_car_photo_shown(project, cmyk)
+    assert photo.mode == "RGB" and photo.size == (800, 600)
+    assert all(abs(a - b) <= 12 for a, b in zip(photo.getpixel((400, 300)), (230, 40, 40))), photo.getpixel((400, 300))
+    assert [space for space, _ in in_pdf] == ["/DeviceRGB"]
+
+
+def _kitchen_car_photo_shown(project: Path, save) -> tuple[object, list[tuple[str, tuple]]]:  # noqa: ANN001 - save(path)
+    """The キッチンカー example's photo made by ``save(path)`` and the booklet built in Word and PDF:
+    the photo as the Word file holds it, and each of the PDF's 800-pixel pictures as (colour space,
+    its middle pixel)."""
     import io
     import zipfile
 
@@ -594,8 +610,7 @@ def test_a_cmyk_photo_of_a_print_workflow_is_shown_in_srgb_in_every_document(pro
 
     photos = project / "content" / "booklet" / "photos"
     photos.mkdir(parents=True)
-    Image.new("RGB", (800, 600), (230, 40, 40)).convert("CMYK").save(photos / "kitchen-car.jpg", quality=95)
-    assert (photos / "kitchen-car.jpg").read_bytes()[6:10] not in (b"JFIF", b"Exif")
+    save(photos / "kitchen-car.jpg")
     path = project / "content" / "booklet" / "projects.yaml"
     path.write_text(path.read_text(encoding="utf-8").replace(
         "キラキラ公園で行われたキッチンカーイベント\n        image: null",
@@ -605,42 +620,25 @@ def test_a_cmyk_photo_of_a_print_workflow_is_shown_in_srgb_in_every_document(pro
     with zipfile.ZipFile(project / "output" / "booklet.docx") as package:
         [name] = [name for name in package.namelist() if name.startswith("word/media/") and name.endswith((".jpg", ".jpeg"))]
         photo = Image.open(io.BytesIO(package.read(name)))
-    assert photo.mode == "RGB" and photo.size == (800, 600)
-    assert all(abs(a - b) <= 12 for a, b in zip(photo.getpixel((400, 300)), (230, 40, 40))), photo.getpixel((400, 300))
+        photo.load()
     with pikepdf.open(project / "output" / "booklet.pdf") as pdf:
-        spaces = [str(o.get("/ColorSpace")) for o in pdf.objects
+        in_pdf = [(str(o.get("/ColorSpace")), pikepdf.PdfImage(o).as_pil_image().getpixel((400, 300))) for o in pdf.objects
                   if isinstance(o, pikepdf.Stream) and o.get("/Subtype") == pikepdf.Name.Image and o.get("/Width") == 800]
-    assert spaces == ["/DeviceRGB"]
+    return photo, in_pdf
 
 
 def test_an_adobe_rgb_photo_is_shown_in_its_colours_in_every_document(project: Path, tmp_path: Path) -> None:
     """A camera's Adobe RGB JPEG: WeasyPrint 70 embedded its pixels as DeviceRGB without its ICC
     profile, so its greens printed pale ((60, 160, 60) in Adobe RGB is (0, 161, 48) in sRGB). Both
     documents embed an sRGB copy; a photo whose profile is sRGB is embedded as it is."""
-    import io
-    import zipfile
-
     from PIL import Image, ImageCms
 
     from planpress import images
 
     adobe = Path("/usr/share/color/icc/ghostscript/a98.icc").read_bytes()  # libgs-common (make build)
-    photos = project / "content" / "booklet" / "photos"
-    photos.mkdir(parents=True)
-    Image.new("RGB", (800, 600), (60, 160, 60)).save(photos / "kitchen-car.jpg", quality=95, icc_profile=adobe)
-    path = project / "content" / "booklet" / "projects.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace(
-        "キラキラ公園で行われたキッチンカーイベント\n        image: null",
-        "キラキラ公園で行われたキッチンカーイベント\n        image: booklet/photos/kitchen-car.jpg", 1), encoding="utf-8")
-    result = run_cli(project, "build", "booklet", "--format", "docx", "--format", "pdf")
-    assert result.returncode == 0, result.stderr
-    with zipfile.ZipFile(project / "output" / "booklet.docx") as package:
-        [name] = [name for name in package.namelist() if name.startswith("word/media/") and name.endswith((".jpg", ".jpeg"))]
-        in_word = Image.open(io.BytesIO(package.read(name))).getpixel((400, 300))
-    with pikepdf.open(project / "output" / "booklet.pdf") as pdf:
-        [in_pdf] = [pikepdf.PdfImage(o).as_pil_image().getpixel((400, 300)) for o in pdf.objects
-                    if isinstance(o, pikepdf.Stream) and o.get("/Subtype") == pikepdf.Name.Image and o.get("/Width") == 800]
-    for shown in (in_word, in_pdf):
+    photo, [(_, in_pdf)] = _kitchen_car_photo_shown(
+        project, lambda path: Image.new("RGB", (800, 600), (60, 160, 60)).save(path, quality=95, icc_profile=adobe))
+    for shown in (photo.getpixel((400, 300)), in_pdf):
         assert all(abs(a - b) <= 6 for a, b in zip(shown, (0, 161, 48))), shown
     plain = tmp_path / "srgb.jpg"  # an sRGB profile, as most cameras and phones write: not copied
     srgb = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
