@@ -103,14 +103,7 @@ def content_control(name: str, alias: str, prompt: str, ids: Ids, *, choices: Se
         run_properties = _w("rPr")
         run_properties.append(_w("rStyle", val="PlaceholderText"))
         run.append(run_properties)
-    for number, line in enumerate((value or prompt).split("\n")):
-        if number:
-            run.append(_w("br"))
-        text = _w("t")
-        text.text = line
-        if line != line.strip():
-            text.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
-        run.append(text)
+    run.text = value or prompt  # python-docx's CT_R: a line break as w:br, edge spaces kept (xml:space)
     body.append(run)
     sdt.append(body)
     return sdt

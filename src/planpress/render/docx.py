@@ -24,7 +24,7 @@ from docx.table import Table as WordTable
 from planpress.document import (Bar, BarChart, Block, Cell, Document, Figure, Heading, Paragraph, Photos, Section,
                                 Table, TitleBlock, Toc, word_style)
 from planpress import memo
-from planpress.design import COLOURS
+from planpress.design import word_colour
 from planpress.cache import CACHE_DIR
 from planpress.render import docx_parts, docx_sections, docx_svg, docx_toc, docx_widths, raster, wordxml
 from planpress.render.html import environment, template_error
@@ -321,8 +321,8 @@ def _add_section(word: WordDocument, section: Section, *, first: bool,
             return
         after = word.element.body[-1].getprevious()
     blocks = section.blocks
-    for index, block in enumerate(blocks):
-        if isinstance(block, Heading) and isinstance(next(iter(blocks[index + 1:]), None), Toc):
+    for block, following in zip(blocks, (*blocks[1:], None)):
+        if isinstance(block, Heading) and isinstance(following, Toc):
             _contents_heading(word, block)
         else:
             HANDLERS[type(block)](word, block)
@@ -525,7 +525,7 @@ def _zero_line(cell) -> None:  # noqa: ANN001 - python-docx cell
     grey): without it a grade of no items was an empty row and the bars had no common start."""
     borders = OxmlElement("w:tcBorders")
     left = OxmlElement("w:left")
-    for name, value in (("w:val", "single"), ("w:sz", "6"), ("w:space", "0"), ("w:color", COLOURS["grey"].lstrip("#"))):
+    for name, value in (("w:val", "single"), ("w:sz", "6"), ("w:space", "0"), ("w:color", word_colour("grey"))):
         left.set(qn(name), value)
     borders.append(left)
     _cell_property(cell, borders)

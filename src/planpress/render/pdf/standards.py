@@ -110,9 +110,7 @@ def finish(data: bytes, profile: str) -> bytes:
             resources = page.obj.get("/Resources")
             if resources is None:
                 continue
-            spaces = resources.get("/ColorSpace")
-            if spaces is None:
-                resources.ColorSpace = spaces = pdf.make_indirect(pikepdf.Dictionary())
+            spaces = _colour_spaces(pdf, resources)
             key = spaces.objgen
             if key != (0, 0) and key in seen:
                 continue
@@ -122,6 +120,13 @@ def finish(data: bytes, profile: str) -> bytes:
         out = io.BytesIO()
         pdf.save(out, deterministic_id=True)
         return out.getvalue()
+
+
+def _colour_spaces(pdf: pikepdf.Pdf, resources: pikepdf.Dictionary) -> pikepdf.Dictionary:
+    """A page's named colour spaces (/ColorSpace of its resources), made empty if it has none."""
+    if "/ColorSpace" not in resources:
+        resources.ColorSpace = pdf.make_indirect(pikepdf.Dictionary())
+    return resources.ColorSpace
 
 
 def _rgb_shadings(pdf: pikepdf.Pdf, srgb: pikepdf.Array) -> None:
@@ -229,9 +234,7 @@ def _trim_marks(pdf: pikepdf.Pdf) -> None:
         resources = page.obj.get("/Resources")
         if resources is None:
             page.obj.Resources = resources = pikepdf.Dictionary()
-        if "/ColorSpace" not in resources:
-            resources.ColorSpace = pdf.make_indirect(pikepdf.Dictionary())
-        resources.ColorSpace.PlanpressRegistration = registration
+        _colour_spaces(pdf, resources).PlanpressRegistration = registration
         # A page's content streams read as one: WeasyPrint's ends on an operator with no line
         # break after it, so the marks' stream starts with one (or its Q reads as "QQ", and a
         # reader that joins the bytes draws the marks scaled into the page).
