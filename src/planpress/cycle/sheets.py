@@ -20,7 +20,7 @@ from planpress.errors import PlanpressError
 from planpress.content import Content
 from planpress.content.model import COMMENTARY_LIMIT, GRADES, EvaluationItem, Policy
 from planpress.output import WriteError, write_all
-from planpress.render.wordxml import clear_body, fixed_zip_times, full_width, open_reference, page_setup
+from planpress.render.wordxml import clear_body, fixed_zip_times, full_width, open_reference, own_package, page_setup
 from planpress.project import Project
 
 SHEETS_DIR = "sheets"
@@ -231,3 +231,4 @@ def _properties(word: WordDocument, sheet: Sheet, timestamp: float) -> None:
     core.language = "ja-JP"
     core.created = core.modified = date
     core.revision = 1
+    own_package(word)
