@@ -16,6 +16,9 @@ import pytest
 from lxml import etree
 
 from conftest import copy_project, run_cli
+from planpress import design
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
 _TYPES = {"header": "header", "footer": "footer", "media": "image"}
 _REL = re.compile(r'<Relationship Id="(rId\d+)" Type="[^"]*/([A-Za-z]+)" Target="([^"]+)"')
@@ -70,3 +73,26 @@ def test_no_word_file_describes_the_template_instead_of_itself(built: Path, depa
         assert [(etree.QName(child).localname, child.text) for child in app] == [("Application", "planpress")], path.name
         properties = docx.Document(str(path)).core_properties
         assert properties.comments == "" and properties.last_printed is None, path.name
+
+
+def test_the_font_table_lists_the_styles_fonts_as_japanese_fonts(built: Path, department_sheet: Path) -> None:
+    """Word picks a substitute for a font a PC lacks by its font table entry (alternate names,
+    panose, charset, pitch): every font the styles name has one, the BIZ UD fonts as Japanese
+    (charset 80, SHIFTJIS) with their Japanese names and their pitch. The template's table listed
+    none of them."""
+    pitches = {design.font("mincho"): "fixed", design.font("gothic"): "variable", design.font("gothic-fixed"): "fixed"}
+    for path in (built / "output" / "booklet.docx", built / "output" / "evaluation-2021.docx", department_sheet):
+        with zipfile.ZipFile(path) as package:
+            styles = etree.fromstring(package.read("word/styles.xml"))
+            table = etree.fromstring(package.read("word/fontTable.xml"))
+        named = {value for fonts in styles.iter(f"{{{W}}}rFonts") for key, value in fonts.attrib.items()
+                 if etree.QName(key).localname in ("ascii", "hAnsi", "eastAsia", "cs")}
+        entries = {font.get(f"{{{W}}}name"): {etree.QName(child).localname: child.get(f"{{{W}}}val") for child in font}
+                   for font in table.iter(f"{{{W}}}font")}
+        assert named >= set(pitches) and named <= set(entries), (path.name, named - set(entries))
+        for family, pitch in pitches.items():
+            entry = entries[family]
+            assert (entry["charset"], entry["pitch"]) == ("80", pitch), (path.name, family, entry)
+            assert entry["panose1"].startswith("02") and entry["panose1"] != "02" + "0" * 18, (path.name, family, entry)
+        assert "BIZ UD明朝" in entries[design.font("mincho")]["altName"].split(","), path.name
+        assert entries[design.font("gothic")]["altName"] == "BIZ UDPゴシック", path.name

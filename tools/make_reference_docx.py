@@ -2,21 +2,27 @@
 
 Run it after changing a style here (``make reference-docx``); the office may also
 edit layouts/reference.docx in Word directly. Style names match the CSS classes
-in layouts/*.css: ``.body-text`` is "Body Text", ``.grade-a`` is "Grade A".
+in layouts/*.css: ``.body-text`` is "Body Text", ``.grade-a`` is "Grade A". The fonts the
+styles name are listed in its font table as read from their files (installed: fc-match finds them).
 """
 
 from __future__ import annotations
 
+import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 from docx import Document
 from docx.enum.style import WD_STYLE_TYPE
-from docx.oxml import OxmlElement
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import qn
+from fontTools.ttLib import TTFont
+from lxml import etree
 
 from planpress import design
+from planpress.render import wordxml
 
 # The design values are planpress's (src/planpress/design.py), as the PDF's stylesheets and
 # drawings have them.
@@ -307,6 +313,59 @@ def _defaults(document: Document) -> None:
             fonts.attrib.pop(qn(attribute), None)
 
 
+def _font_table(document: Document) -> None:
+    """An entry in word/fontTable.xml for each font the styles name that it lacks (python-docx's
+    template lists its own: Calibri, ＭＳ 明朝, …). Word picks a substitute for a font a PC lacks by
+    the entry's alternate names, panose, charset and pitch: without one a Japanese font may be
+    replaced by a Latin one."""
+    part = document.part.part_related_by(RT.FONT_TABLE)
+    table = parse_xml(part.blob)
+    listed = {font.get(qn("w:name")) for font in table.iterchildren(qn("w:font"))}
+    named = {fonts.get(qn(f"w:{script}")) for fonts in document.styles.element.iter(qn("w:rFonts"))
+             for script in ("ascii", "hAnsi", "eastAsia", "cs")}
+    for family in sorted(named - listed - {None}):
+        table.append(_font_entry(family))
+    part._blob = etree.tostring(table, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def _font_entry(family: str) -> OxmlElement:
+    """A font's entry as Word writes one, from the installed font file's OS/2 and name tables."""
+    font = TTFont(_font_file(family), lazy=True)
+    os2 = font["OS/2"]
+    panose = [getattr(os2.panose, field) for field in ("bFamilyType", "bSerifStyle", "bWeight", "bProportion",
+              "bContrast", "bStrokeVariation", "bArmStyle", "bLetterForm", "bMidline", "bXHeight")]
+    fixed, sans = bool(font["post"].isFixedPitch), 11 <= panose[1] <= 13  # panose serif styles 11–13: sans serif
+    # The Japanese name (the file's), then the name Windows gives its own copy where that differs.
+    alternates = [record.toUnicode() for record in font["name"].names
+                  if (record.nameID, record.platformID, record.langID) == (1, 3, 0x411)]
+    alternates += [design.WINDOWS_FAMILIES[family]] if family in design.WINDOWS_FAMILIES else []
+    entry = _element("w:font", name=family)  # schema order: altName, panose1, charset, family, pitch, sig
+    if alternates:
+        entry.append(_element("w:altName", val=",".join(alternates)))
+    entry.append(_element("w:panose1", val="".join(f"{digit:02X}" for digit in panose)))
+    # 80: SHIFTJIS_CHARSET, for a font holding the Japanese code page (OS/2 code page bit 17).
+    entry.append(_element("w:charset", val="80" if os2.ulCodePageRange1 & 1 << 17 else "00"))
+    # As Word lists ＭＳ 明朝 (roman), ＭＳ ゴシック (modern: fixed pitch sans serif) and proportional sans (swiss).
+    entry.append(_element("w:family", val="modern" if fixed and sans else "swiss" if sans else "roman"))
+    entry.append(_element("w:pitch", val="fixed" if fixed else "variable"))
+    ranges = (os2.ulUnicodeRange1, os2.ulUnicodeRange2, os2.ulUnicodeRange3, os2.ulUnicodeRange4,
+              os2.ulCodePageRange1, os2.ulCodePageRange2)
+    entry.append(_element("w:sig", **{name: f"{value:08X}" for name, value in
+                                     zip(("usb0", "usb1", "usb2", "usb3", "csb0", "csb1"), ranges)}))
+    return entry
+
+
+def _font_file(family: str) -> str:
+    """The installed file of a family's regular face; the tool stops if the family is not installed."""
+    found = subprocess.run(["fc-match", "-f", "%{file}\n%{family}", f"{family}:style=Regular"],
+                           capture_output=True, text=True, check=True).stdout
+    path, _, families = found.partition("\n")
+    if family not in families.split(","):
+        sys.exit(f"{family}: フォントがインストールされていません（fc-match の結果: {families}）。"
+                 "インストールしてからもう一度実行してください")
+    return path
+
+
 def main(target: Path) -> None:
     document = Document()
     _defaults(document)
@@ -326,6 +385,7 @@ def main(target: Path) -> None:
 
     _photo_grid_style(document)
     _defaults(document)
+    _font_table(document)
     body = document.element.body
     for child in list(body):
         if child.tag != qn("w:sectPr"):
@@ -333,6 +393,7 @@ def main(target: Path) -> None:
     document.core_properties.title = "planpress reference styles"
     document.core_properties.author = "planpress"
     document.core_properties.language = "ja-JP"
+    wordxml.own_package(document)
     document.save(target)
 
 

@@ -45,6 +45,11 @@ FONTS: dict[str, tuple[str, str]] = {
     "gothic-fixed": ("BIZ UDGothic", "sans-serif"),   # table figures (even widths)
 }
 
+#: The name Windows (10 and later) gives its own copy of a family, where it differs: Windows ships BIZ
+#: UD Mincho in one weight, Medium, named so. Word's font table offers it as the family's alternate
+#: name, which Word looks for on a PC without the family itself (tools/make_reference_docx.py).
+WINDOWS_FAMILIES: dict[str, str] = {"BIZ UDMincho": "BIZ UDMincho Medium"}
+
 
 def colour(name: str) -> str:
     """A colour by its role, #RRGGBB."""
