@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import posixpath
 import re
+import shutil
+import subprocess
 import zipfile
 from pathlib import Path
 
@@ -15,7 +17,7 @@ import docx
 import pytest
 from lxml import etree
 
-from conftest import copy_project, run_cli
+from conftest import copy_project, libreoffice_pdf, run_cli
 from planpress import design
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -96,3 +98,27 @@ def test_the_font_table_lists_the_styles_fonts_as_japanese_fonts(built: Path, de
             assert entry["panose1"].startswith("02") and entry["panose1"] != "02" + "0" * 18, (path.name, family, entry)
         assert "BIZ UD明朝" in entries[design.font("mincho")]["altName"].split(","), path.name
         assert entries[design.font("gothic")]["altName"] == "BIZ UDPゴシック", path.name
+
+
+def _table_inset(pdf: Path) -> float:
+    """How far right of the body text's left edge (page 1's lines) the evaluation table's text
+    starts (page 2: the item table, below the running title), in points."""
+    def left(page: int, below: float) -> float:
+        found = subprocess.run(["pdftotext", "-f", str(page), "-l", str(page), "-bbox-layout", str(pdf), "-"],
+                               capture_output=True, text=True, check=True).stdout
+        return min(float(x) for x, y in re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)"', found) if float(y) > below)
+    return left(2, 60) - left(1, 0)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("soffice") is None or shutil.which("pdftotext") is None,
+                    reason="needs LibreOffice and poppler-utils")
+def test_word_tables_stand_on_the_text_edges_as_the_pdfs_do(built: Path, tmp_path: Path) -> None:
+    """The reference document asks for Word 2013's layout (compatibilityMode 15): in Word 2010's
+    (14, python-docx's template, opened in 互換モード) a table stood shifted left by its cells'
+    margin, its text on the body text's edge and its lines 1.5 mm outside it. The PDF's table stands
+    on the text's edges with its text inside them; so does Word's, read through LibreOffice."""
+    output = built / "output"
+    word = _table_inset(libreoffice_pdf(output / "evaluation-2021.docx", tmp_path))
+    pdf = _table_inset(output / "evaluation-2021.pdf")
+    assert pdf > 3 and abs(word - pdf) < 3, (word, pdf)

@@ -313,6 +313,18 @@ def _defaults(document: Document) -> None:
             fonts.attrib.pop(qn(attribute), None)
 
 
+def _compatibility(document: Document) -> None:
+    """Word 2013's own layout (compatibilityMode 15), not Word 2010's (14, python-docx's template):
+    Word opened a 14 file in 互換モード, and laid tables out shifted left by their cells' margin, so
+    that their lines stood 1.5 mm outside the text's left edge and stopped 1.5 mm short of its right
+    edge, where the PDF has them on the text's edges (LibreOffice follows the mode too; with 15
+    nothing else of its pages moves: tests/test_docx_package.py)."""
+    settings = document.settings.element
+    for setting in settings.iter(qn("w:compatSetting")):
+        if setting.get(qn("w:name")) == "compatibilityMode":
+            setting.set(qn("w:val"), "15")
+
+
 def _font_table(document: Document) -> None:
     """An entry in word/fontTable.xml for each font the styles name that it lacks (python-docx's
     template lists its own: Calibri, ＭＳ 明朝, …). Word picks a substitute for a font a PC lacks by
@@ -381,11 +393,10 @@ def main(target: Path) -> None:
     _grid_table_style(document, "Sheet Table")
     # "Chart Table": the bar chart's grid, without lines.
     _chart_table_style(document)
-
-
     _photo_grid_style(document)
     _defaults(document)
     _font_table(document)
+    _compatibility(document)
     body = document.element.body
     for child in list(body):
         if child.tag != qn("w:sectPr"):
