@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import subprocess
 from pathlib import Path
+from typing import NamedTuple
 
 import pikepdf
 import pytest
@@ -87,6 +88,63 @@ def test_pdf_header_row_repeats_on_every_table_page(pdf: Path) -> None:
     table_pages = [page for page in pages if re.search(r"(運営方針|基本施策)\d\d", page)]
     for page in table_pages:
         assert "評 価 の 解 説" in page or "評価の解説" in squash(page)
+
+
+def test_pdf_header_row_tops_every_page_a_tall_row_runs_over(tmp_path: Path) -> None:
+    """Commentaries typed as many short lines make one row taller than a page less the table's
+    header (50 lines: WeasyPrint printed it whole on a page without the header) and one taller
+    than a page (62 lines: its first part was printed without the header). The header tops every
+    page the table runs over, and the commentary column, read down the pages under it, holds every
+    line of every commentary once, in order."""
+    root = copy_project(tmp_path / "project", warm=False)
+    path = root / "content" / "evaluations" / "2021.yaml"
+    text = path.read_text(encoding="utf-8")
+    for number, count in ((17, 50), (18, 62)):
+        old = re.search(rf"    number: {number}\n(?:    .*\n){{2}}(    commentary: .*\n)", text).group(1)
+        lines = "".join(f"      第{line:02d}行\n" for line in range(1, count + 1))
+        text = text.replace(old, "    commentary: |-\n" + lines)
+    path.write_text(text, encoding="utf-8")
+    result = run_cli(root, "build", "evaluation-2021", "--format", "pdf")
+    assert result.returncode == 0, result.stderr
+    pages = _page_words(root / "output" / "evaluation-2021.pdf")
+    first = next(i for i, words in enumerate(pages) if _word(words, "評価の解説"))
+    last = next(i for i, words in enumerate(pages) if "（Aが最も良い評価）" in "".join(w.text for w in words))  # the caption
+    assert last - first >= 4  # 2 pages more than the shipped table's 3
+    column = ""
+    for index in range(first, last + 1):
+        words, header = pages[index], _word(pages[index], "評価の解説")
+        assert header is not None, f"page {index + 1} holds no header row"
+        below = [w for w in words if header.bottom <= w.top and w.bottom < FOOTER_TOP]
+        if index > first:  # on the pages it continues on, the header is the first line under the running title
+            assert min(w.top for w in words if w.top > RUNNING_TITLE_BOTTOM) == pytest.approx(header.top)
+        grade = _word(words, "評価")
+        column += "".join(w.text for w in sorted(below, key=lambda w: w.top) if w.left > grade.right)
+    assert column == "".join(squash(item.commentary) for item in items(root))
+
+
+class Word(NamedTuple):
+    """A word pdftotext found on a page, with its box in points from the page's top left."""
+
+    text: str
+    left: float
+    top: float
+    right: float
+    bottom: float
+
+
+#: Below the running title (the top margin is 22 mm) and above the page number (bottom margin 20 mm), in points.
+RUNNING_TITLE_BOTTOM, FOOTER_TOP = 40.0, (297 - 20) * 72 / 25.4
+
+
+def _page_words(pdf: Path) -> list[list[Word]]:
+    out = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    pages = out.split("<page ")[1:]
+    pattern = r'<word xMin="([^"]+)" yMin="([^"]+)" xMax="([^"]+)" yMax="([^"]+)">([^<]*)</word>'
+    return [[Word(text, *map(float, box)) for *box, text in re.findall(pattern, page)] for page in pages]
+
+
+def _word(words: list[Word], text: str) -> Word | None:
+    return next((word for word in words if word.text == text), None)
 
 
 def test_pdf_has_page_numbers_and_running_header(pdf: Path) -> None:

@@ -1,13 +1,15 @@
 """Every use of WeasyPrint's internals, in one place, for the one version they were written for.
 
 planpress uses WeasyPrint's public API (``HTML``, ``render``, ``write_pdf``, URL fetchers) in
-render/pdf/weasy.py. Five things reach below it, and take what they need from here only:
+render/pdf/weasy.py. Six things reach below it, and take what they need from here only:
 
 - render/pdf/batch.py replaces four module attributes while a batch of sections is laid out
   (``PAGINATION_HOOKS``) and subclasses ``TargetCollector`` (a section's pages numbered as in the
   whole document);
 - render/pdf/justify.py replaces ``inline.justify_line`` and lays text boxes out again with Pango
   (Japanese justification);
+- render/pdf/tables.py wraps ``layout.block.table_layout`` (a table's header kept on a page where
+  no whole row fits under it);
 - render/pdf/overflow.py walks the laid-out box tree of each page (``page_box``);
 - render/pdf/weasy.py makes an ``HTML`` from a tree parsed already (``parsed_html``: what
   ``HTML.__init__`` does after its own parse; render/pdf/htmltree.py);
@@ -15,8 +17,9 @@ render/pdf/weasy.py. Five things reach below it, and take what they need from he
   profile WeasyPrint ships (``srgb_profile``) for PDF/X-4.
 
 These names and their behaviour are not WeasyPrint's promise. On another version ``unsupported()``
-says why: the PDF is then laid out in one pass without the hooks (render/pdf/parts.py) and Japanese
-lines are not justified (render/pdf/justify.py), each with a warning; the overflow check still walks
+says why: the PDF is then laid out in one pass without the hooks (render/pdf/parts.py), Japanese
+lines are not justified (render/pdf/justify.py) and tables lay out as WeasyPrint's do
+(render/pdf/tables.py), each with a warning; the overflow check still walks
 the boxes (it only reads them). A name that version does not have at all stops the build with a
 message saying which (a PlanpressError), never a traceback.
 
@@ -86,6 +89,7 @@ def parsed_html(root: Any, base_url: str, url_fetcher: Any) -> Any:
 #: Each internal name: (module, attribute; None for the module itself).
 _NAMES: dict[str, tuple[str, str | None]] = {
     "inline": ("weasyprint.layout.inline", None),
+    "block": ("weasyprint.layout.block", None),
     "ColorProfile": ("weasyprint.css", "ColorProfile"),
     **{name: ("weasyprint.css.targets", name) for name in ("TargetCollector", "TargetLookupItem", "anchor_name_from_token")},
     "get_url_tuple": ("weasyprint.urls", "get_url_tuple"),
@@ -125,7 +129,7 @@ def _lacking(what: str) -> PlanpressError:
 
 
 def __getattr__(name: str) -> Any:
-    """``inline``, ``TargetCollector``, the box classes, ``PAGINATION_HOOKS``…: see ``_NAMES``."""
+    """``inline``, ``block``, ``TargetCollector``, the box classes, ``PAGINATION_HOOKS``…: see ``_NAMES``."""
     if name != "PAGINATION_HOOKS" and name not in _NAMES:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     return _load(name)

@@ -28,7 +28,7 @@ from planpress.checks.texts import content_texts  # noqa: E402
 from planpress.document import Document  # noqa: E402
 from planpress.errors import ContentError, Location, PlanpressError  # noqa: E402
 from planpress.render import html  # noqa: E402
-from planpress.render.pdf import _weasy_internals, justify, standards  # noqa: E402
+from planpress.render.pdf import _weasy_internals, justify, standards, tables  # noqa: E402
 from planpress.render.pdf.htmltree import quick_tree  # noqa: E402
 from planpress.render.pdf.overflow import find_overflows, overflow_problems  # noqa: E402
 from planpress.project import Project  # noqa: E402
@@ -92,6 +92,7 @@ def weasy_html(source: str, project: Project) -> HTML:
     """WeasyPrint's view of an HTML page of the project (also used for each part of a parallel build):
     the tree libxml2 parses where it is the one WeasyPrint's parser would build (render/pdf/htmltree.py)."""
     justify.install()
+    tables.install()
     base_url, fetcher = str(project.layouts_dir) + "/", ProjectFetcher(project)
     tree = quick_tree(source) if _weasy_internals.unsupported() is None else None
     if tree is None:

@@ -1,0 +1,76 @@
+"""A table's header on every page it continues on, in WeasyPrint's table layout.
+
+WeasyPrint 70 (``layout/table.py``, ``all_groups_layout``) follows CSS Tables 3 (17.6): where a
+repeated header and no row fit on a page, it drops the header. At the top of a page that means a
+row taller than the page less the header: it is printed whole without the header above it, or,
+taller than the page, split with its first part headerless. A reader of a printed table expects
+its header on every page the table runs over (DESIGN.md: header rows repeat on every page).
+
+The same function keeps the header where the first row group avoids breaks inside: it then lays
+the rows out under the header as on an empty page, so a row that does not fit under it is split
+there (a row is never moved to a later page from the top of one). This module wraps
+``table_layout`` and, for a table with a header at the top of a page (``page_is_empty``), gives its
+first row group that mark for the one call. A page's first row is still whole wherever it fits
+under the header; one taller is split under the header instead, its rest on the next page under
+the header again.
+
+The wrapper depends on WeasyPrint's box tree: it is installed only for the WeasyPrint version it
+was written for; any other lays tables out as WeasyPrint does, with a warning (see ``install``).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from planpress.render.pdf import _weasy_internals as weasy
+
+log = logging.getLogger(__name__)
+
+_original_table_layout: Any = None  # WeasyPrint's, kept by install()
+_installed = False
+
+
+def install() -> bool:
+    """Replace WeasyPrint's ``table_layout`` (once); False, with a warning, on another version."""
+    global _installed, _original_table_layout
+    if _installed:
+        return True
+    if weasy.unsupported() is not None:
+        log.warning("表の見出し行を表の続くすべてのページに付けられない場合があります: %s", weasy.unsupported())
+        return False
+    _original_table_layout = weasy.block.table_layout
+    weasy.block.table_layout = table_layout
+    _installed = True
+    return True
+
+
+def table_layout(context: Any, table: Any, bottom_space: float, skip_stack: Any, containing_block: Any,
+                 page_is_empty: bool, absolute_boxes: list[Any], fixed_boxes: list[Any]) -> Any:
+    """WeasyPrint's ``table_layout``; at the top of a page, the header kept above the first row."""
+    group = _first_row_group(table, skip_stack) if page_is_empty else None
+    if group is None or group.style["break_inside"] in ("avoid", "avoid-page"):
+        return _original_table_layout(
+            context, table, bottom_space, skip_stack, containing_block, page_is_empty, absolute_boxes, fixed_boxes)
+    style = group.style
+    group.style = style.copy()
+    group.style["break_inside"] = "avoid"
+    try:
+        result = _original_table_layout(
+            context, table, bottom_space, skip_stack, containing_block, page_is_empty, absolute_boxes, fixed_boxes)
+    finally:
+        marked, group.style = group.style, style
+    laid_out = result[0]
+    for child in laid_out.children if laid_out is not None else ():
+        if child.style is marked:  # the laid-out copy: later page-break searches read its own value
+            child.style = style
+    return result
+
+
+def _first_row_group(table: Any, skip_stack: Any) -> Any:
+    """The row group a table's layout starts with (where it resumes), when the table has a header;
+    else None."""
+    if not table.children or not table.children[0].is_header:
+        return None
+    start = next(iter(skip_stack)) if skip_stack else 0
+    return next((group for group in table.children[start:] if not group.is_header and not group.is_footer), None)
