@@ -6,6 +6,8 @@ import re
 import subprocess
 from pathlib import Path
 
+import pikepdf
+import pytest
 from PIL import Image, ImageChops
 
 from conftest import libreoffice_pdf, run_cli
@@ -63,3 +65,47 @@ def test_word_chart_rules_the_zero_line_as_print_does(project: Path, tmp_path: P
     word = longest_run(page_image(libreoffice_pdf(project / "output" / "evaluation-2023.docx", tmp_path)), "grey", vertical=True)
     assert pdf > 80  # four rows of bars at 100 dpi: over 2 cm
     assert word > 0.8 * pdf, (word, pdf)
+
+
+def test_pdf_bars_are_drawn_at_the_shares_their_labels_print(project: Path) -> None:
+    """6, 18, 18 and 6 of 48 items: 12.5％, 37.5％, 37.5％, 12.5％. The bars were lengthened by
+    Python's round() to whole percents, which rounds halves to even: 12 % and 38 %, a bar of A a
+    third shorter than the one of B beside a label saying it is a third as long. Each bar is the
+    track's share its label prints (the bars add up to the track here: the shares add up to 100)."""
+    complete(project, 2023, eighths)
+    result = run_cli(project, "build", "evaluation-2023", "--format", "pdf")
+    assert result.returncode == 0, result.stderr
+    pdf = project / "output" / "evaluation-2023.pdf"
+    text = subprocess.run(["pdftotext", "-f", "1", "-l", "1", "-raw", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    labels = dict(re.findall(r"([ABCD])評価 \d+項目（(\d+\.\d)％）", text))
+    assert labels == {"A": "12.5", "B": "37.5", "C": "37.5", "D": "12.5"}
+    widths = bar_widths(pdf)
+    track = sum(widths.values())
+    for grade, share in labels.items():
+        assert widths[grade] / track == pytest.approx(float(share) / 100, abs=1e-6), (grade, widths)
+
+
+def eighths(code: str) -> str:
+    """運営方針01–06 A; 運営方針07–08 and 基本施策01–16 B; 基本施策17–34 C; 35–40 D."""
+    number = int(code[1:])
+    if code.startswith("M"):
+        return "A" if number <= 6 else "B"
+    return "B" if number <= 16 else "C" if number <= 34 else "D"
+
+
+def bar_widths(pdf: Path) -> dict[str, float]:
+    """Per grade, the width of the rectangle filled in its bar colour on the first page, read from
+    the page's drawing operators (rg sets the colour; re then f fills the rectangle)."""
+    colours = {grade: tuple(int(COLOURS[f"bar-{grade.lower()}"][i:i + 2], 16) / 255 for i in (1, 3, 5)) for grade in "ABCD"}
+    widths: dict[str, float] = {}
+    with pikepdf.open(pdf) as document:
+        colour, rectangle = None, None
+        for operands, operator in pikepdf.parse_content_stream(document.pages[0]):
+            if str(operator) == "rg":
+                colour = tuple(float(value) for value in operands)
+            elif str(operator) == "re":
+                rectangle = float(operands[2])
+            elif str(operator) == "f" and colour is not None:
+                widths.update({grade: rectangle for grade, rgb in colours.items()
+                               if all(abs(a - b) < 0.5 / 255 for a, b in zip(rgb, colour))})
+    return widths

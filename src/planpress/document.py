@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import ClassVar
 
@@ -123,11 +124,12 @@ class Table(Block):
 
 @dataclass(frozen=True)
 class Bar:
-    """One bar of a bar chart: its label, the figure printed beside it, its length in percent."""
+    """One bar of a bar chart: its label, the figure printed beside it, its length in percent
+    (the share that figure prints, to its decimal: a bar of 12.5％ is not drawn at 12 %)."""
 
     label: str
     value: str
-    percent: int
+    percent: Decimal
     style: str
 
 

@@ -29,6 +29,7 @@ import sys
 import threading
 import weakref
 from collections.abc import Callable
+from decimal import Decimal
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -47,7 +48,7 @@ MAX_ENTRIES = 4000
 #: tokens say where they end (a container starts with its length), so no two values give one list.
 _SEPARATOR = "\x00"
 _SCALARS: dict[type, str] = {str: "str:", int: "int:", float: "float:", bool: "bool:", bytes: "bytes:",
-                             type(None): "NoneType:"}
+                             Decimal: "Decimal:", type(None): "NoneType:"}
 #: A dataclass instance whose serialisation has at least this many tokens is hashed on its own and
 #: stands in its container as its digest (a section, a table, a drawing); smaller ones are inlined.
 _SPLIT = 48

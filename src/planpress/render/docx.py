@@ -496,7 +496,7 @@ def _bar_chart(word: WordDocument, block: BarChart) -> None:
 
 def _bar_row(row, bar: Bar) -> None:  # noqa: ANN001 - python-docx row
     cells = row.cells
-    span = (bar.percent * CHART_STEPS + 50) // 100  # steps, rounded half up
+    span = int(bar.percent * CHART_STEPS + 50) // 100  # steps, rounded half up (a share has one decimal: exact)
     _fill(cells[0], (bar.label,), "Chart Label")
     _fill(cells[-1], (bar.value,), "Chart Value")
     if span:

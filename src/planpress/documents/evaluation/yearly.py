@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from planpress import japanese
 from planpress.document import Bar, BarChart, Block, Cell, Column, Paragraph, Table
@@ -22,16 +23,18 @@ UP, DOWN, SAME = Change("↑ 上昇", "change-up"), Change("↓ 低下", "change
 
 
 def grade_chart(figures: EvaluationFigures) -> BarChart:
-    """One bar per grade, as long as the grade's share of all items."""
+    """One bar per grade, as long as the grade's share of all items as its label prints it."""
     bars = tuple(
-        Bar(f"{row.grade}評価", f"{row.total}項目（{row.share}）", _percent(row.total, figures.total), f"bar-{row.grade.lower()}")
+        Bar(f"{row.grade}評価", f"{row.total}項目（{row.share}）", _length(row.total, figures.total), f"bar-{row.grade.lower()}")
         for row in figures.grades
     )
     return BarChart(bars, caption=f"評価ごとの項目数（全{figures.total}項目に占める割合）")
 
 
-def _percent(part: int, whole: int) -> int:
-    return round(part * 100 / whole) if whole else 0
+def _length(part: int, whole: int) -> Decimal:
+    """The share the label prints (rounded half up to one decimal): Python's round() to a whole
+    percent drew 12.5％ at 12 % but 37.5％ at 38 % (half to even)."""
+    return japanese.percent_value(part, whole) if whole else Decimal(0)
 
 
 def change(before: str, after: str) -> Change:
