@@ -163,13 +163,20 @@ def test_print_profile_gives_the_same_bytes_each_build(profiles: dict[str, Path]
         assert _xmp(pdf)["{http://ns.adobe.com/xap/1.0/mm/}DocumentID"].startswith("xmp.did:")
 
 
-def test_print_profile_says_when_it_uses_the_generic_profile(tmp_path: Path) -> None:
+def test_print_profile_says_once_a_build_when_it_uses_the_generic_profile(tmp_path: Path) -> None:
+    """Without layouts/print-output.icc the PDFs declare a generic CMYK output condition: a whole
+    build says so in one line naming the file to put there (each document's layout said it, so a
+    build of the booklet and the report said it twice)."""
     from conftest import copy_project
 
     root = copy_project(tmp_path / "project")
-    result = run_cli(root, "build", "evaluation-2021", "--format", "pdf", "--profile", "print")
+    result = run_cli(root, "build", "--format", "pdf", "--profile", "print")
     assert result.returncode == 0, result.stderr
-    assert "layouts/print-output.icc がないため、PDF/X-4 の出力条件に汎用のCMYKプロファイル" in result.stderr
+    assert [line for line in result.stderr.splitlines() if "print-output.icc" in line] == [
+        "planpress: 警告: layouts/print-output.icc がないため、PDF/X-4 の出力条件に汎用のCMYKプロファイル"
+        "（/usr/share/color/icc/ghostscript/default_cmyk.icc）を使います。入稿前に印刷所が指定するプロファイル"
+        "（例: Japan Color 2011 Coated）を layouts/print-output.icc として置いてください"]
+    assert {path.name for path in (root / "output").iterdir()} == {"booklet.pdf", "evaluation-2021.pdf"}
 
 
 def _shop_profiles() -> dict[str, tuple[bytes, str]]:

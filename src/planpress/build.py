@@ -185,6 +185,8 @@ def build(
         if final:
             refuse_gaps(content, jobs)
         progress = Progress(len(jobs), quiet=quiet)
+        if profile == "print" and any(job.format.name == "pdf" for job in jobs):
+            _say_generic_profile(project)
         if not names:
             for reason in skipped(content).values():
                 progress.note(reason)
@@ -213,6 +215,16 @@ def build(
     if gaps and content.booklet is not None:
         progress.note(gap_summary(content.booklet.gap_kinds))
     return [target for target, _ in finished]
+
+
+def _say_generic_profile(project: Project) -> None:
+    """Once a build, before the PDFs are laid out: their output intent is the generic CMYK profile
+    (each document's render chose it on its own, and each said so: twice in a whole build)."""
+    from planpress.render import pdf
+
+    warning = pdf.generic_profile_warning(project)
+    if warning is not None:
+        log.warning("%s", warning)
 
 
 def gap_summary(kinds: Sequence[str]) -> str:

@@ -3,7 +3,8 @@
 Its one entry point is ``render(document, project, profile=..., scratch=..., one_pass=...)``
 (``shared_workers(documents)`` around a build's renders gives them one set of workers);
 ``LAST_BUILDS`` says what the last build of each document did (for the command's report, tests);
-``output_profile(project)`` is the print shop's CMYK profile, checked (``planpress check`` asks too).
+``output_profile(project)`` is the print shop's CMYK profile, checked (``planpress check`` asks too);
+``generic_profile_warning(project)`` what a print build says once when the generic one stands in.
 
 - parts.py: the build — which sections (*parts*) to lay out, in which *batches*, from the cache;
 - pool.py: the worker processes (the page counts they share, the work of one batch);
@@ -22,6 +23,7 @@ from __future__ import annotations
 
 from planpress.render.builds import LAST_BUILDS, PartsBuild
 from planpress.render.pdf.parts import early_workers, render, shared_workers
-from planpress.render.pdf.standards import output_profile
+from planpress.render.pdf.standards import generic_profile_warning, output_profile
 
-__all__ = ["LAST_BUILDS", "PartsBuild", "early_workers", "output_profile", "render", "shared_workers"]
+__all__ = ["LAST_BUILDS", "PartsBuild", "early_workers", "generic_profile_warning", "output_profile", "render",
+           "shared_workers"]

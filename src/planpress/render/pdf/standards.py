@@ -10,7 +10,6 @@ that follow the document information dates when a merged PDF gets new ones.
 from __future__ import annotations
 
 import io
-import logging
 import uuid
 from pathlib import Path
 from typing import Any
@@ -22,7 +21,6 @@ from planpress.errors import Location, PlanpressError
 from planpress.render.pdf import _weasy_internals as weasy
 from planpress.project import Project
 
-log = logging.getLogger(__name__)
 
 #: WeasyPrint's ``pdf_variant`` per output profile.
 VARIANTS = {"web": "pdf/ua-1", "print": "pdf/x-4", "archive": "pdf/a-2u"}
@@ -31,22 +29,29 @@ FALLBACK_CMYK = Path("/usr/share/color/icc/ghostscript/default_cmyk.icc")
 
 
 def output_profile(project: Project) -> Path:
-    """The CMYK profile of the print shop's output condition (the PDF/X output intent)."""
+    """The CMYK profile of the print shop's output condition (the PDF/X output intent): the
+    project's, checked, else the generic one (``generic_profile_warning`` says so, once a build)."""
     chosen = project.print_profile  # the print shop's output condition (e.g. Japan Color 2011 Coated)
     if chosen.is_file():
         _refuse_unusable(chosen, project)
         return chosen
     if FALLBACK_CMYK.is_file():
-        log.warning(
-            "layouts/%s がないため、PDF/X-4 の出力条件に汎用のCMYKプロファイル（%s）を使います。"
-            "入稿前に印刷所が指定するプロファイル（例: Japan Color 2011 Coated）を layouts/%s として置いてください",
-            chosen.name, FALLBACK_CMYK, chosen.name,
-        )
         return FALLBACK_CMYK
     raise PlanpressError(
         f"layouts/{chosen.name}: 印刷所の出力条件のICCプロファイル（CMYK）がありません"
         "（--profile print の PDF/X-4 に必要です。印刷所が指定するプロファイルを置いてください）"
     )
+
+
+def generic_profile_warning(project: Project) -> str | None:
+    """What a build's PDFs in the print profile say about their output intent when the project has
+    no print shop's profile and the generic one stands in (None when it has one): the build says
+    it once, not once for each document (render/pdf/weasy.py's ``render`` lays out one)."""
+    chosen = project.print_profile
+    if chosen.is_file() or not FALLBACK_CMYK.is_file():
+        return None  # the shop's profile, or none at all: output_profile stops the build at that
+    return (f"{project.display(chosen)} がないため、PDF/X-4 の出力条件に汎用のCMYKプロファイル（{FALLBACK_CMYK}）を使います。"
+            f"入稿前に印刷所が指定するプロファイル（例: Japan Color 2011 Coated）を {project.display(chosen)} として置いてください")
 
 
 #: ICC profile classes (header bytes 12-16) other than an output device's, as the office would name them.
