@@ -175,3 +175,42 @@ def project(tmp_path: Path) -> Path:
 def cold_project(tmp_path: Path) -> Path:
     """A fresh copy of the shipped project without a section cache."""
     return copy_project(tmp_path / "project", warm=False)
+
+
+#: Two photos of project 1 with edge bands a reader sees only if the photo is shown whole: a tall
+#: one (a tower: red top, blue bottom, each a tenth of its height) and a wide one (a panorama:
+#: magenta left, cyan right), as (caption in content/booklet/projects.yaml, file, size, bands).
+BANDED_PHOTOS = (
+    ("キラキラ公園で行われたキッチンカーイベント", "tower.jpg", (600, 1200), ((255, 0, 0), (0, 0, 255))),
+    ("TOMAKOMAI MIRAIFEST 2022ロゴ", "panorama.jpg", (1600, 600), ((255, 0, 255), (0, 255, 255))),
+)
+
+
+def register_banded_photos(project: Path) -> None:
+    """Make BANDED_PHOTOS under content/booklet/photos/ and give their slots in projects.yaml their files."""
+    from PIL import Image, ImageDraw
+
+    photos = project / "content" / "booklet" / "photos"
+    photos.mkdir(parents=True, exist_ok=True)
+    path = project / "content" / "booklet" / "projects.yaml"
+    text = path.read_text(encoding="utf-8")
+    for caption, name, (width, height), (start, end) in BANDED_PHOTOS:
+        photo = Image.new("RGB", (width, height), (0, 160, 0))
+        draw = ImageDraw.Draw(photo)
+        if height > width:
+            draw.rectangle((0, 0, width, height // 10 - 1), fill=start)
+            draw.rectangle((0, height - height // 10, width, height), fill=end)
+        else:
+            draw.rectangle((0, 0, width // 10 - 1, height), fill=start)
+            draw.rectangle((width - width // 10, 0, width, height), fill=end)
+        photo.save(photos / name, quality=95)
+        text = text.replace(f"{caption}\n        image: null", f"{caption}\n        image: booklet/photos/{name}", 1)
+    path.write_text(text, encoding="utf-8")
+
+
+def colour_box(image: object, colour: tuple[int, int, int]) -> tuple[int, int, int, int] | None:
+    """The bounding box (left, top, right, bottom) of the pixels of ``image`` (a Pillow RGB image) in ``colour``."""
+    from PIL import Image, ImageChops
+
+    difference = ImageChops.difference(image, Image.new("RGB", image.size, colour)).convert("L")  # type: ignore[attr-defined]
+    return difference.point(lambda value: 255 if value < 24 else 0).getbbox()

@@ -12,7 +12,8 @@ import pytest
 from lxml import etree
 from ruamel.yaml import YAML
 
-from conftest import docx_part, libreoffice_pdf, pdf_pages, read_html, run_cli, squash
+from conftest import (BANDED_PHOTOS, colour_box, docx_part, libreoffice_pdf, pdf_pages, read_html, register_banded_photos,
+                      run_cli, squash)
 
 #: Chapter headings in the booklet's order (第1–第5 share a section, each has its own heading).
 CHAPTERS = (
@@ -664,6 +665,55 @@ def test_a_16_bit_grey_photo_prints_its_greys(project: Path) -> None:
         [photo] = [pikepdf.PdfImage(o).as_pil_image() for o in pdf.objects
                    if isinstance(o, pikepdf.Stream) and o.get("/Subtype") == pikepdf.Name.Image and o.get("/Width") == 400]
     assert abs(photo.convert("L").getpixel((200, 150)) - 40000 // 257) <= 2
+
+
+def test_a_tall_and_a_wide_photo_are_shown_whole_in_their_frames_in_the_pdf_and_in_word(project: Path, tmp_path: Path) -> None:
+    """A photo was cut to its 53 × 36 mm frame in the PDF (object-fit: cover): a department's tower
+    lost its top and bottom, a panorama its ends, without a word. Each is shown whole, as large as
+    fits in the frame (the rest of it a light mat), in its own proportions, centred, so the photos
+    of a row and their captions stay in line; Word fits each in the same frame (the tower was 106 mm
+    high there, and a taller photo would pass the page's foot, where Word cuts it off)."""
+    from PIL import Image
+
+    register_banded_photos(project)
+    result = run_cli(project, "build", "booklet", "--format", "pdf", "--format", "docx")
+    assert result.returncode == 0, result.stderr
+    pdf = project / "output" / "booklet.pdf"
+    [number] = [n for n, text in enumerate(pdf_pages(pdf), 1) if BANDED_PHOTOS[0][0] in squash(text)]
+    dpi = 200
+    subprocess.run(["pdftoppm", "-r", str(dpi), "-png", "-f", str(number), "-l", str(number), "-singlefile", pdf,
+                    tmp_path / "page"], check=True)
+    with Image.open(tmp_path / "page.png") as image:
+        page = image.convert("RGB")
+    in_pdf = {}
+    for _, name, (width, height), (start, end) in BANDED_PHOTOS:
+        first, last = colour_box(page, start), colour_box(page, end)
+        assert first is not None and last is not None, (name, first, last)  # both ends of the photo are on the page
+        box = (first[0], first[1], last[2], last[3])
+        band = (first[3] - first[1], last[3] - last[1]) if height > width else (first[2] - first[0], last[2] - last[0])
+        along = box[3] - box[1] if height > width else box[2] - box[0]
+        assert all(abs(b - along / 10) <= 2 for b in band), (name, band, along)  # each end band whole: a tenth
+        in_pdf[name] = ((box[2] - box[0]) * 25.4 / dpi, (box[3] - box[1]) * 25.4 / dpi, (box[1] + box[3]) / 2)
+    for _, name, (width, height), _ in BANDED_PHOTOS:
+        shown_width, shown_height, _ = in_pdf[name]
+        assert abs(shown_width / shown_height - width / height) < 0.03, (name, in_pdf[name])  # not stretched
+        assert max(shown_width / 53, shown_height / 36) == pytest.approx(1, abs=0.02), (name, in_pdf[name])  # fills the frame's width or height
+    assert abs(in_pdf["tower.jpg"][2] - in_pdf["panorama.jpg"][2]) <= 2  # centred in frames of one row
+    words = subprocess.run(["pdftotext", "-f", str(number), "-l", str(number), "-bbox", str(pdf), "-"],
+                           capture_output=True, text=True, check=True).stdout
+    tops = {m.group(2): float(m.group(1)) for m in re.finditer(r'<word xMin="[\d.]+" yMin="([\d.]+)"[^>]*>([^<]+)</word>', words)}
+    assert tops[BANDED_PHOTOS[0][0]] == tops["TOMAKOMAI"]  # the captions on one line
+    docx = project / "output" / "booklet.docx"
+    rels = docx_part(docx, "word/_rels/document.xml.rels")
+    targets = {a or b: c or d for a, c, d, b in re.findall(
+        r'<Relationship (?:Id="(rId\d+)" [^>]*Target="([^"]+)"|[^>]*Target="([^"]+)"[^>]*Id="(rId\d+)")', rels)}
+    in_word = [(int(cx) / 36000, int(cy) / 36000) for cx, cy, rid in re.findall(
+        r'<wp:extent cx="(\d+)" cy="(\d+)"/>.*?<a:blip r:embed="(rId\d+)"', docx_part(docx)) if targets[rid].endswith(".jpg")]
+    assert len(in_word) == 2
+    for shown_width, shown_height in in_word:
+        name = "tower.jpg" if shown_height > shown_width else "panorama.jpg"
+        assert shown_width == pytest.approx(in_pdf[name][0], abs=0.6) and shown_height == pytest.approx(in_pdf[name][1], abs=0.6), (
+            name, (shown_width, shown_height), in_pdf[name])
 
 
 def test_word_diagrams_are_svg_with_a_300_dpi_png_fallback(built: Path) -> None:

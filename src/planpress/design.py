@@ -27,6 +27,7 @@ COLOURS: dict[str, str] = {
     "missing": "#8F1D14",    # 未入力 / 写真未登録: text and dashed frame
     "missing-bg": "#FBEAEA",
     "placeholder-bg": "#F3F3F3",
+    "photo-mat": "#EBEBEB",  # the frame around a photo not of the frame's shape (shown whole)
     "grade-a": "#0B5D2A", "grade-a-bg": "#D4ECD9",
     "grade-b": "#174A85", "grade-b-bg": "#DBE8F6",
     "grade-c": "#7A4F00", "grade-c-bg": "#FBECC8",

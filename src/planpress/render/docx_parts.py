@@ -275,21 +275,28 @@ class Pictures:
 PICTURES: ContextVar[Pictures | None] = ContextVar("pictures", default=None)
 
 
-def add_image(run: Run, data: bytes, width: Length) -> None:
-    """A picture of ``data`` at ``width`` at the end of the run, as ``Run.add_picture`` adds it."""
+def add_image(run: Run, data: bytes, width: Length, *, height: Length | None = None) -> None:
+    """A picture of ``data`` ``width`` wide at the end of the run, as ``Run.add_picture`` adds it;
+    with ``height``, no taller than that (narrower, in its own proportions)."""
     state = PICTURES.get()
     if state is None:
-        run.add_picture(io.BytesIO(data), width=width)
+        cx, cy = _fitted(Image.from_blob(data), width, height)
+        run.add_picture(io.BytesIO(data), width=cx, height=cy)
         return
     part = run.part
     image_part = state.image_part(part.package, data)
     relation = state.relate(part, image_part)
-    cx, cy = image_part.image.scaled_dimensions(width, None)
+    cx, cy = _fitted(image_part.image, width, height)
     shape_id = state.next_ids.get(id(part)) or part.next_id
     state.next_ids[id(part)] = shape_id + 1
     if state.journal is not None:
         state.journal.add("shape", shape_id)
     run._r.add_drawing(CT_Inline.new_pic_inline(shape_id, relation, image_part.image.filename, cx, cy))
+
+
+def _fitted(image: Image, width: Length, height: Length | None) -> tuple[Length, Length]:
+    cx, cy = image.scaled_dimensions(width, None)
+    return (cx, cy) if height is None or cy <= height else image.scaled_dimensions(None, height)
 
 
 def add_picture(run: Run, drawing: Drawing, *, width: float | None = None) -> None:
@@ -362,8 +369,13 @@ def bookmark(paragraph: WordParagraph, anchor: str, identifier: int) -> None:
     paragraph._p.append(end)
 
 
+#: A photo's frame (width, height), as layouts/booklet.css's ``figure.photo img``: a photo is shown
+#: whole, as large as fits in it; a portrait one is narrower, never cut or taller.
+PHOTO_FRAME = (Mm(53), Mm(36))
+
+
 def photos(word: WordDocument, block: Photos) -> None:
-    """Photos three to a row in a borderless grid; a missing image is a marked placeholder."""
+    """Photos three to a row in a borderless grid, each whole in its frame; a missing image is a marked placeholder."""
     if block.title:
         styled(word, block.title, "Heading 3")
     per_row = 3
@@ -375,7 +387,8 @@ def photos(word: WordDocument, block: Photos) -> None:
         first = cell.paragraphs[0]
         if slot.image is not None:
             set_style(first, "Figure")
-            add_image(first.add_run(), images.for_documents(slot.image), Mm(53))
+            width, height = PHOTO_FRAME
+            add_image(first.add_run(), images.for_documents(slot.image), width, height=height)
         else:
             set_style(first, "Photo Placeholder")
             first.add_run(slot.placeholder)
