@@ -16,7 +16,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from conftest import copy_project, run_cli
+from conftest import BANDED_PHOTOS, colour_box, copy_project, register_banded_photos, run_cli
 
 pytestmark = pytest.mark.slow
 
@@ -294,3 +294,37 @@ def test_serves_bar_leaves_the_web_editions_header_and_search_form_uncovered(pro
         tab.close()
         server.shutdown()
         server.server_close()
+
+
+@pytest.mark.parametrize("width", [1280, 375])
+def test_a_tall_and_a_wide_photo_are_shown_whole_in_their_frames(project: Path, browser: Browser, width: int,
+                                                                 tmp_path: Path) -> None:
+    """A photo filled its 15 × 10 rem frame cut to size (object-fit: cover): a tower lost its top and
+    bottom, a panorama its ends. Each is shown whole in its frame, centred, in its own proportions,
+    on a desktop and on a phone, and the captions of a row stay on one line."""
+    from PIL import Image
+
+    register_banded_photos(project)
+    result = run_cli(project, "build", "booklet", "--format", "site")
+    assert result.returncode == 0, result.stderr
+    tab = browser.new_page(viewport={"width": width, "height": 900})
+    try:
+        tab.goto(url(project / "output" / "booklet-site", "project-1.html"))
+        tab.evaluate("() => Promise.all([...document.images].map(i => i.decode()))")
+        for caption, name, (photo_width, photo_height), (start, end) in BANDED_PHOTOS:
+            figure = tab.locator("figure.photo", has=tab.get_by_text(caption, exact=True))
+            figure.locator("img").screenshot(path=str(tmp_path / name.replace(".jpg", ".png")))
+            with Image.open(tmp_path / name.replace(".jpg", ".png")) as image:
+                shot = image.convert("RGB")
+            first, last = colour_box(shot, start), colour_box(shot, end)
+            assert first is not None and last is not None, (width, name, first, last)  # both ends shown
+            shown = (last[2] - first[0], last[3] - first[1])
+            assert abs(shown[0] / shown[1] - photo_width / photo_height) < 0.05, (width, name, shown)
+            assert shown[0] == pytest.approx(shot.width, abs=2) or shown[1] == pytest.approx(shot.height, abs=2), (
+                width, name, shown, shot.size)  # as large as the frame allows
+        if width == 1280:
+            tops = [tab.locator("figcaption", has_text=caption).evaluate("e => e.getBoundingClientRect().top")
+                    for caption, *_ in BANDED_PHOTOS]
+            assert tops[0] == tops[1]  # one row, captions in line
+    finally:
+        tab.close()
