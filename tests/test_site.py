@@ -143,6 +143,42 @@ def test_the_web_edition_uses_the_print_design_values(site: Path) -> None:
     assert outline(site / "index.html").all("link")[0]["href"] == "assets/design.css"
 
 
+def _contrast(first: str, second: str) -> float:
+    """The WCAG contrast ratio of two #RRGGBB colours."""
+    def luminance(colour: str) -> float:
+        channels = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+        linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+    high, low = sorted((luminance(first), luminance(second)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def test_the_focus_indicator_stands_out_3_to_1_against_every_background_of_the_site() -> None:
+    """WCAG 2.1 SC 1.4.11 asks 3:1 of a focus indicator against what is next to it: the amber ring
+    (bar-c) was 2.95:1 on white and 2.94:1 on the navy bands. Two rings (technique C40): against each
+    background the stylesheet paints, and the white of the page, one of the two colours is 3:1 or
+    more, and the two are 9:1 apart (so one of them is, against any colour). No other focus rule
+    paints a ring of its own; the main part, focused by the skip link, shows none."""
+    from conftest import REPO
+    from planpress import design
+
+    css = re.sub(r"/\*.*?\*/", "", (REPO / "layouts/site/site.css").read_text(encoding="utf-8"), flags=re.S)
+    rules = [(selector.strip(), body) for selector, body in re.findall(r"([^{}]+)\{([^{}]*)\}", css)]
+    [focus] = [body for selector, body in rules if selector == ":focus-visible"]
+    ring = [design.colour(name) for name in re.findall(r"(?:outline|box-shadow):[^;]*var\(--([\w-]+)\)", focus)]
+    assert len(ring) == 2 and _contrast(*ring) >= 9, ring
+    backgrounds = {"white", *(name for _, body in rules for value in re.findall(r"background(?:-color)?:([^;]+)", body)
+                              for name in re.findall(r"var\(--([\w-]+)\)", value))}
+    assert {"navy", "pale", "grade-a-bg", "grade-c-bg"} <= backgrounds, backgrounds
+    weak = {name: [round(_contrast(colour, design.colour(name)), 2) for colour in ring] for name in sorted(backgrounds)
+            if max(_contrast(colour, design.colour(name)) for colour in ring) < 3}
+    assert not weak, weak
+    others = {selector: body for selector, body in rules if ":focus" in selector and selector != ":focus-visible"
+              and re.search(r"outline|box-shadow", body)}
+    assert others == {"main:focus": " outline: none; box-shadow: none; "}, others
+
+
 def test_no_external_url_anywhere(site: Path) -> None:
     for path in site.rglob("*"):
         if path.suffix in (".html", ".css", ".js"):

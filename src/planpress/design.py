@@ -35,6 +35,7 @@ COLOURS: dict[str, str] = {
     "bar-a": "#2E7D4F", "bar-b": "#2F6DB5", "bar-c": "#C98A12", "bar-d": "#B3392B",
     "field-bg": "#FFF6D5",   # the fields departments fill on their sheets
     "prompt": "#808080",     # a content control's prompt
+    "focus": "#FFD43D",      # the web edition's focus ring, inside an ink one (12:1 apart)
 }
 
 #: Font families by role, as CSS names them (the PDF embeds them, Word names them), each with the
