@@ -197,6 +197,43 @@ def test_the_keyboard_reaches_the_skip_link_first_and_it_moves_to_the_main_part(
     assert page.evaluate("() => document.activeElement.closest('main') !== null")
 
 
+def _tab_stops(page: Page) -> list[int]:
+    """Tab through the page from its start: the scroll regions the keyboard stops at, by their index among the page's regions."""
+    page.evaluate("() => document.activeElement.blur()")
+    stops = []
+    for step in range(500):
+        page.keyboard.press("Tab")
+        at = page.evaluate("""first => { const e = document.activeElement;
+            if (e === document.body || (!first && e.dataset.firstStop)) return null;
+            if (first) e.dataset.firstStop = "1";
+            return [...document.querySelectorAll('[role="region"]')].indexOf(e); }""", step == 0)
+        if at is None:  # past the last stop
+            return stops
+        if at >= 0:
+            stops.append(at)
+    raise AssertionError("Tab never left the page")
+
+
+def test_the_keyboard_stops_at_a_table_or_diagram_only_where_it_scrolls_sideways(site: Path, page: Page) -> None:
+    """Every table and diagram sat in a focusable scroll region (tabindex="0"): Tab stopped at each
+    of a page's regions on a desktop, where none scrolls. assets/site.js keeps a region a tab stop
+    only while its content is wider than it: none on a desktop, and on a phone's width, reached by
+    narrowing the window, each region that scrolls and no other."""
+    page.goto(url(site, "review.html"))
+    regions = page.locator('[role="region"]').count()
+    assert regions == 2 and page.locator('[role="region"][tabindex="0"]').count() == 0
+    assert _tab_stops(page) == []
+    page.set_viewport_size({"width": 375, "height": 800})
+    page.wait_for_function("""() => [...document.querySelectorAll('[role="region"]')].every(
+        e => (e.scrollWidth > e.clientWidth) === (e.getAttribute('tabindex') === '0'))""")
+    scrolling = page.evaluate("""() => [...document.querySelectorAll('[role="region"]')].flatMap(
+        (e, i) => e.scrollWidth > e.clientWidth ? [i] : [])""")
+    assert len(scrolling) == 1
+    assert _tab_stops(page) == scrolling
+    page.reload()  # opened at a phone's width: marked from the start
+    assert _tab_stops(page) == scrolling
+
+
 @pytest.mark.parametrize("width", [320, 640])
 def test_pages_reflow_at_a_phone_width_and_at_200_percent_zoom(site: Path, browser: Browser, width: int) -> None:
     """320 CSS px is a 1280 px screen at 400 % (WCAG reflow); 640 px at 200 %: no sideways scrolling of the page."""

@@ -25,7 +25,7 @@ from planpress.site.terms import linked, term_ids
 from planpress.project import Project
 
 #: Files of layouts/site/ copied into the site as they are.
-ASSETS = ("site.css", "search.js")
+ASSETS = ("site.css", "site.js", "search.js")
 
 SiteFiles = dict[str, bytes]
 
