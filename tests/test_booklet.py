@@ -699,6 +699,9 @@ def test_a_tall_and_a_wide_photo_are_shown_whole_in_their_frames_in_the_pdf_and_
         assert abs(shown_width / shown_height - width / height) < 0.03, (name, in_pdf[name])  # not stretched
         assert max(shown_width / 53, shown_height / 36) == pytest.approx(1, abs=0.02), (name, in_pdf[name])  # fills the frame's width or height
     assert abs(in_pdf["tower.jpg"][2] - in_pdf["panorama.jpg"][2]) <= 2  # centred in frames of one row
+    with pikepdf.open(pdf) as document:  # PDF/UA: a figure's text alternative, the caption (the web edition's alt is "")
+        alts = {str(o.Alt) for o in document.objects if isinstance(o, pikepdf.Dictionary) and o.get("/S") == "/Figure" and "/Alt" in o}
+    assert {caption for caption, *_ in BANDED_PHOTOS} <= alts, alts
     words = subprocess.run(["pdftotext", "-f", str(number), "-l", str(number), "-bbox", str(pdf), "-"],
                            capture_output=True, text=True, check=True).stdout
     tops = {m.group(2): float(m.group(1)) for m in re.finditer(r'<word xMin="[\d.]+" yMin="([\d.]+)"[^>]*>([^<]+)</word>', words)}

@@ -365,3 +365,20 @@ def test_a_tall_and_a_wide_photo_are_shown_whole_in_their_frames(project: Path, 
             assert tops[0] == tops[1]  # one row, captions in line
     finally:
         tab.close()
+
+
+def test_a_screen_reader_hears_a_photos_caption_once(project: Path, page: Page) -> None:
+    """Each photo's alt repeated its caption, so a screen reader read it twice (the picture, then
+    the caption). The figure is named by its caption and the picture is alt="" (WAI: an image whose
+    text alternative is the text beside it); a missing photo is an image named 写真未登録 alone."""
+    register_banded_photos(project)
+    result = run_cli(project, "build", "booklet", "--format", "site")
+    assert result.returncode == 0, result.stderr
+    page.goto(url(project / "output" / "booklet-site", "project-1.html"))
+    for caption, *_ in BANDED_PHOTOS:
+        figure = page.get_by_role("figure", name=caption, exact=True)
+        assert figure.count() == 1 and figure.locator("img").count() == 1, caption  # the photo is shown
+        assert page.get_by_role("img", name=caption).count() == 0, caption
+    missing = page.locator("figure.photo", has=page.locator(".photo-placeholder"))
+    assert missing.count() == 6
+    assert page.get_by_role("img", name="写真未登録", exact=True).count() == 6
