@@ -66,10 +66,13 @@ def collect(
         return True
     if changed:
         try:
-            _write(year, answers)
+            in_place = _write(year, answers)
         except WriteError as error:
             print(f"{target}: 書き込めません（{error.reason}）。取り込みませんでした（{target} は変更していません）", file=err)
             return False
+        if not in_place:
+            notes.append(f"{target}: 値の書き方（別名 *… で繰り返した値など）のため、変わった値だけを置き換えられず、"
+                         "ファイル全体を書き直しました（コメントとキーの順序は残っています。差分を確かめてください）")
     done = "全項目がそろいました（planpress build で議会報告を作成できます）" if not remaining else f"未記入は残り{remaining}項目です"
     print(f"{target}: {changed}項目を更新しました。{done}", file=err)
     _print_lines(notes, err)
@@ -217,11 +220,12 @@ def _quoted(text: str) -> str:
     return f"「{text}」" if text else "（未記入）"
 
 
-def _write(year: YearPlan, answers: dict[str, Answer]) -> None:
-    """Change only the grade and commentary values; comments, order and the rest stay as written."""
+def _write(year: YearPlan, answers: dict[str, Answer]) -> bool:
+    """Change only the grade and commentary values, each where it is written; returns whether the
+    rest of the file stayed byte for byte."""
     data = yamlfile.load_for_update(year.path)
     for entry in data["items"]:
         answer = answers.get(item_code(entry["kind"], entry["number"]))
         if answer is not None:
             entry["grade"], entry["commentary"] = yamlfile.plain(answer.grade), yamlfile.text(answer.commentary)
-    yamlfile.write(year.path, data)
+    return yamlfile.write(year.path, data)
