@@ -151,6 +151,22 @@ def test_collect_changes_only_the_lines_of_the_values_it_takes_in(issued: Path, 
     assert (root / YEAR_FILE).read_bytes() == written
 
 
+def test_a_grade_typed_in_full_width_stays_as_written_unless_it_changes(issued: Path, tmp_path: Path) -> None:
+    """Ａ in the file is A (as on a sheet): a sheet returning A leaves the line alone; one returning
+    ｃ (full width, lower case) writes C."""
+    root, before = year_file(issued, tmp_path, windows=False)
+    before = replaced(before, "    grade: B   # 仮\n", "    grade: Ａ   # 仮\n")
+    (root / YEAR_FILE).write_text(before, encoding="utf-8")
+    assert items(root)["運営方針01"][0] == "A"
+    common = {"M03": ("C", "折り返した 解説。")} | {f"P{number}": ("A", "取組を進めた。") for number in (22, 23, 38, 39, 40)}
+    said = collected(root, tmp_path, "市民生活部", {"M01": ("A", "町内会活動が制限された中で、 町内会向け広報紙の配布を開始した。"), **common})
+    assert "運営方針01（地域活動の促進）: 変更なし" in said and "5項目を更新しました" in said
+    assert (root / YEAR_FILE).read_text(encoding="utf-8").count("    grade: Ａ   # 仮\n") == 1
+    collected(root, tmp_path, "市民生活部", {"M01": ("ｃ", "町内会活動が制限された中で、 町内会向け広報紙の配布を開始した。"), **common})
+    assert "    grade: C   # 仮\n" in (root / YEAR_FILE).read_text(encoding="utf-8")
+    assert items(root)["運営方針01"][0] == "C"
+
+
 def test_a_value_written_as_an_alias_is_replaced_where_the_alias_stands(tmp_path: Path) -> None:
     path = tmp_path / "year.yaml"
     text = "first: &same B  # 基準\nitems:\n  - grade: *same\n    commentary: x\n  - grade: *same\n    commentary: y\n"

@@ -73,6 +73,30 @@ def test_shares_that_do_not_add_up_to_the_total_say_so(pdf: Path, tmp_path: Path
     assert note in squash(re.sub(r"<[^>]+>", "", docx_part(root / "output" / "evaluation-2021.docx")))
 
 
+def test_a_grade_typed_in_full_width_or_lower_case_is_the_grade(tmp_path: Path) -> None:
+    """An official editing the year's file with the Japanese IME on types Ａ (or ａ, b): it means A,
+    as it does on a returned sheet (collect reads a sheet's grade so). check passed nothing of it
+    and refused 「Ａ」は使えません, while collect took the same Ａ from a sheet."""
+    root = copy_project(tmp_path / "project", warm=False)
+    path = root / "content" / "evaluations" / "2021.yaml"
+    text = path.read_text(encoding="utf-8")
+    for name, grade, typed in (("地域活動の促進", "B", "Ａ"), ("行政組織の活性化", "A", "ａ"), ("広域連携の推進", "B", "c")):
+        old = f"    name: {name}\n    grade: {grade}\n"
+        assert text.count(old) == 1
+        text = text.replace(old, f"    name: {name}\n    grade: {typed}\n")
+    path.write_text(text, encoding="utf-8")
+    checked = run_cli(root, "check", "--no-layout")
+    assert checked.returncode == 0 and "grade" not in checked.stderr, checked.stderr
+    grades = {item.code: item.grade for item in items(root)}
+    assert (grades["運営方針01"], grades["運営方針05"], grades["運営方針08"]) == ("A", "A", "C")
+    result = run_cli(root, "build", "evaluation-2021", "--format", "html")
+    assert result.returncode == 0, result.stderr
+    html = read_html(root / "output" / "evaluation-2021.html")
+    row = re.search(r"地域活動の促進.*?</tr>", html, flags=re.S).group(0)
+    assert '<td class="grade-a"><p>A</p></td>' in row
+    assert '<td class="grade-c"><p>C</p></td>' in re.search(r"広域連携の推進.*?</tr>", html, flags=re.S).group(0)
+
+
 def test_pdf_table_has_every_item_whole_on_one_page(pdf: Path, built: Path) -> None:
     pages = [squash(page) for page in pdf_pages(pdf)]
     for item in items(built):

@@ -129,16 +129,22 @@ class Boolean(Kind):
 
 
 class Choice(Kind):
-    """One of a fixed set of strings (or, if allowed, empty: "" or nothing after the colon)."""
+    """One of a fixed set of strings (or, if allowed, empty: "" or nothing after the colon).
 
-    def __init__(self, options: Sequence[str], *, allow_empty: bool = False) -> None:
+    ``fold`` reads a value as typed into the option it means (Ａ typed in full width is A).
+    """
+
+    def __init__(self, options: Sequence[str], *, allow_empty: bool = False, fold: Callable[[str], str] | None = None) -> None:
         self.options = tuple(options)
         self.allow_empty = allow_empty
+        self.fold = fold
 
     def read(self, value: Any, container: Any, key: Any, ctx: Context) -> str:
-        if self.allow_empty and value in (None, ""):
-            return ""
         text = str(value) if isinstance(value, (str, int)) and not isinstance(value, bool) else None
+        if text is not None and self.fold is not None:
+            text = self.fold(text)
+        if self.allow_empty and (value is None or text == ""):
+            return ""
         if text not in self.options:
             raise Invalid(f"「{_show(value)}」は使えません（{'・'.join(self.options)}のいずれかで書いてください）")
         return text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -12,6 +13,13 @@ KINDS = ("運営方針", "基本施策")
 
 #: The evaluation scale, best first.
 GRADES = ("A", "B", "C", "D")
+
+
+def grade_as_meant(text: str) -> str:
+    """A grade as an official types it: Ａ (the IME's full-width letters), a lower-case a or
+    spaces around it mean A. One rule for the year's YAML and for a returned sheet."""
+    return unicodedata.normalize("NFKC", text).strip().upper()
+
 
 #: Longest commentary the office accepts for one item (a sheet's box holds about this much).
 COMMENTARY_LIMIT = 400
@@ -157,7 +165,7 @@ class EvaluationItem(Record):
     number: int = spec("番号", Integer(1, 999))
     name: str = spec("名称", Text(max_length=80))
     # Empty while the year's sheets are still out; a year is complete when every item is filled.
-    grade: str = spec("評価", Choice(GRADES, allow_empty=True))
+    grade: str = spec("評価", Choice(GRADES, allow_empty=True, fold=grade_as_meant))
     commentary: str = spec("評価の解説", Text(max_length=COMMENTARY_LIMIT, allow_empty=True))
 
     @staticmethod

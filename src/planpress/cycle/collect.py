@@ -6,7 +6,6 @@ problem nothing is written.
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,7 +20,7 @@ from planpress.content.departments import Department
 from planpress.content.fields import Invalid, check_characters
 from planpress.content.files import EVALUATIONS_DIR
 from planpress.content import Content
-from planpress.content.model import COMMENTARY_LIMIT, GRADES, Policy, item_code
+from planpress.content.model import COMMENTARY_LIMIT, GRADES, Policy, grade_as_meant, item_code
 from planpress.figures import unfilled_placeholders
 from planpress.output import WriteError
 from planpress.project import Project
@@ -143,16 +142,11 @@ def _answer(policy: Policy, sheet: ReturnedSheet, display: str, problems: list[s
     problems.extend(found)
     if found:
         return None
-    grade = _normalized_grade(values[xml.GRADE].text)
+    grade = grade_as_meant(values[xml.GRADE].text)
     return Answer(policy.code, grade, values[xml.COMMENTARY].text, display)
 
 
 _LABELS = {xml.GRADE: "評価", xml.COMMENTARY: "評価の解説"}
-
-
-def _normalized_grade(text: str) -> str:
-    """Ａ typed in full width is A."""
-    return unicodedata.normalize("NFKC", text).strip().upper()
 
 
 def _field_problems(policy: Policy, values: dict[str, FieldValue | None]) -> list[str]:
@@ -162,7 +156,7 @@ def _field_problems(policy: Policy, values: dict[str, FieldValue | None]) -> lis
         expected = xml.field_name(policy.kind, policy.number, name)
         if any(tag != expected for tag in value.tags):
             found.append(f"「{_LABELS[name]}」欄に別の項目の欄（{'、'.join(value.tags)}）が入っています")
-    grade = _normalized_grade(values[xml.GRADE].text)
+    grade = grade_as_meant(values[xml.GRADE].text)
     if not grade:
         found.append("評価が選ばれていません")
     elif grade not in GRADES:
@@ -221,11 +215,18 @@ def _quoted(text: str) -> str:
 
 
 def _write(year: YearPlan, answers: dict[str, Answer]) -> bool:
-    """Change only the grade and commentary values, each where it is written; returns whether the
-    rest of the file stayed byte for byte."""
+    """Change only the values the diff showed as changed, each where it is written (a grade
+    written Ａ that a sheet returns as A stays as the office wrote it); returns whether the rest
+    of the file stayed byte for byte."""
+    items = {item.code: item for item in year.evaluation.items}
     data = yamlfile.load_for_update(year.path)
     for entry in data["items"]:
-        answer = answers.get(item_code(entry["kind"], entry["number"]))
-        if answer is not None:
-            entry["grade"], entry["commentary"] = yamlfile.plain(answer.grade), yamlfile.text(answer.commentary)
+        code = item_code(entry["kind"], entry["number"])
+        answer, item = answers.get(code), items.get(code)
+        if answer is None or item is None:
+            continue
+        if answer.grade != item.grade:
+            entry["grade"] = yamlfile.plain(answer.grade)
+        if answer.commentary != item.commentary:
+            entry["commentary"] = yamlfile.text(answer.commentary)
     return yamlfile.write(year.path, data)
