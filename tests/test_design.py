@@ -55,3 +55,19 @@ def test_each_document_reads_the_shared_stylesheet_and_its_own(built: Path) -> N
         html = (built / "output" / f"{document}.html").read_text(encoding="utf-8")
         assert layouts["print.css"] in html and layouts[own] in html, document
         assert layouts[other] not in html, document
+
+
+def test_the_photo_frame_is_one_value_for_the_stylesheet_word_and_the_resolution_check() -> None:
+    """A photo's 53 × 36 mm frame is planpress.design PHOTO_FRAME: booklet.css reads it as
+    var(--photo-width) and var(--photo-height), Word places a photo in it, and check measures a
+    photo's print resolution in it; a length typed a second time would let them part."""
+    from docx.shared import Mm
+
+    from planpress.render.docx_parts import PHOTO_FRAME
+
+    css = _code(ROOT / "layouts" / "booklet.css")
+    assert css.count("var(--photo-width)") == 2 and css.count("var(--photo-height)") == 3
+    assert not re.search(r"\b(53|36)mm", css)
+    width, height = design.PHOTO_FRAME
+    assert f"--photo-width: {width:g}mm;\n  --photo-height: {height:g}mm;" in design.css_variables()
+    assert PHOTO_FRAME == (Mm(width), Mm(height))

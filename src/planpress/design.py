@@ -47,6 +47,12 @@ FONTS: dict[str, tuple[str, str]] = {
     "gothic-fixed": ("BIZ UDGothic", "sans-serif"),   # table figures (even widths)
 }
 
+#: A photo's frame in the booklet, (width, height) in mm: a photo is shown whole, as large as fits
+#: in it. layouts/booklet.css reads it as var(--photo-width) and var(--photo-height), Word places
+#: a photo in it (render/docx_parts.py) and check measures a photo's resolution at the size it
+#: prints in it (images.print_resolution).
+PHOTO_FRAME: tuple[float, float] = (53.0, 36.0)
+
 #: The name Windows (10 and later) gives its own copy of a family, where it differs: Windows ships BIZ
 #: UD Mincho in one weight, Medium, named so. Word's font table offers it as the family's alternate
 #: name, which Word looks for on a PC without the family itself (tools/make_reference_docx.py).
@@ -69,9 +75,10 @@ def word_colour(name: str) -> str:
 
 
 def css_variables() -> str:
-    """The values as CSS custom properties on :root (--navy, --font-gothic, …)."""
+    """The values as CSS custom properties on :root (--navy, --font-gothic, --photo-width, …)."""
     lines = [f"  --{name}: {value.lower()};" for name, value in COLOURS.items()]
     lines += [f'  --font-{name}: "{family}", {generic};' for name, (family, generic) in FONTS.items()]
+    lines += [f"  --photo-{side}: {length:g}mm;" for side, length in zip(("width", "height"), PHOTO_FRAME)]
     return ":root {\n" + "\n".join(lines) + "\n}\n"
 
 

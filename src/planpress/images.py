@@ -20,7 +20,11 @@ FORMATS = {"PNG": "PNG", "JPEG": "JPEG", "GIF": "GIF"}
 #: More pixels than this is refused outright (Pillow's decompression-bomb guard is 89 million).
 MAX_PIXELS = 50_000_000
 #: The longest side the documents need: a 53 mm photo at 300 dpi is 626 pixels; room for larger use.
+#: A copy this long is at 1150 ppi or more in its frame: scaling never makes a photo too coarse to print.
 PRINT_SIDE = 2400
+#: The resolution print shops ask of a photo at the size it prints (pixels per inch), and the one
+#: below which their preflight flags it: its pixels show as steps and its edges blur on paper.
+PRINT_PPI, COARSE_PPI = 300, 200
 
 
 def problem(path: Path) -> str | None:
@@ -40,12 +44,32 @@ def problem(path: Path) -> str | None:
     return None
 
 
+def coarse_for_print(path: Path, frame: tuple[float, float]) -> str | None:
+    """Why a readable photo is too coarse to print in ``frame`` (width, height in mm; shown whole,
+    as large as fits), in Japanese, or None when it has pixels enough."""
+    with Image.open(path) as image:
+        width, height = image.size
+        if image.getexif().get(_ORIENTATION, 1) in _SIDEWAYS:
+            width, height = height, width  # as it prints: turned upright
+    scale = min(frame[0] / width, frame[1] / height)  # mm a pixel
+    ppi = 25.4 / scale
+    if ppi >= COARSE_PPI:
+        return None
+    printed = (width * scale, height * scale)
+    needed = [round(side * PRINT_PPI / 25.4) for side in printed]
+    return (f"{width}×{height}ピクセルで、冊子に印刷する大きさ（{printed[0]:.0f}×{printed[1]:.0f}mm）では{ppi:.0f}ppiです。"
+            f"印刷には解像度が足りず、粗く印刷されます。{PRINT_PPI}ppi（この大きさで{needed[0]}×{needed[1]}ピクセル）以上の写真に"
+            "差し替えてください（縮小していない元の写真。メールやチャットで送ると縮小されることがあります）")
+
+
 #: A scaled or turned photo's JPEG quality: for print (Pillow's default, 75, shows its blocks in
 #: skies and shadows on paper).
 JPEG_QUALITY = 92
 
 #: The EXIF tag saying how the stored pixels are to be turned to be shown.
 _ORIENTATION = 0x0112
+#: The orientations that turn a picture by a quarter: shown, its width is its stored height.
+_SIDEWAYS = {5, 6, 7, 8}
 
 
 #: The segment python-docx knows a JPEG by, right after its start marker: without one (a CMYK

@@ -9,8 +9,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from planpress import images, japanese
-from planpress.content.booklet import DRAFT, Booklet, FigureTable, Goal, PriorityProject
+from planpress import design, images, japanese
+from planpress.content.booklet import DRAFT, Booklet, FigureTable, Goal, Photo, PriorityProject
 from planpress.content.citations import Resolved, name_mismatch, resolve
 from planpress.content.model import KINDS, item_code
 from planpress.errors import Location, Problem, Problems, Severity
@@ -185,7 +185,15 @@ def _photos(priority: PriorityProject, project: Project, problems: Problems, fou
                              ("画像が未登録です（仮の枠を印刷します）", "画像ファイル「{name}」がありません（仮の枠を印刷します）"))
         if path is not None:
             images[(priority.number, index)] = path
+            _print_resolution(photo, path, label, problems)
     return images
+
+
+def _print_resolution(photo: Photo, path: Path, label: str, problems: Problems) -> None:
+    """A photo with too few pixels for its frame prints coarse: a print shop's preflight flags it."""
+    coarse = None if path.suffix.lower() == ".svg" else images.coarse_for_print(path, design.PHOTO_FRAME)
+    if coarse is not None:
+        problems.warning(photo.positions["image"], f"{label}: 「{photo.image}」: {coarse}")
 
 
 def _image_or_gap(project: Project, problems: Problems, found: Resolution, name: str | None,

@@ -27,7 +27,7 @@ from docx.table import Table as WordTable, _Cell
 from docx.text.paragraph import Paragraph as WordParagraph
 from docx.text.run import Run
 
-from planpress import images
+from planpress import design, images
 from planpress.document import Figure, Photos, Toc, word_style
 from planpress.drawing import Drawing
 from planpress.render import docx_svg, docx_widths, raster
@@ -369,9 +369,9 @@ def bookmark(paragraph: WordParagraph, anchor: str, identifier: int) -> None:
     paragraph._p.append(end)
 
 
-#: A photo's frame (width, height), as layouts/booklet.css's ``figure.photo img``: a photo is shown
+#: A photo's frame (width, height), the PDF's (planpress.design PHOTO_FRAME): a photo is shown
 #: whole, as large as fits in it; a portrait one is narrower, never cut or taller.
-PHOTO_FRAME = (Mm(53), Mm(36))
+PHOTO_FRAME = (Mm(design.PHOTO_FRAME[0]), Mm(design.PHOTO_FRAME[1]))
 
 
 def photos(word: WordDocument, block: Photos) -> None:

@@ -1,0 +1,65 @@
+"""What a print shop's preflight rejects, found by `planpress check` before the file is sent:
+a photo with too few pixels for the size it prints at."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from conftest import run_cli
+
+#: Project 1's photo slots, in projects.yaml's order.
+_CAPTIONS = ("キラキラ公園で行われたキッチンカーイベント", "TOMAKOMAI MIRAIFEST 2022ロゴ", "苫小牧市スマートシティ官民連携協議会",
+             "総合体育館などに配備されたバスロケーションシステム（デジタルサイネージ）", "市内全域に配備が完了した防災行政無線")
+
+
+def _register(project: Path, photos: dict[str, tuple[tuple[int, int], int]]) -> dict[str, tuple[int, int]]:
+    """Make each photo (file name → (stored pixel size, EXIF orientation)) and give project 1's slots
+    their files in order; where each file's name is written in projects.yaml (line, column)."""
+    from PIL import Image
+
+    folder = project / "content" / "booklet" / "photos"
+    folder.mkdir(parents=True)
+    path = project / "content" / "booklet" / "projects.yaml"
+    text = path.read_text(encoding="utf-8")
+    for caption, (name, (size, orientation)) in zip(_CAPTIONS, photos.items()):
+        exif = Image.Exif()
+        exif[0x0112] = orientation
+        Image.new("RGB", size, "#3366AA").save(folder / name, quality=90, exif=exif.tobytes())
+        text = text.replace(f"{caption}\n        image: null", f"{caption}\n        image: booklet/photos/{name}", 1)
+    path.write_text(text, encoding="utf-8")
+    lines = text.splitlines()
+    return {name: next((number, line.index("booklet/") + 1) for number, line in enumerate(lines, 1)
+                       if line.endswith(f"image: booklet/photos/{name}")) for name in photos}
+
+
+def test_a_photo_too_coarse_for_print_is_named_at_its_line_with_what_to_send_instead(project: Path) -> None:
+    """A 320×240 thumbnail prints 48 × 36 mm in its 53 × 36 mm frame: 169 ppi, where a print shop
+    asks 300 and flags under 200. check says so at the photo's name with its size, its resolution
+    and the pixels to send; build says it too (its own line, not among the slots to fill). A phone
+    photo is measured as it prints, turned upright by its EXIF orientation. A photo with pixels
+    enough (at 200 ppi and over, a huge one the documents embed scaled down) gives no line."""
+    at = _register(project, {
+        "thumbnail.jpg": ((320, 240), 1),       # 169 ppi
+        "phone.jpg": ((200, 360), 6),           # stored portrait, shown 360×200: 53 × 29 mm, 173 ppi
+        "just-enough.jpg": ((426, 290), 1),     # 204 ppi
+        "huge.jpg": ((3000, 2000), 1),          # scaled to 2400 px for the documents: 1150 ppi
+        "portrait.jpg": ((360, 200), 6),        # stored landscape (173 ppi so), shown 200×360: 254 ppi
+    })
+    check = run_cli(project, "check", "--no-layout")
+    assert check.returncode == 0, check.stderr
+    coarse = [line for line in check.stderr.splitlines() if "ppi" in line]
+    line, col = at["thumbnail.jpg"]
+    assert coarse[0] == (
+        f"content/booklet/projects.yaml:{line}:{col}: 警告: 重点プロジェクト1: 写真「{_CAPTIONS[0]}」: "
+        "「booklet/photos/thumbnail.jpg」: 320×240ピクセルで、冊子に印刷する大きさ（48×36mm）では169ppiです。"
+        "印刷には解像度が足りず、粗く印刷されます。300ppi（この大きさで567×425ピクセル）以上の写真に差し替えてください"
+        "（縮小していない元の写真。メールやチャットで送ると縮小されることがあります）")
+    line, col = at["phone.jpg"]
+    assert coarse[1].startswith(f"content/booklet/projects.yaml:{line}:{col}: 警告: ")
+    assert "「booklet/photos/phone.jpg」: 360×200ピクセルで、冊子に印刷する大きさ（53×29mm）では173ppiです。" in coarse[1]
+    assert "（この大きさで626×348ピクセル）" in coarse[1]
+    assert len(coarse) == 2 and not any(name in "".join(coarse) for name in ("just-enough", "huge", "portrait"))
+    build = run_cli(project, "build", "booklet", "--format", "html")
+    assert build.returncode == 0, build.stderr
+    assert [line for line in build.stderr.splitlines() if "ppi" in line] == coarse
