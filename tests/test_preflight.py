@@ -1,5 +1,6 @@
 """What a print shop's preflight rejects, found by `planpress check` before the file is sent:
-a photo with too few pixels for the size it prints at."""
+a photo with too few pixels for the size it prints at, a rule too thin or text too small in the
+print stylesheets."""
 
 from __future__ import annotations
 
@@ -63,3 +64,29 @@ def test_a_photo_too_coarse_for_print_is_named_at_its_line_with_what_to_send_ins
     build = run_cli(project, "build", "booklet", "--format", "html")
     assert build.returncode == 0, build.stderr
     assert [line for line in build.stderr.splitlines() if "ppi" in line] == coarse
+
+
+def test_a_hairline_or_tiny_text_in_a_print_stylesheet_is_named_at_its_line(project: Path) -> None:
+    """An office edit of layouts/ giving a rule under 0.25 pt (it prints broken or not at all) or
+    text under 6 pt: check names the stylesheet's line and column and the size to use; the shipped
+    layouts, a rule of 0.25 pt or none, a size relative to the font give no line."""
+    shipped = run_cli(project, "check", "--no-layout")
+    assert shipped.returncode == 0 and not [line for line in shipped.stderr.splitlines() if line.startswith("layouts/")]
+    css = project / "layouts" / "booklet.css"
+    text = css.read_text(encoding="utf-8")
+    css.write_text(text + (
+        "/* border: 0.1pt solid: a comment is no rule */\n"
+        ".thin { border-bottom: 0.05mm solid var(--navy); outline: 0.2px solid; }\n"
+        ".small { font-size: 5.5pt; }\n"
+        ".fine { border-top: 0.25pt solid; border: 0; font-size: 0.5em; column-rule-width: 1px; }\n"), encoding="utf-8")
+    line = text.count("\n") + 2
+    check = run_cli(project, "check", "--no-layout")
+    assert check.returncode == 0, check.stderr
+    assert [l for l in check.stderr.splitlines() if l.startswith("layouts/")] == [
+        f"layouts/booklet.css:{line}:24: 警告: border-bottom: 線の太さ 0.14pt（0.05mm）は印刷でかすれるか、印刷されません"
+        "（印刷会社の入稿チェックで指摘されます）。0.25pt以上にしてください",
+        f"layouts/booklet.css:{line}:59: 警告: outline: 線の太さ 0.15pt（0.05mm）は印刷でかすれるか、印刷されません"
+        "（印刷会社の入稿チェックで指摘されます）。0.25pt以上にしてください",
+        f"layouts/booklet.css:{line + 1}:21: 警告: font-size: 文字の大きさ 5.5pt は小さすぎて印刷では読めません"
+        "（印刷会社の入稿チェックで指摘されます）。6pt以上にしてください",
+    ]

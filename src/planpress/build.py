@@ -131,12 +131,14 @@ def _checked_content(project: Project, *, keep: bool, reading: Callable[[], None
     reading()
     problems = Problems()
     from planpress.checks.glyphs import check_glyphs  # fontTools: only when the content is read anew
+    from planpress.checks.print_css import check_print_css
 
     token = KEPT_PARSES.set(project.root / CACHE_DIR / "yaml" if keep else None)
     try:
         content = load_content(project, problems)
         check_glossary_use(content, problems)
         check_glyphs(project, problems, keep=keep)
+        check_print_css(project, problems)
     finally:
         KEPT_PARSES.reset(token)
     if keep and not problems.errors:

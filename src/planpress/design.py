@@ -53,6 +53,11 @@ FONTS: dict[str, tuple[str, str]] = {
 #: prints in it (images.print_resolution).
 PHOTO_FRAME: tuple[float, float] = (53.0, 36.0)
 
+#: The thinnest line and the smallest text a print shop takes, in points: a thinner rule prints
+#: broken or not at all, smaller text is flagged unreadable. The drawings keep to them
+#: (documents/booklet/charts.py), check warns of a stylesheet that does not (checks/print_css.py).
+MIN_LINE_PT, MIN_TEXT_PT = 0.25, 6.0
+
 #: The name Windows (10 and later) gives its own copy of a family, where it differs: Windows ships BIZ
 #: UD Mincho in one weight, Medium, named so. Word's font table offers it as the family's alternate
 #: name, which Word looks for on a PC without the family itself (tools/make_reference_docx.py).

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from planpress import japanese
+from planpress import design, japanese
 from planpress.content.booklet import Goal, Period, Population, Series
 from planpress.design import colour
 from planpress.drawing import Circle, Drawing, Label, Line, Picture, Polyline, Rect, Shape, label_box, segment_meets_box, wrap
@@ -17,8 +17,8 @@ GRID = colour("grid")
 SERIES_STYLE = ((colour("rule"), True), (colour("accent"), False), (colour("navy"), False))
 
 
-#: The smallest text printed in a drawing: 6 pt, in mm (drawings are placed at their size).
-MIN_TEXT = 6 * 25.4 / 72
+#: The smallest text printed in a drawing: 6 pt (design.MIN_TEXT_PT), in mm (drawings are placed at their size).
+MIN_TEXT = design.MIN_TEXT_PT * 25.4 / 72
 
 
 def sdg_icon(goal: Goal, size: float = 20.0, image: Path | None = None) -> Drawing:
