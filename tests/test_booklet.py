@@ -285,7 +285,8 @@ def test_missing_image_is_listed_and_shown_as_placeholder(project: Path) -> None
                             "苫小牧市スマートシティ官民連携協議会\n        image: booklet/photos/no-such-file.jpg", 1)
     path.write_text(source, encoding="utf-8")
     (project / "content" / "booklet" / "photos").mkdir()
-    Image.new("RGB", (60, 40), "#3a7").save(project / "content" / "booklet" / "photos" / "kitchen-car.png")
+    # Pixels enough for print (300 ppi in its frame): a smaller one is warned of (tests/test_preflight.py).
+    Image.new("RGB", (630, 420), "#3a7").save(project / "content" / "booklet" / "photos" / "kitchen-car.png")
     check = run_cli(project, "check")
     assert check.returncode == 0, check.stderr
     lines = check.stderr.splitlines()
