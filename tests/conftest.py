@@ -165,6 +165,12 @@ def print_booklet(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, objec
     return path, parts.LAST_BUILDS["booklet"]
 
 
+@pytest.fixture(scope="session")
+def word_in_libreoffice(built: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The Word booklet as LibreOffice lays it out (a department PC without Word)."""
+    return libreoffice_pdf(built / "output" / "booklet.docx", tmp_path_factory.mktemp("word-booklet"))
+
+
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     """A fresh copy of the shipped project to change (with the warm section cache)."""

@@ -12,7 +12,7 @@ import pytest
 from lxml import etree
 from ruamel.yaml import YAML
 
-from conftest import (BANDED_PHOTOS, colour_box, docx_part, libreoffice_pdf, pdf_pages, read_html, register_banded_photos,
+from conftest import (BANDED_PHOTOS, colour_box, docx_part, pdf_pages, read_html, register_banded_photos,
                       run_cli, squash)
 
 #: Chapter headings in the booklet's order (第1–第5 share a section, each has its own heading).
@@ -76,12 +76,6 @@ def test_every_chapter_is_in_word(built: Path) -> None:
     assert '<w:vMerge w:val="restart"/>' in xml
     html = read_html(built / "output" / "booklet.html")
     assert '<th class="table-heading" scope="colgroup" colspan="5">人口の増減（対前年比）</th>' in html
-
-
-@pytest.fixture(scope="module")
-def word_in_libreoffice(built: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The Word booklet as LibreOffice lays it out (a department PC without Word)."""
-    return libreoffice_pdf(built / "output" / "booklet.docx", tmp_path_factory.mktemp("word-booklet"))
 
 
 def test_word_opens_in_libreoffice_with_every_chapter(word_in_libreoffice: Path, booklet_pdf: Path) -> None:

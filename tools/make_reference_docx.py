@@ -33,6 +33,14 @@ MINCHO = design.font("mincho")
 NAVY = C("navy")
 
 
+#: A heading's left bar as the PDF's (print.css h2.heading-2: a 5 pt border, 3 mm padding, the bar's
+#: left edge on the text's left edge). Word draws a paragraph's left border outside its left indent,
+#: ``w:space`` points before the text (whole points: 8, the PDF's 8.5), so the text is indented by the
+#: bar and the gap: the bar stands on the text's edge, the heading's text 0.5 pt left of the PDF's.
+BAR_EIGHTHS = 40  # the bar's width in eighths of a point
+BAR_GAP = 8  # points between the bar and the text
+
+
 @dataclass(frozen=True)
 class ParagraphStyle:
     name: str
@@ -190,7 +198,7 @@ def _paragraph_properties(spec: ParagraphStyle) -> OxmlElement:
         ppr.append(_element("w:keepNext"))
     borders = OxmlElement("w:pBdr")
     if spec.border_left:
-        borders.append(_element("w:left", val="single", sz="24", space="6", color=spec.border_left))
+        borders.append(_element("w:left", val="single", sz=str(BAR_EIGHTHS), space=str(BAR_GAP), color=spec.border_left))
     if spec.border_bottom:
         borders.append(_element("w:bottom", val="single", sz="12", space="4", color=spec.border_bottom))
     if len(borders):
@@ -204,6 +212,8 @@ def _paragraph_properties(spec: ParagraphStyle) -> OxmlElement:
     line, rule = (str(spec.line_exact), "exact") if spec.line_exact else ("300", "auto")
     ppr.append(_element("w:spacing", before=str(spec.space_before), after=str(spec.space_after),
                         line=line, lineRule=rule))
+    if spec.border_left:
+        ppr.append(_element("w:ind", left=str((BAR_EIGHTHS // 8 + BAR_GAP) * 20)))
     if spec.indent_chars:
         ppr.append(_element("w:ind", leftChars=str(spec.indent_chars), left="420"))
     if spec.first_line_chars:
