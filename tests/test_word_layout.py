@@ -1,4 +1,5 @@
-"""The Word booklet as LibreOffice lays it out, held against the PDF: where a heading's bar and text stand."""
+"""The Word booklet as LibreOffice lays it out, held against the PDF: where a heading's bar and text
+stand, and how the pictures and captions of a row of photos line up."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from conftest import colour_box
+from conftest import BANDED_PHOTOS, colour_box, libreoffice_pdf, register_banded_photos, run_cli, squash
 from planpress.design import COLOURS
 
 pytestmark = pytest.mark.skipif(shutil.which("soffice") is None or shutil.which("pdftotext") is None,
@@ -66,3 +67,26 @@ def test_a_heading_2s_bar_and_text_stand_where_the_pdfs_do(built: Path, word_in_
     margin = 20 * 72 / 25.4
     assert in_pdf[0] == pytest.approx(margin, abs=0.5) and in_pdf[1] - in_pdf[0] == pytest.approx(5, abs=0.5), in_pdf
     assert in_word == pytest.approx(in_pdf, abs=0.6), (in_word, in_pdf)
+
+
+def test_the_pictures_and_captions_of_a_row_of_photos_line_up_in_word(project: Path, tmp_path: Path) -> None:
+    """A tower, a panorama and a slot without a photo in one row: each caption followed its own
+    picture in Word, so the panorama's stood 16 mm above the tower's. The pictures are centred on one
+    line in a row as tall as the photos' frame, and the captions start on one line below it, as in the PDF."""
+    register_banded_photos(project)
+    result = run_cli(project, "build", "booklet", "--format", "docx")
+    assert result.returncode == 0, result.stderr
+    converted = libreoffice_pdf(project / "output" / "booklet.docx", tmp_path)
+    row = [caption for caption, *_ in BANDED_PHOTOS] + ["苫小牧市スマートシティ官民連携協議会"]
+    lines = {text: (page, top) for page, _, top, _, text in _lines(converted)}
+    captions = [lines[squash(caption)] for caption in row]
+    assert len(set(captions)) == 1, dict(zip(row, captions))  # one page, one line
+    image = _page_image(converted, captions[0][0])
+    middles = []
+    for _, name, _, (start, end) in BANDED_PHOTOS:
+        first, last = colour_box(image, start), colour_box(image, end)
+        assert first is not None and last is not None, name
+        middles.append((first[1] + last[3]) / 2 * 72 / DPI)
+    assert middles[0] == pytest.approx(middles[1], abs=1), middles  # centred on one line
+    frame = 36 * 72 / 25.4
+    assert 0 < captions[0][1] - (middles[0] + frame / 2) < 12, (captions, middles)  # the captions just below the frame

@@ -60,7 +60,8 @@ class ParagraphStyle:
     border_bottom: str | None = None
     hanging_chars: int = 0
     tab_right: bool = False  # a right tab with dot leaders at the text edge (contents)
-    line_exact: int = 0  # exact line height in twentieths of a point (0: 1.25 lines)
+    line_exact: int = 0  # exact line height in twentieths of a point (0: ``lines``)
+    lines: int = 300  # line height in 240ths of a line (300: 1.25 lines)
     indent_chars: int = 0  # left indent in hundredths of a character
     #: The style of the paragraph Enter starts after one of this style (None: this style again).
     #: Headings and captions are followed by body text, as where the office types prose.
@@ -136,7 +137,12 @@ STYLES = (
     ParagraphStyle("Glossary Term", GOTHIC, 9, bold=True, color=NAVY),
     # A tall exact line, so the shading fills a photo-sized box (the PDF's 36 mm hatched frame).
     ParagraphStyle("Photo Placeholder", GOTHIC, 10.5, bold=True, color=C("missing"), align="center", shading=C("placeholder-bg"),
-                   line_exact=1900),
+                   line_exact=1900, keep_next=True),
+    # A photo in its row of the photo grid, single-spaced so the line is as tall as the picture: Word
+    # multiplies a line's height, a picture's included, and puts the extra below it (a quarter of the
+    # picture's height at 1.25 lines), so pictures of different heights centred in their cells would
+    # not share a middle (LibreOffice lays a picture's line out as tall as the picture either way).
+    ParagraphStyle("Photo", GOTHIC, 9, align="center", keep_next=True, lines=240),
     ParagraphStyle("Photo Caption", GOTHIC, 7.5, space_after=120),
     ParagraphStyle("TOC 1", GOTHIC, 10.5, bold=True, space_before=100, tab_right=True),
     ParagraphStyle("TOC 2", GOTHIC, 9, indent_chars=200, tab_right=True),
@@ -209,7 +215,7 @@ def _paragraph_properties(spec: ParagraphStyle) -> OxmlElement:
         tabs = OxmlElement("w:tabs")
         tabs.append(_element("w:tab", val="right", leader="dot", pos="9627"))
         ppr.append(tabs)
-    line, rule = (str(spec.line_exact), "exact") if spec.line_exact else ("300", "auto")
+    line, rule = (str(spec.line_exact), "exact") if spec.line_exact else (str(spec.lines), "auto")
     ppr.append(_element("w:spacing", before=str(spec.space_before), after=str(spec.space_after),
                         line=line, lineRule=rule))
     if spec.border_left:

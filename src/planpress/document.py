@@ -182,7 +182,7 @@ class PhotoSlot:
 
 @dataclass(frozen=True)
 class Photos(Block):
-    """Photos in a grid, two to a row."""
+    """Photos in a grid, three to a row."""
 
     kind: ClassVar[str] = "photos"
     slots: tuple[PhotoSlot, ...]

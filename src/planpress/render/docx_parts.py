@@ -12,6 +12,7 @@ from typing import Any
 from docx.document import Document as WordDocument
 from docx.enum.section import WD_HEADER_FOOTER, WD_SECTION
 from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_ROW_HEIGHT_RULE
 from docx.oxml import OxmlElement, parse_xml
 from docx.opc.constants import CONTENT_TYPE as CT, RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import qn
@@ -22,13 +23,13 @@ from docx.oxml.table import CT_Tbl
 from docx.parts.hdrftr import HeaderPart
 from docx.parts.image import ImagePart
 from docx.section import Section as WordSection
-from docx.shared import Emu, Inches, Length, Mm
+from docx.shared import Emu, Inches, Length, Mm, Twips
 from docx.table import Table as WordTable, _Cell
 from docx.text.paragraph import Paragraph as WordParagraph
 from docx.text.run import Run
 
 from planpress import design, images
-from planpress.document import Figure, Photos, Toc, word_style
+from planpress.document import Figure, Photos, PhotoSlot, Toc, word_style
 from planpress.drawing import Drawing
 from planpress.render import docx_svg, docx_widths, raster
 
@@ -372,26 +373,44 @@ def bookmark(paragraph: WordParagraph, anchor: str, identifier: int) -> None:
 #: A photo's frame (width, height), the PDF's (planpress.design PHOTO_FRAME): a photo is shown
 #: whole, as large as fits in it; a portrait one is narrower, never cut or taller.
 PHOTO_FRAME = (Mm(design.PHOTO_FRAME[0]), Mm(design.PHOTO_FRAME[1]))
+#: The top and bottom margin of a "Photo Grid" cell (make_reference_docx: 57 twips each).
+_PHOTO_CELL_MARGINS = Twips(2 * 57)
 
 
 def photos(word: WordDocument, block: Photos) -> None:
-    """Photos three to a row in a borderless grid, each whole in its frame; a missing image is a marked placeholder."""
+    """Photos three to a row in a borderless grid, each whole in its frame; a missing image is a marked placeholder.
+
+    A row of photos is two rows of the grid: the pictures, each centred in a cell at least the
+    frame's height, then their captions, so the captions of a row start on one line as in the PDF
+    (a caption in its picture's cell stood right under it: a panorama's higher than a tower's)."""
     if block.title:
         styled(word, block.title, "Heading 3")
     per_row = 3
     rows = -(-len(block.slots) // per_row)
-    table = body_table(word, rows, per_row)
+    table = body_table(word, 2 * rows, per_row)
     set_table_style(word, table, "Photo Grid")
-    for index, slot in enumerate(block.slots):
-        cell = table.rows[index // per_row].cells[index % per_row]
-        first = cell.paragraphs[0]
-        if slot.image is not None:
-            set_style(first, "Figure")
-            width, height = PHOTO_FRAME
-            add_image(first.add_run(), images.for_documents(slot.image), width, height=height)
-        else:
-            set_style(first, "Photo Placeholder")
-            first.add_run(slot.placeholder)
-        styled(cell, slot.caption, "Photo Caption")
-    for row in table.rows:
-        row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+    grid_rows = table.rows
+    for number in range(rows):
+        pictures, captions = grid_rows[2 * number], grid_rows[2 * number + 1]
+        # The pictures' row keeps with its captions' (the "Photo" and placeholder paragraphs keep with next).
+        pictures.height, pictures.height_rule = PHOTO_FRAME[1] + _PHOTO_CELL_MARGINS, WD_ROW_HEIGHT_RULE.AT_LEAST
+        slots = block.slots[number * per_row:(number + 1) * per_row]
+        for slot, picture, caption in zip(slots, row_cells(table, pictures), row_cells(table, captions)):
+            picture.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+            _photo(picture.paragraphs[0], slot)
+            caption_paragraph = caption.paragraphs[0]
+            add_text(caption_paragraph, slot.caption)
+            set_style(caption_paragraph, "Photo Caption")
+        for row in (pictures, captions):
+            row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+
+
+def _photo(paragraph: WordParagraph, slot: PhotoSlot) -> None:
+    """The slot's picture fitted in the frame, or its marked placeholder."""
+    if slot.image is None:
+        set_style(paragraph, "Photo Placeholder")
+        paragraph.add_run(slot.placeholder)
+        return
+    set_style(paragraph, "Photo")
+    width, height = PHOTO_FRAME
+    add_image(paragraph.add_run(), images.for_documents(slot.image), width, height=height)
