@@ -21,6 +21,7 @@ from conftest import copy_project, libreoffice_pdf, run_cli
 from planpress import design
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+W14 = "http://schemas.microsoft.com/office/word/2010/wordml"
 
 _TYPES = {"header": "header", "footer": "footer", "media": "image"}
 _REL = re.compile(r'<Relationship Id="(rId\d+)" Type="[^"]*/([A-Za-z]+)" Target="([^"]+)"')
@@ -75,6 +76,27 @@ def test_no_word_file_describes_the_template_instead_of_itself(built: Path, depa
         assert [(etree.QName(child).localname, child.text) for child in app] == [("Application", "planpress")], path.name
         properties = docx.Document(str(path)).core_properties
         assert properties.comments == "" and properties.last_printed is None, path.name
+
+
+def test_word_settings_are_japanese_words_and_each_files_own(built: Path, department_sheet: Path) -> None:
+    """settings.xml held python-docx's template's: tab stops every half inch (720 twips; Japanese
+    Word's are 4 characters of 10.5 pt, 840), the template's editing sessions (rsids, in the styles
+    too), one w14:docId for every file planpress wrote, and an empty bibliography store (customXml).
+    Each file's docId is its own ([MS-DOCX]: above 0, below 0x80000000), made from its name, so two
+    builds still give equal bytes (tests/test_reproducible.py)."""
+    ids = []
+    for path in (built / "output" / "booklet.docx", built / "output" / "evaluation-2021.docx", department_sheet):
+        with zipfile.ZipFile(path) as package:
+            names = package.namelist()
+            settings = etree.fromstring(package.read("word/settings.xml"))
+            styles = package.read("word/styles.xml").decode("utf-8")
+            relations = package.read("word/_rels/document.xml.rels").decode("utf-8")
+        assert settings.find(f"{{{W}}}defaultTabStop").get(f"{{{W}}}val") == "840", path.name
+        assert settings.find(f"{{{W}}}rsids") is None and "w:rsid" not in styles, path.name
+        assert not [name for name in names if name.startswith("customXml/")] and "customXml" not in relations, path.name
+        [doc_id] = settings.iter(f"{{{W14}}}docId")
+        ids.append(int(doc_id.get(f"{{{W14}}}val"), 16))
+    assert len(set(ids)) == 3 and all(0 < value < 0x80000000 for value in ids), ids
 
 
 def test_the_font_table_lists_the_styles_fonts_as_japanese_fonts(built: Path, department_sheet: Path) -> None:

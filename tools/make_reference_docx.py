@@ -341,6 +341,14 @@ def _compatibility(document: Document) -> None:
             setting.set(qn("w:val"), "15")
 
 
+def _default_tab_stop(document: Document) -> None:
+    """Tab stops every 4 characters of the body's 10.5 pt (840 twips), Japanese Word's default
+    (タブとリーダー: 既定値 4字), not python-docx's template's half inch (720): a tab an official
+    types in a sheet or the booklet goes where it would in any Word file of theirs."""
+    for stop in document.settings.element.iter(qn("w:defaultTabStop")):
+        stop.set(qn("w:val"), "840")
+
+
 def _font_table(document: Document) -> None:
     """An entry in word/fontTable.xml for each font the styles name that it lacks (python-docx's
     template lists its own: Calibri, ＭＳ 明朝, …). Word picks a substitute for a font a PC lacks by
@@ -413,6 +421,7 @@ def main(target: Path) -> None:
     _defaults(document)
     _font_table(document)
     _compatibility(document)
+    _default_tab_stop(document)
     body = document.element.body
     for child in list(body):
         if child.tag != qn("w:sectPr"):
@@ -420,7 +429,7 @@ def main(target: Path) -> None:
     document.core_properties.title = "planpress reference styles"
     document.core_properties.author = "planpress"
     document.core_properties.language = "ja-JP"
-    wordxml.own_package(document)
+    wordxml.own_package(document, "reference")
     document.save(target)
 
 

@@ -231,4 +231,4 @@ def _properties(word: WordDocument, sheet: Sheet, timestamp: float) -> None:
     core.language = "ja-JP"
     core.created = core.modified = date
     core.revision = 1
-    own_package(word)
+    own_package(word, f"{core.author} {core.title}")  # the city's sheet of a year for a department
