@@ -69,6 +69,9 @@ def _chapters(booklet: Booklet, problems: Problems, unreadable: set[str]) -> Non
     for chapter in booklet.chapters.chapters:
         if chapter.number in seen:
             problems.error(chapter.location, f"第{chapter.number}: 同じ番号の章が2回あります")
+        elif chapter.number not in REQUIRED_CHAPTERS:
+            problems.error(chapter.positions["number"], f"第{chapter.number}: chapters.yaml の章は第1〜第8です。この章は冊子のどこにも"
+                                                        f"印刷されません（第9 施策の体系は policy.yaml から作ります）")
         seen.add(chapter.number)
     for number in REQUIRED_CHAPTERS:
         if number not in seen and f"第{number}" not in unreadable:
