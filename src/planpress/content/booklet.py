@@ -4,6 +4,7 @@ and the Booklet that holds them all."""
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -36,19 +37,37 @@ class Colour(Kind):
 
 
 class YearValues(Kind):
-    """A mapping of years to whole numbers (2010: 173315)."""
+    """A mapping of years to whole numbers of at least ``minimum`` (2010: 173315). Each bad entry
+    is reported where it is written; the rest are read, so no check of them reports them missing."""
+
+    def __init__(self, *, minimum: int | None = None) -> None:
+        self.minimum = minimum
 
     def read(self, value: Any, container: Any, key: Any, ctx: Context) -> dict[int, int]:
         if not isinstance(value, CommentedMap) or not value:
             raise Invalid("「年: 値」の形で1つ以上書いてください")
-        found = {}
+        found, errors = {}, []
         for year, number in value.items():
-            if isinstance(year, bool) or not isinstance(year, int) or not 1900 <= year <= 2200:
-                raise Invalid(f"年「{year}」は西暦の整数で書いてください", ctx.here(value, year))
-            if isinstance(number, bool) or not isinstance(number, int):
-                raise Invalid(f"{year}年の値は整数で書いてください（今の値: {number}）", ctx.here(value, year))
-            found[year] = number
+            try:
+                found[year] = self._entry(year, number)
+            except Invalid as error:
+                errors.append(Problem(ctx.here(value, year), error.message))
+        if errors and not found:
+            raise Invalid(errors[0].message, errors[0].location) from None  # nothing left to read: the field fails
+        ctx.problems.extend(errors)
         return found
+
+    def _entry(self, year: Any, number: Any) -> int:
+        if isinstance(year, bool) or not isinstance(year, int) or not 1900 <= year <= 2200:
+            raise Invalid(f"年「{year}」は西暦の整数で書いてください")
+        digits = unicodedata.normalize("NFKC", number).replace(",", "") if isinstance(number, str) else ""
+        if digits.isascii() and digits.isdigit():  # as printed: 172,737 or １７２７３７
+            raise Invalid(f"{year}年の値「{number}」は半角数字だけで、区切りのカンマを付けずに書いてください（{digits}）")
+        if isinstance(number, bool) or not isinstance(number, int):
+            raise Invalid(f"{year}年の値は整数で書いてください（今の値: {number}）")
+        if self.minimum is not None and number < self.minimum:
+            raise Invalid(f"{year}年の値 {number} は範囲外です（{self.minimum}以上で書いてください）")
+        return number
 
 
 # --- chapters.yaml -------------------------------------------------------------------------
@@ -109,9 +128,12 @@ class Period(Record):
 
 @dataclass(kw_only=True)
 class Series(Record):
+    LABEL = "系列「{label}」"
+
     key: str = spec("識別名", Text(max_length=20))
     label: str = spec("凡例の名称", Text(max_length=20))
-    values: dict[int, int] = spec("値", YearValues())
+    #: People: a 0 or a negative number is a typing slip the chart would draw (an axis of ▲ values).
+    values: dict[int, int] = spec("値", YearValues(minimum=1))
 
 
 @dataclass(kw_only=True)
