@@ -230,6 +230,23 @@ def test_reviewed_definition_prints_plain_and_stops_warning(project: Path) -> No
     assert "<p>高齢者が住み慣れた地域で" in glossary and "<p>（案）性別にかかわりなく" in glossary
 
 
+def test_glossary_is_in_gojuon_order_whatever_kana_a_reading_is_typed_in(project: Path) -> None:
+    """A reading typed in katakana or half-width katakana sorts with the hiragana ones: by code
+    point every katakana came after every hiragana, and ICT (アイシーティー) was listed last."""
+    path = project / "content" / "glossary.yaml"
+    source = path.read_text(encoding="utf-8")
+    terms = _yaml(path)["terms"]
+    typed = source.replace("reading: あいしーてぃー", "reading: アイシーティー").replace("reading: さてらいとおふぃす", "reading: ｻﾃﾗｲﾄｵﾌｨｽ")
+    assert typed.count("reading: アイシーティー") == typed.count("reading: ｻﾃﾗｲﾄｵﾌｨｽ") == 1
+    path.write_text(typed, encoding="utf-8")
+    result = run_cli(project, "build", "booklet", "--format", "html")
+    assert result.returncode == 0, result.stderr
+    glossary = _section(read_html(project / "output" / "booklet.html"), "sec-glossary")
+    printed = re.findall(r'class="glossary-term"><p>([^<]*)</p>', glossary)
+    assert printed == [t["term"] for t in sorted(terms, key=lambda t: t["reading"])]
+    assert printed[0] == "ICT"
+
+
 def test_glossary_marks_come_from_the_glossary(built: Path) -> None:
     html = read_html(built / "output" / "booklet.html")
     terms = _yaml(built / "content" / "glossary.yaml")["terms"]

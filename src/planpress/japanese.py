@@ -1,7 +1,8 @@
-"""Japanese conventions: era years, numbers with ▲, percentages and enumerations."""
+"""Japanese conventions: era years, numbers with ▲, percentages, enumerations and 五十音順."""
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -55,6 +56,17 @@ def enumerate_ja(words: Sequence[str]) -> str:
     if len(words) == 1:
         return words[0]
     return f"{'、'.join(words[:-1])}及び{words[-1]}"
+
+
+#: Katakana ァ–ヶ to the hiragana of the same sound: a reading typed in katakana sorts among the others.
+_KATAKANA_TO_HIRAGANA = {code: code - 0x60 for code in range(0x30A1, 0x30F7)}
+
+
+def gojuon_key(reading: str) -> str:
+    """The key that puts readings in 五十音順 whether typed in hiragana, katakana or half-width
+    katakana (アイシーティー, ｱｲｼｰﾃｨｰ and あいしーてぃー are one reading): by code point, every
+    katakana sorted after every hiragana."""
+    return unicodedata.normalize("NFKC", reading).translate(_KATAKANA_TO_HIRAGANA)
 
 
 def grade_summary(counts: Sequence[tuple[str, int]]) -> str:
