@@ -247,6 +247,21 @@ def test_glossary_is_in_gojuon_order_whatever_kana_a_reading_is_typed_in(project
     assert printed[0] == "ICT"
 
 
+def test_a_paragraph_written_as_a_block_value_has_no_empty_line_in_word(project: Path) -> None:
+    """``- |`` keeps the line break the block ends with: the Word paragraph printed it as a line
+    break after its text (an empty line), the PDF as nothing."""
+    path = project / "content" / "booklet" / "chapters.yaml"
+    text = "この計画の名称は、「苫小牧市総合計画　第7次基本計画」とします。"
+    source = path.read_text(encoding="utf-8")
+    assert source.count(f"      - {text}\n") == 1
+    path.write_text(source.replace(f"      - {text}\n", f"      - |\n        {text}\n"), encoding="utf-8")
+    result = run_cli(project, "build", "booklet", "--format", "docx")
+    assert result.returncode == 0, result.stderr
+    paragraphs = [p for p in re.findall(r"<w:p[ >].*?</w:p>", docx_part(project / "output" / "booklet.docx"), re.S)
+                  if text in p]
+    assert len(paragraphs) == 1 and "<w:br" not in paragraphs[0]
+
+
 def test_glossary_marks_come_from_the_glossary(built: Path) -> None:
     html = read_html(built / "output" / "booklet.html")
     terms = _yaml(built / "content" / "glossary.yaml")["terms"]

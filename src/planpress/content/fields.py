@@ -83,12 +83,18 @@ def check_characters(text: str) -> None:
         raise Invalid(f"使えない文字 U+{ord(char):04X}（{_char_kind(char)}）が {bad.start() + 1} 文字目にあります")
 
 
-class Text(Kind):
-    """A non-empty string."""
+#: Line breaks inside a value (YAML gives U+2028 and U+2029 too, from text pasted out of Word).
+_LINE_BREAK = re.compile("[\n\u2028\u2029]")
 
-    def __init__(self, *, max_length: int | None = None, allow_empty: bool = False) -> None:
+
+class Text(Kind):
+    """A non-empty string on one line, or over several where ``lines`` allows (a commentary, whose
+    lines the documents print as paragraphs)."""
+
+    def __init__(self, *, max_length: int | None = None, allow_empty: bool = False, lines: bool = False) -> None:
         self.max_length = max_length
         self.allow_empty = allow_empty
+        self.lines = lines
 
     def read(self, value: Any, container: Any, key: Any, ctx: Context) -> str:
         if value is None and self.allow_empty:
@@ -97,11 +103,25 @@ class Text(Kind):
             raise Invalid(f"文字列で書いてください（今の値: {_show(value)}）")
         text = str(value)
         check_characters(text)
+        if not self.lines:
+            text = _one_line(text)
         if not text.strip() and not self.allow_empty:
             raise Invalid("空です。内容を書いてください")
         if self.max_length is not None and len(text) > self.max_length:
             raise Invalid(f"{len(text)}文字あります（{self.max_length}文字以内で書いてください）")
         return text
+
+
+def _one_line(text: str) -> str:
+    """A value meant for one line: the line break a block value (``|``) ends with is dropped (a Word
+    paragraph printed it as an empty line); one inside is refused (the PDF printed it as a space, the
+    Word file as a line break)."""
+    text = text.rstrip("\n")
+    inner = _LINE_BREAK.search(text)
+    if inner is not None:
+        raise Invalid(f"{inner.start() + 1}文字目で改行されています（PDFでは空白、Wordでは改行として印刷されます。"
+                      "改行せずに1行で書いてください）")
+    return text
 
 
 class Integer(Kind):

@@ -166,7 +166,7 @@ class EvaluationItem(Record):
     name: str = spec("名称", Text(max_length=80))
     # Empty while the year's sheets are still out; a year is complete when every item is filled.
     grade: str = spec("評価", Choice(GRADES, allow_empty=True, fold=grade_as_meant))
-    commentary: str = spec("評価の解説", Text(max_length=COMMENTARY_LIMIT, allow_empty=True))
+    commentary: str = spec("評価の解説", Text(max_length=COMMENTARY_LIMIT, allow_empty=True, lines=True))
 
     @staticmethod
     def label_of(values: dict[str, Any]) -> str | None:
