@@ -31,6 +31,8 @@ class Colour(Kind):
     """A colour as #RRGGBB."""
 
     def read(self, value: Any, container: Any, key: Any, ctx: Context) -> str:
+        if value is None:  # `color: #E5243B` unquoted: YAML reads # and what follows as a comment
+            raise Invalid("色は \"#E5243B\" のように引用符で囲んで書いてください（囲まないと # から後ろはコメントとして読まれ、値が空になります）")
         if not isinstance(value, str) or not re.fullmatch(r"#[0-9A-Fa-f]{6}", value):
             raise Invalid(f"色は #RRGGBB の形で書いてください（今の値: {value}）")
         return value.upper()
