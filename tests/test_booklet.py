@@ -262,6 +262,27 @@ def test_a_paragraph_written_as_a_block_value_has_no_empty_line_in_word(project:
     assert len(paragraphs) == 1 and "<w:br" not in paragraphs[0]
 
 
+def test_a_term_is_marked_at_its_first_use_after_a_longer_term_holding_it(project: Path) -> None:
+    """ゼロカーボン inside ゼロカーボンシティ is not a use of ゼロカーボン; its own use later in the
+    same paragraph is, and takes the mark (the paragraph was passed over, and the mark went to a
+    later paragraph)."""
+    glossary = project / "content" / "glossary.yaml"
+    glossary.write_text(glossary.read_text(encoding="utf-8") + "  - term: ゼロカーボン\n    reading: ぜろかーぼん\n"
+                        "    definition: 温室効果ガスの排出を実質ゼロにすること。\n", encoding="utf-8")
+    projects = project / "content" / "booklet" / "projects.yaml"
+    written, edited = "8月にゼロカーボンシティへの挑戦を宣言しました。", "8月にゼロカーボンシティへの挑戦を宣言し、ゼロカーボンの取組を始めました。"
+    source = projects.read_text(encoding="utf-8")
+    assert source.count(written) == 1
+    projects.write_text(source.replace(written, edited), encoding="utf-8")
+    result = run_cli(project, "build", "booklet", "--format", "html")
+    assert result.returncode == 0, result.stderr
+    html = read_html(project / "output" / "booklet.html")
+    paragraphs = re.findall(r"<p[^>]*>(.*?)</p>", html[: html.index('id="sec-glossary"')], re.S)
+    first = next(p for p in paragraphs if re.search("ゼロカーボン(?!シティ)", p))
+    assert "への挑戦を宣言し、ゼロカーボン※の取組" in first
+    assert sum(p.count("ゼロカーボン※") for p in paragraphs) == 1
+
+
 def test_glossary_marks_come_from_the_glossary(built: Path) -> None:
     html = read_html(built / "output" / "booklet.html")
     terms = _yaml(built / "content" / "glossary.yaml")["terms"]

@@ -26,8 +26,10 @@ class Marker:
             if term in self.used:
                 continue
             # A term glossed in parentheses takes the mark after them: DX（デジタルトランスフォーメーション）※
-            match = re.search(re.escape(term) + r"(?![A-Za-z])(（[^（）]*）)?", text)
-            if match is not None and not _inside_longer(text, match.start(), term, self.terms):
+            # Its first use is the first not part of a longer term, which may come later in the text.
+            matches = re.finditer(re.escape(term) + r"(?![A-Za-z])(（[^（）]*）)?", text)
+            match = next((m for m in matches if not _inside_longer(text, m.start(), term, self.terms)), None)
+            if match is not None:
                 text = text[: match.end()] + MARK + text[match.end():]
                 self.used.append(term)
         return text
