@@ -99,6 +99,11 @@ class Text(Kind):
     def read(self, value: Any, container: Any, key: Any, ctx: Context) -> str:
         if value is None and self.allow_empty:
             return ""
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            # A figure typed as it should print (50, 45.20): YAML reads it as a number, which would
+            # print as Python writes it (45.2). Quoted, it is text and prints as typed.
+            shown = _show(value)
+            raise Invalid(f"文字列で書いてください。数字だけの値は \"{shown}\" のように引用符で囲んでください（今の値: {shown}）")
         if not isinstance(value, str):
             raise Invalid(f"文字列で書いてください（今の値: {_show(value)}）")
         text = str(value)
