@@ -117,7 +117,13 @@ def page_styles(document: Document, project: Project, profile: str) -> str:
 def render_dated(document: Document, project: Project, styles: str, date: float, head_dates: bool) -> tuple[str, bool]:
     """``render`` with its styles (page_styles); and whether the page read the date (the HTML of
     a page that did not is the same on any date: deterministic templates see only PageContext)."""
-    page = PageContext(document, Markup(styles), __version__, iso_date(date), head_dates)
+    return render_when(document, project, styles, iso_date(date), head_dates)
+
+
+def render_when(document: Document, project: Project, styles: str, when: str, head_dates: bool) -> tuple[str, bool]:
+    """``render_dated`` with the date as the templates read it (``when``: iso_date's text, or
+    `serve`'s stand-in for it, serve/dates.py)."""
+    page = PageContext(document, Markup(styles), __version__, when, head_dates)
     try:
         template = environment(project.layouts_dir).get_template("base.html")
         return template.render(page=page), "date" in page.read

@@ -15,8 +15,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from planpress import memo
 from planpress.content import Content
 from planpress.project import Project
+from planpress.serve import dates
 
 HTML = "text/html; charset=utf-8"
 
@@ -53,7 +55,13 @@ body > section { background: #fff; width: 170mm; min-height: 255mm; margin: 10mm
 
 
 class PrintPreview:
-    """Each document as the HTML its PDF is laid out from, at /<name>/."""
+    """Each document as the HTML its PDF is laid out from, at /<name>/; a document whose model,
+    layouts and date (where the layouts do more than print it: serve/dates.py) are those of the
+    last save is not made again."""
+
+    def __init__(self) -> None:
+        #: Each document's key and its HTML as html.render made it (dates.MARK for the date).
+        self.kept: dict[str, tuple[str, str]] = {}
 
     def render(self, project: Project, content: Content) -> tuple[dict[str, Page], list[Listing]]:
         from planpress.documents import available
@@ -62,13 +70,28 @@ class PrintPreview:
         pages: dict[str, Page] = {}
         listings: list[Listing] = []
         files = project.root.as_uri() + "/"
+        date = html.iso_date(project.build_date())
+        when = dates.MARK if dates.printed_only((project.layouts_dir,), "page") else date
+        frame = memo.fingerprint("preview", memo.page_environment(project), memo.versions(*LIBRARIES), when)
+        kept: dict[str, tuple[str, str]] = {}
         for spec in available(content):
-            source = html.render(spec.make(), project).replace(files, FILES_PREFIX)
+            document = spec.make()
+            key = memo.fingerprint(frame, document)
+            made = self.kept.get(spec.name)
+            if made is None or made[0] != key:  # as html.render(document, project) makes it
+                made = key, html.render_when(document, project, html.page_styles(document, project, "web"), when, True)[0]
+            kept[spec.name] = made
+            source = dates.dated(made[1], date).replace(files, FILES_PREFIX)
             source = source.replace("</style>", SHEETS_CSS + "</style>", 1)
             url = f"/{spec.name}/"
             pages[url] = Page(source.encode("utf-8"))
             listings.append(Listing(spec.name, spec.title, url, f"/{spec.name}.pdf"))
+        self.kept = kept
         return pages, listings
+
+
+#: Libraries whose versions shape a page's HTML (Pillow: photos scaled down into data: URLs).
+LIBRARIES = ("jinja2", "markupsafe", "pillow")
 
 
 #: The URL prefix under which the server gives files of content/ and layouts/ (photos, icons).

@@ -14,16 +14,20 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
-from planpress import __version__, design, images
+from planpress import __version__, design, images, memo
 from planpress.document import Document
 from planpress.drawing import Drawing
 from planpress.errors import PlanpressError
 from planpress.render.html import drawing_svg, iso_date, template_error
+from planpress.serve import dates
 from planpress.site import fonts, search
+from planpress.site.kept import KeptPages
 from planpress.site.pages import Site, cut
 from planpress.site.terms import linked, term_ids
 from planpress.project import Project
 
+#: Libraries whose versions shape a page's HTML (Pillow: the pictures' files).
+LIBRARIES = ("jinja2", "markupsafe", "pillow")
 #: Files of layouts/site/ copied into the site as they are.
 ASSETS = ("site.css", "site.js", "search.js")
 
@@ -35,6 +39,8 @@ class Pictures:
 
     def __init__(self) -> None:
         self.files: SiteFiles = {}
+        #: Each picture asked for, in order, and its file name (a kept page asks again: site/kept.py).
+        self.asked: list[tuple[str | Path, str]] = []
 
     def url(self, path: str | Path) -> str:
         scaled = images.scaled(Path(path))
@@ -42,19 +48,26 @@ class Pictures:
             scaled[0], "." + scaled[1].split("/")[-1].replace("jpeg", "jpg"))
         name = f"images/{hashlib.sha256(data).hexdigest()[:16]}{suffix}"
         self.files[name] = data
+        self.asked.append((path, name))
         return name
 
 
-def render(document: Document, project: Project, *, profile: str = "web") -> SiteFiles:
-    """Every file of the site by its path inside the site's folder."""
+def render(document: Document, project: Project, *, profile: str = "web", kept: KeptPages | None = None) -> SiteFiles:
+    """Every file of the site by its path inside the site's folder (``kept``: the pages of the
+    last save, in `planpress serve`, where only the pages whose key changed are made again)."""
     site = cut(document)
     pictures = Pictures()
-    env = _environment(project.layouts_dir, site, pictures)
-    common = {"site": site, "document": document, "version": __version__, "date": iso_date(project.build_date())}
+    terms = term_ids(site)
+    env = _environment(project.layouts_dir, site, pictures, terms)
+    date = iso_date(project.build_date())
+    common = {"site": site, "document": document, "version": __version__, "date": date}
     files: SiteFiles = {}
     try:
-        for page in site.pages:
-            files[page.file] = env.get_template("page.html").render(page=page, **common).encode("utf-8")
+        if kept is None:
+            for page in site.pages:
+                files[page.file] = env.get_template("page.html").render(page=page, **common).encode("utf-8")
+        else:
+            files.update(_kept_pages(kept, env, site, document, project, pictures, terms, date))
         files[search.PAGE] = env.get_template("search.html").render(page=None, **common).encode("utf-8")
     except jinja2.TemplateError as error:
         raise template_error(error, project, "layouts/site/") from None
@@ -65,21 +78,37 @@ def render(document: Document, project: Project, *, profile: str = "web") -> Sit
         except OSError:
             raise PlanpressError(f"layouts/site/{name}: ファイルがありません") from None
     files["assets/design.css"] = design.css_variables().encode("utf-8")  # print's colours and families
-    files[search.INDEX] = search.index(site, files)
+    files[search.INDEX] = search.index(site, files) if kept is None else search.index(site, files, lambda name: kept.text(name, date))
     files.update(pictures.files)
-    # What the faces must hold: the pages, the scripts' messages and what the stylesheets write (content:).
-    shown = "".join(data.decode("utf-8") for name, data in files.items() if name.endswith((".html", ".js", ".css")))
-    files.update(fonts.web_fonts(project, document.name, shown))
+    files.update(fonts.web_fonts(project, document.name, _shown(files, kept, date)))
     return files
 
 
-def _environment(layouts: Path, site: Site, pictures: Pictures) -> jinja2.Environment:
+def _shown(files: SiteFiles, kept: KeptPages | None, date: str) -> str:
+    """What the faces must hold: the pages, the scripts' messages and what the stylesheets write
+    (content:); a kept page's characters are kept with it (the fonts take the set of them)."""
+    shown = [data.decode("utf-8") for name, data in files.items()
+             if name.endswith((".html", ".js", ".css")) and (kept is None or name not in kept.made)]
+    return "".join(shown) if kept is None else "".join(shown) + "".join(kept.characters(date))
+
+
+def _kept_pages(kept: KeptPages, env: jinja2.Environment, site: Site, document: Document, project: Project,
+                pictures: Pictures, terms: dict[str, tuple[str, str]], date: str) -> SiteFiles:
+    """The pages as ``kept`` keeps them, of the date ``date``."""
+    folders = (project.layouts_dir / "site", project.layouts_dir)
+    when = dates.MARK if dates.printed_only(folders, None) else date
+    frame = memo.fingerprint("site-page", memo.page_environment(project), memo.versions(*LIBRARIES), terms, when)
+    common = {"site": site, "document": document, "version": __version__, "date": when}
+    return {name: dates.dated(html, date).encode("utf-8")
+            for name, html in kept.pages(env, site, document, common, pictures, frame).items()}
+
+
+def _environment(layouts: Path, site: Site, pictures: Pictures, terms: dict[str, tuple[str, str]]) -> jinja2.Environment:
     """layouts/site/ first, then layouts/ (the block templates shared with print)."""
     env = jinja2.Environment(
         loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(layouts / "site"), jinja2.FileSystemLoader(layouts)]),
         autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
     )
-    terms = term_ids(site)
     env.globals["term_id"] = lambda term: terms[term][0] if term in terms else ""
     env.filters["marked"] = lambda text: linked(text, terms)
     env.filters["svg"] = lambda drawing: _inline(env, drawing)

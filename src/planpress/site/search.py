@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 
 from lxml.html import HtmlElement, document_fromstring
 
@@ -48,13 +49,14 @@ def _text(element: HtmlElement, parts: list[str]) -> None:
 _BREAKS = {"p", "li", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6", "caption", "figcaption", "title", "text", "div"}
 
 
-def index(site: Site, files: dict[str, bytes]) -> bytes:
-    """window.PLANPRESS_SEARCH: one entry per page: URL, title, place (breadcrumbs) and text."""
+def index(site: Site, files: dict[str, bytes], text: Callable[[str], str] | None = None) -> bytes:
+    """window.PLANPRESS_SEARCH: one entry per page: URL, title, place (breadcrumbs) and text
+    (``text``: a page's text by its file name, where it is known already; page_text of the file else)."""
     entries = []
     for page in site.pages:
         place = " ＞ ".join([a.title if a.parent else "ホーム" for a in page.ancestors] + list(page.trail))
-        entries.append({"u": page.file, "t": page.title, "p": place,
-                        "x": page_text(files[page.file].decode("utf-8"))})
+        shown = page_text(files[page.file].decode("utf-8")) if text is None else text(page.file)
+        entries.append({"u": page.file, "t": page.title, "p": place, "x": shown})
     # "</" escaped: the file is loaded by src, but stays safe to inline.
     data = json.dumps(entries, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
     return ("window.PLANPRESS_SEARCH = " + data + ";\n").encode("utf-8")
