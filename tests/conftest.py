@@ -80,6 +80,15 @@ def run_cli(root: Path, *args: str, env: dict[str, str] | None = None, process: 
     )
 
 
+def issue_year(root: Path, year: str = "2023") -> Path:
+    """``root`` with the year's evaluation file created and its departments' sheets written, as the
+    office starts a year (`planpress evaluation new`, `planpress sheets`)."""
+    for command in (("evaluation", "new", year), ("sheets", year)):
+        result = run_cli(root, *command)
+        assert result.returncode == 0, result.stderr
+    return root
+
+
 def run_main(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
     """Run ``planpress`` in this process: the same ``planpress.cli.main`` the command runs, in the
     project's folder, with its stdout, stderr and exit status captured (seconds faster than a new

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import copy_project, run_cli
+from conftest import copy_project, issue_year, run_cli
 from planpress.content.load import load_content
 from planpress.cycle import yamlfile
 from planpress.errors import Problems
@@ -71,9 +71,7 @@ def hand_written(generated: str) -> str:
 def issued(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The shipped project with FY2023 created and its sheets written (copy before changing)."""
     root = copy_project(tmp_path_factory.mktemp("in-place") / "project", warm=False)
-    for command in (("evaluation", "new", "2023"), ("sheets", "2023")):
-        result = run_cli(root, *command)
-        assert result.returncode == 0, result.stderr
+    issue_year(root)
     return root
 
 

@@ -9,7 +9,7 @@ import pytest
 from ruamel.yaml import YAML
 from lxml import etree
 
-from conftest import copy_project, docx_part, libreoffice_pdf, pdf_pages, run_cli, squash
+from conftest import copy_project, docx_part, issue_year, libreoffice_pdf, pdf_pages, run_cli, squash
 from sheetfill import NS, fill_all, libreoffice_resave, sheet_codes
 
 DEPARTMENTS = ("総合政策部", "総務部", "財政部", "市民生活部", "福祉部", "健康こども部", "環境衛生部",
@@ -25,9 +25,7 @@ def content_bytes(root: Path) -> dict[str, bytes]:
 def issued(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The shipped project with FY2023 created and its sheets written (copy before changing)."""
     root = copy_project(tmp_path_factory.mktemp("issued") / "project")
-    for command in (("evaluation", "new", "2023"), ("sheets", "2023")):
-        result = run_cli(root, *command)
-        assert result.returncode == 0, result.stderr
+    issue_year(root)
     return root
 
 

@@ -17,7 +17,7 @@ import docx
 import pytest
 from lxml import etree
 
-from conftest import copy_project, libreoffice_pdf, run_cli
+from conftest import copy_project, issue_year, libreoffice_pdf
 from planpress import design
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -53,9 +53,7 @@ def test_every_relationship_has_its_targets_type(built: Path) -> None:
 def department_sheet(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One department's evaluation sheet for FY2023, as `planpress sheets` writes it."""
     root = copy_project(tmp_path_factory.mktemp("sheets") / "project", warm=False)
-    for command in (("evaluation", "new", "2023"), ("sheets", "2023")):
-        result = run_cli(root, *command)
-        assert result.returncode == 0, result.stderr
+    issue_year(root)
     return root / "output" / "sheets" / "2023" / "総務部.docx"
 
 

@@ -31,6 +31,7 @@ WeasyPrint; it checks that they are the ones this WeasyPrint declares, else impo
 from __future__ import annotations
 
 import importlib
+import logging
 from importlib import metadata
 from typing import Any
 
@@ -55,6 +56,26 @@ def unsupported() -> str | None:
     if version() != SUPPORTED:
         return f"WeasyPrint {version()} には対応していません（planpress は {SUPPORTED} 用に作られています）"
     return None
+
+
+#: WeasyPrint's functions that ``replace`` replaced, by (internal module, function name).
+_REPLACED: dict[tuple[str, str], Any] = {}
+
+
+def replace(module: str, name: str, replacement: Any, log: logging.Logger, without: str) -> Any:
+    """Replace the function ``name`` of the internal module ``module`` (``inline``, ``block``:
+    see ``_NAMES``) with ``replacement``, once; WeasyPrint's own function, for the replacement to
+    call. On another WeasyPrint version nothing is replaced: ``log`` warns that the layout goes
+    ``without`` (what the office then does not get, in Japanese) and None is returned."""
+    if (module, name) not in _REPLACED:
+        reason = unsupported()
+        if reason is not None:
+            log.warning("%s: %s", without, reason)
+            return None
+        found = _load(module)
+        _REPLACED[module, name] = getattr(found, name)
+        setattr(found, name, replacement)
+    return _REPLACED[module, name]
 
 
 def page_box(page: Any) -> Any:

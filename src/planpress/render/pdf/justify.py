@@ -29,21 +29,13 @@ SUPPORTED = weasy.SUPPORTED
 
 _JAPANESE = re.compile("[\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
 _original_justify_line: Any = None  # WeasyPrint's, kept by install()
-_installed = False
 
 
 def install() -> bool:
     """Replace WeasyPrint's ``justify_line`` (once); False, with a warning, on another version."""
-    global _installed, _original_justify_line
-    if _installed:
-        return True
-    if weasy.unsupported() is not None:
-        log.warning("和文の両端揃え（文字間の調整）を行いません: %s", weasy.unsupported())
-        return False
-    _original_justify_line = weasy.inline.justify_line
-    weasy.inline.justify_line = justify_line
-    _installed = True
-    return True
+    global _original_justify_line
+    _original_justify_line = weasy.replace("inline", "justify_line", justify_line, log, "和文の両端揃え（文字間の調整）を行いません")
+    return _original_justify_line is not None
 
 
 def justify_line(context: Any, line: Any, extra_width: float) -> None:

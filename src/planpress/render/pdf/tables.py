@@ -28,21 +28,14 @@ from planpress.render.pdf import _weasy_internals as weasy
 log = logging.getLogger(__name__)
 
 _original_table_layout: Any = None  # WeasyPrint's, kept by install()
-_installed = False
 
 
 def install() -> bool:
     """Replace WeasyPrint's ``table_layout`` (once); False, with a warning, on another version."""
-    global _installed, _original_table_layout
-    if _installed:
-        return True
-    if weasy.unsupported() is not None:
-        log.warning("表の見出し行を表の続くすべてのページに付けられない場合があります: %s", weasy.unsupported())
-        return False
-    _original_table_layout = weasy.block.table_layout
-    weasy.block.table_layout = table_layout
-    _installed = True
-    return True
+    global _original_table_layout
+    _original_table_layout = weasy.replace("block", "table_layout", table_layout, log,
+                                           "表の見出し行を表の続くすべてのページに付けられない場合があります")
+    return _original_table_layout is not None
 
 
 def table_layout(context: Any, table: Any, bottom_space: float, skip_stack: Any, containing_block: Any,
