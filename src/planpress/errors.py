@@ -14,6 +14,11 @@ class Location:
     line: int = 0
     col: int = 0
 
+    @classmethod
+    def in_text(cls, path: str, text: str, index: int) -> Location:
+        """The line and column of ``text[index]``, ``text`` being the file ``path`` holds."""
+        return cls(path, text.count("\n", 0, index) + 1, index - text.rfind("\n", 0, index))
+
     def __str__(self) -> str:
         if not self.line:
             return self.path

@@ -157,9 +157,7 @@ def layout_fonts(project: Project, problems: Problems | None = None, *, keep: bo
             except PlanpressError as error:
                 if problems is None:
                     raise
-                line = text.count("\n", 0, match.start(1)) + 1
-                col = match.start(1) - (text.rfind("\n", 0, match.start(1)) + 1) + 1
-                problems.error(Location(project.display(css), line, col), error.message)
+                problems.error(Location.in_text(project.display(css), text, match.start(1)), error.message)
     return fonts
 
 

@@ -9,7 +9,6 @@ relative to the font (em, %) is not resolved here.
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 from planpress import design
 from planpress.errors import Location, Problems
@@ -31,13 +30,13 @@ def check_print_css(project: Project, problems: Problems) -> None:
         for found in _LINE.finditer(text):
             length = _first_length(found.group(2), found.start(2))
             if length is not None and 0 < length[0] < design.MIN_LINE_PT:
-                problems.warning(_location(project, css, text, length[1]),
+                problems.warning(Location.in_text(project.display(css), text, length[1]),
                                  f"{found.group(1)}: 線の太さ {_points(length[0])}（{length[0] * 25.4 / 72:.2f}mm）は印刷でかすれるか、"
                                  f"印刷されません（印刷会社の入稿チェックで指摘されます）。{_points(design.MIN_LINE_PT)}以上にしてください")
         for found in _FONT_SIZE.finditer(text):
             length = _first_length(found.group(1), found.start(1))
             if length is not None and length[0] < design.MIN_TEXT_PT:
-                problems.warning(_location(project, css, text, length[1]),
+                problems.warning(Location.in_text(project.display(css), text, length[1]),
                                  f"font-size: 文字の大きさ {_points(length[0])} は小さすぎて印刷では読めません"
                                  f"（印刷会社の入稿チェックで指摘されます）。{_points(design.MIN_TEXT_PT)}以上にしてください")
 
@@ -57,8 +56,3 @@ def _points(value: float) -> str:
 def _without_comments(text: str) -> str:
     """The stylesheet with each comment blanked out, every character where it was (for line and column)."""
     return re.sub(r"/\*.*?\*/", lambda found: re.sub(r"[^\n]", " ", found.group(0)), text, flags=re.S)
-
-
-def _location(project: Project, css: Path, text: str, index: int) -> Location:
-    line = text.count("\n", 0, index) + 1
-    return Location(project.display(css), line, index - (text.rfind("\n", 0, index) + 1) + 1)

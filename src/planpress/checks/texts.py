@@ -179,8 +179,7 @@ def folded_space(spot: TextSpot) -> tuple[Location, str] | None:
 
 
 def _location_at(spot: TextSpot, offset: int) -> Location:
-    line_start = spot.source.rfind("\n", 0, offset) + 1
-    return Location(spot.location.path, spot.source.count("\n", 0, offset) + 1, offset - line_start + 1)
+    return Location.in_text(spot.location.path, spot.source, offset)
 
 
 def content_texts(project: Project) -> list[TextSpot]:

@@ -72,6 +72,11 @@ def environment(layouts_dir: Path) -> jinja2.Environment:
     return env
 
 
+#: Libraries whose versions shape a page's HTML (Pillow: photos scaled down into data: URLs, the
+#: web edition's picture files): in the key of every kept page (render/pdf/sources.py, serve).
+LIBRARIES = ("jinja2", "markupsafe", "pillow")
+
+
 def drawing_svg(env: jinja2.Environment, drawing: Drawing) -> str:
     """The drawing as SVG, through layouts/drawing.svg."""
     return env.get_template(DRAWING_TEMPLATE).render(drawing=drawing)

@@ -72,7 +72,7 @@ class PrintPreview:
         files = project.root.as_uri() + "/"
         date = html.iso_date(project.build_date())
         when = dates.MARK if dates.printed_only((project.layouts_dir,), "page") else date
-        frame = memo.fingerprint("preview", memo.page_environment(project), memo.versions(*LIBRARIES), when)
+        frame = memo.fingerprint("preview", memo.page_environment(project), memo.versions(*html.LIBRARIES), when)
         kept: dict[str, tuple[str, str]] = {}
         for spec in available(content):
             document = spec.make()
@@ -88,10 +88,6 @@ class PrintPreview:
             listings.append(Listing(spec.name, spec.title, url, f"/{spec.name}.pdf"))
         self.kept = kept
         return pages, listings
-
-
-#: Libraries whose versions shape a page's HTML (Pillow: photos scaled down into data: URLs).
-LIBRARIES = ("jinja2", "markupsafe", "pillow")
 
 
 #: The URL prefix under which the server gives files of content/ and layouts/ (photos, icons).

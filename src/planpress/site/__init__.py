@@ -18,7 +18,7 @@ from planpress import __version__, design, images, memo
 from planpress.document import Document
 from planpress.drawing import Drawing
 from planpress.errors import PlanpressError
-from planpress.render.html import drawing_svg, iso_date, template_error
+from planpress.render.html import LIBRARIES, drawing_svg, iso_date, template_error
 from planpress.serve import dates
 from planpress.site import fonts, search
 from planpress.site.kept import KeptPages
@@ -26,8 +26,6 @@ from planpress.site.pages import Site, cut
 from planpress.site.terms import linked, term_ids
 from planpress.project import Project
 
-#: Libraries whose versions shape a page's HTML (Pillow: the pictures' files).
-LIBRARIES = ("jinja2", "markupsafe", "pillow")
 #: Files of layouts/site/ copied into the site as they are.
 ASSETS = ("site.css", "site.js", "search.js")
 

@@ -21,8 +21,6 @@ from planpress.document import Document
 from planpress.project import Project
 from planpress.render import html
 
-#: Libraries whose versions shape a page's HTML (Pillow: photos scaled down into data: URLs).
-_LIBRARIES = ("jinja2", "markupsafe", "pillow")
 #: Bump when the file's layout changes.
 _FORMAT = "sections-1"
 #: An entry: the HTML before the styles, after them (None: no styles taken out), the date it read.
@@ -35,7 +33,7 @@ def section_html(document: Document, sections: Sequence[Document], project: Proj
     html.render(section, project, profile=profile, date=date, head_dates=False) makes it
     (``keep``: what was made is kept for the next build; ``planpress check`` writes nothing)."""
     styles = html.page_styles(document, project, profile)
-    frame = memo.fingerprint(_FORMAT, memo.page_environment(project), memo.versions(*_LIBRARIES), profile,
+    frame = memo.fingerprint(_FORMAT, memo.page_environment(project), memo.versions(*html.LIBRARIES), profile,
                              replace(document, sections=()))
     when = html.iso_date(date)
     slot = memo.Slot(project, f"{document.name}.{profile}.sections")

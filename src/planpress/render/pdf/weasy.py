@@ -215,7 +215,7 @@ def _first_place(project: Project, paths: Iterable[Path], needles: Sequence[str]
         for needle in needles:
             found = text.find(needle) if needle else -1
             if found >= 0:
-                return Location(project.display(path), text.count("\n", 0, found) + 1, found - text.rfind("\n", 0, found))
+                return Location.in_text(project.display(path), text, found)
     return None
 
 
