@@ -132,11 +132,13 @@ def _checked_content(project: Project, *, keep: bool, reading: Callable[[], None
     problems = Problems()
     from planpress.checks.glyphs import check_glyphs  # fontTools: only when the content is read anew
     from planpress.checks.print_css import check_print_css
+    from planpress.checks.running_heads import check_running_heads  # Pillow's font measuring
 
     token = KEPT_PARSES.set(project.root / CACHE_DIR / "yaml" if keep else None)
     try:
         content = load_content(project, problems)
         check_glossary_use(content, problems)
+        check_running_heads(content, problems)
         check_glyphs(project, problems, keep=keep)
         check_print_css(project, problems)
     finally:

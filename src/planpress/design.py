@@ -1,4 +1,4 @@
-"""The design values in one place: colours and font families.
+"""The design values in one place: colours, font families and the sizes the layouts share.
 
 The stylesheets read them as CSS custom properties (``var(--navy)``), which html.render puts in a
 <style> element of their own before the layouts' stylesheets; the drawings (documents/booklet/diagrams.py,
@@ -47,6 +47,14 @@ FONTS: dict[str, tuple[str, str]] = {
     "gothic-fixed": ("BIZ UDGothic", "sans-serif"),   # table figures (even widths)
 }
 
+#: The printed page, (width, height) in mm, and its margins (top, right, bottom, left) in mm; the
+#: running header (柱) is one line of RUNNING_HEAD_PT type across the top margin's width. print.css
+#: reads them as var(--page-width), var(--page-margins) and var(--running-head-size); check measures a
+#: header against that width (checks/running_heads.py).
+PAGE: tuple[float, float] = (210.0, 297.0)
+PAGE_MARGINS: tuple[float, float, float, float] = (22.0, 20.0, 20.0, 20.0)
+RUNNING_HEAD_PT = 8.0
+
 #: A photo's frame in the booklet, (width, height) in mm: a photo is shown whole, as large as fits
 #: in it. layouts/booklet.css reads it as var(--photo-width) and var(--photo-height), Word places
 #: a photo in it (render/docx_parts.py) and check measures a photo's resolution at the size it
@@ -80,10 +88,13 @@ def word_colour(name: str) -> str:
 
 
 def css_variables() -> str:
-    """The values as CSS custom properties on :root (--navy, --font-gothic, --photo-width, …)."""
+    """The values as CSS custom properties on :root (--navy, --font-gothic, --photo-width, --page-width, …)."""
     lines = [f"  --{name}: {value.lower()};" for name, value in COLOURS.items()]
     lines += [f'  --font-{name}: "{family}", {generic};' for name, (family, generic) in FONTS.items()]
     lines += [f"  --photo-{side}: {length:g}mm;" for side, length in zip(("width", "height"), PHOTO_FRAME)]
+    lines += [f"  --page-{side}: {length:g}mm;" for side, length in zip(("width", "height"), PAGE)]
+    lines += [f"  --page-margins: {' '.join(f'{length:g}mm' for length in PAGE_MARGINS)};",
+              f"  --running-head-size: {RUNNING_HEAD_PT:g}pt;"]
     return ":root {\n" + "\n".join(lines) + "\n}\n"
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import ClassVar
 
 from planpress.drawing import Drawing
+from planpress.errors import Location
 
 
 def word_style(css_class: str) -> str:
@@ -202,6 +203,17 @@ class Section:
     #: Where the section sits in the plan's tree, outermost first (自治体運営, 第2 …): the web
     #: edition's breadcrumbs; print states it in the text.
     trail: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class RunningHead:
+    """A running header a document prints from a name written in content/: the header, the item
+    it names and where that name is written (check warns there of a header too long for its line).
+    Not part of a Section: a section's model holds no position in a file."""
+
+    text: str
+    item: str
+    location: Location
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from planpress.content import Content
-from planpress.document import DocumentSpec
+from planpress.document import DocumentSpec, RunningHead
 from planpress.documents import booklet, evaluation
 
 
@@ -15,3 +15,8 @@ def available(content: Content) -> list[DocumentSpec]:
 def skipped(content: Content) -> dict[str, str]:
     """Documents the content names but cannot make yet, by name, with the reason in Japanese."""
     return evaluation.skipped(content)
+
+
+def running_heads(content: Content) -> list[RunningHead]:
+    """The running headers every document prints from names in content/, at those names."""
+    return evaluation.running_heads(content) + booklet.running_heads(content)

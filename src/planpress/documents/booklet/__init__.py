@@ -11,9 +11,10 @@ from functools import partial
 from planpress import japanese
 from planpress.content import Content
 from planpress.content.booklet import DRAFT, Booklet
-from planpress.document import (Block, Cell, Column, Document, DocumentSpec, Figure, Heading, Paragraph, Section,
-                                Table, TitleBlock, Toc, TocEntry)
-from planpress.documents.booklet import charts, diagrams
+from planpress.document import (Block, Cell, Column, Document, DocumentSpec, Figure, Heading, Paragraph, RunningHead,
+                                Section, Table, TitleBlock, Toc, TocEntry)
+from planpress.documents import evaluation
+from planpress.documents.booklet import charts, diagrams, pages
 from planpress.documents.booklet.glossary import Marker
 from planpress.documents.booklet.links import links
 from planpress.documents.booklet.pages import policy_sections, project_sections
@@ -120,9 +121,28 @@ def _outline_section(booklet: Booklet) -> Section:
             blocks.append(Figure((diagrams.structure_diagram(booklet.tree),), "計画の構成"))
         if number == 3:
             blocks.append(Figure((charts.period_chart(booklet.period),), "計画の期間", data=_period_table(booklet)))
+    return Section("第1～第5", "sec-outline", tuple(blocks), running_title=_outline_running_title(booklet))
+
+
+def _outline_running_title(booklet: Booklet) -> str:
     titles = "・".join(booklet.chapters.get(n).title for n in range(1, 6))  # type: ignore[union-attr]
     # ～ (U+FF5E), as the cover and the plan period write a range.
-    return Section("第1～第5", "sec-outline", tuple(blocks), running_title=f"第1～第5　{titles}")
+    return f"第1～第5　{titles}"
+
+
+def running_heads(content: Content) -> list[RunningHead]:
+    """Each running header the booklet prints from a name in content/ (the contents, 第9 and the
+    glossary print fixed ones), at that name; the header of 第1–第5, which joins five titles, at the
+    longest."""
+    if content.booklet is None:
+        return []
+    booklet, review = content.booklet, content.booklet.review
+    heads = [RunningHead(review.title, evaluation.label(review), review.positions["title"])] if review else []
+    chapters = {n: booklet.chapters.get(n) for n in range(1, 9)}
+    outline = max((chapters[n] for n in range(1, 6)), key=lambda chapter: len(chapter.title))  # type: ignore[union-attr]
+    heads.append(RunningHead(_outline_running_title(booklet), f"第{outline.number}", outline.positions["title"]))  # type: ignore[union-attr]
+    heads += [RunningHead(_chapter_heading(booklet, n).text, f"第{n}", chapters[n].positions["title"]) for n in (6, 7, 8)]  # type: ignore[union-attr]
+    return heads + pages.running_heads(booklet)
 
 
 def _period_table(booklet: Booklet) -> Table:

@@ -6,7 +6,7 @@ from planpress import japanese
 from planpress.content.booklet import Booklet
 from planpress.documents.booklet import charts, diagrams
 from planpress.content.booklet import FigureTable, Goal, PolicyPage, PriorityProject
-from planpress.document import Block, Cell, Column, Figure, Heading, Paragraph, Photos, PhotoSlot, Section, Table
+from planpress.document import Block, Cell, Column, Figure, Heading, Paragraph, Photos, PhotoSlot, RunningHead, Section, Table
 from planpress.content.model import KINDS, Policy, PolicyTree
 
 MISSING = "未入力"
@@ -20,7 +20,7 @@ def project_sections(booklet: Booklet, heading: Heading, text: tuple[Block, ...]
 
 
 def _project(booklet: Booklet, project: PriorityProject) -> Section:
-    title = f"重点プロジェクト{project.number}　{project.title}"
+    title = _project_title(project)
     blocks: list[Block] = [Heading(title, 2, anchor=f"project-{project.number}"),
                            *(Paragraph(text) for text in project.background)]
     for approach in project.approaches:
@@ -41,6 +41,20 @@ def _project(booklet: Booklet, project: PriorityProject) -> Section:
     return Section(title, f"sec-project-{project.number}", tuple(blocks), running_title=title)
 
 
+def _project_title(project: PriorityProject) -> str:
+    return f"重点プロジェクト{project.number}　{project.title}"
+
+
+def _policy_running_title(policy: Policy) -> str:
+    return f"施策ごとの計画　{policy.code}　{policy.name}"
+
+
+def running_heads(booklet: Booklet) -> list[RunningHead]:
+    """The running headers of the project and policy pages, at the titles and names they print."""
+    heads = [RunningHead(_project_title(p), f"重点プロジェクト{p.number}", p.positions["title"]) for p in booklet.projects.projects]
+    return heads + [RunningHead(_policy_running_title(p), p.code, p.positions["name"]) for p in booklet.tree.policies()]
+
+
 def _figure_table(table: FigureTable) -> Table:
     columns = tuple(Column(f"{c.label}（{c.unit}）", 1, "table-number", c.group or "") for c in table.columns)
     row = tuple(Cell((japanese.number(value),), "table-number") for value in table.values)
@@ -57,8 +71,7 @@ def policy_sections(booklet: Booklet) -> list[Section]:
         blocks = _policy_blocks(booklet, policy, pages.get(policy.code), where.get(policy.code, ()))
         if index == 0:
             blocks = (Heading("施策ごとの計画", 1, anchor="policies"), *blocks)
-        running = f"施策ごとの計画　{policy.code}　{policy.name}"
-        sections.append(Section(policy.code, f"sec-policy-{anchor(policy)}", blocks, running_title=running,
+        sections.append(Section(policy.code, f"sec-policy-{anchor(policy)}", blocks, running_title=_policy_running_title(policy),
                                 trail=where.get(policy.code, ())))
     return sections
 

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from functools import partial
 
 from planpress import japanese
-from planpress.document import Block, Cell, Column, Document, DocumentSpec, Heading, Paragraph, Section, Table, TitleBlock
+from planpress.document import (Block, Cell, Column, Document, DocumentSpec, Heading, Paragraph, RunningHead, Section, Table,
+                                TitleBlock)
 from planpress.documents.evaluation.yearly import grade_chart, year_over_year
 from planpress.figures import EvaluationFigures, evaluation_figures, fill
 from planpress.content import Content
@@ -54,7 +55,7 @@ def evaluation_document(evaluation: Evaluation, plan: Plan, city: str, compare: 
     year = japanese.fiscal_year(evaluation.fiscal_year)
     subtitle = f"{year}までの取組に係る施策評価"
     blocks = (TitleBlock(evaluation.title, subtitle, city), *summary_blocks(evaluation, plan, compare=compare))
-    section = Section(evaluation.title, "report", blocks, running_title=f"{evaluation.title}　{year}")
+    section = Section(evaluation.title, "report", blocks, running_title=_running_title(evaluation))
     return Document(
         name=evaluation.name,
         title=f"{evaluation.title}（{subtitle}）",
@@ -64,6 +65,22 @@ def evaluation_document(evaluation: Evaluation, plan: Plan, city: str, compare: 
         sections=(section,),
         stylesheets=("report.css",),
     )
+
+
+def _running_title(evaluation: Evaluation) -> str:
+    return f"{evaluation.title}　{japanese.fiscal_year(evaluation.fiscal_year)}"
+
+
+def running_heads(content: Content) -> list[RunningHead]:
+    """The running header of each report ``specs`` makes, at its title."""
+    by_name = {evaluation.name: evaluation for evaluation in content.evaluations}
+    return [RunningHead(_running_title(evaluation), label(evaluation), evaluation.positions["title"])
+            for evaluation in (by_name[spec.name] for spec in specs(content))]
+
+
+def label(evaluation: Evaluation) -> str:
+    """How messages name an evaluation: 令和3年度（2021年度）の施策評価."""
+    return f"{japanese.fiscal_year(evaluation.fiscal_year)}の施策評価"
 
 
 def summary_blocks(
