@@ -146,6 +146,31 @@ def test_pdf_header_row_tops_every_page_a_tall_row_runs_over(tmp_path: Path) -> 
     assert column == "".join(squash(item.commentary) for item in items(root))
 
 
+def test_the_items_heading_never_ends_a_page_without_its_table(tmp_path: Path) -> None:
+    """項目別の評価 heads the item table and never ends a page without it. A first item whose
+    commentary (70 short lines) makes its row taller than a page could not follow the heading
+    whole anywhere: WeasyPrint moved the table on and left the heading alone on its page. Now the
+    heading, the table's header row and the first row's start share a page, the row split under
+    them and its rest under the header on the next; a row shorter than a page (30 lines) goes whole
+    with the heading, as before."""
+    for count in (30, 70):
+        root = copy_project(tmp_path / f"lines-{count}", warm=False)
+        path = root / "content" / "evaluations" / "2021.yaml"
+        text = path.read_text(encoding="utf-8")
+        first = re.search(r"    number: 1\n(?:    .*\n){2}(    commentary: .*\n)", text).group(1)  # 運営方針01
+        path.write_text(text.replace(first, "    commentary: |-\n" + "".join(f"      第{n:02d}行\n" for n in range(1, count + 1)), 1),
+                        encoding="utf-8")
+        result = run_cli(root, "build", "evaluation-2021", "--format", "pdf")
+        assert result.returncode == 0, result.stderr
+        pages = _page_words(root / "output" / "evaluation-2021.pdf")
+        at = next(index for index, words in enumerate(pages) if _word(words, "項目別の評価"))
+        heading, header, start = (_word(pages[at], text) for text in ("項目別の評価", "評価の解説", "第01行"))
+        assert header is not None and start is not None, (count, at + 1)
+        assert heading.bottom < header.top < start.top
+        end = next(index for index, words in enumerate(pages) if _word(words, f"第{count:02d}行"))
+        assert end == at + (count > 30), (count, at + 1, end + 1)
+
+
 class Word(NamedTuple):
     """A word pdftotext found on a page, with its box in points from the page's top left."""
 

@@ -9,7 +9,8 @@ render/pdf/weasy.py. Six things reach below it, and take what they need from her
 - render/pdf/justify.py replaces ``inline.justify_line`` and lays text boxes out again with Pango
   (Japanese justification);
 - render/pdf/tables.py wraps ``layout.block.table_layout`` (a table's header kept on a page where
-  no whole row fits under it);
+  no whole row fits under it) and ``layout.block.block_level_layout`` (a table under a heading that
+  opens its page laid out as at the page's top);
 - render/pdf/overflow.py walks the laid-out box tree of each page (``page_box``);
 - render/pdf/weasy.py makes an ``HTML`` from a tree parsed already (``parsed_html``: what
   ``HTML.__init__`` does after its own parse; render/pdf/htmltree.py);
@@ -116,7 +117,7 @@ _NAMES: dict[str, tuple[str, str | None]] = {
     "get_url_tuple": ("weasyprint.urls", "get_url_tuple"),
     **{name: ("weasyprint.text.line_break", name) for name in ("create_layout", "line_size")},
     **{name: ("weasyprint.formatting_structure.boxes", name)
-       for name in ("BlockContainerBox", "Box", "InlineBox", "LineBox", "MarginBox", "TextBox")},
+       for name in ("BlockContainerBox", "Box", "InlineBox", "LineBox", "MarginBox", "TableBox", "TextBox")},
 }
 #: The attributes render/pdf/batch.py replaces while a batch is laid out: (module, name).
 _HOOKS = (("weasyprint.document", "TargetCollector"), ("weasyprint.layout", "initialize_page_maker"),

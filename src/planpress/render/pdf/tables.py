@@ -14,28 +14,61 @@ first row group that mark for the one call. A page's first row is still whole wh
 under the header; one taller is split under the header instead, its rest on the next page under
 the header again.
 
-The wrapper depends on WeasyPrint's box tree: it is installed only for the WeasyPrint version it
-was written for; any other lays tables out as WeasyPrint does, with a warning (see ``install``).
+A heading kept with its table (``break-after: avoid``) that opens a page counts as that page's top
+for the table under it (``block_level_layout``). WeasyPrint lays such a table out as on a page with
+content above: a first row that does not fit under the heading moves the table to the next page,
+and since the heading cannot end a page it goes too, where the same happens again; WeasyPrint then
+breaks between them anyway, leaving the heading alone at the foot of its page. Moving them on gains
+nothing, so the first row is split under the heading and the header, as at the top of a page.
+
+The wrappers depend on WeasyPrint's box tree: they are installed only for the WeasyPrint version
+they were written for; any other lays tables out as WeasyPrint does, with a warning (see ``install``).
 """
 
 from __future__ import annotations
 
 import logging
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from planpress.render.pdf import _weasy_internals as weasy
 
 log = logging.getLogger(__name__)
 
 _original_table_layout: Any = None  # WeasyPrint's, kept by install()
+_original_block_level_layout: Any = None
+#: The layouts (by WeasyPrint's layout context) whose last block laid out is a heading kept with what
+#: follows, at the top of its page or under others such from the top.
+_KEPT_FROM_TOP: WeakKeyDictionary[Any, bool] = WeakKeyDictionary()
+_AVOID = ("avoid", "avoid-page")
 
 
 def install() -> bool:
-    """Replace WeasyPrint's ``table_layout`` (once); False, with a warning, on another version."""
-    global _original_table_layout
+    """Replace WeasyPrint's ``table_layout`` and ``block_level_layout`` (once); False, with a
+    warning, on another version."""
+    global _original_table_layout, _original_block_level_layout
     _original_table_layout = weasy.replace("block", "table_layout", table_layout, log,
                                            "表の見出し行を表の続くすべてのページに付けられない場合があります")
-    return _original_table_layout is not None
+    _original_block_level_layout = weasy.replace("block", "block_level_layout", block_level_layout, log,
+                                                 "表の見出しがページの最後に残る場合があります")
+    return _original_table_layout is not None and _original_block_level_layout is not None
+
+
+def block_level_layout(context: Any, box: Any, bottom_space: float, skip_stack: Any, containing_block: Any,
+                       page_is_empty: bool = True, *args: Any, **kwargs: Any) -> Any:
+    """WeasyPrint's ``block_level_layout``; a table starting under a heading that opens its page
+    laid out as at the page's top."""
+    kept_above = _KEPT_FROM_TOP.pop(context, False)
+    table = box.is_table_wrapper or isinstance(box, weasy.TableBox)  # a table, or one under its caption
+    if kept_above and table and skip_stack is None:
+        page_is_empty = True
+    result = _original_block_level_layout(context, box, bottom_space, skip_stack, containing_block, page_is_empty,
+                                          *args, **kwargs)
+    laid_out, resume_at = result[0], result[1]
+    if (page_is_empty or kept_above) and laid_out is not None and resume_at is None and not table \
+            and box.style["break_after"] in _AVOID:
+        _KEPT_FROM_TOP[context] = True
+    return result
 
 
 def table_layout(context: Any, table: Any, bottom_space: float, skip_stack: Any, containing_block: Any,
