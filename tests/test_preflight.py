@@ -90,3 +90,52 @@ def test_a_hairline_or_tiny_text_in_a_print_stylesheet_is_named_at_its_line(proj
         f"layouts/booklet.css:{line + 1}:21: 警告: font-size: 文字の大きさ 5.5pt は小さすぎて印刷では読めません"
         "（印刷会社の入稿チェックで指摘されます）。6pt以上にしてください",
     ]
+
+
+def _give_icons(project: Path, sides: dict[int, int]) -> dict[int, tuple[int, int]]:
+    """Make a square icon file of ``side`` pixels for each goal (number → side) and name it in
+    sdgs.yaml; where each name is written (line, column)."""
+    from PIL import Image
+
+    folder = project / "content" / "booklet" / "sdgs"
+    folder.mkdir()
+    path = project / "content" / "booklet" / "sdgs.yaml"
+    text = path.read_text(encoding="utf-8")
+    for number, side in sides.items():
+        Image.new("RGB", (side, side), "#E5243B").save(folder / f"goal-{number:02d}.png")
+        record = re.search(rf"  - number: {number}\n(?:    .*\n)*?    color: .*\n", text)
+        text = text[:record.end()] + f"    image: booklet/sdgs/goal-{number:02d}.png\n" + text[record.end():]
+    path.write_text(text, encoding="utf-8")
+    lines = text.splitlines()
+    return {number: next((index, line.index("booklet/") + 1) for index, line in enumerate(lines, 1)
+                         if line.endswith(f"image: booklet/sdgs/goal-{number:02d}.png")) for number in sides}
+
+
+def _placed_ppi(pdf: Path, width: int) -> list[int]:
+    """The resolution (x-ppi) at which the PDF places each picture ``width`` pixels wide, as pdfimages reads it."""
+    import subprocess
+
+    listing = subprocess.run(["pdfimages", "-list", str(pdf)], capture_output=True, text=True, check=True).stdout
+    rows = [line.split() for line in listing.splitlines()[2:]]
+    return [int(row[12]) for row in rows if row[2] == "image" and int(row[3]) == width]
+
+
+def test_an_official_sdg_icon_too_coarse_for_print_is_named_at_its_line(project: Path) -> None:
+    """An official SDG icon prints 16 mm square in 第7's table of the goals and 15 mm in a policy
+    page's row (planpress.design SDG_ICON_TABLE, SDG_ICON_ROW). A 125-pixel file is 198 ppi at the
+    larger, 212 at the smaller: check names it at its file name with the size it prints largest at
+    and the pixels to send, as it does a photo; a 240-pixel file gives no line. The PDF places the
+    coarse file at just the resolutions check measures (read back with pdfimages)."""
+    at = _give_icons(project, {1: 125, 2: 240})
+    check = run_cli(project, "check", "--no-layout")
+    assert check.returncode == 0, check.stderr
+    coarse = [line for line in check.stderr.splitlines() if "ppi" in line]
+    line, col = at[1]
+    assert coarse == [
+        f"content/booklet/sdgs.yaml:{line}:{col}: 警告: SDGsゴール1: 「booklet/sdgs/goal-01.png」: 125×125ピクセルで、"
+        "冊子に印刷する大きさ（16×16mm）では198ppiです。印刷には解像度が足りず、粗く印刷されます。"
+        "300ppi（この大きさで189×189ピクセル）以上のアイコン画像に差し替えてください"]
+    build = run_cli(project, "build", "booklet", "--format", "pdf")
+    assert build.returncode == 0, build.stderr
+    placed = _placed_ppi(project / "output" / "booklet.pdf", 125)
+    assert min(placed) == 198 and max(placed) == 212, placed

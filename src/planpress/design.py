@@ -61,6 +61,11 @@ RUNNING_HEAD_PT = 8.0
 #: prints in it (images.print_resolution).
 PHOTO_FRAME: tuple[float, float] = (53.0, 36.0)
 
+#: An SDG icon's printed side in mm: in 第7's table of the goals (documents/booklet/__init__.py) and
+#: in a policy page's row of icons (documents/booklet/pages.py). check measures an official icon
+#: file's resolution at the larger, where it has the fewest pixels to the inch (images.coarse_for_print).
+SDG_ICON_TABLE, SDG_ICON_ROW = 16.0, 15.0
+
 #: The thinnest line and the smallest text a print shop takes, in points: a thinner rule prints
 #: broken or not at all, smaller text is flagged unreadable. The drawings keep to them
 #: (documents/booklet/charts.py), check warns of a stylesheet that does not (checks/print_css.py).

@@ -44,9 +44,14 @@ def problem(path: Path) -> str | None:
     return None
 
 
-def coarse_for_print(path: Path, frame: tuple[float, float]) -> str | None:
-    """Why a readable photo is too coarse to print in ``frame`` (width, height in mm; shown whole,
-    as large as fits), in Japanese, or None when it has pixels enough."""
+#: What check asks a coarse photo to be replaced with (the end of its message): a photo sent by mail
+#: or chat has often been scaled down on the way.
+PHOTO_INSTEAD = "写真に差し替えてください（縮小していない元の写真。メールやチャットで送ると縮小されることがあります）"
+
+
+def coarse_for_print(path: Path, frame: tuple[float, float], instead: str = PHOTO_INSTEAD) -> str | None:
+    """Why a readable picture is too coarse to print in ``frame`` (width, height in mm; shown whole,
+    as large as fits), in Japanese ending with ``instead``, or None when it has pixels enough."""
     with Image.open(path) as image:
         width, height = image.size
         if image.getexif().get(_ORIENTATION, 1) in _SIDEWAYS:
@@ -58,8 +63,7 @@ def coarse_for_print(path: Path, frame: tuple[float, float]) -> str | None:
     printed = (width * scale, height * scale)
     needed = [round(side * PRINT_PPI / 25.4) for side in printed]
     return (f"{width}×{height}ピクセルで、冊子に印刷する大きさ（{printed[0]:.0f}×{printed[1]:.0f}mm）では{ppi:.0f}ppiです。"
-            f"印刷には解像度が足りず、粗く印刷されます。{PRINT_PPI}ppi（この大きさで{needed[0]}×{needed[1]}ピクセル）以上の写真に"
-            "差し替えてください（縮小していない元の写真。メールやチャットで送ると縮小されることがあります）")
+            f"印刷には解像度が足りず、粗く印刷されます。{PRINT_PPI}ppi（この大きさで{needed[0]}×{needed[1]}ピクセル）以上の{instead}")
 
 
 #: A scaled or turned photo's JPEG quality: for print (Pillow's default, 75, shows its blocks in

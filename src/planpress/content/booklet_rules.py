@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from planpress import design, images, japanese
-from planpress.content.booklet import DRAFT, Booklet, FigureTable, Goal, Photo, PriorityProject
+from planpress.content.booklet import DRAFT, Booklet, FigureTable, Goal, PriorityProject
 from planpress.content.citations import Resolved, name_mismatch, resolve
 from planpress.content.model import KINDS, item_code
 from planpress.errors import Location, Problem, Problems, Severity
@@ -20,6 +20,9 @@ from planpress.project import Project
 #: The chapters the booklet lays out from their own data, by number.
 REQUIRED_CHAPTERS = tuple(range(1, 9))
 GLOSSARY_MARK = "※"
+#: An official SDG icon is measured where it prints largest, with the fewest pixels to the inch.
+ICON_FRAME = (max(design.SDG_ICON_TABLE, design.SDG_ICON_ROW),) * 2
+ICON_INSTEAD = "アイコン画像に差し替えてください"
 
 
 @dataclass
@@ -119,6 +122,7 @@ def _icons(booklet: Booklet, project: Project, problems: Problems, found: Resolu
                               "アイコン画像「{name}」がありません（仮のアイコンを印刷します）"))
         if path is not None:
             icons[goal.number] = path
+            _print_resolution(goal.positions["image"], goal.image, path, label, problems, frame=ICON_FRAME, instead=ICON_INSTEAD)
     return icons
 
 
@@ -188,15 +192,17 @@ def _photos(priority: PriorityProject, project: Project, problems: Problems, fou
                              ("画像が未登録です（仮の枠を印刷します）", "画像ファイル「{name}」がありません（仮の枠を印刷します）"))
         if path is not None:
             images[(priority.number, index)] = path
-            _print_resolution(photo, path, label, problems)
+            _print_resolution(photo.positions["image"], photo.image, path, label, problems, frame=design.PHOTO_FRAME)
     return images
 
 
-def _print_resolution(photo: Photo, path: Path, label: str, problems: Problems) -> None:
-    """A photo with too few pixels for its frame prints coarse: a print shop's preflight flags it."""
-    coarse = None if path.suffix.lower() == ".svg" else images.coarse_for_print(path, design.PHOTO_FRAME)
+def _print_resolution(at: Location, name: str, path: Path, label: str, problems: Problems, *,
+                      frame: tuple[float, float], instead: str = images.PHOTO_INSTEAD) -> None:
+    """A picture with too few pixels for the size it prints at prints coarse: a print shop's
+    preflight flags it (an SVG has no pixels to count)."""
+    coarse = None if path.suffix.lower() == ".svg" else images.coarse_for_print(path, frame, instead)
     if coarse is not None:
-        problems.warning(photo.positions["image"], f"{label}: 「{photo.image}」: {coarse}")
+        problems.warning(at, f"{label}: 「{name}」: {coarse}")
 
 
 def _image_or_gap(project: Project, problems: Problems, found: Resolution, name: str | None,

@@ -11,6 +11,7 @@ from functools import partial
 from planpress import japanese
 from planpress.content import Content
 from planpress.content.booklet import DRAFT, Booklet
+from planpress.design import SDG_ICON_TABLE
 from planpress.document import (Block, Cell, Column, Document, DocumentSpec, Figure, Heading, Paragraph, RunningHead,
                                 Section, Table, TitleBlock, Toc, TocEntry)
 from planpress.documents import evaluation
@@ -178,7 +179,7 @@ def _sdgs_section(booklet: Booklet) -> Section:
     for goal in sorted(booklet.goals.goals, key=lambda g: g.number):
         related = [f"{kind}　{'，'.join(f'{n:02d}' for n in numbers)}"
                    for kind, numbers in (("運営方針", goal.management), ("基本施策", goal.policies)) if numbers]
-        rows.append((Cell((), "table-icon", (charts.sdg_icon(goal, 16, booklet.icons.get(goal.number)),)),
+        rows.append((Cell((), "table-icon", (charts.sdg_icon(goal, SDG_ICON_TABLE, booklet.icons.get(goal.number)),)),
                      Cell((f"【{goal.title}】",), "table-item"), Cell((goal.description,)),
                      Cell(tuple(related) or ("－",))))
     table = Table(columns, tuple(rows), caption=f"SDGsの{len(rows)}のゴールと関連する運営方針・基本施策", style="data-table caption-top")

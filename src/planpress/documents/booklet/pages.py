@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from planpress import japanese
+from planpress.design import SDG_ICON_ROW
 from planpress.content.booklet import Booklet
 from planpress.documents.booklet import charts, diagrams
 from planpress.content.booklet import FigureTable, Goal, PolicyPage, PriorityProject
@@ -88,7 +89,7 @@ def _policy_blocks(booklet: Booklet, policy: Policy, page: PolicyPage | None, tr
                                  tuple((Cell((str(n),), "table-center"), Cell((m,))) for n, m in enumerate(policy.measures, 1)))]
     goals = related_goals(booklet, policy)
     blocks.append(Heading("関連するSDGs", 3))
-    blocks.append(Figure(tuple(charts.sdg_icon(g, 15, booklet.icons.get(g.number)) for g in goals), "", "icon-row") if goals
+    blocks.append(Figure(tuple(charts.sdg_icon(g, SDG_ICON_ROW, booklet.icons.get(g.number)) for g in goals), "", "icon-row") if goals
                   else Paragraph("関連するゴールはありません", "note"))
     blocks += _citing_projects(booklet, policy)
     blocks += _review(booklet, policy)
