@@ -25,7 +25,7 @@ def check_running_heads(content: Content | None, problems: Problems) -> None:
     if content is None or problems.errors:
         return  # names of content with errors may be missing: its errors come first
     for head in running_heads(content):
-        if _width(head.text) > line_width():
+        if _too_long(head.text):
             problems.warning(head.location, f"{head.item}: 名称が長いため、ページ上部の柱（見出し）が1行に収まりません。"
                                             f"PDFでは「{shortened(head.text)}」のように末尾を省略して印刷します"
                                             "（省略させないときは名称を短くしてください）")
@@ -43,6 +43,14 @@ def shortened(text: str) -> str:
     while end and _width(text[:end] + ELLIPSIS) > line_width():
         end -= 1
     return text[:end] + ELLIPSIS
+
+
+def _too_long(text: str) -> bool:
+    """Wider than the line. No character of the header's face is wider than its size (a full-width
+    character is one em): a header of no more characters than the line holds of those fits
+    unmeasured (measuring each of ×16's 777 headers took 0.1 s, on the path of every build that
+    reads content/ again)."""
+    return len(text) * design.RUNNING_HEAD_PT > line_width() and _width(text) > line_width()
 
 
 def _width(text: str) -> float:
