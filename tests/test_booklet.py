@@ -410,6 +410,32 @@ def test_print_profile_has_bleed_and_right_hand_chapters(print_booklet: tuple[Pa
         assert first % 2 == 0, (chapter, first + 1)  # 0-based even index: an odd, right-hand page
 
 
+def test_an_optional_list_left_empty_means_none_and_a_slot_left_empty_prints_as_missing(project: Path) -> None:
+    """A list with nothing after its colon (``management:``, as a typist empties one) was refused as
+    no list; it means none, as ``[]`` does. The 将来展望の仮定 left so printed their heading over
+    nothing: they print 未入力 and check lists them, as a policy page's empty slots."""
+    booklet = project / "content" / "booklet"
+    sdgs, population = booklet / "sdgs.yaml", booklet / "population.yaml"
+    goals = sdgs.read_text(encoding="utf-8")
+    assert goals.count("    management: [3]\n    policies: [3, 6, 7]\n") == 1
+    sdgs.write_text(goals.replace("    management: [3]\n    policies: [3, 6, 7]\n", "    management:\n    policies: [3, 6, 7]\n"),
+                    encoding="utf-8")
+    projected = population.read_text(encoding="utf-8")
+    projected = projected[:projected.index("assumptions:")] + "assumptions:\n"
+    population.write_text(projected, encoding="utf-8")
+    check = run_cli(project, "check", "--no-layout")
+    assert check.returncode == 0, check.stderr
+    assert f"content/booklet/population.yaml:{_line_of(projected, 'assumptions:')}:1: 警告: 第6 人口の想定: 将来展望の仮定が未入力です" \
+        in check.stderr.splitlines()
+    result = run_cli(project, "build", "booklet", "--format", "html")
+    assert result.returncode == 0, result.stderr
+    html = read_html(project / "output" / "booklet.html")
+    chapter_6 = _section(html, "sec-chapter-6")
+    assert re.search(r"将来展望の仮定</h3>\s*<p class=\"missing\">未入力</p>", chapter_6), chapter_6[chapter_6.index("将来展望の仮定"):][:300]
+    goal_1 = _section(html, "sec-chapter-7").split("【貧困をなくそう】", 1)[1].split("</tr>", 1)[0]
+    assert "基本施策　03，06，07" in goal_1 and "運営方針" not in goal_1
+
+
 def test_booklet_content_errors_name_file_line_and_item(project: Path) -> None:
     booklet = project / "content" / "booklet"
     edits = {

@@ -56,6 +56,7 @@ def check(booklet: Booklet, project: Project, problems: Problems, *, unreadable:
             _figures(priority, table, problems)
         found.images |= _photos(priority, project, problems, found)
     _pages(booklet, problems, found)
+    _assumptions(booklet, problems, found)
     _review_complete(booklet, problems)
     _review_names(booklet, problems)
     _typed_marks(booklet, problems)
@@ -237,6 +238,14 @@ def _pages(booklet: Booklet, problems: Problems, found: Resolution) -> None:
         if missing:
             where = page.location if page else booklet.pages.positions.get("pages", booklet.pages.location)
             found.gap(problems, "未入力", where, f"{policy.code}: {'・'.join(missing)}が未入力です")
+
+
+def _assumptions(booklet: Booklet, problems: Problems, found: Resolution) -> None:
+    """第6 prints the 将来展望's assumptions under their own heading: none written is a slot to fill."""
+    population = booklet.population
+    if not population.assumptions:
+        found.gap(problems, "未入力", population.positions.get("assumptions", population.location),
+                  "第6 人口の想定: 将来展望の仮定が未入力です")
 
 
 def _slots(page):  # noqa: ANN001, ANN202 - PolicyPage | None → (label, value) pairs

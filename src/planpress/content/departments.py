@@ -28,6 +28,8 @@ class Owned:
 class ItemNumbers(Kind):
     """A list of item numbers, each kept with its own location for ownership messages."""
 
+    nothing_is_none = True
+
     def read(self, value: Any, container: Any, key: Any, ctx: Context) -> tuple[Owned, ...]:
         if not isinstance(value, CommentedSeq):
             raise Invalid("番号のリスト（例: [1, 2, 3]）で書いてください")

@@ -44,6 +44,10 @@ class Context:
 class Kind:
     """How one field's YAML value becomes a Python value."""
 
+    #: An optional field of this kind written with nothing after the colon (``photos:``) is taken
+    #: as not written: a list, for which nothing is none, as ``[]`` is.
+    nothing_is_none: ClassVar[bool] = False
+
     def read(self, value: Any, container: Any, key: Any, ctx: Context) -> Any:
         raise NotImplementedError
 
@@ -178,6 +182,8 @@ class Choice(Kind):
 class ListOf(Kind):
     """A YAML list whose items are all of one kind; bad items are reported one by one."""
 
+    nothing_is_none = True
+
     def __init__(self, item: Kind, *, min_items: int = 0, keep_places: bool = False) -> None:
         self.item = item
         self.min_items = min_items
@@ -300,6 +306,9 @@ def read_record(cls: type[T], mapping: CommentedMap, ctx: Context, *, at: Locati
                 usable = False
             continue
         spots[name] = ctx.here(mapping, name)
+        if mapping[name] is None and not field_spec.required and field_spec.kind.nothing_is_none:
+            spots[name] = key_where(ctx.display, mapping, name)  # YAML places nothing on the line after
+            continue  # `photos:` with nothing after it: none, the field's default
         try:
             found[name] = field_spec.kind.read(mapping[name], mapping, name, inner)
         except _Reported:

@@ -18,7 +18,7 @@ from planpress.documents import evaluation
 from planpress.documents.booklet import charts, diagrams, pages
 from planpress.documents.booklet.glossary import Marker
 from planpress.documents.booklet.links import links
-from planpress.documents.booklet.pages import policy_sections, project_sections
+from planpress.documents.booklet.pages import MISSING, policy_sections, project_sections
 from planpress.documents.evaluation import summary_blocks
 from planpress.errors import Problems
 
@@ -164,6 +164,7 @@ def _population_section(booklet: Booklet) -> Section:
                   *(Cell((japanese.number(s.values[y]) if y in s.values else "－",), "table-number") for s in population.series))
                  for y in years)
     assumptions = [Paragraph(f"・{a.label}" + (f"（{a.detail}）" if a.detail else ""), "list-item") for a in population.assumptions]
+    assumptions = assumptions or [Paragraph(MISSING, "missing")]  # a gap check reports (booklet_rules)
     blocks = (heading, *_chapter_text(booklet, 6), Heading(population.chart_title, 3, anchor="population-chart"),
               # Titled once, by the heading; the unit stands on the chart's axis.
               Figure((charts.population_chart(population),)),
