@@ -171,6 +171,31 @@ def test_population_chart_grid_stays_a_dozen_lines_whatever_the_values(typed: in
     assert len(shipped) == 9  # 100,000 to 180,000 every 10,000, as printed
 
 
+def test_period_chart_of_the_most_years_check_allows_keeps_every_year_label_apart() -> None:
+    """check refuses a period of more years than the chart has room for (2127 typed for 2027 drew 110
+    columns): at the most it allows, no two year labels touch; one year more and they would."""
+    import dataclasses
+
+    from planpress.content.booklet_rules import period_years_that_fit
+    from planpress.documents.booklet import charts
+    from planpress.drawing import label_box
+
+    content, _ = load(Project(REPO))
+    period = content.booklet.period  # type: ignore[union-attr]
+
+    def year_labels(count: int) -> list[tuple[float, float, float, float]]:
+        years = dataclasses.replace(period.years, end=period.years.start + count - 1)
+        drawing = charts.period_chart(dataclasses.replace(period, years=years))
+        return [label_box(s) for s in drawing.shapes if isinstance(s, Label) and s.text.isdigit()]
+
+    most = period_years_that_fit(period.years.start + 30)
+    assert 10 < most < 30
+    apart = year_labels(most)
+    assert len(apart) == most and all(left[2] <= right[0] for left, right in zip(apart, apart[1:]))
+    crowded = year_labels(most + 1)
+    assert any(left[2] > right[0] for left, right in zip(crowded, crowded[1:]))
+
+
 def test_population_chart_is_titled_once(tmp_path: Path) -> None:
     """The heading titles the chart; no caption repeats it, the unit stands on the axis."""
     from planpress.document import Figure, Heading, Table

@@ -66,6 +66,11 @@ PHOTO_FRAME: tuple[float, float] = (53.0, 36.0)
 #: file's resolution at the larger, where it has the fewest pixels to the inch (images.coarse_for_print).
 SDG_ICON_TABLE, SDG_ICON_ROW = 16.0, 15.0
 
+#: The period chart (第3 計画の期間), in mm: its width, its first column (the 和暦 and 西暦 headings),
+#: and the size of its year labels. It has a column for each fiscal year (documents/booklet/charts.py);
+#: check refuses a range of more years than there is room for columns as wide as a year's label.
+PERIOD_CHART_WIDTH, PERIOD_HEAD_WIDTH, PERIOD_LABEL_SIZE = 170.0, 22.0, 3.0
+
 #: The thinnest line and the smallest text a print shop takes, in points: a thinner rule prints
 #: broken or not at all, smaller text is flagged unreadable. The drawings keep to them
 #: (documents/booklet/charts.py), check warns of a stylesheet that does not (checks/print_css.py).

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from planpress import design, images, japanese
+from planpress.drawing import text_width
 from planpress.content.booklet import DRAFT, Booklet, FigureTable, Goal, PriorityProject
 from planpress.content.citations import Resolved, name_mismatch, resolve
 from planpress.content.model import KINDS, item_code
@@ -86,12 +87,25 @@ def _period(booklet: Booklet, problems: Problems) -> None:
     years = booklet.period.years
     if years.end < years.start:
         problems.error(years.positions["end"], f"年度の範囲: 最終年度 {years.end} が初年度 {years.start} より前です")
+    elif years.end - years.start + 1 > period_years_that_fit(years.end):
+        problems.error(years.positions["end"], f"年度の範囲: {years.start}〜{years.end}年度は{years.end - years.start + 1}年度あります"
+                                               f"（計画の期間の図に入るのは{period_years_that_fit(years.end)}年度までです。"
+                                               f"年の打ち間違いではありませんか）")
     for bar in booklet.period.bars:
-        if not years.start <= bar.start <= bar.end <= years.end:
+        if bar.end < bar.start:
+            problems.error(bar.positions["end"], f"{bar.label}: 最終年度 {bar.end} が初年度 {bar.start} より前です")
+        elif not years.start <= bar.start <= bar.end <= years.end:
             problems.error(bar.location, f"{bar.label}: {bar.start}〜{bar.end}年度が図の範囲（{years.start}〜{years.end}年度）に収まりません")
     for mark in booklet.period.marks:
         if not years.start <= mark.year <= years.end:
             problems.error(mark.positions["year"], f"{mark.label}: {mark.year}年度が図の範囲の外です")
+
+
+def period_years_that_fit(last: int) -> int:
+    """How many fiscal years the period chart has room for: columns each as wide as the year's label
+    (design.PERIOD_CHART_WIDTH less its headings), so no two labels touch."""
+    room = design.PERIOD_CHART_WIDTH - design.PERIOD_HEAD_WIDTH
+    return int(room // text_width(str(last), design.PERIOD_LABEL_SIZE))
 
 
 def _goals(booklet: Booklet, problems: Problems, unreadable: set[str]) -> None:
@@ -312,7 +326,7 @@ def _era_years(booklet: Booklet, problems: Problems) -> None:
 def _plan_period(booklet: Booklet, problems: Problems) -> None:
     """The chapter that states the plan period names the years city.yaml holds for it."""
     plan = booklet.plan
-    if plan.end < plan.start:
+    if plan.period_problem() is not None:
         return  # city.yaml's period itself is reported wrong
     for chapter in booklet.chapters.chapters:
         text = "".join(chapter.paragraphs)
@@ -324,9 +338,9 @@ def _plan_period(booklet: Booklet, problems: Problems) -> None:
                            f"第{chapter.number}: 本文の計画期間（{years[0]}〜{years[-1]}年度）が content/city.yaml の第{plan.number}次の期間"
                            f"（{plan.start}〜{plan.end}年度）と異なります")
         stated = re.search(r"(\d+)年間", text)
-        if stated and int(stated.group(1)) != plan.end - plan.start + 1:
+        if stated and int(stated.group(1)) != plan.years:
             problems.error(chapter.positions["paragraphs"],
-                           f"第{chapter.number}: 本文の「{stated.group(0)}」が計画期間（{plan.start}〜{plan.end}年度、{plan.end - plan.start + 1}年間）と合いません")
+                           f"第{chapter.number}: 本文の「{stated.group(0)}」が計画期間（{plan.start}〜{plan.end}年度、{plan.years}年間）と合いません")
 
 
 #: 令和7年（2025年）が166,551人: a population figure the text states for a year.

@@ -125,6 +125,11 @@ class PolicyTree(Record):
         return None
 
 
+#: The longest a 基本計画 runs, in years. A 基本計画 carries out a 基本構想 over a few years (the 6th
+#: and 7th run five each; cities run theirs four or five, a few ten): a longer one is a mistyped year.
+MAX_PLAN_YEARS = 10
+
+
 @dataclass(kw_only=True)
 class Plan(Record):
     """One 基本計画 of the city's 総合計画 (the 6th ran FY2018–2022)."""
@@ -140,6 +145,21 @@ class Plan(Record):
     @property
     def name(self) -> str:
         return self.label_of(vars(self)) or ""
+
+    @property
+    def years(self) -> int:
+        """How many fiscal years the plan runs (2023–2027: 5)."""
+        return self.end - self.start + 1
+
+    def period_problem(self) -> str | None:
+        """What is wrong with the plan's period, said for the office, or None: one that ends before it
+        starts, or runs longer than a 基本計画 can (a year typed with a wrong digit: 2127 for 2027)."""
+        if self.end < self.start:
+            return f"{self.name}: 最終年度 {self.end} が初年度 {self.start} より前です"
+        if self.years > MAX_PLAN_YEARS:
+            return (f"{self.name}: 計画期間 {self.start}〜{self.end}年度は{self.years}年間です（基本計画の期間は"
+                    f"{MAX_PLAN_YEARS}年以内です。年の打ち間違いではありませんか）")
+        return None
 
     def year_of(self, fiscal_year: int) -> int:
         """Which year of the plan a fiscal year is (FY2021 is the 4th of the 6th plan)."""

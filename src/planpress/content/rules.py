@@ -27,8 +27,9 @@ def _check_plans(content: Content, problems: Problems) -> None:
         if plan.number in seen:
             problems.error(plan.location, f"{plan.name}: 同じ計画が2回書かれています（最初は{seen[plan.number].location}）")
         seen.setdefault(plan.number, plan)
-        if plan.end < plan.start:
-            problems.error(plan.positions["end"], f"{plan.name}: 最終年度 {plan.end} が初年度 {plan.start} より前です")
+        wrong = plan.period_problem()
+        if wrong is not None:
+            problems.error(plan.positions["end"], wrong)
 
 
 def _check_evaluation(content: Content, evaluation: Evaluation, problems: Problems, unreadable: set[str]) -> None:

@@ -47,10 +47,10 @@ def _short_era(year: int) -> str:
     return f"{initial}{wide if len(number) == 1 else number}"
 
 
-def period_chart(period: Period, width: float = 170.0) -> Drawing:
+def period_chart(period: Period, width: float = design.PERIOD_CHART_WIDTH) -> Drawing:
     """Fiscal years as columns with 和暦 and 西暦 rows, one bar per plan, marks such as 策定."""
     years = list(range(period.years.start, period.years.end + 1))
-    head, row = 22.0, 7.0
+    head, row, size = design.PERIOD_HEAD_WIDTH, 7.0, design.PERIOD_LABEL_SIZE
     cell = (width - head) / len(years)
     bars_top = 2 * row + 4
     marks_top = bars_top + len(period.bars) * 9
@@ -60,8 +60,8 @@ def period_chart(period: Period, width: float = 170.0) -> Drawing:
     for index, year in enumerate(years):
         x = head + index * cell
         shapes.append(Line(x, 0, x, height, GRID, 0.25))
-        shapes.append(Label(x + cell / 2, row * 0.7, _short_era(year), 3.0, anchor="middle"))
-        shapes.append(Label(x + cell / 2, row * 1.7, str(year), 3.0, anchor="middle"))
+        shapes.append(Label(x + cell / 2, row * 0.7, _short_era(year), size, anchor="middle"))
+        shapes.append(Label(x + cell / 2, row * 1.7, str(year), size, anchor="middle"))
     shapes += [Line(0, row, width, row, GRID, 0.25), Line(0, 2 * row, width, 2 * row, INK, 0.4)]
     for index, bar in enumerate(period.bars):
         y = bars_top + index * 9
