@@ -436,6 +436,25 @@ def test_an_optional_list_left_empty_means_none_and_a_slot_left_empty_prints_as_
     assert "基本施策　03，06，07" in goal_1 and "運営方針" not in goal_1
 
 
+def test_a_population_with_a_digit_typed_twice_or_lost_is_a_warning_at_its_year(project: Path) -> None:
+    """1480810 for 148081 drew a spike and an axis made for it; 13299 for 132993 a dip. Each is named
+    once, at its year, with the years beside it; their neighbours are not reported for being far from them."""
+    path = project / "content" / "booklet" / "population.yaml"
+    source = path.read_text(encoding="utf-8")
+    for old, new in (("2040: 148081\n", "2040: 1480810\n"), ("2065: 127866\n", "2065: 12786\n")):
+        assert source.count(old) == 1
+        source = source.replace(old, new)
+    path.write_text(source, encoding="utf-8")
+    result = run_cli(project, "check", "--no-layout")
+    assert result.returncode == 0
+    assert [line for line in result.stderr.splitlines() if "桁の打ち間違い" in line] == [
+        f"content/booklet/population.yaml:{_line_of(source, '2040: 1480810')}:13: 警告: 系列「H30社人研」: 2040年の値 1,480,810 が"
+        "前後の年の値（2035年 155,211、2045年 140,445）の2倍を超えています（桁の打ち間違いではありませんか）",
+        f"content/booklet/population.yaml:{_line_of(source, '2065: 12786')}:13: 警告: 系列「将来展望」: 2065年の値 12,786 が"
+        "隣の年の値（2060年 133,338）の2分の1未満です（桁の打ち間違いではありませんか）",
+    ]
+
+
 def test_booklet_content_errors_name_file_line_and_item(project: Path) -> None:
     booklet = project / "content" / "booklet"
     edits = {

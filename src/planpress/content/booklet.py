@@ -14,7 +14,7 @@ from ruamel.yaml.comments import CommentedMap
 from planpress.content.citations import Citation, CitationKind, Resolved
 from planpress.content.fields import Boolean, Context, Integer, Invalid, Kind, ListOf, Record, RecordOf, Text, spec
 from planpress.content.model import Evaluation, Plan, PolicyTree
-from planpress.errors import Problem
+from planpress.errors import Location, Problem
 
 
 class Nullable(Kind):
@@ -38,6 +38,16 @@ class Colour(Kind):
         return value.upper()
 
 
+class YearFigures(dict[int, int]):
+    """Values by year as read (2010: 173315), with where each year's value is written and the years
+    whose value could not be read: reported where written, so no later check speaks of them again."""
+
+    def __init__(self, values: dict[int, int], *, written: dict[int, Location], unreadable: frozenset[int]) -> None:
+        super().__init__(values)
+        self.written = written
+        self.unreadable = unreadable
+
+
 class YearValues(Kind):
     """A mapping of years to whole numbers of at least ``minimum`` (2010: 173315). Each bad entry
     is reported where it is written; the rest are read, so no check of them reports them missing."""
@@ -45,19 +55,21 @@ class YearValues(Kind):
     def __init__(self, *, minimum: int | None = None) -> None:
         self.minimum = minimum
 
-    def read(self, value: Any, container: Any, key: Any, ctx: Context) -> dict[int, int]:
+    def read(self, value: Any, container: Any, key: Any, ctx: Context) -> YearFigures:
         if not isinstance(value, CommentedMap) or not value:
             raise Invalid("「年: 値」の形で1つ以上書いてください")
-        found, errors = {}, []
+        found, errors, unreadable = {}, [], set()
         for year, number in value.items():
             try:
                 found[year] = self._entry(year, number)
             except Invalid as error:
                 errors.append(Problem(ctx.here(value, year), error.message))
+                if isinstance(year, int) and not isinstance(year, bool):
+                    unreadable.add(year)
         if errors and not found:
             raise Invalid(errors[0].message, errors[0].location) from None  # nothing left to read: the field fails
         ctx.problems.extend(errors)
-        return found
+        return YearFigures(found, written={year: ctx.here(value, year) for year in found}, unreadable=frozenset(unreadable))
 
     def _entry(self, year: Any, number: Any) -> int:
         if isinstance(year, bool) or not isinstance(year, int) or not 1900 <= year <= 2200:
@@ -135,7 +147,7 @@ class Series(Record):
     key: str = spec("識別名", Text(max_length=20))
     label: str = spec("凡例の名称", Text(max_length=20))
     #: People: a 0 or a negative number is a typing slip the chart would draw (an axis of ▲ values).
-    values: dict[int, int] = spec("値", YearValues(minimum=1))
+    values: YearFigures = spec("値", YearValues(minimum=1))
 
 
 @dataclass(kw_only=True)
