@@ -171,6 +171,10 @@ class Population(Record):
 
 # --- sdgs.yaml ------------------------------------------------------------------------------
 
+#: How messages name a goal whose number could not be read.
+UNNUMBERED_GOAL = "SDGsゴール"
+
+
 @dataclass(kw_only=True)
 class Goal(Record):
     """One of the 17 goals with the items it relates to."""
@@ -186,6 +190,12 @@ class Goal(Record):
     #: The official icon (a file under content/, from the set the office holds); without it a
     #: stand-in tile is drawn from the number, title and colour.
     image: str | None = spec("アイコン画像", Nullable(Text(max_length=200)), default=None)
+
+    @classmethod
+    def label_of(cls, values: dict[str, Any]) -> str | None:
+        """SDGsゴール5; a goal whose number could not be read is named SDGsゴール, so its problems say
+        what it is and the rules know a goal of unknown number was written (none is reported missing)."""
+        return super().label_of(values) or UNNUMBERED_GOAL
 
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from planpress import design, images, japanese
 from planpress.drawing import text_width
-from planpress.content.booklet import DRAFT, Booklet, FigureTable, Goal, PriorityProject, Series
+from planpress.content.booklet import DRAFT, UNNUMBERED_GOAL, Booklet, FigureTable, Goal, PriorityProject, Series
 from planpress.content.citations import Resolved, name_mismatch, resolve
 from planpress.content.model import KINDS, item_code
 from planpress.errors import Location, Problem, Problems, Severity
@@ -121,6 +121,8 @@ def _goals(booklet: Booklet, problems: Problems, unreadable: set[str]) -> None:
             for number in getattr(goal, field_name):
                 if booklet.tree.find(kind, number) is None:
                     problems.error(goal.positions[field_name], f"SDGsゴール{goal.number}: {item_code(kind, number)}は施策の体系にありません")
+    if UNNUMBERED_GOAL in unreadable:
+        return  # a goal whose number could not be read: which one is missing is not known
     for number in range(1, 18):
         if number not in numbers and f"SDGsゴール{number}" not in unreadable:
             problems.error(booklet.goals.positions["goals"], f"SDGsゴール{number}がありません（17のゴールすべてが必要です）")
