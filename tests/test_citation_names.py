@@ -41,6 +41,17 @@ def test_near_match_is_still_a_mismatch(project: Path) -> None:
     ) in result.stderr.splitlines()
 
 
+def test_a_name_differing_only_in_width_says_that_is_all(project: Path) -> None:
+    """The shipped booklet cites ICT (half-width) where the tree has ＩＣＴ: to a reader the same name,
+    so the warning says which letters differ and how, not only that the names do."""
+    result = run_cli(project, "check", "--no-layout")
+    assert (
+        "content/booklet/projects.yaml:34:13: 警告: 重点プロジェクト1: 運営方針06−4: 記載の名称「ICTの活用と行政情報の適正管理」は"
+        "施策の体系の名称「ＩＣＴの活用と行政情報の適正管理」と異なります（違いは全角と半角だけです: 記載は「ICT」、施策の体系は「ＩＣＴ」）"
+        "（冊子には施策の体系の名称を印刷します）"
+    ) in result.stderr.splitlines()
+
+
 def test_strict_build_stops_on_a_name_mismatch_and_writes_nothing(project: Path) -> None:
     result = run_cli(project, "build", "--strict")
     assert result.returncode == 1

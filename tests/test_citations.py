@@ -8,7 +8,7 @@ import pytest
 
 from conftest import REPO
 
-from planpress.content.citations import find_by_name, name_mismatch, parse, resolve
+from planpress.content.citations import find_by_name, name_mismatch, parse, resolve, width_difference
 from planpress.content.load import load_content
 from planpress.errors import Problems
 from planpress.content.fields import Invalid
@@ -63,3 +63,9 @@ def test_mismatched_printed_name_names_the_number_that_has_it(tree: PolicyTree) 
     exact = resolve(parse("運営方針03-6 男女平等参画の環境の整備"), tree)
     assert not isinstance(exact, str) and name_mismatch(exact, tree) is None
     assert find_by_name("支えあう", tree) == []
+
+
+def test_a_width_difference_names_each_run_of_differing_letters() -> None:
+    assert width_difference("ICT第2期", "ＩＣＴ第２期") == ("ICT」「2", "ＩＣＴ」「２")
+    assert width_difference("ＩＣＴの活用", "ICTの活用") == ("ＩＣＴ", "ICT")
+    assert width_difference("ICTの活用", "ＩＣＴを活用") is None  # another letter differs too

@@ -108,7 +108,33 @@ def name_mismatch(resolved: Resolved, tree: PolicyTree) -> str | None:
     elsewhere = find_by_name(printed, tree)
     if elsewhere:
         message += f"（「{printed}」は{'、'.join(elsewhere)}）"
+    width = width_difference(printed, resolved.name)
+    if width is not None:
+        message += f"（違いは全角と半角だけです: 記載は「{width[0]}」、施策の体系は「{width[1]}」）"
     return message
+
+
+#: Full-width ASCII (Ｉ, １, －) to the half-width character it is a variant of; the ideographic space to a space.
+_HALF_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+
+
+def width_difference(printed: str, name: str) -> tuple[str, str] | None:
+    """The differing characters (ICT and ＩＣＴ; runs apart joined as ICT」「1) when two names differ only
+    in full-width and half-width letters, digits or signs: a reader sees the same name, so the
+    warning says that is all the difference is."""
+    if printed == name or printed.translate(_HALF_WIDTH) != name.translate(_HALF_WIDTH):
+        return None
+    runs: list[tuple[str, str]] = []
+    previous = -2
+    for index, (a, b) in enumerate(zip(printed, name)):
+        if a == b:
+            continue
+        if index == previous + 1:
+            runs[-1] = (runs[-1][0] + a, runs[-1][1] + b)
+        else:
+            runs.append((a, b))
+        previous = index
+    return "」「".join(a for a, _ in runs), "」「".join(b for _, b in runs)
 
 
 def find_by_name(name: str, tree: PolicyTree) -> list[str]:
