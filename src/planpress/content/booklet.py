@@ -38,6 +38,11 @@ class Colour(Kind):
         return value.upper()
 
 
+#: How far a population may move between two charted years: a value more than twice, or less than
+#: half, its neighbours' is a digit typed twice or lost (1727370 for 172737), not a projection.
+STEP_RATIO = 2
+
+
 class YearFigures(dict[int, int]):
     """Values by year as read (2010: 173315), with where each year's value is written and the years
     whose value could not be read: reported where written, so no later check speaks of them again."""
@@ -46,6 +51,37 @@ class YearFigures(dict[int, int]):
         super().__init__(values)
         self.written = written
         self.unreadable = unreadable
+
+    def beside(self, year: int) -> list[int]:
+        """The years written just before and just after ``year``."""
+        years = sorted(self)
+        index = years.index(year)
+        return [years[i] for i in (index - 1, index + 1) if 0 <= i < len(years)]
+
+    def far_off(self) -> list[int]:
+        """The years whose value is far (STEP_RATIO) above, or far below, each neighbouring year's. A
+        first or last year has one neighbour: it is the one far off only if that neighbour is near its
+        own other neighbour (else the neighbour is the odd one); of two years alone, the later is reported."""
+        years = sorted(self)
+        found = []
+        for index, year in enumerate(years):
+            beside = self.beside(year)
+            if not _far(self[year], [self[other] for other in beside]):
+                continue
+            if len(beside) == 1 and len(years) > 2:
+                further = years[2] if index == 0 else years[-3]
+                if _far(self[beside[0]], [self[further]]):
+                    continue
+            elif len(beside) == 1 and index == 0:
+                continue
+            found.append(year)
+        return found
+
+
+def _far(value: int, others: list[int]) -> bool:
+    """Above every one of ``others`` by more than STEP_RATIO times, or below every one by as much."""
+    return bool(others) and (all(value > other * STEP_RATIO for other in others)
+                             or all(value * STEP_RATIO < other for other in others))
 
 
 class YearValues(Kind):

@@ -10,10 +10,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from planpress import design, images, japanese
-from planpress.drawing import text_width
-from planpress.content.booklet import DRAFT, UNNUMBERED_GOAL, Booklet, FigureTable, Goal, PriorityProject, Series
+from planpress.content.booklet import (DRAFT, STEP_RATIO, UNNUMBERED_GOAL, Booklet, FigureTable, Goal, PriorityProject,
+                                       Series)
 from planpress.content.citations import Resolved, name_mismatch, resolve
 from planpress.content.model import KINDS, item_code
+from planpress.drawing import text_width
 from planpress.errors import Location, Problem, Problems, Severity
 from planpress.figures import unfilled_placeholders
 from planpress.project import Project
@@ -356,7 +357,7 @@ def _projected_population(booklet: Booklet, problems: Problems) -> None:
     projections and the chart does not hold them. A year whose chart figure is already reported
     (unreadable, or far from its neighbours) is not compared: one mistake, one message."""
     doubtful = {year for series in booklet.population.series
-                for year in (*series.values.unreadable, *_far_from_neighbours(series.values))}
+                for year in (*series.values.unreadable, *series.values.far_off())}
     for location, text in _running_texts(booklet):
         if "推計" not in text:
             continue
@@ -369,53 +370,17 @@ def _projected_population(booklet: Booklet, problems: Problems) -> None:
                                          f"（{listed}）と合いません")
 
 
-#: How far a population may move between two charted years: a value more than twice, or less than
-#: half, its neighbours' is a digit typed twice or lost (1727370 for 172737), not a projection.
-STEP_RATIO = 2
-
-
 def _population_steps(booklet: Booklet, problems: Problems) -> None:
     """A year's value far from the years beside it draws a spike the chart's scale is then made
     for: a warning at the value, naming its neighbours."""
     for series in booklet.population.series:
-        for year in _far_from_neighbours(series.values):
-            value, beside = series.values[year], _neighbours(sorted(series.values), year)
+        for year in series.values.far_off():
+            value, beside = series.values[year], series.values.beside(year)
             listed = "、".join(f"{other}年 {japanese.number(series.values[other])}" for other in beside)
             how = f"の{STEP_RATIO}倍を超えています" if value > series.values[beside[0]] else f"の{STEP_RATIO}分の1未満です"
             problems.warning(series.values.written[year],
                              f"{Series.LABEL.format(label=series.label)}: {year}年の値 {japanese.number(value)} が"
                              f"{'前後の年' if len(beside) > 1 else '隣の年'}の値（{listed}）{how}（桁の打ち間違いではありませんか）")
-
-
-def _far_from_neighbours(values: dict[int, int]) -> list[int]:
-    """The years whose value is far (STEP_RATIO) above, or far below, each neighbouring year's. A
-    first or last year has one neighbour: it is the one far off only if that neighbour is near its
-    own other neighbour (else the neighbour is the odd one); of two years alone, the later is reported."""
-    years = sorted(values)
-    found = []
-    for index, year in enumerate(years):
-        beside = _neighbours(years, year)
-        if not _far(values[year], [values[other] for other in beside]):
-            continue
-        if len(beside) == 1 and len(years) > 2:
-            further = years[2] if index == 0 else years[-3]
-            if _far(values[beside[0]], [values[further]]):
-                continue
-        elif len(beside) == 1 and index == 0:
-            continue
-        found.append(year)
-    return found
-
-
-def _neighbours(years: list[int], year: int) -> list[int]:
-    index = years.index(year)
-    return [years[i] for i in (index - 1, index + 1) if 0 <= i < len(years)]
-
-
-def _far(value: int, others: list[int]) -> bool:
-    """Above every one of ``others`` by more than STEP_RATIO times, or below every one by as much."""
-    return bool(others) and (all(value > other * STEP_RATIO for other in others)
-                             or all(value * STEP_RATIO < other for other in others))
 
 
 def _typed_marks(booklet: Booklet, problems: Problems) -> None:
