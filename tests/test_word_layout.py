@@ -9,15 +9,18 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from lxml import etree
 from PIL import Image
+from ruamel.yaml import YAML
 
-from conftest import BANDED_PHOTOS, colour_box, libreoffice_pdf, register_banded_photos, run_cli, squash
+from conftest import BANDED_PHOTOS, colour_box, docx_part, libreoffice_pdf, register_banded_photos, run_cli, squash
 from planpress.design import COLOURS
 
 pytestmark = pytest.mark.skipif(shutil.which("soffice") is None or shutil.which("pdftotext") is None,
                                 reason="needs LibreOffice and poppler-utils")
 
 DPI = 288  # four pixels a point
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
 _LINE = re.compile(r'<line xMin="([\d.]+)" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">(.*?)</line>', re.S)
 
@@ -90,3 +93,76 @@ def test_the_pictures_and_captions_of_a_row_of_photos_line_up_in_word(project: P
     assert middles[0] == pytest.approx(middles[1], abs=1), middles  # centred on one line
     frame = 36 * 72 / 25.4
     assert 0 < captions[0][1] - (middles[0] + frame / 2) < 12, (captions, middles)  # the captions just below the frame
+
+
+def _photo_captions(project: Path, number: int) -> list[str]:
+    """The captions of project ``number``'s photos in content/booklet/projects.yaml, in order."""
+    projects = YAML(typ="safe").load((project / "content" / "booklet" / "projects.yaml").read_text(encoding="utf-8"))["projects"]
+    return [photo["caption"] for photo in projects[number - 1]["photos"]]
+
+
+def _lengthen_background(project: Path, lines: int) -> None:
+    """Project 1's background longer by ``lines`` one-line paragraphs (its title again), which
+    moves everything after it, its photos too, down the pages."""
+    path = project / "content" / "booklet" / "projects.yaml"
+    text = path.read_text(encoding="utf-8")
+    last = "「人が集まる魅力の創造」を重点プロジェクトとして設定し、以下のアプローチにより施策展開を強化します。\n"
+    assert text.count(last) == 1
+    path.write_text(text.replace(last, last + "      - 人が集まる魅力の創造\n" * lines), encoding="utf-8")
+
+
+#: Project 1's background lines that bring its third row of photos to the foot of a page in
+#: LibreOffice's layout: the row's pictures would fit above the page's foot, not with its captions.
+LINES_TO_A_PAGES_FOOT = 18
+
+
+def test_a_row_of_photos_at_a_pages_foot_goes_over_with_its_captions(project: Path, tmp_path: Path) -> None:
+    """A row of photos is two rows of the grid, the pictures and their captions: where the pictures
+    fit at a page's foot and the captions do not, both go to the next page (the pictures' row keeps
+    with the next), as the PDF keeps a photo with its caption, never the pictures on one page and
+    their captions on the next."""
+    _lengthen_background(project, LINES_TO_A_PAGES_FOOT)
+    result = run_cli(project, "build", "booklet", "--format", "docx")
+    assert result.returncode == 0, result.stderr
+    docx = project / "output" / "booklet.docx"
+    converted = libreoffice_pdf(docx, tmp_path)
+    lines = _lines(converted)
+    captions = _photo_captions(project, 1)
+    rows = [captions[start:start + 3] for start in range(0, len(captions), 3)]
+
+    def caption_lines(row: list[str]) -> list[tuple[int, float, float, float, str]]:
+        return [line for line in lines if any(line[4].startswith(squash(caption)[:10]) for caption in row)]
+
+    pages = [{page for page, *_ in caption_lines(row)} for row in rows]
+    moved = next(index for index in range(1, len(rows)) if pages[index] != pages[index - 1])
+    [before], [page] = pages[moved - 1], pages[moved]
+    assert page == before + 1, pages
+    # The pictures' row would have fit on the page before: under the row above's captions (their
+    # space after and the cell's margin: 12 pt at most) there is room for a row of pictures.
+    row_height = int(re.search(r'<w:trHeight w:val="(\d+)"', docx_part(docx)).group(1)) / 20
+    foot = (297 - 20) * 72 / 25.4
+    room = foot - max(bottom for _, _, _, bottom, _ in caption_lines(rows[moved - 1])) - 12
+    assert room >= row_height, (room, row_height, LINES_TO_A_PAGES_FOOT)
+    first_caption = min(top for _, _, top, _, _ in caption_lines(rows[moved]))
+    placeholders = [(number, top) for number, _, top, _, text in lines if text.startswith("写真未登録")]
+    above_captions = [top for number, top in placeholders if number == page and top < first_caption]
+    left_behind = [top for number, top in placeholders if number == before and top > foot - room]
+    assert (len(above_captions), left_behind) == (len(rows[moved]), []), (above_captions, left_behind)
+
+
+def test_every_paragraph_of_a_row_of_pictures_keeps_with_the_captions(built: Path) -> None:
+    """Word keeps a table's row with the next where the row's paragraphs keep with the next: the
+    empty cells of a last row of two photos were in Normal, which keeps with nothing."""
+    document = etree.fromstring(docx_part(built / "output" / "booklet.docx").encode("utf-8"))
+    styles = etree.fromstring(docx_part(built / "output" / "booklet.docx", "word/styles.xml").encode("utf-8"))
+    keeping = {style.get(f"{{{W}}}styleId") for style in styles.iter(f"{{{W}}}style")
+               if style.find(f"{{{W}}}pPr/{{{W}}}keepNext") is not None}
+    grids = [table for table in document.iter(f"{{{W}}}tbl")
+             if table.find(f"{{{W}}}tblPr/{{{W}}}tblStyle").get(f"{{{W}}}val") == "PhotoGrid"]
+    pictures_rows = [row for grid in grids for row in grid.findall(f"{{{W}}}tr")[::2]]
+    assert len(pictures_rows) >= 3 and any(len(row.findall(f"{{{W}}}tc")) == 3 for row in pictures_rows)
+    for row in pictures_rows:
+        styles_used = [paragraph.find(f"{{{W}}}pPr/{{{W}}}pStyle") for paragraph in row.iter(f"{{{W}}}p")]
+        assert all(style is not None and style.get(f"{{{W}}}val") in keeping for style in styles_used), \
+            [None if style is None else style.get(f"{{{W}}}val") for style in styles_used]
+

@@ -392,7 +392,6 @@ def photos(word: WordDocument, block: Photos) -> None:
     grid_rows = table.rows
     for number in range(rows):
         pictures, captions = grid_rows[2 * number], grid_rows[2 * number + 1]
-        # The pictures' row keeps with its captions' (the "Photo" and placeholder paragraphs keep with next).
         pictures.height, pictures.height_rule = PHOTO_FRAME[1] + _PHOTO_CELL_MARGINS, WD_ROW_HEIGHT_RULE.AT_LEAST
         slots = block.slots[number * per_row:(number + 1) * per_row]
         for slot, picture, caption in zip(slots, row_cells(table, pictures), row_cells(table, captions)):
@@ -401,8 +400,18 @@ def photos(word: WordDocument, block: Photos) -> None:
             caption_paragraph = caption.paragraphs[0]
             add_text(caption_paragraph, slot.caption)
             set_style(caption_paragraph, "Photo Caption")
+        _keep_with_captions(row_cells(table, pictures)[len(slots):])
         for row in (pictures, captions):
             row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+
+
+def _keep_with_captions(empty: tuple[_Cell, ...]) -> None:
+    """A pictures' row stays on the page of its captions' row because its paragraphs keep with the
+    next ("Photo" and "Photo Placeholder" do): Word keeps table rows together where their
+    paragraphs keep with the next, LibreOffice where the first cell's first paragraph does. The
+    empty cells of a last row of one or two photos get "Photo" too: in Normal they kept with nothing."""
+    for cell in empty:
+        set_style(cell.paragraphs[0], "Photo")
 
 
 def _photo(paragraph: WordParagraph, slot: PhotoSlot) -> None:
