@@ -17,7 +17,7 @@ import docx
 import pytest
 from lxml import etree
 
-from conftest import copy_project, issue_year, libreoffice_pdf
+from conftest import REPO, copy_project, issue_year, libreoffice_pdf
 from planpress import design
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -97,6 +97,21 @@ def test_word_settings_are_japanese_words_and_each_files_own(built: Path, depart
     assert len(set(ids)) == 3 and all(0 < value < 0x80000000 for value in ids), ids
 
 
+def test_word_settings_say_nothing_of_the_templates_last_save(built: Path, department_sheet: Path) -> None:
+    """settings.xml kept what Word wrote when it last saved python-docx's template: spelling and
+    grammar checked (w:proofState clean: an official's typos went without their wavy underline),
+    save a preview picture (Word wrote a thumbnail again) and a page-width zoom. A file planpress
+    writes, and the reference document its styles come from, has none of them and opens at 100 %."""
+    reference = REPO / "layouts" / "reference.docx"
+    for path in (built / "output" / "booklet.docx", built / "output" / "evaluation-2021.docx", department_sheet, reference):
+        with zipfile.ZipFile(path) as package:
+            settings = etree.fromstring(package.read("word/settings.xml"))
+        left = [etree.QName(child).localname for child in settings
+                if etree.QName(child).localname in ("proofState", "savePreviewPicture")]
+        assert not left, (path.name, left)
+        assert [dict(zoom.attrib) for zoom in settings.iter(f"{{{W}}}zoom")] == [{f"{{{W}}}percent": "100"}], path.name
+
+
 def test_the_font_table_lists_the_styles_fonts_as_japanese_fonts(built: Path, department_sheet: Path) -> None:
     """Word picks a substitute for a font a PC lacks by its font table entry (alternate names,
     panose, charset, pitch): every font the styles name has one, the BIZ UD fonts as Japanese
@@ -142,3 +157,4 @@ def test_word_tables_stand_on_the_text_edges_as_the_pdfs_do(built: Path, tmp_pat
     word = _table_inset(libreoffice_pdf(output / "evaluation-2021.docx", tmp_path))
     pdf = _table_inset(output / "evaluation-2021.pdf")
     assert pdf > 3 and abs(word - pdf) < 3, (word, pdf)
+
