@@ -6,10 +6,12 @@ python-docx's template (wordxml.own_package)."""
 
 from __future__ import annotations
 
+import os
 import posixpath
 import re
 import shutil
 import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -158,3 +160,19 @@ def test_word_tables_stand_on_the_text_edges_as_the_pdfs_do(built: Path, tmp_pat
     pdf = _table_inset(output / "evaluation-2021.pdf")
     assert pdf > 3 and abs(word - pdf) < 3, (word, pdf)
 
+
+def test_the_reference_document_tool_makes_the_same_bytes_each_run(tmp_path: Path) -> None:
+    """tools/make_reference_docx.py dated every zip entry by the clock: the same styles gave
+    another layouts/reference.docx at each run. Every entry is dated as the document's core
+    properties say it was modified, and two runs give the same bytes."""
+    made = []
+    for run in ("first", "second"):
+        target = tmp_path / f"{run}.docx"
+        subprocess.run([sys.executable, str(REPO / "tools" / "make_reference_docx.py"), str(target)],
+                       check=True, capture_output=True, env={**os.environ, "PYTHONPATH": str(REPO / "src")})
+        made.append(target.read_bytes())
+    assert made[0] == made[1]
+    modified = docx.Document(str(tmp_path / "first.docx")).core_properties.modified
+    with zipfile.ZipFile(tmp_path / "first.docx") as package:
+        dates = {info.date_time for info in package.infolist()}
+    assert dates == {modified.timetuple()[:6]}, (dates, modified)

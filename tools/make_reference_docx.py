@@ -11,6 +11,7 @@ from __future__ import annotations
 import subprocess
 import sys
 from dataclasses import dataclass
+from datetime import timezone
 from pathlib import Path
 
 from docx import Document
@@ -430,7 +431,15 @@ def main(target: Path) -> None:
     document.core_properties.author = "planpress"
     document.core_properties.language = "ja-JP"
     wordxml.own_package(document, "reference")
-    document.save(target)
+    target.write_bytes(package(document))
+
+
+def package(document: Document) -> bytes:
+    """The reference document's bytes, each zip entry dated as the document says it was made
+    (its core properties' modified date, the template's): ``Document.save`` dated every entry
+    by the clock, so running the tool again on the same styles gave another file to commit."""
+    modified = document.core_properties.modified.replace(tzinfo=timezone.utc)
+    return wordxml.package_bytes(document, modified.timestamp())
 
 
 if __name__ == "__main__":
