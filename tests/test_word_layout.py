@@ -166,3 +166,31 @@ def test_every_paragraph_of_a_row_of_pictures_keeps_with_the_captions(built: Pat
         assert all(style is not None and style.get(f"{{{W}}}val") in keeping for style in styles_used), \
             [None if style is None else style.get(f"{{{W}}}val") for style in styles_used]
 
+
+def _shaded_run(image: Image.Image, x: int, y: int, colour: tuple[int, int, int]) -> tuple[int, int]:
+    """The rows above and below ``y`` in column ``x`` that are still ``colour`` (within 4 a channel): the
+    first and the last row of the run of that colour through (x, y)."""
+    def shaded(row: int) -> bool:
+        return all(abs(have - want) <= 4 for have, want in zip(image.getpixel((x, row)), colour))
+
+    top = bottom = y
+    while top > 0 and shaded(top - 1):
+        top -= 1
+    while bottom < image.height - 1 and shaded(bottom + 1):
+        bottom += 1
+    return top, bottom
+
+
+def test_a_missing_photos_mark_stands_in_the_middle_of_its_box_in_word(word_in_libreoffice: Path) -> None:
+    """booklet.css centres 写真未登録 in its photo-sized frame. Word's box was one exact line 95 pt
+    tall, and Word and LibreOffice put an exact line's extra height above the text: the mark stood at
+    the foot of its box. The box is the shading padded by borders above and below, the mark in its middle."""
+    page, left, top, bottom, _ = next(line for line in _lines(word_in_libreoffice) if line[4].startswith("写真未登録"))
+    image = _page_image(word_in_libreoffice, page)
+    scale = DPI / 72
+    middle = (top + bottom) / 2
+    # Left of the text, inside the box: the shading's run through the text's middle.
+    box_top, box_bottom = (edge / scale for edge in _shaded_run(image, round((left - 4) * scale), round(middle * scale),
+                                                                 _rgb("placeholder-bg")))
+    assert box_bottom - box_top > 30 * 72 / 25.4, (box_top, box_bottom)  # a box nearly the frame's 36 mm, not a band
+    assert (box_top + box_bottom) / 2 == pytest.approx(middle, abs=1.5), (box_top, box_bottom, top, bottom)

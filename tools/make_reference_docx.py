@@ -41,6 +41,10 @@ NAVY = C("navy")
 BAR_EIGHTHS = 40  # the bar's width in eighths of a point
 BAR_GAP = 8  # points between the bar and the text
 
+#: The widest paragraph border Word draws (eighths of a point: 12 pt) and its largest distance
+#: from the text (points; ECMA-376 ST_PointMeasure allows 0–31).
+WIDEST_BORDER, FARTHEST_BORDER = 96, 31
+
 
 @dataclass(frozen=True)
 class ParagraphStyle:
@@ -61,12 +65,14 @@ class ParagraphStyle:
     border_bottom: str | None = None
     hanging_chars: int = 0
     tab_right: bool = False  # a right tab with dot leaders at the text edge (contents)
-    line_exact: int = 0  # exact line height in twentieths of a point (0: ``lines``)
     lines: int = 300  # line height in 240ths of a line (300: 1.25 lines)
     indent_chars: int = 0  # left indent in hundredths of a character
     #: The style of the paragraph Enter starts after one of this style (None: this style again).
     #: Headings and captions are followed by body text, as where the office types prose.
     next_style: str | None = None
+    #: Padded above and below by borders in the shading's own colour, as wide and as far from the
+    #: text as Word allows: a box with the text in its middle ("Photo Placeholder").
+    padded: bool = False
 
 
 STYLES = (
@@ -136,9 +142,12 @@ STYLES = (
     ParagraphStyle("Table Icon", GOTHIC, 9, align="center"),
     ParagraphStyle("Icon Row", GOTHIC, 9, space_before=40, space_after=80),
     ParagraphStyle("Glossary Term", GOTHIC, 9, bold=True, color=NAVY),
-    # A tall exact line, so the shading fills a photo-sized box (the PDF's 36 mm hatched frame).
+    # A shaded box nearly a photo's height (34 of the PDF's 36 mm frame: Word's widest borders and
+    # their distance from the text, above and below one single-spaced line) with the text in its
+    # middle, as booklet.css centres it: the tall exact line it was drawn with before put the text at
+    # the foot of its box, since Word and LibreOffice put an exact line's extra height above the text.
     ParagraphStyle("Photo Placeholder", GOTHIC, 10.5, bold=True, color=C("missing"), align="center", shading=C("placeholder-bg"),
-                   line_exact=1900, keep_next=True),
+                   lines=240, padded=True, keep_next=True),
     # A photo in its row of the photo grid, single-spaced so the line is as tall as the picture: Word
     # multiplies a line's height, a picture's included, and puts the extra below it (a quarter of the
     # picture's height at 1.25 lines), so pictures of different heights centred in their cells would
@@ -203,10 +212,15 @@ def _paragraph_properties(spec: ParagraphStyle) -> OxmlElement:
     ppr = OxmlElement("w:pPr")
     if spec.keep_next:
         ppr.append(_element("w:keepNext"))
-    borders = OxmlElement("w:pBdr")
+    borders = OxmlElement("w:pBdr")  # schema order: top, left, bottom
+    padding = {"val": "single", "sz": str(WIDEST_BORDER), "space": str(FARTHEST_BORDER), "color": spec.shading or ""}
+    if spec.padded:
+        borders.append(_element("w:top", **padding))
     if spec.border_left:
         borders.append(_element("w:left", val="single", sz=str(BAR_EIGHTHS), space=str(BAR_GAP), color=spec.border_left))
-    if spec.border_bottom:
+    if spec.padded:
+        borders.append(_element("w:bottom", **padding))
+    elif spec.border_bottom:
         borders.append(_element("w:bottom", val="single", sz="12", space="4", color=spec.border_bottom))
     if len(borders):
         ppr.append(borders)
@@ -216,9 +230,8 @@ def _paragraph_properties(spec: ParagraphStyle) -> OxmlElement:
         tabs = OxmlElement("w:tabs")
         tabs.append(_element("w:tab", val="right", leader="dot", pos="9627"))
         ppr.append(tabs)
-    line, rule = (str(spec.line_exact), "exact") if spec.line_exact else (str(spec.lines), "auto")
     ppr.append(_element("w:spacing", before=str(spec.space_before), after=str(spec.space_after),
-                        line=line, lineRule=rule))
+                        line=str(spec.lines), lineRule="auto"))
     if spec.border_left:
         ppr.append(_element("w:ind", left=str((BAR_EIGHTHS // 8 + BAR_GAP) * 20)))
     if spec.indent_chars:
