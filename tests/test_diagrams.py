@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
+import subprocess
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 
@@ -11,6 +14,8 @@ from planpress.documents.booklet import diagrams
 from planpress.build import load
 from planpress.drawing import Drawing, Label, Line, Rect, text_width
 from planpress.project import Project
+from planpress.render import html
+from planpress.render.pdf import weasy
 
 EPSILON = 0.05
 
@@ -228,3 +233,33 @@ def test_stand_in_sdg_tiles_are_readable_in_print() -> None:
             for label in labels:
                 left, top, right, bottom = label_box(label)
                 assert 0 <= left and right <= size and 0 <= top and bottom <= size, (goal.number, size, label.text)
+
+
+def _printed_lines(drawings: list[Drawing]) -> list[list[str]]:
+    """Each drawing on a page of its own, made by layouts/drawing.svg and WeasyPrint as the booklet
+    makes it; the text lines pdftotext reads on each page."""
+    env = html.environment(REPO / "layouts")
+    images = "".join(f'<img src="{html.drawing_url(env, d)}" alt="" style="display: block; break-after: page; '
+                     f'width: {d.width}mm; height: {d.height}mm">' for d in drawings)
+    source = f'<!DOCTYPE html><html lang="ja"><style>@page {{ size: 200mm 400mm; margin: 5mm }}</style><body>{images}</body></html>'
+    pdf = weasy.weasy_html(source, Project(REPO)).write_pdf()
+    out = subprocess.run(["pdftotext", "-bbox-layout", "-", "-"], input=pdf, capture_output=True, check=True).stdout
+    tree = ElementTree.fromstring(re.sub(rb"<!DOCTYPE[^>]*>", b"", out).replace(b' xmlns="http://www.w3.org/1999/xhtml"', b""))
+    return [["".join(w.text or "" for w in line.iter("word")) for line in page.iter("line")] for page in tree.iter("page")]
+
+
+def test_no_label_in_a_drawing_ends_with_a_line_of_one_character(tree) -> None:  # noqa: ANN001
+    """A wrapped label never leaves one character alone on its last line: 第9's boxes printed
+    「…地域活動の支／援」 and 「健やかに暮らすま／ち」, the stand-in SDG tiles 「…まちづくり／を」."""
+    from planpress.documents.booklet import charts
+
+    content, _ = load(Project(REPO))
+    assert content.booklet is not None
+    tiles = [charts.sdg_icon(goal, size) for goal in content.booklet.goals.goals for size in (15.0, 16.0)]
+    pages = _printed_lines(_tree_drawings(tree) + tiles)
+    assert len(pages) == len(_tree_drawings(tree)) + len(tiles)
+    assert "地域住民組織の活性化と地域活動の支援" in "".join(line for page in pages for line in page).replace(" ", "")
+    japanese = re.compile("[\u3040-\u30ff\u4e00-\u9fff]")
+    lonely = [(index + 1, line) for index, page in enumerate(pages) for line in page
+              if japanese.fullmatch(line.strip().rstrip("、。，．）」』】〕"))]
+    assert lonely == []

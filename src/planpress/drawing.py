@@ -152,16 +152,24 @@ def segment_meets_box(start: tuple[float, float], end: tuple[float, float], box:
     return True
 
 
+#: Characters that never start a line of a label (they stay with the character before them).
+_NO_START = "、。）」・ー"
+#: Opening brackets: they never end a line, they move down with what they open.
+_NO_END = "（「『【"
+#: Closing punctuation: it does not count as a line's character (「を」 and 「を。」 are both one).
+_CLOSING = "、。，．）」』】〕"
+
+
 def wrap(text: str, size: float, width: float) -> list[str]:
-    """Break ``text`` into lines no wider than ``width``, keeping 、。）」 off a line's start."""
+    """Break ``text`` into lines no wider than ``width``, keeping 、。）」 off a line's start and
+    the last line at two characters or more."""
     lines: list[str] = []
     current = ""
     taken = 0.0  # text_width(current), summed in the same order (the same float): not measured anew per character
     for char in text:
         advance = size if unicodedata.east_asian_width(char) in "WFA" else size * 0.55  # text_width(char, size)
-        if current and taken + advance > width and char not in "、。）」・ー":
-            # An opening bracket never ends a line: it moves down with what it opens.
-            carry = current[-1] if current[-1] in "（「『【" else ""
+        if current and taken + advance > width and char not in _NO_START:
+            carry = current[-1] if current[-1] in _NO_END else ""
             lines.append(current[: len(current) - len(carry)])
             current = carry
             taken = text_width(carry, size)
@@ -169,4 +177,16 @@ def wrap(text: str, size: float, width: float) -> list[str]:
         taken += advance
     if current:
         lines.append(current)
-    return lines or [""]
+    return _no_lonely_last_line(lines) or [""]
+
+
+def _no_lonely_last_line(lines: list[str]) -> list[str]:
+    """A last line of one character (住み続けられ／るまちづくり／を) takes characters from the line
+    above until it holds two and neither line breaks a kinsoku rule; it only gets shorter, so the
+    label fits where it did."""
+    if len(lines) < 2:
+        return lines
+    above, last = lines[-2], lines[-1]
+    while len(above) > 2 and (len(last.rstrip(_CLOSING)) < 2 or last[0] in _NO_START or above[-1] in _NO_END):
+        above, last = above[:-1], above[-1] + last
+    return lines[:-2] + [above, last]
