@@ -71,7 +71,12 @@ def _paragraphs(box: boxes.Box, page: int) -> list[Paragraph]:
         header = box.element_tag == "th"
         found.append(Paragraph(box.style["text_align_all"] == "justify", laid, header=header))
     for child in getattr(box, "children", ()):
-        if not isinstance(child, boxes.LineBox):
+        if isinstance(child, boxes.LineBox):
+            # A photo's figure is an inline-block, three to a line: its caption is a paragraph of its own.
+            for inline in child.children:
+                if isinstance(inline, boxes.InlineBlockBox):
+                    found.extend(_paragraphs(inline, page))
+        else:
             found.extend(_paragraphs(child, page))
     return found
 
