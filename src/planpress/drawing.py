@@ -156,20 +156,23 @@ def segment_meets_box(start: tuple[float, float], end: tuple[float, float], box:
 _NO_START = "、。）」・ー"
 #: Opening brackets: they never end a line, they move down with what they open.
 _NO_END = "（「『【"
+#: Small kana never start a line either; as wide as any kana, they cannot hang past the width as
+#: punctuation does: the character before them moves down with them (パートナー／シップ).
+_SMALL_KANA = "ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ"
 #: Closing punctuation: it does not count as a line's character (「を」 and 「を。」 are both one).
 _CLOSING = "、。，．）」』】〕"
 
 
 def wrap(text: str, size: float, width: float) -> list[str]:
-    """Break ``text`` into lines no wider than ``width``, keeping 、。）」 off a line's start and
-    the last line at two characters or more."""
+    """Break ``text`` into lines no wider than ``width``, keeping 、。）」 and small kana off a
+    line's start and the last line at two characters or more."""
     lines: list[str] = []
     current = ""
     taken = 0.0  # text_width(current), summed in the same order (the same float): not measured anew per character
     for char in text:
         advance = size if unicodedata.east_asian_width(char) in "WFA" else size * 0.55  # text_width(char, size)
         if current and taken + advance > width and char not in _NO_START:
-            carry = current[-1] if current[-1] in _NO_END else ""
+            carry = current[-1] if len(current) > 1 and (current[-1] in _NO_END or char in _SMALL_KANA) else ""
             lines.append(current[: len(current) - len(carry)])
             current = carry
             taken = text_width(carry, size)
@@ -187,6 +190,7 @@ def _no_lonely_last_line(lines: list[str]) -> list[str]:
     if len(lines) < 2:
         return lines
     above, last = lines[-2], lines[-1]
-    while len(above) > 2 and (len(last.rstrip(_CLOSING)) < 2 or last[0] in _NO_START or above[-1] in _NO_END):
+    while len(above) > 2 and (len(last.rstrip(_CLOSING)) < 2 or last[0] in _NO_START + _SMALL_KANA
+                               or above[-1] in _NO_END):
         above, last = above[:-1], above[-1] + last
     return lines[:-2] + [above, last]
