@@ -185,8 +185,8 @@ def wrap(text: str, size: float, width: float) -> list[str]:
 
 def _no_lonely_last_line(lines: list[str]) -> list[str]:
     """A last line of one character (住み続けられ／るまちづくり／を) takes characters from the line
-    above until it holds two and neither line breaks a kinsoku rule; it only gets shorter, so the
-    label fits where it did."""
+    above until it holds two and neither line breaks a kinsoku rule; the line above only gets
+    shorter and the last one stays a few characters long, so the label fits where it did."""
     if len(lines) < 2:
         return lines
     above, last = lines[-2], lines[-1]
