@@ -1,13 +1,21 @@
 """What a print shop's preflight rejects, found by `planpress check` before the file is sent:
 a photo with too few pixels for the size it prints at, a rule too thin or text too small in the
-print stylesheets."""
+print stylesheets; and the print file's text kept inside the safe area."""
 
 from __future__ import annotations
 
 import re
+import subprocess
 from pathlib import Path
+from xml.etree import ElementTree
 
-from conftest import run_cli
+import pikepdf
+import pytest
+
+from conftest import REPO, run_cli
+from planpress import design
+
+MM = 72 / 25.4
 
 #: Project 1's photo slots, in projects.yaml's order.
 _CAPTIONS = ("キラキラ公園で行われたキッチンカーイベント", "TOMAKOMAI MIRAIFEST 2022ロゴ", "苫小牧市スマートシティ官民連携協議会",
@@ -139,3 +147,42 @@ def test_an_official_sdg_icon_too_coarse_for_print_is_named_at_its_line(project:
     assert build.returncode == 0, build.stderr
     placed = _placed_ppi(project / "output" / "booklet.pdf", 125)
     assert min(placed) == 198 and max(placed) == 212, placed
+
+
+def _text_near_trim(pdf: Path, safe_mm: float) -> list[tuple[int, str, str, float]]:
+    """Each text line of the PDF nearer than ``safe_mm`` to its page's trim (TrimBox), as pdftotext
+    lays the page out: (page, side, text, distance in mm); a line outside the trim counts negative."""
+    with pikepdf.open(pdf) as printed:
+        boxes = [([float(v) for v in page.MediaBox], [float(v) for v in page.TrimBox]) for page in printed.pages]
+    layout = subprocess.run(["pdftotext", "-bbox-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    xhtml = "{http://www.w3.org/1999/xhtml}"
+    pages = ElementTree.fromstring(re.sub(r"<!DOCTYPE[^>]*>", "", layout)).iter(f"{xhtml}page")
+    near = []
+    for number, (page, (media, trim)) in enumerate(zip(pages, boxes, strict=True), 1):
+        for line in page.iter(f"{xhtml}line"):
+            x0, y0, x1, y1 = (float(line.get(key)) for key in ("xMin", "yMin", "xMax", "yMax"))  # from the MediaBox's top left
+            text = "".join(word.text or "" for word in line)
+            for side, distance in (("left", media[0] + x0 - trim[0]), ("right", trim[2] - media[0] - x1),
+                                   ("top", trim[3] - media[3] + y0), ("bottom", media[3] - y1 - trim[1])):
+                if distance < safe_mm * MM:
+                    near.append((number, side, text, round(distance / MM, 2)))
+    return near
+
+
+@pytest.mark.slow  # the whole booklet laid out in one pass, shared with test_booklet and test_parts
+def test_the_print_booklet_keeps_its_text_3mm_inside_the_trim(print_booklet: tuple[Path, object]) -> None:
+    """The print file's pages are A4 trimmed (TrimBox at the page's origin) with the bleed
+    layouts/print-shop.css gives round it (BleedBox), and every text line, running text, header and
+    page number alike, lies at least 3 mm inside the trim (the shipped booklet: 20 mm at the sides,
+    the header about 9.6 mm from the top, the page number about 8.4 mm from the bottom)."""
+    path, _ = print_booklet
+    bleed = float(re.search(r"@page\s*\{\s*bleed:\s*([\d.]+)mm", (REPO / "layouts" / "print-shop.css").read_text(encoding="utf-8"))[1])
+    assert design.PAGE == (210.0, 297.0) and bleed == 3.0
+    width, height = design.PAGE[0] * MM, design.PAGE[1] * MM
+    with pikepdf.open(path) as printed:
+        for page in printed.pages:
+            assert [float(v) for v in page.TrimBox] == pytest.approx([0, 0, width, height], abs=0.01)
+            assert [float(v) for v in page.BleedBox] == pytest.approx([-bleed * MM, -bleed * MM, width + bleed * MM, height + bleed * MM], abs=0.01)
+    assert _text_near_trim(path, design.SAFE_MARGIN_MM) == []
+    in_margins = _text_near_trim(path, 19.9)  # the reading sees the page furniture, and nothing else, in the margins
+    assert {side for _, side, _, _ in in_margins} == {"top", "bottom"} and min(d for *_, d in in_margins) > 8, in_margins[:5]

@@ -76,6 +76,12 @@ PERIOD_CHART_WIDTH, PERIOD_HEAD_WIDTH, PERIOD_LABEL_SIZE = 170.0, 22.0, 3.0
 #: (documents/booklet/charts.py), check warns of a stylesheet that does not (checks/print_css.py).
 MIN_LINE_PT, MIN_TEXT_PT = 0.25, 6.0
 
+#: How far inside the trim (仕上がり線) a print shop asks all text to keep, in mm: the guillotine
+#: cuts up to a millimetre or two off, so text nearer the edge may be cut. The page margins
+#: (PAGE_MARGINS) keep the running text 20 mm in, the header and page number about 9 mm
+#: (tests/test_preflight.py reads the print file's text back).
+SAFE_MARGIN_MM = 3.0
+
 #: The name Windows (10 and later) gives its own copy of a family, where it differs: Windows ships BIZ
 #: UD Mincho in one weight, Medium, named so. Word's font table offers it as the family's alternate
 #: name, which Word looks for on a PC without the family itself (tools/make_reference_docx.py).
