@@ -1,6 +1,6 @@
 """What a print shop's preflight rejects, found by `planpress check` before the file is sent:
-a photo with too few pixels for the size it prints at, a rule too thin or text too small in the
-print stylesheets; and the print file's text kept inside the safe area."""
+a photo with too few pixels for the size it prints at, a rule too thin, text too small or a page
+margin too narrow in the print stylesheets; and the print file's text kept inside the safe area."""
 
 from __future__ import annotations
 
@@ -167,6 +167,32 @@ def _text_near_trim(pdf: Path, safe_mm: float) -> list[tuple[int, str, str, floa
                 if distance < safe_mm * MM:
                     near.append((number, side, text, round(distance / MM, 2)))
     return near
+
+
+def test_a_page_margin_under_3mm_is_named_at_its_line_and_its_text_prints_near_the_trim(project: Path) -> None:
+    """A print shop asks all text to keep 3 mm inside the trim (the guillotine may cut nearer). An office
+    edit of layouts/print.css to a page margin of 1 mm: check names the margin's line and column and the
+    sides; the report built for the print shop has its text that near the trim, as the print file's
+    text read back says (the test of the shipped booklet, below, reads it the same way). The shipped
+    layouts' margins, a margin box's own margin and an element's margin give no line."""
+    css = project / "layouts" / "print.css"
+    text = css.read_text(encoding="utf-8")
+    assert text.count("  margin: var(--page-margins);\n") == 1
+    text = text.replace("  margin: var(--page-margins);\n", "  margin: 1mm 20mm 2mm;\n")
+    css.write_text(text.replace("  @bottom-center {\n", "  @bottom-center {\n    margin: 0;\n") + ".tight { margin: 0; }\n", encoding="utf-8")
+    line = text[:text.index("margin: 1mm")].count("\n") + 1
+    check = run_cli(project, "check", "--no-layout")
+    assert check.returncode == 0, check.stderr
+    tail = "では、文字が仕上がり線（断裁する位置）から3mm以内に入り、断裁で切れることがあります（印刷会社の入稿チェックで指摘されます）。3mm以上にしてください"
+    assert [l for l in check.stderr.splitlines() if l.startswith("layouts/")] == [
+        f"layouts/print.css:{line}:11: 警告: margin: ページの余白（上）1mm {tail}",
+        f"layouts/print.css:{line}:20: 警告: margin: ページの余白（下）2mm {tail}",
+    ]
+    build = run_cli(project, "build", "evaluation-2021", "--format", "pdf", "--profile", "print")
+    assert build.returncode == 0, build.stderr
+    near = _text_near_trim(project / "output" / "evaluation-2021.pdf", design.SAFE_MARGIN_MM)
+    assert {side for _, side, _, _ in near} == {"top", "bottom"}, near
+    assert min(distance for _, side, _, distance in near if side == "top") < 1.5, near
 
 
 @pytest.mark.slow  # the whole booklet laid out in one pass, shared with test_booklet and test_parts

@@ -78,8 +78,8 @@ MIN_LINE_PT, MIN_TEXT_PT = 0.25, 6.0
 
 #: How far inside the trim (仕上がり線) a print shop asks all text to keep, in mm: the guillotine
 #: cuts up to a millimetre or two off, so text nearer the edge may be cut. The page margins
-#: (PAGE_MARGINS) keep the running text 20 mm in, the header and page number about 9 mm
-#: (tests/test_preflight.py reads the print file's text back).
+#: (PAGE_MARGINS) keep the running text 20 mm in, the header and page number about 9 mm; check warns
+#: of a page margin in layouts/*.css under it (checks/print_css.py).
 SAFE_MARGIN_MM = 3.0
 
 #: The name Windows (10 and later) gives its own copy of a family, where it differs: Windows ships BIZ
