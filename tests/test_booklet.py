@@ -459,7 +459,7 @@ def test_booklet_content_errors_name_file_line_and_item(project: Path) -> None:
     booklet = project / "content" / "booklet"
     edits = {
         "sdgs.yaml": ("    policies: [27, 31, 32]", "    policies: [27, 31, 32, 41]"),
-        "period.yaml": ("    end: 2022", "    end: 2030"),
+        "period.yaml": ("    end: 2027", "    end: 2030"),
         "projects.yaml": ("values: [4577, 3267, 436, 297, 562, 15, 203]", "values: [4577, 3267, 436]"),
     }
     for name, (old, new) in edits.items():
@@ -471,11 +471,37 @@ def test_booklet_content_errors_name_file_line_and_item(project: Path) -> None:
     sdgs = (booklet / "sdgs.yaml").read_text(encoding="utf-8")
     projects = (booklet / "projects.yaml").read_text(encoding="utf-8")
     assert errors == [
-        "content/booklet/period.yaml:14:5: 第6次基本計画: 2018〜2030年度が図の範囲（2018〜2027年度）に収まりません",
+        "content/booklet/period.yaml:14:5: 基本構想: 2018〜2030年度が図の範囲（2018〜2027年度）に収まりません",
         f"content/booklet/projects.yaml:{_line_of(projects, 'values: [4577, 3267, 436]')}:17: 重点プロジェクト2: "
         "目安となる主な数値: 項目が7個、値が3個です（同じ数にしてください）",
         f"content/booklet/sdgs.yaml:{_line_of(sdgs, '[27, 31, 32, 41]')}:15: SDGsゴール6: 基本施策41は施策の体系にありません",
     ]
+
+
+def _words_on_page(pdf: Path, page: int) -> dict[str, list[float]]:
+    """Each word pdftotext reads on a page with its centre's x (words printed twice: the last)."""
+    out = subprocess.run(["pdftotext", "-bbox-layout", "-f", str(page), "-l", str(page), str(pdf), "-"],
+                         capture_output=True, text=True, check=True).stdout
+    return {word: [float(left), float(right)] for left, right, word in
+            re.findall(r'<word xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)" yMax="[\d.]+">([^<]+)</word>', out)}
+
+
+def test_the_period_chart_draws_a_plan_over_the_years_city_yaml_holds_for_it(project: Path) -> None:
+    """period.yaml's bars name the plans (plan: 6): their years are city.yaml's, held once. The 6th
+    plan's start moved to 2019 in city.yaml moves its bar: its label is centred under 2019–2022."""
+    city = project / "content" / "city.yaml"
+    source = city.read_text(encoding="utf-8")
+    assert source.count("    start: 2018\n") == 1
+    city.write_text(source.replace("    start: 2018\n", "    start: 2019\n"), encoding="utf-8")
+    result = run_cli(project, "build", "booklet", "--format", "pdf")
+    assert result.returncode == 0, result.stderr
+    pdf = project / "output" / "booklet.pdf"
+    page = next(number for number, text in enumerate(pdf_pages(pdf), 1) if "計画の期間" in text and "Ｈ30" in text)
+    words = _words_on_page(pdf, page)
+    centre = {word: (left + right) / 2 for word, (left, right) in words.items()}
+    spanned = (centre["2019"] + centre["2022"]) / 2
+    assert abs(centre["第6次基本計画"] - spanned) < 1, (centre["第6次基本計画"], spanned)
+    assert abs(centre["第7次基本計画"] - (centre["2023"] + centre["2027"]) / 2) < 1
 
 
 def test_word_contents_is_filled_and_pictures_have_alt_text(built: Path) -> None:

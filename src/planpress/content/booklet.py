@@ -154,9 +154,14 @@ class YearRange(Record):
 
 @dataclass(kw_only=True)
 class PeriodBar(Record):
-    label: str = spec("名称", Text(max_length=40))
-    start: int = spec("初年度", Integer(1900, 2200))
-    end: int = spec("最終年度", Integer(1900, 2200))
+    """A bar of the period chart: a 基本計画 named by its number (``plan: 7``), whose name and years
+    are content/city.yaml's (one fact, one place), or any other span by its name and years (基本構想).
+    The rules (booklet_rules) give every bar its name and years before the chart is drawn."""
+
+    plan: int | None = spec("基本計画の番号（第○次）", Integer(1, 99), default=None)
+    label: str = spec("名称", Text(max_length=40), default="")
+    start: int = spec("初年度", Integer(1900, 2200), default=0)
+    end: int = spec("最終年度", Integer(1900, 2200), default=0)
 
 
 @dataclass(kw_only=True)
@@ -384,6 +389,8 @@ class Booklet:
     #: The previous plan's latest evaluation, summarised in 第6次基本計画の総括.
     review: Evaluation | None
     review_plan: Plan | None = None
+    #: Every plan of content/city.yaml: a period bar names one by its number.
+    plans: list[Plan] = field(default_factory=list)
     # The rest is what the rules resolved (booklet_rules.Resolution), given when the Booklet is made.
     #: Resolved 代表的な取組事例 by (project number, approach number).
     examples: dict[tuple[int, int], list[Resolved]] = field(default_factory=dict)
