@@ -436,6 +436,29 @@ def test_an_optional_list_left_empty_means_none_and_a_slot_left_empty_prints_as_
     assert "基本施策　03，06，07" in goal_1 and "運営方針" not in goal_1
 
 
+@pytest.mark.parametrize("written", ["terms:\n", "terms: []\n"])
+def test_a_glossary_with_no_term_prints_missing_and_stops_a_final_build(project: Path, written: str) -> None:
+    """No term (``terms:`` or ``terms: []``) printed the 用語解説 chapter as an empty table captioned
+    「本文中の※印の用語（0語、五十音順）」. It is a slot to fill: 未入力 in the draft, listed by check,
+    refused by --final, as a policy page's empty slots."""
+    glossary = project / "content" / "glossary.yaml"
+    source = glossary.read_text(encoding="utf-8")
+    source = source[:source.index("terms:")] + written
+    glossary.write_text(source, encoding="utf-8")
+    column = 1 if written == "terms:\n" else 8  # nothing after the colon: the key; else the value
+    gap = f"content/glossary.yaml:{_line_of(source, 'terms:')}:{column}: 用語解説: 用語が未入力です（冊子の用語解説に「未入力」と印刷します）"
+    check = run_cli(project, "check", "--no-layout")
+    assert check.returncode == 0, check.stderr
+    assert gap.replace(": 用語解説", ": 警告: 用語解説", 1) in check.stderr.splitlines()
+    final = run_cli(project, "build", "booklet", "--final", "--format", "pdf")
+    assert final.returncode == 1 and gap in final.stderr.splitlines(), final.stderr
+    result = run_cli(project, "build", "booklet", "--format", "pdf")
+    assert result.returncode == 0, result.stderr
+    last = pdf_pages(project / "output" / "booklet.pdf")[-1]
+    # The heading, 未入力 and nothing else but the running header and the page number: no table, no 0語.
+    assert re.fullmatch(r"用語解説未入力用語解説－\d+－", squash(last)), last
+
+
 def test_a_population_with_a_digit_typed_twice_or_lost_is_a_warning_at_its_year(project: Path) -> None:
     """1480810 for 148081 drew a spike and an axis made for it; 13299 for 132993 a dip. Each is named
     once, at its year, with the years beside it; their neighbours are not reported for being far from them."""

@@ -442,7 +442,11 @@ def _typed_marks(booklet: Booklet, problems: Problems) -> None:
 
 def _glossary(booklet: Booklet, problems: Problems, found: Resolution) -> None:
     """A term is defined once; definitions nobody at the office has checked yet print as drafts
-    (（案）) and stop --final."""
+    (（案）) and stop --final. No term at all leaves the 用語解説 chapter to fill: printed 未入力."""
+    glossary = booklet.glossary
+    if not glossary.terms:
+        found.gap(problems, "未入力", glossary.positions.get("terms", glossary.location),
+                  "用語解説: 用語が未入力です（冊子の用語解説に「未入力」と印刷します）")
     seen: set[str] = set()
     for term in booklet.glossary.terms:
         if term.term in seen:

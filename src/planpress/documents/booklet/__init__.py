@@ -196,7 +196,11 @@ def _tree_section(booklet: Booklet) -> Section:
 
 
 def _glossary_section(booklet: Booklet) -> Section:
+    """The terms in 五十音順; with none written, 未入力 where the table would be (a gap check
+    reports, booklet_rules), not an empty table captioned 0語."""
     heading = Heading("用語解説", 1, anchor="glossary")
+    if not booklet.glossary.terms:
+        return Section(heading.text, "sec-glossary", (heading, Paragraph(MISSING, "missing")))
     terms = sorted(booklet.glossary.terms, key=lambda t: japanese.gojuon_key(t.reading))
     rows = tuple((Cell((t.term,), "glossary-term"), Cell((t.definition if t.reviewed else DRAFT + t.definition,))) for t in terms)
     table = Table((Column("用語", 24), Column("解説", 76)), rows, caption=f"本文中の※印の用語（{len(rows)}語、五十音順）", style="data-table caption-top")
