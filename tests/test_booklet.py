@@ -230,6 +230,21 @@ def test_reviewed_definition_prints_plain_and_stops_warning(project: Path) -> No
     assert "<p>高齢者が住み慣れた地域で" in glossary and "<p>（案）性別にかかわりなく" in glossary
 
 
+def test_a_flag_left_empty_means_not_yet_and_is_warned_at_its_line(project: Path) -> None:
+    """``reviewed:`` with nothing after the colon was refused (true か false で書いてください) at the next
+    term's line. Left so it says nothing was reviewed: the default, （案） printed and a warning at its line."""
+    path = project / "content" / "glossary.yaml"
+    source = path.read_text(encoding="utf-8").replace("    reviewed: false\n", "    reviewed:\n", 1)
+    path.write_text(source, encoding="utf-8")
+    check = run_cli(project, "check", "--no-layout")
+    assert check.returncode == 0, check.stderr
+    assert (f"content/glossary.yaml:{source.splitlines().index('    reviewed:') + 1}:5: 警告: 用語「地域包括ケアシステム」: 解説が未確認です"
+            "（「（案）」と印刷します。担当課で確認したら reviewed: true にしてください）") in check.stderr.splitlines()
+    result = run_cli(project, "build", "booklet", "--format", "html")
+    assert result.returncode == 0, result.stderr
+    assert "<p>（案）高齢者が住み慣れた地域で" in _section(read_html(project / "output" / "booklet.html"), "sec-glossary")
+
+
 def test_glossary_is_in_gojuon_order_whatever_kana_a_reading_is_typed_in(project: Path) -> None:
     """A reading typed in katakana or half-width katakana sorts with the hiragana ones: by code
     point every katakana came after every hiragana, and ICT (アイシーティー) was listed last."""

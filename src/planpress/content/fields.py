@@ -45,7 +45,10 @@ class Kind:
     """How one field's YAML value becomes a Python value."""
 
     #: An optional field of this kind written with nothing after the colon (``photos:``) is taken
-    #: as not written: a list, for which nothing is none, as ``[]`` is.
+    #: as not written, where nothing can mean nothing else: a list (none, as ``[]`` is), a record
+    #: (``counts:``: no counts) or a flag (``reviewed:``: not yet). A name or a number left so is
+    #: asked for (or the line to be removed): an office that leaves ``tree:`` empty has not said
+    #: that the plan has no tree, which would drop its booklet.
     nothing_is_none: ClassVar[bool] = False
 
     def read(self, value: Any, container: Any, key: Any, ctx: Context) -> Any:
@@ -108,6 +111,8 @@ class Text(Kind):
             # print as Python writes it (45.2). Quoted, it is text and prints as typed.
             shown = _show(value)
             raise Invalid(f"文字列で書いてください。数字だけの値は \"{shown}\" のように引用符で囲んでください（今の値: {shown}）")
+        if value is None:
+            raise Invalid("空です。内容を書いてください")
         if not isinstance(value, str):
             raise Invalid(f"文字列で書いてください（今の値: {_show(value)}）")
         text = str(value)
@@ -150,6 +155,8 @@ class Integer(Kind):
 
 class Boolean(Kind):
     """true or false."""
+
+    nothing_is_none = True
 
     def read(self, value: Any, container: Any, key: Any, ctx: Context) -> bool:
         if not isinstance(value, bool):
@@ -212,6 +219,8 @@ class ListOf(Kind):
 
 class RecordOf(Kind):
     """A YAML mapping read into a record class (a dataclass built with :func:`spec`)."""
+
+    nothing_is_none = True
 
     def __init__(self, cls: type) -> None:
         self.cls = cls
@@ -305,16 +314,17 @@ def read_record(cls: type[T], mapping: CommentedMap, ctx: Context, *, at: Locati
                 own.append(Problem(at, f"必須のキー「{name}」（{field_spec.label}）がありません"))
                 usable = False
             continue
-        spots[name] = ctx.here(mapping, name)
-        if mapping[name] is None and not field_spec.required and field_spec.kind.nothing_is_none:
-            spots[name] = key_where(ctx.display, mapping, name)  # YAML places nothing on the line after
+        nothing = mapping[name] is None
+        spots[name] = _nothing_at(ctx, mapping, name) if nothing else ctx.here(mapping, name)
+        if nothing and not field_spec.required and field_spec.kind.nothing_is_none:
             continue  # `photos:` with nothing after it: none, the field's default
         try:
             found[name] = field_spec.kind.read(mapping[name], mapping, name, inner)
         except _Reported:
             usable = False
         except Invalid as error:
-            own.append(Problem(error.location or spots[name], f"{field_spec.label}（{name}）: {error.message}"))
+            message = _left_empty(field_spec, name) if nothing and not field_spec.required else error.message
+            own.append(Problem(error.location or spots[name], f"{field_spec.label}（{name}）: {message}"))
             usable = False
     label_of: Callable[[dict[str, Any]], str | None] = getattr(cls, "label_of", lambda values: None)
     label = label_of(found)
@@ -328,6 +338,20 @@ def read_record(cls: type[T], mapping: CommentedMap, ctx: Context, *, at: Locati
         record.location = at
         record.positions = spots
     return record
+
+
+def _nothing_at(ctx: Context, mapping: CommentedMap, name: str) -> Location:
+    """Where a key with nothing after its colon was written: YAML places the nothing at the next
+    token, the next line's key (or the file's end); a comment on the key's line (``color: #E5243B``)
+    keeps it on that line, at the comment, which is what is to be quoted."""
+    value, key = ctx.here(mapping, name), key_where(ctx.display, mapping, name)
+    return value if value.line == key.line else key
+
+
+def _left_empty(field_spec: Spec, name: str) -> str:
+    """An optional name or number written with nothing after its colon: what it was meant to say is
+    not known, so the office is asked for it, or to remove the line (not written, the default)."""
+    return f"値がありません。{field_spec.label}を書いてください（書かないときは「{name}:」の行を消してください）"
 
 
 def _unknown_key(key: str, known: list[str]) -> str:

@@ -67,7 +67,8 @@ def _check_evaluation(content: Content, evaluation: Evaluation, problems: Proble
 def _check_items(content: Content, evaluation: Evaluation, plan: Plan, problems: Problems, unreadable: set[str]) -> None:
     numbers = {kind: content.item_numbers(plan, kind) for kind in KINDS}
     if any(found is None for found in numbers.values()):
-        problems.error(plan.location, f"{plan.name}: 施策の体系（tree）も項目数（counts）もないため、評価項目を確かめられません")
+        where = plan.positions.get("counts", plan.location)  # `counts:` left empty: at that line
+        problems.error(where, f"{plan.name}: 施策の体系（tree）も項目数（counts）もないため、評価項目を確かめられません")
         return
     seen: dict[str, int] = {}
     for item in evaluation.items:
