@@ -181,7 +181,7 @@ def test_period_chart_of_the_most_years_check_allows_keeps_every_year_label_apar
     columns): at the most it allows, no two year labels touch; one year more and they would."""
     import dataclasses
 
-    from planpress.content.booklet_rules import period_years_that_fit
+    from planpress.content.period_rules import period_years_that_fit
     from planpress.documents.booklet import charts
     from planpress.drawing import label_box
 
