@@ -13,7 +13,7 @@ from ruamel.yaml.comments import CommentedMap
 
 from planpress.content.citations import Citation, CitationKind, Resolved
 from planpress.content.fields import Boolean, Context, Integer, Invalid, Kind, ListOf, Record, RecordOf, Text, spec
-from planpress.content.model import Evaluation, Plan, PolicyTree
+from planpress.content.model import City, Evaluation, Plan, PolicyTree
 from planpress.errors import Location, Problem
 
 
@@ -389,8 +389,8 @@ class Booklet:
     #: The previous plan's latest evaluation, summarised in 第6次基本計画の総括.
     review: Evaluation | None
     review_plan: Plan | None = None
-    #: Every plan of content/city.yaml: a period bar names one by its number.
-    plans: list[Plan] = field(default_factory=list)
+    #: content/city.yaml: a period bar names one of its plans by number (City.plan).
+    city: City | None = None
     # The rest is what the rules resolved (booklet_rules.Resolution), given when the Booklet is made.
     #: Resolved 代表的な取組事例 by (project number, approach number).
     examples: dict[tuple[int, int], list[Resolved]] = field(default_factory=dict)

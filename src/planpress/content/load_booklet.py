@@ -31,7 +31,7 @@ def load_booklet(project: Project, content: Content, problems: Problems) -> Book
         return None
     review = _review(content, number)
     read = Booklet(plan=plan, tree=content.trees[number], glossary=glossary, review=review,
-                   review_plan=content.city.plan(review.plan) if review else None, plans=content.city.plans, **records)
+                   review_plan=content.city.plan(review.plan) if review else None, city=content.city, **records)
     resolved = checks.check(read, project, problems, unreadable=unreadable)
     return replace(read, period=resolved.period or read.period, examples=resolved.examples, images=resolved.images,
                    icons=resolved.icons, gaps=resolved.gaps, gap_kinds=resolved.gap_kinds)

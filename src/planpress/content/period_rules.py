@@ -8,7 +8,7 @@ from dataclasses import replace
 
 from planpress import design
 from planpress.content.booklet import Booklet, Period, PeriodBar
-from planpress.content.model import Plan
+from planpress.content.model import City
 from planpress.drawing import text_width
 from planpress.errors import Problems
 
@@ -16,14 +16,15 @@ from planpress.errors import Problems
 def check_period(booklet: Booklet, problems: Problems) -> Period:
     """The period chart with every bar's name and years (a plan's from content/city.yaml), each
     checked against the chart's range."""
-    years = booklet.period.years
+    years, city = booklet.period.years, booklet.city
+    assert city is not None, "the booklet is read with content/city.yaml"
+    count, room = years.end - years.start + 1, period_years_that_fit(years.end)
     if years.end < years.start:
         problems.error(years.positions["end"], f"年度の範囲: 最終年度 {years.end} が初年度 {years.start} より前です")
-    elif years.end - years.start + 1 > period_years_that_fit(years.end):
-        problems.error(years.positions["end"], f"年度の範囲: {years.start}〜{years.end}年度は{years.end - years.start + 1}年度あります"
-                                               f"（計画の期間の図に入るのは{period_years_that_fit(years.end)}年度までです。"
-                                               f"年の打ち間違いではありませんか）")
-    bars = [bar for bar in (_period_bar(booklet.plans, bar, problems) for bar in booklet.period.bars) if bar is not None]
+    elif count > room:
+        problems.error(years.positions["end"], f"年度の範囲: {years.start}〜{years.end}年度は{count}年度あります"
+                                               f"（計画の期間の図に入るのは{room}年度までです。年の打ち間違いではありませんか）")
+    bars = [bar for bar in (_period_bar(city, bar, problems) for bar in booklet.period.bars) if bar is not None]
     for bar in bars:
         if bar.end < bar.start:
             problems.error(bar.positions["end"], f"{bar.label}: 最終年度 {bar.end} が初年度 {bar.start} より前です")
@@ -39,14 +40,14 @@ def check_period(booklet: Booklet, problems: Problems) -> Period:
 _BAR_FIELDS = {"label": "名称", "start": "初年度", "end": "最終年度"}
 
 
-def _period_bar(plans: list[Plan], bar: PeriodBar, problems: Problems) -> PeriodBar | None:
+def _period_bar(city: City, bar: PeriodBar, problems: Problems) -> PeriodBar | None:
     """The bar with its name and years, or None when it has none to draw (reported)."""
     if bar.plan is None:
-        return _spanned_bar(plans, bar, problems)
-    plan = next((plan for plan in plans if plan.number == bar.plan), None)
+        return _spanned_bar(city, bar, problems)
+    plan = city.plan(bar.plan)
     written = [key for key in _BAR_FIELDS if key in bar.positions]
     if plan is None:
-        known = "、".join(f"第{plan.number}次" for plan in plans)
+        known = "、".join(f"第{plan.number}次" for plan in city.plans)
         problems.error(bar.positions["plan"], f"計画の帯: 第{bar.plan}次基本計画は content/city.yaml にありません（あるもの: {known}）")
     elif written:
         problems.error(bar.positions[written[0]], f"{plan.name}: 名称と期間は content/city.yaml から取ります"
@@ -56,14 +57,14 @@ def _period_bar(plans: list[Plan], bar: PeriodBar, problems: Problems) -> Period
     return None
 
 
-def _spanned_bar(plans: list[Plan], bar: PeriodBar, problems: Problems) -> PeriodBar | None:
+def _spanned_bar(city: City, bar: PeriodBar, problems: Problems) -> PeriodBar | None:
     """A bar written with its own name and years (基本構想). One named as a plan is that plan's period
     written a second time: it must be city.yaml's."""
     missing = [f"{label}（{key}）" for key, label in _BAR_FIELDS.items() if key not in bar.positions]
     if missing:
         problems.error(bar.location, f"計画の帯: {'・'.join(missing)}がありません（基本計画の帯は plan: 7 のように番号だけを書きます）")
         return None
-    plan = next((plan for plan in plans if plan.name == bar.label), None)
+    plan = next((plan for plan in city.plans if plan.name == bar.label), None)
     if plan is not None and plan.period_problem() is None:
         for key in ("start", "end"):
             if getattr(bar, key) != getattr(plan, key):
