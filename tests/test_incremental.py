@@ -16,6 +16,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from lxml import etree
 from ruamel.yaml import YAML
 
 from conftest import copy_project, libreoffice_pdf, pdf_pages, run_cli, squash
@@ -272,3 +273,27 @@ def test_word_sections_that_did_not_change_are_taken_from_the_cache(tmp_path: Pa
         shutil.rmtree(cache / folder)
     assert build() == warm
     assert closed["booklet"][0] == 0
+
+
+def test_word_files_after_an_edit_have_a_cold_builds_bytes(tmp_path: Path) -> None:
+    """After a commentary edit each Word file takes its other sections from the cache, written into
+    word/document.xml as the text they were kept as (wordxml.stand_in, not parsed again): every
+    file has the bytes of a cold build of the same content, and no stand-in is left in it."""
+    project = copy_project(tmp_path / "project")
+    pp = Project.at(project)
+
+    def build() -> dict[str, bytes]:
+        return {path.name: path.read_bytes() for path in stages.build(pp, formats=["docx"], quiet=True)}
+
+    build()
+    _edit_first_commentary(project)
+    warm = build()
+    assert {"booklet.docx", f"{REPORT}.docx"} <= warm.keys()
+    assert EDIT in _docx_text(project / "output" / f"{REPORT}.docx")
+    for name in warm:
+        text = _docx_text(project / "output" / name)
+        assert "<?planpress" not in text, name
+        assert etree.fromstring(text.encode("utf-8")).tag.endswith("}document")
+    assert _docx_text(project / "output" / "booklet.docx").count("<w:sectPr") > 10
+    shutil.rmtree(project / ".planpress-cache")
+    assert build() == warm

@@ -46,9 +46,12 @@ def _render(document: Document, project: Project) -> bytes:
     tocs = [block for section in document.sections for block in section.blocks if isinstance(block, Toc)]
     # The sections' layout keys once for the whole render (at ×16 a tenth of a second each time).
     keyed = _keyed(document, project, tocs[0]) if tocs else None
-    early = _early_layouts(document, project, keyed) if keyed is not None else None
+    missing = _missing_layouts(project, keyed[1]) if keyed is not None else 0
+    early = _early_layouts(document, project, keyed, missing) if keyed is not None else None
     try:
-        word, starts = _filled(document, project, keep=True)
+        # Kept sections as their text (docx_sections.SectionCache.take), unless LibreOffice lays
+        # the whole file out from its elements (every section's layout missing: a cold build).
+        word, starts = _filled(document, project, keep=True, splice=missing < len(document.sections))
     finally:
         if early is not None and not early.done():
             early.exception()  # no LibreOffice left running when the file cannot be made
@@ -63,11 +66,14 @@ def _render(document: Document, project: Project) -> bytes:
     return _saved(word, project)
 
 
-def _filled(document: Document, project: Project, *, keep: bool = False) -> tuple[WordDocument, list[Any]]:
+def _filled(document: Document, project: Project, *, keep: bool = False,
+            splice: bool = False) -> tuple[WordDocument, list[Any]]:
     """The reference document with every section of ``document`` written into it, and the first
     paragraph each section wrote (where a mark tells LibreOffice's layout where it starts).
     ``keep``: each section's blocks are taken from the cache, or kept there (docx_sections; not
-    for a file of some sections only, laid out for the contents' page numbers)."""
+    for a file of some sections only, laid out for the contents' page numbers). ``splice``: the
+    sections taken from the cache stand in the body as their text, except the contents (whose page
+    numbers are filled in later): the first paragraphs are then not all known (None)."""
     word = wordxml.open_reference(project)
     wordxml.clear_body(word)
     wordxml.page_setup(word)
@@ -91,7 +97,7 @@ def _filled(document: Document, project: Project, *, keep: bool = False) -> tupl
         for index, section in enumerate(document.sections):
             # The body's own sectPr stays last: a section's elements come between it and ``before``.
             before = body[-1].getprevious()
-            _add_section(word, section, first=index == 0, cache=cache)
+            _add_section(word, section, first=index == 0, cache=cache, splice=splice)
             starts.append(_first_paragraph(before.itersiblings() if before is not None else body.iterchildren()))
         if cache is not None:
             cache.close()
@@ -116,11 +122,10 @@ def _keyed(document: Document, project: Project, toc: Toc) -> Keyed | None:
     return None if owned is None else (owned, _layout_keys(document, project, owned))
 
 
-def _early_layouts(document: Document, project: Project, keyed: Keyed) -> Future[Any] | None:
-    """After an edit (some sections' layouts cached, some not), LibreOffice lays out the changed
-    sections on a thread of its own while the whole file is written: a file of just those does
-    not wait for it. None on a cold build (the whole file is laid out) or with nothing to lay out."""
-    missing = _missing_layouts(project, keyed[1])
+def _early_layouts(document: Document, project: Project, keyed: Keyed, missing: int) -> Future[Any] | None:
+    """After an edit (some sections' layouts cached, ``missing`` not), LibreOffice lays out the
+    changed sections on a thread of its own while the whole file is written: a file of just those
+    does not wait for it. None on a cold build (the whole file is laid out) or with nothing to lay out."""
     if missing < len(document.sections):
         _yield_cores()  # before the thread below starts: it and its LibreOffice inherit the priority
     if not 0 < missing < len(document.sections):
@@ -296,9 +301,10 @@ _STATE: ContextVar[_RenderState] = ContextVar("docx_state")
 
 
 def _add_section(word: WordDocument, section: Section, *, first: bool,
-                 cache: docx_sections.SectionCache | None = None) -> None:
+                 cache: docx_sections.SectionCache | None = None, splice: bool = False) -> None:
     """Each section starts a new page; a Word section of its own carries its running header.
-    ``cache``: the blocks' elements are taken from it, or kept in it."""
+    ``cache``: the blocks' elements are taken from it (as their text with ``splice``, but for the
+    contents, which docx_toc.fill numbers), or kept in it."""
     # The section being written is the last one, whose properties are the body's last element
     # (not word.sections[-1]: python-docx finds it by searching the whole body, every time).
     made = None
@@ -317,7 +323,8 @@ def _add_section(word: WordDocument, section: Section, *, first: bool,
         docx_parts.add_text(header, "" if section.style == COVER else section.running_title or section.title)
     if cache is not None:
         key = cache.key(section, first)
-        if cache.take(word, key, docx_parts.PICTURES.get(), docx_svg.SVG_PARTS.get(), _STATE.get()):
+        spliced = splice and not any(isinstance(block, Toc) for block in section.blocks)
+        if cache.take(word, key, docx_parts.PICTURES.get(), docx_svg.SVG_PARTS.get(), _STATE.get(), spliced=spliced):
             return
         after = word.element.body[-1].getprevious()
     blocks = section.blocks

@@ -36,6 +36,7 @@ from lxml import etree
 from planpress import memo
 from planpress.document import Section
 from planpress.project import Project
+from planpress.render import wordxml
 
 if TYPE_CHECKING:
     from planpress.render.docx_parts import Pictures
@@ -98,15 +99,19 @@ class SectionCache:
         """The key of a section's blocks, written after everything the file holds now."""
         return memo.fingerprint(self.salt, section, first, self.journal.mark())
 
-    def take(self, word: WordDocument, key: str, pictures: Pictures, svgs: SvgParts, state: Any) -> bool:
+    def take(self, word: WordDocument, key: str, pictures: Pictures, svgs: SvgParts, state: Any, *,
+             spliced: bool = False) -> bool:
         """Write the entry ``key`` at the end of the body, if the cache has it whole: its ids
         given again (``pictures``: docx_parts.Pictures, ``svgs``: docx_svg.SvgParts, ``state``: the
-        render's bookmark count). False, having changed nothing, if it is missing or damaged."""
+        render's bookmark count). False, having changed nothing, if it is missing or damaged.
+        ``spliced``: its elements are written as their text when the file is saved (wordxml.stand_in),
+        for a section nothing reads or changes in the tree afterwards."""
         entry = self._entries().get(key)
         if entry is None:
             return False
         try:
-            events, xml = entry["events"], entry["xml"].encode("utf-8")
+            events, text = entry["events"], entry["xml"]
+            xml = text.encode("utf-8")
             if not _playable(events, str(word.part.partname)):
                 return False
             blobs = {event[1]: self.media.get(event[1]) for event in events if event[0] in ("image", "svg")}
@@ -114,7 +119,9 @@ class SectionCache:
             return False
         if any(blob is None for blob in blobs.values()):
             return False  # a picture's bytes are gone (the shelf keeps the newest): written anew
-        elements = list(parse_xml(xml))
+        inner = _children_text(text)
+        stand_in = wordxml.stand_in(inner) if spliced else None
+        elements = [stand_in] if stand_in is not None else list(parse_xml(xml)) if inner else []
         _replay(word, events, blobs, pictures, svgs, state, self.journal)
         self.journal.blobs.clear()  # in the package; kept in the shelf already
         sentinel = word.element.body[-1]
@@ -138,6 +145,16 @@ class SectionCache:
                 self.media.put(event[1], self.journal.blobs[event[1]])
         self.journal.blobs.clear()
         self.used[key] = {"events": list(events), "xml": etree.tostring(wrapper, encoding="unicode")}
+
+
+def _children_text(xml: str) -> str:
+    """The text of a kept entry's elements: its wrapper's (``keep``) start and end tags taken
+    off. The wrapper declares the namespaces the document's root declares, and nothing else: its
+    children's text is the text they serialize to in the body."""
+    start = xml.index(">") + 1
+    if xml[start - 2] == "/":
+        return ""  # <w:body .../>: no elements
+    return xml[start:xml.rindex("</")]
 
 
 def _playable(events: Any, owner: str) -> bool:
