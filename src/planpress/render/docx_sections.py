@@ -186,7 +186,8 @@ def _replay(word: WordDocument, events: list[list[Any]], blobs: dict[str, bytes 
     for event in events:
         kind = event[0]
         if kind == "image":
-            made[event[2]] = (pictures.image_part(package, blobs[event[1]]), None)
+            suffix = event[2].rpartition(".")[2]
+            made[event[2]] = (pictures.image_part(package, blobs[event[1]], digest=event[1], ext=suffix), None)
         elif kind == "svg":
             part = Part(svgs.next_name(package), "image/svg+xml", blobs[event[1]], package)
             journal.add("svg", event[1], str(part.partname))

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import posixpath
 import time
 import zipfile
 from collections.abc import Sequence
@@ -257,8 +258,33 @@ def package_bytes(word: WordDocument, timestamp: float) -> bytes:
         for part in parts:  # PackageWriter._write_parts, the document's stand-ins written out
             writer.write(part.partname, _spliced(part.blob) if part is word.part else part.blob)
             if len(part.rels):
-                writer.write(part.partname.rels_uri, part.rels.xml)
+                writer.write(part.partname.rels_uri, _relationships_xml(part.rels, part.partname.baseURI))
     return out.getvalue()
+
+
+_RELATIONSHIPS = "http://schemas.openxmlformats.org/package/2006/relationships"
+
+
+def _relationships_xml(rels: Any, base: str) -> bytes:
+    """``rels.xml``, the part's relationships (``base``: its folder), as python-docx writes them:
+    it parsed a document of one element for each relationship and worked each target's path out
+    with posixpath.relpath (the ×16 booklet's document part has 1,090: 0.05 s of each build)."""
+    root = etree.Element(f"{{{_RELATIONSHIPS}}}Relationships", nsmap={None: _RELATIONSHIPS})
+    tag = f"{{{_RELATIONSHIPS}}}Relationship"
+    for rel in rels.values():
+        target = rel.target_ref if rel.is_external else _relative(rel.target_part.partname, base)
+        child = etree.SubElement(root, tag, Id=rel.rId, Type=rel.reltype, Target=target)
+        if rel.is_external:
+            child.set("TargetMode", "External")
+    return etree.tostring(root, encoding="UTF-8", standalone=True)
+
+
+def _relative(partname: str, base: str) -> str:
+    """PackURI.relative_ref: the part's name from its source's folder."""
+    if base == "/":
+        return partname[1:]
+    inside = base + "/"
+    return partname[len(inside):] if partname.startswith(inside) else posixpath.relpath(partname, base)
 
 
 #: The target of a processing instruction standing in a part's tree for elements kept as their
