@@ -297,3 +297,23 @@ def test_word_files_after_an_edit_have_a_cold_builds_bytes(tmp_path: Path) -> No
     assert _docx_text(project / "output" / "booklet.docx").count("<w:sectPr") > 10
     shutil.rmtree(project / ".planpress-cache")
     assert build() == warm
+
+
+def test_a_kept_word_section_damaged_in_its_shape_is_written_anew(tmp_path: Path) -> None:
+    """A kept Word section whose XML lost its wrapper (its file sealed again, so only its shape is
+    wrong) is a miss: the file is written anew, with a cold build's bytes."""
+    import json
+
+    from planpress import memo
+
+    project = copy_project(tmp_path / "project")
+    pp = Project.at(project)
+    cold = stages.build(pp, names=[REPORT], formats=["docx"], quiet=True)[0].read_bytes()
+    kept = project / ".planpress-cache" / "docx-xml" / f"{REPORT}.json"
+    entries = json.loads(memo.checked(kept.read_bytes()))
+    assert entries
+    for entry in entries.values():
+        entry["xml"] = "no wrapper"
+    kept.write_bytes(memo.sealed(json.dumps(entries).encode("utf-8")))
+    shutil.rmtree(project / ".planpress-cache" / "results")  # the file made again, not served whole
+    assert stages.build(pp, names=[REPORT], formats=["docx"], quiet=True)[0].read_bytes() == cold

@@ -111,15 +111,14 @@ class SectionCache:
             return False
         try:
             events, text = entry["events"], entry["xml"]
-            xml = text.encode("utf-8")
+            xml, inner = text.encode("utf-8"), _children_text(text)
             if not _playable(events, str(word.part.partname)):
                 return False
             blobs = {event[1]: self.media.get(event[1]) for event in events if event[0] in ("image", "svg")}
-        except (KeyError, TypeError, AttributeError):
+        except (KeyError, TypeError, AttributeError, ValueError):
             return False
         if any(blob is None for blob in blobs.values()):
             return False  # a picture's bytes are gone (the shelf keeps the newest): written anew
-        inner = _children_text(text)
         stand_in = wordxml.stand_in(inner) if spliced else None
         elements = [stand_in] if stand_in is not None else list(parse_xml(xml)) if inner else []
         _replay(word, events, blobs, pictures, svgs, state, self.journal)
