@@ -268,7 +268,8 @@ _RELATIONSHIPS = "http://schemas.openxmlformats.org/package/2006/relationships"
 def _relationships_xml(rels: Any, base: str) -> bytes:
     """``rels.xml``, the part's relationships (``base``: its folder), as python-docx writes them:
     it parsed a document of one element for each relationship and worked each target's path out
-    with posixpath.relpath (the ×16 booklet's document part has 1,090: 0.05 s of each build)."""
+    with posixpath.relpath (a document part with the ×16 booklet's 1,090: 15-22 ms, 10 ms by
+    lxml, best of 7)."""
     root = etree.Element(f"{{{_RELATIONSHIPS}}}Relationships", nsmap={None: _RELATIONSHIPS})
     tag = f"{{{_RELATIONSHIPS}}}Relationship"
     for rel in rels.values():
@@ -297,10 +298,10 @@ def stand_in(xml: str) -> Any:
     """A stand-in for elements given as ``xml``, their text exactly as it is serialized in the
     document part (namespaces declared where the part declares them): ``package_bytes`` writes
     that text in its place, so the elements are neither parsed nor serialized again (the ×16
-    booklet's 780 sections kept by docx_sections: their parsing, moving into the body and
-    serializing again cost ~0.15 s of CPU a build). None if a processing instruction cannot hold
-    ``xml`` (it contains ``?>``: serialized elements never do, lxml escapes ``>``, unless they
-    hold a processing instruction) or it is empty."""
+    booklet's 780 sections kept by docx_sections: parsing them took 0.08-0.14 s of CPU, their
+    stand-ins 0.02 s; serializing document.xml 0.04-0.06 s, then 0.02 s). None if a processing
+    instruction cannot hold ``xml`` (it contains ``?>``: serialized elements never do, lxml
+    escapes ``>``, unless they hold a processing instruction) or it is empty."""
     if not xml:
         return None
     try:
