@@ -22,6 +22,7 @@ from pathlib import Path
 import pikepdf
 from pikepdf import Array, Dictionary, Name, String
 
+from planpress.render.pdf import objstreams
 from planpress.render.pdf.cache import PageRange, PartCache, PartMeta, Placed, batch_name
 from planpress.render.pdf.canonical import joined
 from planpress.document import Document
@@ -172,10 +173,7 @@ def merge_files(paths: dict[str, Path], parts: Sequence[MergePart], dates: dict[
         _write_names(base, names)
         _write_outline(base, _nest(flat))
         join_fonts(base, _drawn(parts))  # one program and one font dictionary per font, not one per batch
-        out = io.BytesIO()
-        base.save(out, deterministic_id=True, min_version=version,
-                  object_stream_mode=pikepdf.ObjectStreamMode.generate)
-        return out.getvalue()
+        return objstreams.saved(base, min_version=version)  # bytes that follow the objects, not their making
     except pikepdf.PdfError:  # a batch that opened but is damaged inside: which one is not known
         raise DamagedBatch(sorted(paths)) from None
     finally:
