@@ -313,6 +313,70 @@ def test_an_edit_merges_the_other_sections_from_the_last_merged_pdf(synthetic: t
     assert len(log.read_text(encoding="utf-8").split()) > 3  # that one merged from its batches
 
 
+def _logging_in_place(monkeypatch: pytest.MonkeyPatch, log: Path) -> None:
+    """Write down what each merge chose to merge into in place (the merge runs in a worker)."""
+    from planpress.render.pdf import merge
+
+    real_in_place = merge._in_place
+
+    def in_place(merging: list[object]) -> str | None:
+        chosen = real_in_place(merging)  # type: ignore[arg-type]
+        with log.open("a", encoding="utf-8") as out:
+            out.write(f"{chosen}\n")
+        return chosen
+
+    monkeypatch.setattr(merge, "_in_place", in_place)
+
+
+def _cold(document: Document, project: Project) -> bytes:
+    shutil.rmtree(project.root / ".planpress-cache")
+    return parts.render(document, project)
+
+
+def test_a_merge_in_place_gives_a_cold_builds_bytes_as_pages_come_and_go(synthetic: tuple[Project, Document],
+                                                                          first_render: FirstRender, tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """After an edit most sections come from the last merged PDF: the merge deletes the pages of
+    what was laid out anew from that PDF and inserts the new ones (merge._in_place). Whether the
+    edited section grows or shrinks by pages, or a section goes or comes (the contents, its first
+    page, laid out anew with it), the bytes are a cold build's: nothing of the pages deleted is
+    left (their structure elements, destinations, bookmarks, glyphs)."""
+    project, document = synthetic
+    log = tmp_path / "in-place"
+    _logging_in_place(monkeypatch, log)
+    last = len(document.sections) - 1
+    text = document.sections[last].blocks[1].text  # type: ignore[attr-defined]
+    longer = with_commentary(document, last, "追記" + text * 80)  # a page or more longer
+    shorter = _without_last_section(document)
+    merged = {}
+    for name, edited in (("longer", longer), ("back", document), ("removed", shorter), ("added", document)):
+        merged[name] = parts.render(edited, project)
+        assert log.read_text(encoding="utf-8").split()[-1].startswith("merged-"), name  # in place
+        assert len(parts.LAST_BUILDS[document.name].laid_out) <= 2, name
+    assert len(pdf_pages_of(merged["longer"], tmp_path)) > len(pdf_pages_of(merged["back"], tmp_path))
+    assert merged["back"] == merged["added"] == first_render.merged
+    assert_same_reading(read_back(pdf.render(shorter, project), tmp_path, "single"), read_back(merged["removed"], tmp_path, "merged"))
+    assert structure(merged["removed"], tmp_path, "removed") == structure(pdf.render(shorter, project), tmp_path, "single")
+    assert dangling(merged["longer"], tmp_path) == (0, 0)
+    assert _cold(shorter, project) == merged["removed"]
+    assert _cold(longer, project) == merged["longer"]
+    assert "None" in log.read_text(encoding="utf-8").split()  # the cold builds: merged from their batches
+
+
+def _without_last_section(document: Document) -> Document:
+    """The document with its last section gone, and its entry in the contents."""
+    cover = document.sections[0]
+    title, toc = cover.blocks
+    cover = replace(cover, blocks=(title, replace(toc, entries=toc.entries[:-1])))  # type: ignore[arg-type, attr-defined]
+    return replace(document, sections=(cover, *document.sections[1:-1]))
+
+
+def pdf_pages_of(data: bytes, folder: Path) -> list[str]:
+    path = folder / "pages.pdf"
+    path.write_bytes(data)
+    return pdf_pages(path)
+
+
 def test_a_glyph_an_edit_removes_leaves_the_fonts(synthetic: tuple[Project, Document]) -> None:
     """A character only one section had, edited away: the section is laid out alone, its batch's
     other sections come from a batch PDF whose fonts still hold that glyph; the merged fonts do

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -134,34 +135,49 @@ def merge_files(paths: dict[str, Path], parts: Sequence[MergePart], dates: dict[
                 keep: list[pikepdf.Pdf] | None = None) -> bytes:
     """The merged PDF of the parts, whose pages are in the batch PDFs ``paths`` (by batch name).
 
+    When most pages come from the last merged PDF, in their order there (a build after an edit),
+    the merge is made in it (``_in_place``): the pages of the sections laid out anew are deleted
+    and the new ones inserted, rather than every page copied into a new PDF. The bytes are the
+    same either way (objstreams.py: they follow the objects, not the order they were made).
+
     ``keep``: takes the PDFs still open at the end (the merged one, the sources last used), for
     the caller to free when it chooses; by default they are freed before this returns.
     """
     sources: dict[str, _Source] = {}
-    base = pikepdf.new()
+    into = _in_place(parts)
+    own = _opened(paths, into) if into is not None else None
+    base = own.pdf if own is not None else pikepdf.new()
     shadings = SharedShadings(base)
     names: dict[str, Array] = {}
     flat: list[tuple[int, _Bookmark]] = []
-    structure: StructureMerge | None = None
+    structure = StructureMerge.in_place(base) if own is not None else None
+    kept = _drop_unkept(base, parts, into) if into is not None else []  # the base's pages as read
+    shadings.hold(list(base.pages) if own is not None else [])
+    fresh: list[pikepdf.Object] = []  # the pages copied, whose links _relink resolves
     last_use = {part.pages.batch: number for number, part in enumerate(parts)}
-    version = "1.7"
+    version = base.pdf_version if own is not None else "1.7"
     offset = 0  # pages so far, counted here: asking pikepdf costs a walk of the page tree after a copy
     try:
         for number, part in enumerate(parts):
+            first, count = part.pages.first, part.pages.count
+            if own is not None and part.pages.batch == into:
+                _collect(own, kept[first:first + count], part, offset, names, flat)
+                assert structure is not None
+                structure.keep(kept[first:first + count], first)
+                offset += count
+                continue
             if part.pages.batch not in sources:
-                try:
-                    sources[part.pages.batch] = _Source(paths[part.pages.batch])
-                except (pikepdf.PdfError, OSError):
-                    raise DamagedBatch([part.pages.batch]) from None
+                sources[part.pages.batch] = _opened(paths, part.pages.batch)
             source = sources[part.pages.batch]
-            if structure is None:
+            if number == 0:
                 _copy_document_level(source.pdf, base)
-                structure = StructureMerge(base, source.pdf)
                 version = source.pdf.pdf_version
-            shadings.take(source.pdf, part.pages.first, part.pages.count)  # one copy of each, not one per box
-            _append(base, source, part, offset, names, flat)
-            structure.add(base, source.pdf, part.pages.first, part.pages.count, offset)
-            offset += part.pages.count
+            if structure is None:
+                structure = StructureMerge(base, source.pdf)
+            shadings.take(source.pdf, first, count)  # one copy of each, not one per box
+            fresh += _append(base, source, part, offset, names, flat, insert=own is not None)
+            structure.add(base, source.pdf, first, count, offset)
+            offset += count
             if last_use[part.pages.batch] == number:  # copied: only parts, never every batch, in memory
                 structure.forget(source.pdf)
                 sources.pop(part.pages.batch).pdf.close()
@@ -169,7 +185,7 @@ def merge_files(paths: dict[str, Path], parts: Sequence[MergePart], dates: dict[
         structure.finish(base)
         _write_dates(base, dates)
         sync_xmp_dates(base)
-        _relink(base)
+        _relink(fresh)
         _write_names(base, names)
         _write_outline(base, _nest(flat))
         join_fonts(base, _drawn(parts))  # one program and one font dictionary per font, not one per batch
@@ -181,6 +197,54 @@ def merge_files(paths: dict[str, Path], parts: Sequence[MergePart], dates: dict[
             source.pdf.close()
         if keep is not None:
             keep += [base, *(source.pdf for source in sources.values())]
+
+
+def _opened(paths: dict[str, Path], batch: str) -> _Source:
+    try:
+        return _Source(paths[batch])
+    except (pikepdf.PdfError, OSError):
+        raise DamagedBatch([batch]) from None
+
+
+def _in_place(parts: Sequence[MergePart]) -> str | None:
+    """The last merged PDF to merge in place: the one more than half the pages come from, if the
+    sections taken from it keep its order (a section moved ahead of another: a new merge) and
+    every section's glyphs are known (the fonts are then written anew whatever they held).
+
+    ×16 booklet after one commentary edited (778 of its 780 sections from there), the merge
+    alone on its captured inputs, best of 3 in each of 3 processes alternating with a new merge:
+    1.42–1.65 s of CPU against 2.13–2.64 s; a new merge still reads and writes every object."""
+    counts: Counter[str] = Counter()
+    for part in parts:
+        if part.pages.batch.startswith(MERGED):
+            counts[part.pages.batch] += part.pages.count
+    if not counts or _drawn(parts) is None:
+        return None
+    into, pages = counts.most_common(1)[0]
+    if pages * 2 <= sum(part.pages.count for part in parts):
+        return None
+    end = 0
+    for part in parts:
+        if part.pages.batch == into:
+            if part.pages.first < end:
+                return None
+            end = part.pages.first + part.pages.count
+    return into
+
+
+def _drop_unkept(base: pikepdf.Pdf, parts: Sequence[MergePart], into: str) -> list[pikepdf.Object]:
+    """Delete the pages of the merged PDF ``base`` that no section keeps (laid out anew, or gone);
+    return its pages as they were, by their number then. What only they reached is no longer
+    reached: QPDF writes what the trailer reaches."""
+    pages = [page.obj for page in base.pages]
+    used = {number for part in parts if part.pages.batch == into
+            for number in range(part.pages.first, part.pages.first + part.pages.count)}
+    for number in reversed(range(len(pages))):
+        if number not in used:
+            del base.pages[number]
+    if "/Names" in base.Root:  # written anew (_write_names), as a merge of the batches writes it
+        del base.Root["/Names"]
+    return pages
 
 
 class DamagedBatch(Exception):
@@ -215,15 +279,26 @@ def _write_dates(base: pikepdf.Pdf, dates: dict[str, str]) -> None:
 
 
 def _append(base: pikepdf.Pdf, source: _Source, part: MergePart, offset: int, names: dict[str, Array],
-            flat: list[tuple[int, _Bookmark]]) -> None:
-    """Append a section's pages after the ``offset`` pages so far; collect its named destinations
-    and bookmarks."""
+            flat: list[tuple[int, _Bookmark]], *, insert: bool = False) -> list[pikepdf.Object]:
+    """Put a section's pages after the ``offset`` pages so far (appended, or ``insert``ed among
+    the pages of a merge in place); collect its named destinations and bookmarks; return them."""
     first, count = part.pages.first, part.pages.count
     # Copied one by one and appended: pikepdf's extend costs about twice as much (it looks for
     # named destinations to carry over, which the merge carries over below, by hand).
     pages = [base.copy_foreign(page.obj) for page in source.pdf.pages[first:first + count]]
-    for page in pages:
-        base.pages.append(pikepdf.Page(page))
+    for number, page in enumerate(pages, start=offset):
+        if insert:
+            base.pages.insert(number, pikepdf.Page(page))
+        else:
+            base.pages.append(pikepdf.Page(page))
+    _collect(source, pages, part, offset, names, flat)
+    return pages
+
+
+def _collect(source: _Source, pages: list[pikepdf.Object], part: MergePart, offset: int, names: dict[str, Array],
+             flat: list[tuple[int, _Bookmark]]) -> None:
+    """A section's named destinations (to its ``pages`` in the merged PDF) and bookmarks."""
+    first, count = part.pages.first, part.pages.count
     for number in range(first, first + count):
         for name, x, y in source.dests.get(number, ()):
             names.setdefault(name, Array([pages[number - first], Name.XYZ, x, y, 0]))
@@ -286,11 +361,11 @@ def _nest(flat: Sequence[tuple[int, _Bookmark]]) -> list[_Bookmark]:
     return root
 
 
-def _relink(pdf: pikepdf.Pdf) -> None:
+def _relink(pages: list[pikepdf.Object]) -> None:
     """Links a part kept as planpress-part:NAME go to the named destination NAME, described (the
     tagged profiles' /Contents) by NAME as a link laid out in one pass is, not by that URI."""
-    for page in pdf.pages:
-        for annotation in page.obj.get("/Annots", Array()):
+    for page in pages:
+        for annotation in page.get("/Annots", Array()):
             action = annotation.get("/A")
             uri = str(action.get("/URI", "")) if action is not None else ""
             if uri.startswith(PART_LINK):

@@ -39,6 +39,26 @@ class SharedShadings:
     def __init__(self, base: pikepdf.Pdf) -> None:
         self.base = base
         self.known: dict[bytes, pikepdf.Object] = {}
+        self.held: list[pikepdf.Page] = []  # the base's own pages, their shadings not known yet (``hold``)
+
+    def hold(self, pages: list[pikepdf.Page]) -> None:
+        """The base's own pages (a merge in place, into the last merged PDF): a page copied in
+        later points at their shadings and images, as it would at the copies of a merge of every
+        batch. Read only once a copied page names one (an edited policy page often names none)."""
+        self.held = pages
+
+    def _know_held(self) -> None:
+        shadings, images = _places(self.held)
+        self.held = []
+        seen: set[tuple[int, int]] = set()  # the merged PDF's pages name a few shadings hundreds of times
+        for places, identity in ((shadings, _digest), (images, _identity)):
+            for _, _, value in places:
+                if value.objgen in seen:
+                    continue
+                seen.add(value.objgen)
+                key = identity(value)
+                if key is not None:
+                    self.known.setdefault(key, value)
 
     def take(self, source: pikepdf.Pdf, first: int, count: int) -> None:
         """Just before ``source``'s pages first…first+count are copied into the base: point their
@@ -52,6 +72,8 @@ class SharedShadings:
                 key = identity(value)
                 if key is None:
                     continue
+                if self.held:
+                    self._know_held()
                 known = self.known.get(key)
                 if known is None:
                     known = self.known[key] = self.base.copy_foreign(value)
@@ -83,6 +105,12 @@ def _marked(shading: pikepdf.Object) -> bytes | None:
     found = hashlib.sha256(text).hexdigest()
     shading[MARK] = pikepdf.String(found)  # read once: a merged PDF's pages name a few shadings many times
     return b"T" + found.encode("ascii")
+
+
+def _digest(shading: pikepdf.Object) -> bytes | None:
+    """``_marked``'s key of a shading of the base, which it leaves as it is (it is written)."""
+    text = _text(shading)
+    return None if text is None else b"T" + hashlib.sha256(text).hexdigest().encode("ascii")
 
 
 def _text(shading: pikepdf.Object) -> bytes | None:

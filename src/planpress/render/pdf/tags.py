@@ -21,6 +21,7 @@ make anew (its object number is above every one made before) is outside the tree
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 import pikepdf
 from pikepdf import Array, Dictionary, Name
@@ -30,7 +31,7 @@ class _Batch:
     """What a batch's structure gives the merge, read once: its document kids with their page
     numbers, and its parent tree's entries by number."""
 
-    def __init__(self, source: pikepdf.Pdf) -> None:
+    def __init__(self, source: pikepdf.Pdf, *, read_only: bool = False) -> None:
         root = source.Root.StructTreeRoot
         document = root.K[0]
         index = {page.objgen: number for number, page in enumerate(source.pages)}
@@ -40,6 +41,8 @@ class _Batch:
             self.kids.setdefault(index.get(kid.Pg.objgen, -1), []).append(kid)
         numbers = list(root.ParentTree.Nums) if "/Nums" in root.get("/ParentTree", Dictionary()) else []
         self.entries = {int(numbers[i]): numbers[i + 1] for i in range(0, len(numbers) - 1, 2)}
+        if read_only:  # the merged PDF a merge in place writes
+            return
         # Copying a kid must not follow its parent into the batch's whole tree (the other
         # sections' kids, the batch's parent tree): the source is only read, never saved.
         document.K = Array()
@@ -69,6 +72,34 @@ class StructureMerge:
         self.kids: list[pikepdf.Object] = []
         self.marked: list[pikepdf.Array] = []  # by merged page: its marked content's elements by MCID
         self.linked: dict[tuple[int, int], pikepdf.Object] = {}  # merged link annotation -> its element
+
+    @classmethod
+    def in_place(cls, base: pikepdf.Pdf) -> StructureMerge:
+        """The structure of a merge into the last merged PDF ``base`` (merge.py: in place): its
+        tree's root and document element kept, its kids and parent-tree entries read once, for
+        ``keep`` to take those of the pages kept; ``finish`` writes the kids and parent tree anew,
+        so that those of the pages deleted are no longer reached."""
+        merge = cls.__new__(cls)
+        root = base.Root.get("/StructTreeRoot")
+        merge.active = root is not None
+        if root is not None:
+            merge.root, merge.document = root, root.K[0]
+            merge.sources, merge.kids, merge.marked, merge.linked = {}, [], [], {}
+            merge.own = _Batch(base, read_only=True)
+        return merge
+
+    def keep(self, pages: Sequence[pikepdf.Object], first: int) -> None:
+        """Take the structure of the base's own pages (``in_place``), once at ``first`` among its
+        pages as read: their kids, their marked content's elements, their links' elements."""
+        if not self.active:
+            return
+        for number, page in enumerate(pages, start=first):
+            self.kids += self.own.kids.get(number, ())
+            self.marked.append(self.own.entries.get(int(page.get("/StructParents", -1)), Array()))
+            for annotation in page.get("/Annots", Array()):
+                element = self.own.entries.get(int(annotation.get("/StructParent", -1)))
+                if isinstance(element, Dictionary):
+                    self.linked[annotation.objgen] = element
 
     def _read(self, source: pikepdf.Pdf) -> _Batch:
         if source.filename not in self.sources:
