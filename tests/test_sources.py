@@ -3,6 +3,7 @@ templates make now, and only a section whose key changed goes through the templa
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import replace
 from pathlib import Path
@@ -106,3 +107,34 @@ def test_a_check_keeps_nothing(made: tuple[Project, Document, list[str]]) -> Non
     rendered.clear()
     assert _kept(document, project, keep=False) == _plain(document, project)  # a check reads what a build kept
     assert len(rendered) == len(document.sections)  # by _plain only
+
+
+def test_what_the_engine_reads_off_a_kept_section_is_what_its_html_gives(tmp_path: Path) -> None:
+    """The digest, weight, outward links and named files kept beside each section's HTML are those
+    of the HTML the templates make now: read back, they give the keys and batches a cold build gives."""
+    from PIL import Image
+
+    from planpress import build
+    from planpress.documents import available
+
+    root = copy_project(tmp_path / "project", warm=False)
+    projects = root / "content" / "booklet" / "projects.yaml"
+    projects.write_text(projects.read_text(encoding="utf-8").replace("image: null", "image: booklet/photo.png", 1), encoding="utf-8")
+    Image.new("RGB", (40, 30), "#FF0000").save(root / "content" / "booklet" / "photo.png")
+    project = Project.at(root)
+    content, _ = build.load(project)
+    document = next(spec for spec in available(content) if spec.name == "booklet").make()
+    sections = parts.split(document)
+    made = sources.section_sources(document, sections, project, "web", DATE)
+    kept = sources.section_sources(document, sections, project, "web", DATE)
+    plain = _plain(document, project)
+    assert [source.html for source in kept] == [source.html for source in made] == plain
+    for source, page in zip(kept, plain):
+        assert source.digest == hashlib.sha256(page.encode("utf-8")).hexdigest()
+        assert source.weight == len(re.sub(r"data:[^\"')\s]+", "", page))
+        assert source.links_out == bool(set(re.findall(r'href="#([^"]+)"', page)) - set(re.findall(r'id="([^"]+)"', page)))
+        assert source.files == tuple(sorted(set(re.findall(r"file://[^\"'()\s<>]+", page))))
+    assert [index for index, source in enumerate(kept) if source.links_out] == [1]  # the contents, after the cover
+    assert any(source.weight < len(page) for source, page in zip(kept, plain))  # drawings embedded as data: URLs
+    photo = (root / "content" / "booklet" / "photo.png").resolve().as_uri()
+    assert sum(photo in source.files for source in kept) == 1

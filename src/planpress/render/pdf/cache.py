@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 import threading
 import time
 import weakref
@@ -20,6 +19,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
 from importlib import metadata
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
 from planpress import __version__
@@ -27,6 +27,9 @@ from planpress.cache import CACHE_DIR, code_identity, digest, fonts_identity, la
 from planpress.memo import checked, file_digest, sealed, write_renamed
 from planpress.output import WriteError, write_atomic
 from planpress.project import Project
+
+if TYPE_CHECKING:
+    from planpress.render.pdf.sources import SectionSource
 
 
 @dataclass(frozen=True)
@@ -68,22 +71,20 @@ def environment_key(project: Project, *, profile: str = "web") -> str:
     return digest(layouts_identity(project), fonts_identity(), code_identity(), profile, *versions)
 
 
-def content_key(environment: str, html: str, *, first: bool, files: dict[str, str] | None = None) -> str:
-    """A section's key: its HTML, which holds the document's date only where a layout shows it
-    (the PDF engine gives WeasyPrint the date as data, and the merge writes it: pdf_dates), and
-    the bytes of every file it names by a file: URL (a photo replaced under its name is another
-    page). ``files``: the digests of files already read, by URL (a build reads each file once)."""
-    return digest(environment, html, "first" if first else "later", *_named_files(html, {} if files is None else files))
+def content_key(environment: str, source: SectionSource, *, first: bool, files: dict[str, str] | None = None) -> str:
+    """A section's key: its HTML (by its digest, sources.SectionSource), which holds the
+    document's date only where a layout shows it (the PDF engine gives WeasyPrint the date as data,
+    and the merge writes it: pdf_dates), and the bytes of every file it names by a file: URL (a
+    photo replaced under its name is another page). ``files``: the digests of files already read,
+    by URL (a build reads each file once)."""
+    return digest(environment, source.digest, "first" if first else "later", *_named_files(source.files, {} if files is None else files))
 
 
-#: A file: URL in a page's HTML (a photo WeasyPrint reads from content/).
-_FILE_URL = re.compile(r"file://[^\"'()\s<>]+")
-
-
-def _named_files(html: str, known: dict[str, str]) -> list[str]:
-    """Each file the HTML names by a file: URL, with the digest of its bytes."""
+def _named_files(urls: tuple[str, ...], known: dict[str, str]) -> list[str]:
+    """Each file named by a file: URL, with the digest of its bytes (read now: a photo may be
+    replaced under its name)."""
     found = []
-    for url in sorted(set(_FILE_URL.findall(html))):
+    for url in urls:
         if url not in known:
             known[url] = file_digest(Path(unquote(urlsplit(url).path)))
         found.append(f"{url}={known[url]}")

@@ -42,7 +42,7 @@ from planpress.render import html
 from planpress.render.builds import LAST_BUILDS, PartsBuild
 from planpress.render.pdf import _weasy_internals, pool
 from planpress.render.pdf.pool import PageInputs
-from planpress.render.pdf.sources import section_html
+from planpress.render.pdf.sources import SectionSource, section_sources, weight
 from planpress.render.pdf.cache import (PageRange, PartCache, PartMeta, ScratchCache, batch_name, content_key, environment_key,
                                         pdf_dates, variant_key)
 from planpress.project import Project
@@ -72,7 +72,6 @@ MAX_TARGET_CHARS = 48_000
 SPREAD = 8
 #: Of the sections that could end a batch, about one in CUT does (which one, its content decides).
 CUT = 2
-_DATA_URL = re.compile(r"data:[^\"')\s]+")
 #: How often one section may be laid out in one build before its page numbers are declared unstable.
 MAX_LAYOUTS = 3
 #: The workers a build made for its documents' PDFs, by document name (``shared_workers``).
@@ -227,8 +226,8 @@ def _render(document: Document, project: Project, *, profile: str, scratch: Path
 
         return weasy.render(document, project, profile=profile, date=inputs.date)
     sections = split(document)
-    sources = section_html(document, sections, project, inputs.profile, inputs.date, keep=scratch is None)
-    reason = single_pass_reason(sources[0]) if sources else "節がありません"
+    sources = section_sources(document, sections, project, inputs.profile, inputs.date, keep=scratch is None)
+    reason = single_pass_reason(sources[0].html) if sources else "節がありません"
     if reason is None:
         try:
             return _render_parts(document, project, sections, sources, inputs, cache)
@@ -248,14 +247,14 @@ def _render(document: Document, project: Project, *, profile: str, scratch: Path
     return weasy.render(document, project, profile=profile, date=inputs.date)
 
 
-def _render_parts(document: Document, project: Project, sections: list[Document], sources: list[str],
+def _render_parts(document: Document, project: Project, sections: list[Document], sources: list[SectionSource],
                   inputs: PageInputs, cache: PartCache) -> bytes:
     environment = environment_key(project, profile=inputs.profile)
-    empty = _weight(inputs.html(replace(document, sections=()), project))
+    empty = weight(inputs.html(replace(document, sections=()), project))
     files: dict[str, str] = {}  # each file a section names, read once
     keys = [content_key(environment, source, first=index == 0, files=files) for index, source in enumerate(sources)]
-    sizes = [_weight(source) - empty for source in sources]
-    batches = batch_numbers(keys, sizes, [_links_out(source) for source in sources])
+    sizes = [source.weight - empty for source in sources]
+    batches = batch_numbers(keys, sizes, [source.links_out for source in sources])
     parts = [_Part(index, section, sizes[index], keys[index], batches[index], cache.meta(keys[index]))
              for index, section in enumerate(sections)]
     report = PartsBuild(len(parts), batch_of=batches)
@@ -288,11 +287,6 @@ def _merged(planner: _Planner, dates: dict[str, str]) -> tuple[bytes, bool]:
             planner.forget(error.batches)
             planner.run()
     raise AssertionError("unreachable")
-
-
-def _weight(source: str) -> int:
-    """How much layout a section's HTML is likely to cost: its length without embedded data: URLs."""
-    return len(_DATA_URL.sub("", source))
 
 
 class _NotSplittable(Exception):
@@ -542,14 +536,3 @@ def batch_numbers(keys: list[str], sizes: list[int], alone: list[bool]) -> list[
         numbers.append(batch)
         size += sizes[index]
     return numbers
-
-
-_LINK = re.compile(r'href="#([^"]+)"')
-_ID = re.compile(r'id="([^"]+)"')
-
-
-def _links_out(source: str) -> bool:
-    """Whether a section's HTML links to an anchor outside it (a contents, a cross-reference)."""
-    return bool(set(_LINK.findall(source)) - set(_ID.findall(source)))
-
-
