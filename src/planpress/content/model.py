@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
@@ -111,18 +112,19 @@ class PolicyTree(Record):
         return [p for p in found if kind is None or p.kind == kind]
 
     def find(self, kind: str, number: int) -> Policy | None:
-        """The first policy of that kind and number in tree order (``policies``), without listing them
-        all: content loading and the booklet look up every citation (a ×16 tree: 1,800 look-ups)."""
-        for goal in self.management:
-            for policy in goal.policies:
-                if policy.number == number and policy.kind == kind:
-                    return policy
-        for sector in self.sectors:
-            for group in sector.groups:
-                for policy in group.policies:
-                    if policy.number == number and policy.kind == kind:
-                        return policy
-        return None
+        """The first policy of that kind and number in tree order (``policies``): content loading
+        and the booklet look up every citation (a ×16 tree: 1,800 look-ups, each walking the
+        tree took 0.04 s of CPU in all)."""
+        return self._by_number.get((kind, number))
+
+    @functools.cached_property
+    def _by_number(self) -> dict[tuple[str, int], Policy]:
+        """Each policy by kind and number, the first in tree order; made at the first look-up (a
+        tree is not changed once read: its kinds are set in __post_init__)."""
+        found: dict[tuple[str, int], Policy] = {}
+        for policy in self.policies():
+            found.setdefault((policy.kind, policy.number), policy)
+        return found
 
 
 #: The longest a 基本計画 runs, in years. A 基本計画 carries out a 基本構想 over a few years (the 6th
