@@ -23,7 +23,7 @@ class Marker:
 
     def mark(self, text: str) -> str:
         for term in self.terms:
-            if term in self.used:
+            if term not in text or term in self.used:  # most texts hold no term: no pattern run for them
                 continue
             # A term glossed in parentheses takes the mark after them: DX（デジタルトランスフォーメーション）※
             # Its first use is the first not part of a longer term, which may come later in the text.
