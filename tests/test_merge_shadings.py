@@ -25,10 +25,13 @@ def _batch(path: Path) -> Path:
     return path
 
 
-def _merged(batches: list[Path], target: Path, *, share: bool) -> Path:
-    """The batches' pages in one PDF, copied as the merge copies them."""
-    base = pikepdf.new()
+def _merged(batches: list[Path], target: Path, *, share: bool, into: Path | None = None) -> Path:
+    """The batches' pages in one PDF, copied as the merge copies them: into a new PDF, or added
+    to the merged PDF ``into`` as a merge in place adds them (its own shadings held first)."""
+    base = pikepdf.open(into) if into is not None else pikepdf.new()
     shared = SharedShadings(base)
+    if into is not None:
+        shared.hold(list(base.pages))
     sources = [pikepdf.open(path) for path in batches]
     for source in sources:
         if share:
@@ -36,7 +39,7 @@ def _merged(batches: list[Path], target: Path, *, share: bool) -> Path:
         for page in source.pages:
             base.pages.append(pikepdf.Page(base.copy_foreign(page.obj)))
     base.save(target, deterministic_id=True)
-    for source in sources:
+    for source in [base, *sources]:
         source.close()
     return target
 
@@ -158,22 +161,6 @@ def test_a_merged_pdfs_shadings_are_shared_with_a_batchs(batches: list[Path], tm
     assert sorted(_shadings(mixed)) == sorted(_shadings(_merged(batches[:2], tmp_path / "plain.pdf", share=True)))
 
 
-def _merged_into(last: Path, batches: list[Path], target: Path) -> Path:
-    """The batches' pages added to the merged PDF ``last``, as a merge in place adds them."""
-    with pikepdf.open(last) as base:
-        shared = SharedShadings(base)
-        shared.hold(list(base.pages))
-        sources = [pikepdf.open(path) for path in batches]
-        for source in sources:
-            shared.take(source, 0, len(source.pages))
-            for page in source.pages:
-                base.pages.append(pikepdf.Page(base.copy_foreign(page.obj)))
-        base.save(target, deterministic_id=True)
-        for source in sources:
-            source.close()
-    return target
-
-
 def test_a_merge_in_place_shares_the_merged_pdfs_shadings_and_images(batches: list[Path], tmp_path: Path) -> None:
     """A merge in place (merge._in_place) keeps the last merged PDF's pages where they are and adds
     the edited section's: that section's shadings and images point at the merged PDF's, as they
@@ -182,11 +169,12 @@ def test_a_merge_in_place_shares_the_merged_pdfs_shadings_and_images(batches: li
         mark(pdf)
         pdf.save(tmp_path / "marked.pdf")
     last_merged = _merged([batches[1]], tmp_path / "last-merged.pdf", share=True)
-    into = _merged_into(last_merged, [tmp_path / "marked.pdf"], tmp_path / "into.pdf")
+    into = _merged([tmp_path / "marked.pdf"], tmp_path / "into.pdf", share=True, into=last_merged)
     assert sorted(_shadings(into)) == sorted(_shadings(_merged(batches[:2], tmp_path / "plain.pdf", share=True)))
     with pikepdf.open(into) as pdf:
         assert not any(MARK in o for o in pdf.objects if isinstance(o, pikepdf.Dictionary))
     icons = [tmp_path / "first.pdf", tmp_path / "second.pdf"]
     for path in icons:
         HTML(string=_image_page(1)).write_pdf(path)
-    assert _images(_merged_into(_merged(icons[:1], tmp_path / "icons.pdf", share=True), icons[1:], tmp_path / "both.pdf")) == 1
+    assert _images(_merged(icons[1:], tmp_path / "both.pdf", share=True,
+                           into=_merged(icons[:1], tmp_path / "icons.pdf", share=True))) == 1
