@@ -140,3 +140,19 @@ def test_a_page_range_record_with_a_digit_changed_is_a_miss(tmp_path: Path) -> N
     result = run_cli(project, "build", "booklet", "--format", "pdf")
     assert result.returncode == 0, result.stderr
     assert (project / "output" / "booklet.pdf").read_bytes() == intact
+
+
+def test_a_render_laid_out_again_after_its_merge_keeps_its_new_batches(tmp_path: Path) -> None:
+    """The booklet's merge found a batch damaged (it recorded what it uses first) and lays its
+    sections out again; the report's merge, meanwhile, must not delete the batches and page
+    ranges that retry writes, which the booklet's record does not name yet (a full build after an
+    edit with the last merged PDF cut short stopped with 「組版結果の一時ファイルが読めません」)."""
+    project = Project(tmp_path)
+    booklet, report = PartCache(project), PartCache(project)
+    booklet.store_pdf("batch-first", b"%PDF-1.7 the first try")
+    booklet.keep_only("booklet", ["batch-first", "merged-damaged"])  # its merge: then DamagedBatch
+    booklet.store_pdf("batch-again", b"%PDF-1.7 laid out again")
+    booklet.store_pages("variant-again", PageRange("batch-again", 0, 1, None))
+    report.keep_only("evaluation", ["batch-report"])  # the report is merged meanwhile
+    assert booklet.pdf_path("batch-again").is_file()
+    assert booklet.pages("variant-again") == PageRange("batch-again", 0, 1, None)

@@ -125,9 +125,13 @@ class PartCache:
 
     def _hold(self, *keys: str) -> None:
         """Keys this render uses: under the lock, as ``keep_only`` reads every render's set from
-        another thread (a set changed while it is read raises)."""
+        another thread (a set changed while it is read raises). A render that uses a key after its
+        merge recorded what it uses (``keep_only``) is laid out again (a batch of the cache found
+        damaged at the merge): it is live again, or another document's merge would delete the
+        batches it lays out now, which its record does not name yet."""
         with _LIVE_LOCK:
             self.held.update(keys)
+            _LIVE.add(self)
 
     def meta(self, content: str) -> PartMeta | None:
         found = _read_meta(self.root / f"{content}.json")
@@ -163,9 +167,8 @@ class PartCache:
         found = _read_pages(self.root / f"{variant}.ref")
         if found is None:
             return None
-        with _LIVE_LOCK:  # held first, then looked for: keep_only deletes it before, or keeps it
-            self.held.update((variant, found.batch))
-            return found if self.has_pdf(found.batch) else None
+        self._hold(variant, found.batch)  # held first, then looked for: keep_only deletes it before, or keeps it
+        return found if self.has_pdf(found.batch) else None
 
     def store_pages(self, variant: str, pages: PageRange) -> None:
         self._hold(variant)
@@ -201,9 +204,8 @@ class PartCache:
         found = _read_pages(self._record(f"{variant}.ref"))
         if found is None:
             return None
-        with _LIVE_LOCK:  # held first, then looked for, as in ``pages``
-            self.held.update((variant, pdf))
-            return PageRange(pdf, first, found.count, found.drawn) if self.has_pdf(pdf) else None
+        self._hold(variant, pdf)  # held first, then looked for, as in ``pages``
+        return PageRange(pdf, first, found.count, found.drawn) if self.has_pdf(pdf) else None
 
     def _record(self, name: str) -> Path:
         return self.root / name
