@@ -47,7 +47,8 @@ def test_every_page_of_the_shipped_documents_parses_as_weasyprints_parser_would(
     for job in build.plan_jobs(content, ["booklet", "evaluation-2021"], ["pdf"]):
         document = job.spec.make()
         for profile in ("web", "print"):
-            pages += sources.section_html(document, parts.split(document), project, profile, date, keep=False)
+            made = sources.section_sources(document, parts.split(document), project, profile, date, keep=False)
+            pages += [source.html for source in made]
             pages.append(html.render(document, project, profile=profile, date=date, head_dates=False))
     assert len(pages) > 100
     for page in pages:

@@ -42,7 +42,7 @@ def _plain(document: Document, project: Project, date: float = DATE) -> list[str
 
 
 def _kept(document: Document, project: Project, date: float = DATE, **kwargs: bool) -> list[str]:
-    return sources.section_html(document, parts.split(document), project, "web", date, **kwargs)
+    return [source.html for source in sources.section_sources(document, parts.split(document), project, "web", date, **kwargs)]
 
 
 def _edited(document: Document, index: int, text: str) -> Document:

@@ -97,12 +97,6 @@ def section_sources(document: Document, sections: Sequence[Document], project: P
     return found
 
 
-def section_html(document: Document, sections: Sequence[Document], project: Project, profile: str,
-                 date: float, *, keep: bool = True) -> list[str]:
-    """The HTML of each section, as ``section_sources`` keeps it."""
-    return [source.html for source in section_sources(document, sections, project, profile, date, keep=keep)]
-
-
 def _entry(source: str, styles: str, dated: str | None) -> _Entry:
     head, found, tail = source.partition(styles) if styles else (source, "", "")
     facts = (hashlib.sha256(source.encode("utf-8")).hexdigest(), weight(source), _links_out(source),
