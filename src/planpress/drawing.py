@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import ClassVar
 
 from planpress.design import colour
+from planpress.typeset import CLOSING  # 「を」 and 「を。」 are both a last line of one character
 
 GOTHIC = "BIZ UDPGothic"
 GOTHIC_BOLD = "bold"
@@ -159,8 +160,6 @@ _NO_END = "（「『【"
 #: Small kana never start a line either; as wide as any kana, they cannot hang past the width as
 #: punctuation does: the character before them moves down with them (パートナー／シップ).
 _SMALL_KANA = "ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ"
-#: Closing punctuation: it does not count as a line's character (「を」 and 「を。」 are both one).
-_CLOSING = "、。，．）」』】〕"
 
 
 def wrap(text: str, size: float, width: float) -> list[str]:
@@ -190,7 +189,7 @@ def _no_lonely_last_line(lines: list[str]) -> list[str]:
     if len(lines) < 2:
         return lines
     above, last = lines[-2], lines[-1]
-    while len(above) > 2 and (len(last.rstrip(_CLOSING)) < 2 or last[0] in _NO_START + _SMALL_KANA
+    while len(above) > 2 and (len(last.rstrip(CLOSING)) < 2 or last[0] in _NO_START + _SMALL_KANA
                                or above[-1] in _NO_END):
         above, last = above[:-1], above[-1] + last
     return lines[:-2] + [above, last]

@@ -27,8 +27,9 @@ _NUMBER = re.compile(
 _MARK = re.compile(r".※")
 _JAPANESE = re.compile("[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
 _LATIN = re.compile(r"[!-~]+(?: +[!-~]+)*")
-#: Closing punctuation that never starts a line on its own: it rides with the characters before it.
-_CLOSING = "。、，．」』）】〕”,.!?！？"
+#: Closing punctuation that never starts a line on its own: it rides with the characters before it
+#: (here and in drawing.py's labels, where it does not count as a line's character either).
+CLOSING = "。、，．」』）】〕”,.!?！？"
 
 
 @dataclass(frozen=True)
@@ -64,7 +65,7 @@ def runs(text: str) -> list[Segment]:
 
 def _tail(text: str) -> list[tuple[int, int]]:
     """The last two (Japanese) characters with any closing punctuation after them: no last line of one character."""
-    body = text.rstrip(_CLOSING)
+    body = text.rstrip(CLOSING)
     if len(body) < 4 or not all(_JAPANESE.match(char) for char in body[-2:]):
         return []
     return [(len(body) - 2, len(text))]
