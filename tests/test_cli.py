@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import run_cli
+from conftest import run_cli, run_main
 
 
 def test_help_is_japanese(project: Path) -> None:
@@ -178,6 +178,24 @@ def test_a_file_where_the_evaluations_folder_belongs_is_named_a_file(project: Pa
         result = run_cli(project, *command)
         assert result.returncode == 1
         assert result.stderr.splitlines()[-1].startswith("content/evaluations: フォルダではなくファイルです"), result.stderr
+
+
+def test_a_booklet_folder_whose_plan_has_no_tree_is_said_not_dropped(project: Path) -> None:
+    """content/booklet/ there, but no plan with its tree (the line removed, no departments.yaml to
+    miss it): the booklet was left out of the build unsaid, and ``build booklet`` said only that
+    there is no such document. Now a warning at the plan says why, in check, build and build booklet."""
+    city = project / "content" / "city.yaml"
+    city.write_text(city.read_text(encoding="utf-8").replace("    tree: policy.yaml\n", ""), encoding="utf-8")
+    (project / "content" / "departments.yaml").unlink()
+    why = "content/city.yaml:12:5: 警告: 第7次基本計画: 施策の体系のファイル（tree）が書かれていないため、冊子（content/booklet/）は作成しません"
+    checked = run_main(project, "check", "--no-layout")
+    assert checked.returncode == 0 and why in checked.stderr, checked.stderr
+    built = run_main(project, "build", "--format", "docx")
+    assert built.returncode == 0 and why in built.stderr, built.stderr
+    assert sorted(path.name for path in (project / "output").iterdir()) == ["evaluation-2021.docx"]
+    asked = run_main(project, "build", "booklet")
+    assert asked.returncode == 1
+    assert asked.stderr.splitlines()[-1].startswith(why.replace("警告: ", "")), asked.stderr
 
 
 def test_the_command_ends_with_mains_status_and_skips_the_cycle_search(tmp_path: Path) -> None:

@@ -14,7 +14,7 @@ from typing import Any
 
 from planpress import memo
 from planpress.document import Document
-from planpress.documents import DocumentSpec, available, skipped
+from planpress.documents import DocumentSpec, available, skipped, unmade
 from planpress.documents.booklet import check_glossary_use
 from planpress.content.load import load_content
 from planpress.errors import ContentError, Location, PlanpressError, Problem, Problems, Severity
@@ -163,7 +163,7 @@ def plan_jobs(content: Content, names: Sequence[str], formats: Sequence[str]) ->
     """The documents and formats asked for; every document in the default formats if none."""
     specs = available(content)
     by_name = {spec.name: spec for spec in specs}
-    waiting = skipped(content)
+    waiting = unmade(content)
     unready = [waiting[name] for name in names if name in waiting]
     if unready:
         raise PlanpressError("\n".join(unready))

@@ -29,6 +29,11 @@ class Content:
     departments: Departments | None = None
     #: The plan booklet, when content/ has a booklet/ folder.
     booklet: Booklet | None = None
+    #: Why content/ has a booklet/ folder and no booklet is made (said where the plan is written).
+    booklet_waiting: str | None = None
+    #: Plans of city.yaml that could not be read (their mistake reported): what they lack is not
+    #: reported again (a ``tree:`` left empty is one mistake, not also a missing tree).
+    unread_plans: set[str] = field(default_factory=set)
 
     def item_numbers(self, plan: Plan, kind: str) -> list[int] | None:
         """The numbers of a plan's items of one kind, from its tree or its counts."""

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
 from ruamel.yaml.comments import CommentedSeq
 
 from planpress.content.fields import Context, Integer, Invalid, Kind, ListOf, Record, RecordOf, Text, spec
-from planpress.content.model import KINDS, PolicyTree, item_code
+from planpress.content.model import KINDS, Plan, PolicyTree, item_code
 from planpress.errors import Location, Problems
 
 DEPARTMENTS_FILE = "departments.yaml"
@@ -74,14 +75,17 @@ class Departments(Record):
 
 
 def validate_departments(departments: Departments, trees: dict[int, PolicyTree], problems: Problems, *,
-                         complete: bool = True) -> None:
+                         complete: bool = True, unread_plans: Collection[str] = ()) -> None:
     """Every item of the plan's tree owned by exactly one department; no unknown items.
 
     ``complete``: the file was read without a mistake. A list with one (``policies: [8, x10]``) is
-    read as empty and its mistake reported: its items are then not reported again as unowned."""
+    read as empty and its mistake reported: its items are then not reported again as unowned.
+    ``unread_plans``: plans of city.yaml that could not be read (a ``tree:`` left empty), their
+    mistake reported there: that their tree is missing is not said again here."""
     tree = trees.get(departments.plan)
     if tree is None:
-        problems.error(departments.positions["plan"], f"第{departments.plan}次基本計画の施策の体系が content/ にありません")
+        if Plan.LABEL.format(number=departments.plan) not in unread_plans:
+            problems.error(departments.positions["plan"], f"第{departments.plan}次基本計画の施策の体系が content/ にありません")
         return
     _check_names(departments, problems)
     owners: dict[str, tuple[Department, Owned]] = {}

@@ -22,7 +22,8 @@ def load_content(project: Project, problems: Problems) -> Content | None:
     Returns None when the content is too broken to build anything from.
     """
     name, cls = FILES["city"]
-    city = read_file(project, project.content_dir / name, cls, problems)
+    unread_plans: set[str] = set()
+    city = read_file(project, project.content_dir / name, cls, problems, failed=unread_plans)
     evaluations = []
     failed: dict[str, set[str]] = {}
     folder = project.content_dir / EVALUATIONS_DIR
@@ -39,7 +40,7 @@ def load_content(project: Project, problems: Problems) -> Content | None:
             failed[evaluation.location.path] = ctx_failed
     if city is None:
         return None
-    content = Content(city=city, evaluations=evaluations)
+    content = Content(city=city, evaluations=evaluations, unread_plans=unread_plans)
     for plan in city.plans:
         if plan.tree is not None:
             before = len(problems.errors)
@@ -65,7 +66,8 @@ def _load_departments(project: Project, content: Content, problems: Problems) ->
         before = len(problems.errors)
         content.departments = read_file(project, path, cls, problems)
         if content.departments is not None:
-            validate_departments(content.departments, content.trees, problems, complete=len(problems.errors) == before)
+            validate_departments(content.departments, content.trees, problems, complete=len(problems.errors) == before,
+                                 unread_plans=content.unread_plans)
 
 
 def _read_content_file(

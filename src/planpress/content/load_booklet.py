@@ -16,9 +16,13 @@ _NEEDED = "（冊子の作成に必要です）"
 
 
 def load_booklet(project: Project, content: Content, problems: Problems) -> Booklet | None:
-    """The booklet of the plan whose policy tree is in content/, or None if content/ has no booklet/."""
+    """The booklet of the plan whose policy tree is in content/, or None if content/ has no booklet/
+    (or no plan's tree: ``_say_no_tree``)."""
     folder = project.content_dir / BOOKLET_DIR
-    if not folder.is_dir() or not content.trees:
+    if not folder.is_dir():
+        return None
+    if not content.trees:
+        _say_no_tree(project, content, problems)
         return None
     number = max(content.trees)
     plan = content.city.plan(number)
@@ -35,6 +39,19 @@ def load_booklet(project: Project, content: Content, problems: Problems) -> Book
     resolved = checks.check(read, project, problems, unreadable=unreadable)
     return replace(read, period=resolved.period or read.period, examples=resolved.examples, images=resolved.images,
                    icons=resolved.icons, gaps=resolved.gaps, gap_kinds=resolved.gap_kinds)
+
+
+def _say_no_tree(project: Project, content: Content, problems: Problems) -> None:
+    """content/booklet/ is there, but no plan has its tree in content/: the booklet, whose pages
+    are the tree's items, is not made. Said (not silently left out of the build) at the latest
+    plan, unless city.yaml's mistake about a plan (``tree:`` left empty) was reported already."""
+    if content.unread_plans:
+        return
+    plan = max(content.city.plans, key=lambda plan: plan.number)
+    reason = (f"{plan.name}: 施策の体系のファイル（tree）が書かれていないため、冊子（{project.display(project.content_dir / BOOKLET_DIR)}/）"
+              "は作成しません。冊子の計画に「tree: 施策の体系のファイル」を書いてください")
+    problems.warning(plan.location, reason)
+    content.booklet_waiting = f"{plan.location}: {reason}"
 
 
 def _review(content: Content, plan_number: int):  # noqa: ANN202 - Evaluation | None

@@ -25,6 +25,11 @@ from planpress.errors import Problems
 NAME = "booklet"
 
 
+def waiting(content: Content) -> dict[str, str]:
+    """The booklet content/booklet/ asks for but its plan's missing tree stops, with the reason."""
+    return {NAME: content.booklet_waiting} if content.booklet_waiting else {}
+
+
 def specs(content: Content) -> list[DocumentSpec]:
     if content.booklet is None:
         return []
