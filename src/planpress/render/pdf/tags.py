@@ -57,8 +57,8 @@ class StructureMerge:
 
     def __init__(self, base: pikepdf.Pdf, first: pikepdf.Pdf) -> None:
         source_root = first.Root.get("/StructTreeRoot")
-        self.active = source_root is not None
-        if not self.active:
+        self._start(active=source_root is not None)
+        if source_root is None:
             return
         self.root = base.make_indirect(Dictionary(Type=Name.StructTreeRoot))
         self.document = base.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Document, K=Array(), P=self.root))
@@ -68,10 +68,6 @@ class StructureMerge:
         source_document = source_root.K[0]
         if "/NS" in source_document:
             self.document.NS = copy_value(base, source_document.NS)
-        self.sources: dict[str, _Batch] = {}
-        self.kids: list[pikepdf.Object] = []
-        self.marked: list[pikepdf.Array] = []  # by merged page: its marked content's elements by MCID
-        self.linked: dict[tuple[int, int], pikepdf.Object] = {}  # merged link annotation -> its element
 
     @classmethod
     def in_place(cls, base: pikepdf.Pdf) -> StructureMerge:
@@ -81,12 +77,20 @@ class StructureMerge:
         so that those of the pages deleted are no longer reached."""
         merge = cls.__new__(cls)
         root = base.Root.get("/StructTreeRoot")
-        merge.active = root is not None
+        merge._start(active=root is not None)
         if root is not None:
             merge.root, merge.document = root, root.K[0]
-            merge.sources, merge.kids, merge.marked, merge.linked = {}, [], [], {}
             merge.own = _Batch(base, read_only=True)
         return merge
+
+    def _start(self, *, active: bool) -> None:
+        """What a merge collects, into a new tree or the base's own (``in_place``); set whether or
+        not there is a tree to write, as ``forget`` is called either way."""
+        self.active = active
+        self.sources: dict[str, _Batch] = {}
+        self.kids: list[pikepdf.Object] = []
+        self.marked: list[pikepdf.Array] = []  # by merged page: its marked content's elements by MCID
+        self.linked: dict[tuple[int, int], pikepdf.Object] = {}  # merged link annotation -> its element
 
     def keep(self, pages: Sequence[pikepdf.Object], first: int) -> None:
         """Take the structure of the base's own pages (``in_place``), once at ``first`` among its
