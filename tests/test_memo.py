@@ -151,6 +151,28 @@ def test_a_shelf_keeps_its_newest_entries_up_to_its_limit(tmp_path: Path, monkey
     assert memo.Shelf(Project(tmp_path), "png").get("5.png") == bytes([5])
 
 
+def test_a_shelf_keeps_the_entries_builds_use_past_its_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Entries that every build reads (a Word section that did not change) or asks for (a picture
+    kept once) outlive newer ones no build uses any more: reading an entry marks it used."""
+    import os
+
+    from planpress.project import Project
+
+    monkeypatch.setattr(memo, "MAX_ENTRIES", 10)
+    shelf = memo.Shelf(Project(tmp_path), "docx-layout")
+    for number in range(10):
+        shelf.put(f"{number}", bytes([number]))
+        os.utime(shelf.folder / f"{number}", ns=(number * 10**9, number * 10**9))  # the first, written long ago
+    in_use = memo.Shelf(Project(tmp_path), "docx-layout")  # the next build's
+    assert in_use.get("0") == bytes([0]) and in_use.has("1") and not in_use.has("new")
+    for number in range(10, 13):  # laid out after an edit: the shelf passes its limit
+        in_use.put(f"{number}", bytes([number]))
+    kept = {path.name for path in shelf.folder.iterdir()}
+    assert {"0", "1"} <= kept and len(kept) <= 10
+    assert "2" not in kept  # written after them, used by no build since
+    assert in_use.get("0") == bytes([0])
+
+
 def test_a_kept_parse_damaged_outside_planpress_is_parsed_again(tmp_path: Path) -> None:
     """A content file's kept parse (.planpress-cache/yaml/) with a byte changed is read anew,
     never used: a changed byte inside a kept string would print a wrong character."""

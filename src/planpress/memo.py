@@ -276,20 +276,39 @@ class Slot:
 
 
 class Shelf:
-    """Many results by key in one folder (drawings as PNG); the oldest go beyond MAX_ENTRIES."""
+    """Many results by key in one folder (drawings as PNG); beyond MAX_ENTRIES the least recently
+    used go.
+
+    An entry's modification time is when a build last used it: ``get`` and ``has`` set it (one
+    system call, ~2.5 µs: ~3 ms for the ~1,100 reads of a ×16 build after an edit). Ordered by
+    when they were written, the entries every build reads (a ×16 booklet's 780 section layouts,
+    written by its cold build) went before those of code no build runs any more, and the build
+    after laid the whole Word booklet out in LibreOffice again (37 s of CPU at ×16).
+    """
 
     def __init__(self, project: Project, name: str) -> None:
         self.folder = project.root / CACHE_DIR / name
 
     def get(self, key: str) -> bytes | None:
         try:
-            return checked((self.folder / key).read_bytes())
+            with open(self.folder / key, "rb") as file:
+                value = checked(file.read())
+                if value is not None:
+                    _used(file.fileno())
+                return value
         except OSError:
             return None
 
     def has(self, key: str) -> bool:
-        """Whether an entry ``key`` is there (not read: ``get`` checks it)."""
-        return (self.folder / key).is_file()
+        """Whether an entry ``key`` is there (not read: ``get`` checks it); it counts as used."""
+        path = self.folder / key
+        try:
+            os.utime(path)
+            return True
+        except FileNotFoundError:
+            return False
+        except OSError:  # not written (a read-only project)
+            return path.is_file()
 
     def made(self, key: str, make: Callable[[], bytes]) -> bytes:
         """The entry ``key``, made and put when the shelf does not have it."""
@@ -312,6 +331,14 @@ class Shelf:
             for path in entries[: len(entries) - MAX_ENTRIES]:
                 path.unlink(missing_ok=True)
             _SHELVED[self.folder] = min(len(entries), MAX_ENTRIES)
+
+
+def _used(handle: int) -> None:
+    """Mark an entry used now (its modification time), quietly: a read-only cache is still read."""
+    try:
+        os.utime(handle)
+    except OSError:
+        pass
 
 
 #: Entries in each shelf's folder as this process counts them (other processes may add some).
