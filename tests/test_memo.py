@@ -138,17 +138,19 @@ def test_a_kept_result_damaged_outside_planpress_is_a_miss(tmp_path: Path, damag
 
 
 def test_a_shelf_keeps_its_newest_entries_up_to_its_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past its limit a shelf goes down to a tenth under it, the oldest entries first (not to the
+    limit itself: a full shelf was listed again on every write after)."""
     import os
 
     from planpress.project import Project
 
-    monkeypatch.setattr(memo, "MAX_ENTRIES", 3)
+    monkeypatch.setattr(memo, "MAX_ENTRIES", 10)
     shelf = memo.Shelf(Project(tmp_path), "png")
-    for number in range(6):
+    for number in range(11):
         shelf.put(f"{number}.png", bytes([number]))
         os.utime(shelf.folder / f"{number}.png", ns=(number * 10**9, number * 10**9))  # written in this order
-    assert sorted(path.name for path in shelf.folder.iterdir()) == ["3.png", "4.png", "5.png"]
-    assert memo.Shelf(Project(tmp_path), "png").get("5.png") == bytes([5])
+    assert sorted(int(path.stem) for path in shelf.folder.iterdir()) == list(range(2, 11))
+    assert memo.Shelf(Project(tmp_path), "png").get("10.png") == bytes([10])
 
 
 def test_a_shelf_keeps_the_entries_builds_use_past_its_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -327,10 +327,13 @@ class Shelf:
             _SHELVED[self.folder] = count = len(_listed(self.folder)) if count is None else count + 1
             if count <= MAX_ENTRIES:
                 return
+            # Down to a tenth under the limit, not to it: a full shelf was listed, and each of its
+            # entries' times read, on every write after (a cold ×16 Word booklet writes 780 layouts).
             entries = sorted(_listed(self.folder), key=_written)
-            for path in entries[: len(entries) - MAX_ENTRIES]:
+            keep = MAX_ENTRIES - MAX_ENTRIES // 10
+            for path in entries[: max(0, len(entries) - keep)]:
                 path.unlink(missing_ok=True)
-            _SHELVED[self.folder] = min(len(entries), MAX_ENTRIES)
+            _SHELVED[self.folder] = min(len(entries), keep)
 
 
 def _used(handle: int) -> None:
