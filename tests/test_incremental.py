@@ -275,10 +275,14 @@ def test_word_sections_that_did_not_change_are_taken_from_the_cache(tmp_path: Pa
     assert closed["booklet"][0] == 0
 
 
-def test_word_files_after_an_edit_have_a_cold_builds_bytes(tmp_path: Path) -> None:
+def test_word_files_after_an_edit_have_a_cold_builds_bytes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """After a commentary edit each Word file takes its other sections from the cache, written into
     word/document.xml as the text they were kept as (wordxml.stand_in, not parsed again): every
-    file has the bytes of a cold build of the same content, and no stand-in is left in it."""
+    file has the bytes of a cold build of the same content, and no stand-in is left in it. The
+    booklet's LibreOffice run for its changed sections starts before the report's Word file, ahead
+    of the booklet's turn on the Word thread (docx.start), and its contents' numbers are a cold build's."""
+    from planpress.render import docx, docx_toc
+
     project = copy_project(tmp_path / "project")
     pp = Project.at(project)
 
@@ -287,7 +291,13 @@ def test_word_files_after_an_edit_have_a_cold_builds_bytes(tmp_path: Path) -> No
 
     build()
     _edit_first_commentary(project)
+    events: list[str] = []
+    render, convert = docx.render, docx_toc._convert
+    monkeypatch.setattr(docx, "render", lambda document, project: events.append(document.name) or render(document, project))
+    monkeypatch.setattr(docx_toc, "_convert", lambda command: events.append("LibreOffice") or convert(command))
     warm = build()
+    monkeypatch.undo()
+    assert events == ["LibreOffice", REPORT, "booklet"]
     assert {"booklet.docx", f"{REPORT}.docx"} <= warm.keys()
     assert EDIT in _docx_text(project / "output" / f"{REPORT}.docx")
     for name in warm:

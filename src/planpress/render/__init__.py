@@ -19,6 +19,8 @@ class Format:
     suffix: str
     render: Callable[..., bytes | dict[str, bytes]]
     default: bool
+    #: Work the render will wait for, started before the file's turn (``started``), or None.
+    start: Callable[..., None] | None = None
 
 
 #: Output profiles: the default is a tagged PDF/UA-1 file for the website; "print" is a PDF/X-4
@@ -39,6 +41,12 @@ def _docx(document: Document, project: Project, *, profile: str = "web") -> byte
     return docx.render(document, project)
 
 
+def _docx_start(document: Document, project: Project, *, profile: str = "web") -> None:
+    from planpress.render import docx
+
+    docx.start(document, project)
+
+
 def _html(document: Document, project: Project, *, profile: str = "web") -> bytes:
     from planpress.render import html
 
@@ -54,7 +62,7 @@ def _site(document: Document, project: Project, *, profile: str = "web") -> dict
 #: Every format; ``default`` ones are built when no --format is given.
 FORMATS: dict[str, Format] = {
     "pdf": Format("pdf", ".pdf", _pdf, default=True),
-    "docx": Format("docx", ".docx", _docx, default=True),
+    "docx": Format("docx", ".docx", _docx, default=True, start=_docx_start),
     "html": Format("html", ".html", _html, default=False),
     # The web edition: the folder output/NAME-site/ (index.html, one page per chapter and policy).
     "site": Format("site", "-site", _site, default=False),
@@ -73,6 +81,13 @@ def rendered(kind: Format, document: Document, project: Project, *, profile: str
         if isinstance(data, bytes):  # a file; the web edition (a folder of files) is made each time
             _slot(kind, document, project, profile).put(_output_key(kind, document, project, profile), data)
     return data
+
+
+def started(kind: Format, document: Document, project: Project, *, profile: str = "web") -> None:
+    """Start what the file's render will wait for (the Word booklet's LibreOffice run after an
+    edit) before its turn comes; nothing for a file the cache holds (nothing is imported)."""
+    if kind.start is not None and cached_output(kind, document, project, profile=profile) is None:
+        kind.start(document, project, profile=profile)
 
 
 def cached_output(kind: Format, document: Document, project: Project, *, profile: str = "web") -> bytes | None:

@@ -44,10 +44,7 @@ def render(document: Document, project: Project) -> bytes:
 
 def _render(document: Document, project: Project) -> bytes:
     tocs = [block for section in document.sections for block in section.blocks if isinstance(block, Toc)]
-    # The sections' layout keys once for the whole render (at ×16 a tenth of a second each time).
-    keyed = _keyed(document, project, tocs[0]) if tocs else None
-    missing = _missing_layouts(project, keyed[1]) if keyed is not None else 0
-    early = _early_layouts(document, project, keyed, missing) if keyed is not None else None
+    keyed, missing, early = _take_started(document) or _contents_layouts(document, project, tocs)
     try:
         # Kept sections as their text (docx_sections.SectionCache.take), unless LibreOffice lays
         # the whole file out from its elements (every section's layout missing: a cold build).
@@ -122,19 +119,70 @@ def _keyed(document: Document, project: Project, toc: Toc) -> Keyed | None:
     return None if owned is None else (owned, _layout_keys(document, project, owned))
 
 
-def _early_layouts(document: Document, project: Project, keyed: Keyed, missing: int) -> Future[Any] | None:
-    """After an edit (some sections' layouts cached, ``missing`` not), LibreOffice lays out the
-    changed sections on a thread of its own while the whole file is written: a file of just those
-    does not wait for it. None on a cold build (the whole file is laid out) or with nothing to lay out."""
-    if missing < len(document.sections):
+#: What the contents' numbers need, found before the whole file is written: the sections' entries
+#: and layout keys (None: no contents, or not in the sections' order), how many layouts are
+#: missing, and LibreOffice's run for them under way after an edit (``_early_layouts``).
+Started = tuple[Keyed | None, int, Future[Any] | None]
+#: Runs started ahead of their file's turn on the Word thread (``start``), by document.
+_STARTED: dict[int, tuple[Document, Started]] = {}
+_STARTED_LOCK = threading.Lock()
+
+
+def start(document: Document, project: Project) -> None:
+    """Start LibreOffice's layout of the sections an edit changed before this file's turn on the
+    Word thread comes (the files before it are written meanwhile); ``render`` takes it up. A
+    failure here is left for the render, which meets it again in its turn."""
+    tocs = [block for section in document.sections for block in section.blocks if isinstance(block, Toc)]
+    if not tocs:
+        return
+    try:
+        found = _contents_layouts(document, project, tocs)
+    except Exception:  # noqa: BLE001 - met again, and reported, when the file is made
+        return
+    with _STARTED_LOCK:
+        while len(_STARTED) >= 4:  # left by a build stopped before their turn (serve)
+            _STARTED.pop(next(iter(_STARTED)))
+        _STARTED[id(document)] = (document, found)
+
+
+def _take_started(document: Document) -> Started | None:
+    with _STARTED_LOCK:
+        found = _STARTED.pop(id(document), None)
+    return found[1] if found is not None and found[0] is document else None
+
+
+def _contents_layouts(document: Document, project: Project, tocs: list[Toc]) -> Started:
+    # The sections' layout keys once for the whole render (at ×16 a tenth of a second each time).
+    keyed = _keyed(document, project, tocs[0]) if tocs else None
+    if keyed is None:
+        return None, 0, None
+    found, missing = _kept_layouts(project, keyed[1])
+    return keyed, len(missing), _early_layouts(document, project, keyed, found, missing)
+
+
+def _early_layouts(document: Document, project: Project, keyed: Keyed, found: dict[int, tuple[int, list[int]]],
+                   missing: list[int]) -> Future[Any] | None:
+    """After an edit (the layouts ``found`` kept, those of the ``missing`` sections not),
+    LibreOffice lays out the changed sections on a thread of its own while the whole file is
+    written: a file of just those, written here first (0.06 s of CPU at ×16; written on that thread
+    beside the whole file, it took Python's lock in turns with it, and LibreOffice started 0.6-1.0 s
+    into the booklet's Word file, bench/timeline.py on a busy machine). None on a cold build (the
+    whole file is laid out) or with nothing to lay out."""
+    if len(missing) < len(document.sections):
         _yield_cores()  # before the thread below starts: it and its LibreOffice inherit the priority
-    if not 0 < missing < len(document.sections):
+    if not 0 < len(missing) < len(document.sections):
         return None
     future: Future[Any] = Future()
+    try:
+        word, starts = _filled(replace(document, sections=tuple(document.sections[index] for index in missing)), project)
+        data = _marked(word, starts, project)
+    except BaseException as error:  # noqa: BLE001 - handed to the render, as the thread's would be
+        future.set_exception(error)
+        return future
 
     def run() -> None:
         try:
-            future.set_result(_section_layouts(document, project, keyed, None))
+            future.set_result(_laid_out_layouts(project, keyed, found, missing, data))
         except BaseException as error:  # noqa: BLE001 - handed to the thread that waits for it
             future.set_exception(error)
 
@@ -210,39 +258,47 @@ def _yield_cores() -> None:
         pass
 
 
-def _missing_layouts(project: Project, keys: list[str]) -> int:
-    """How many sections' layouts the cache does not have."""
-    shelf = memo.Shelf(project, "docx-layout")
-    return sum(shelf.get(key) is None for key in keys)
-
-
 def _section_layouts(document: Document, project: Project, keyed: Keyed,
                      whole: tuple[WordDocument, list[Any]] | None) -> list[tuple[int, list[int]]] | None:
     """Each section's page count and its entries' pages in it, from the cache, else laid out (the
     missing sections together, in one LibreOffice run); None if LibreOffice is absent or failed.
     ``whole``: the whole file, laid out when every section is missing (None: it is made then)."""
+    found, missing = _kept_layouts(project, keyed[1])
+    if not missing:
+        return [found[index] for index in range(len(keyed[1]))]
+    # The whole file when every section is missing (a cold build), else a file of just those.
+    word, starts = whole if whole is not None and len(missing) == len(keyed[1]) else _filled(
+        replace(document, sections=tuple(document.sections[index] for index in missing)), project)
+    return _laid_out_layouts(project, keyed, found, missing, _marked(word, starts, project))
+
+
+def _kept_layouts(project: Project, keys: list[str]) -> tuple[dict[int, tuple[int, list[int]]], list[int]]:
+    """The sections' layouts the cache holds, by index, and the indexes of those it does not."""
     shelf = memo.Shelf(project, "docx-layout")
-    (owned, keys), found = keyed, {}
+    found = {}
     for index, key in enumerate(keys):
         cached = shelf.get(key)
         if cached is not None:
             pages, offsets = json.loads(cached)
             found[index] = (pages, offsets)
-    missing = [index for index in range(len(keys)) if index not in found]
-    if missing:
-        # The whole file when every section is missing (a cold build), else a file of just those.
-        word, starts = whole if whole is not None and len(missing) == len(keys) else _filled(
-            replace(document, sections=tuple(document.sections[index] for index in missing)), project)
-        data = _marked(word, starts, project)
-        laid_out = docx_toc.laid_out_sections(data, len(missing), profile=_profile(project))
-        if laid_out is None:
+    return found, [index for index in range(len(keys)) if index not in found]
+
+
+def _laid_out_layouts(project: Project, keyed: Keyed, found: dict[int, tuple[int, list[int]]], missing: list[int],
+                      data: bytes) -> list[tuple[int, list[int]]] | None:
+    """``found`` with the ``missing`` sections' layouts from LibreOffice's layout of ``data`` (those
+    sections, each marked: ``_marked``), each kept by its key; None if LibreOffice is absent or failed."""
+    owned, keys = keyed
+    laid_out = docx_toc.laid_out_sections(data, len(missing), profile=_profile(project))
+    if laid_out is None:
+        return None
+    shelf = memo.Shelf(project, "docx-layout")
+    for index, pages in zip(missing, laid_out):
+        layout = docx_toc.section_layout(pages, owned[index])
+        if layout is None:
             return None
-        for index, pages in zip(missing, laid_out):
-            layout = docx_toc.section_layout(pages, owned[index])
-            if layout is None:
-                return None
-            found[index] = layout
-            shelf.put(keys[index], json.dumps(layout).encode("utf-8"))
+        found[index] = layout
+        shelf.put(keys[index], json.dumps(layout).encode("utf-8"))
     return [found[index] for index in range(len(keys))]
 
 
