@@ -84,6 +84,16 @@ def edit_evaluation(root: Path, run: int) -> None:
     yaml.dump(evaluation, path)
 
 
+def next_evaluation_edit(root: Path) -> int:
+    """The run after the one ``edit_evaluation`` last wrote in this copy (0 if none): a text no build
+    of it has laid out in the last 99 edits."""
+    yaml = _yaml()
+    path = sorted((root / "content" / "evaluations").glob("*.yaml"))[-1]
+    evaluation = yaml.load(path)
+    text = evaluation["items"][len(evaluation["items"]) // 2]["commentary"]
+    return int(text[1:3]) + 1 if text.startswith("改") and text[1:3].isdigit() else 0
+
+
 def scale_booklet(root: Path, factor: int) -> None:
     """The 7th plan's policy tree ×factor: copies of every goal, group and policy, renumbered, each
     with its booklet page; the copies' pages carry the real commentary of the 6th plan's items."""

@@ -152,6 +152,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--project", type=Path, help="a copy of a project (its content/ is edited); default: a new copy")
     parser.add_argument("--size", type=int, default=1, help="with no --project: the copy's size (×N, bench/scale.py)")
     parser.add_argument("--edits", type=int, default=3, help="edits, each built and shown in turn (default 3)")
+    parser.add_argument("--first", type=int, help="the first edit's run (scale.edit_evaluation); default: the one "
+                        "after the copy's last, so each edit's text is new to its cache (a text laid out before "
+                        "finds its Word sections' layouts kept, and LibreOffice does not run as after a real edit)")
     parser.add_argument("build_args", nargs="*", help="more arguments for `planpress build` (after --)")
     args = parser.parse_args(arguments)
     with tempfile.TemporaryDirectory(prefix="planpress-timeline-") as folder:
@@ -164,9 +167,12 @@ def main(argv: list[str] | None = None) -> int:
             print(f"timeline: building the ×{args.size} copy once, cold", file=sys.stderr)
             subprocess.run([str(Path(sys.executable).parent / "planpress"), "build", "--quiet"], cwd=project,
                            check=True, capture_output=True)
+        from scale import next_evaluation_edit
+
+        first = next_evaluation_edit(project) if args.first is None else args.first
         walls = []
         for edit in range(args.edits):
-            wall, lines = timeline(project, 70 + edit, args.build_args)
+            wall, lines = timeline(project, first + edit, args.build_args)
             walls.append(wall)
             print(f"\nedit {edit + 1}/{args.edits}:")
             print("\n".join(lines))
