@@ -3,6 +3,8 @@ the objects alone, not the order they were made, in a file pikepdf and poppler r
 
 from __future__ import annotations
 
+import contextlib
+import io
 import subprocess
 from collections.abc import Iterable
 from pathlib import Path
@@ -77,3 +79,69 @@ def test_a_packed_pdf_reads_as_qpdfs_own(source: Path, tmp_path: Path) -> None:
 def test_a_pdf_not_written_by_qpdf_without_object_streams_is_refused(source: Path) -> None:
     with pytest.raises(ValueError, match="without object streams"):
         objstreams.packed(_copied(source, range(5), "qpdf"))
+
+
+def _booklet(source: Path, *, level: int | None = None) -> bytes:
+    """Eight copies of the source's pages in one PDF with a file identifier (as a merge copies a
+    batch's), saved as the merge saves: several object streams; ``level``: theirs, for another
+    zlib's."""
+    with contextlib.ExitStack() as stack:
+        base = pikepdf.new()
+        for _ in range(8):
+            pdf = stack.enter_context(pikepdf.open(source))
+            for page in pdf.pages:
+                base.pages.append(pikepdf.Page(base.copy_foreign(page.obj)))
+        base.trailer.ID = pikepdf.Array([pikepdf.String(b"booklet"), pikepdf.String(b"booklet")])
+        if level is None:
+            return objstreams.saved(base, min_version="1.7")
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(objstreams, "LEVEL", level)
+            return objstreams.saved(base, min_version="1.7")
+
+
+def _object_streams(data: bytes) -> dict[bytes, bytes]:
+    """A packed file's object streams as read back by pikepdf: their text and their bytes."""
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        return {stream.read_bytes(): stream.read_raw_bytes() for stream in pdf.objects
+                if isinstance(stream, pikepdf.Stream) and stream.get("/Type") == pikepdf.Name.ObjStm}
+
+
+def _resaved(data: bytes, *, last: bool) -> bytes:
+    """The packed file ``data`` opened, its catalog's /Lang changed (an object of its first object
+    stream), and saved as the merge saves, or packed without the streams of ``data`` to take."""
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        pdf.Root.Lang = pikepdf.String("ja-JP")
+        if last:
+            return objstreams.saved(pdf, min_version="1.7")
+        plain = io.BytesIO()
+        pdf.save(plain, deterministic_id=True, min_version="1.7", object_stream_mode=pikepdf.ObjectStreamMode.disable)
+        return objstreams.packed(plain.getvalue())
+
+
+def test_a_save_takes_the_object_streams_of_the_pdf_it_was_read_from_as_they_are(source: Path) -> None:
+    """A merge in place saves a PDF read from the last merged one: the object streams whose text
+    did not change are taken from there (_last_streams), the others compressed; the bytes are
+    those of a save that compresses every stream."""
+    first = _booklet(source)
+    streams = _object_streams(first)
+    assert len(streams) >= 3
+    with pikepdf.open(io.BytesIO(first)) as pdf:
+        assert objstreams._last_streams(pdf) == streams
+    again = _resaved(first, last=True)
+    assert again == _resaved(first, last=False)
+    kept = _object_streams(again)
+    assert len(kept) == len(streams) and len(kept.keys() & streams.keys()) == len(streams) - 1
+    assert all(kept[text] == streams[text] for text in kept.keys() & streams.keys())
+    with pikepdf.open(io.BytesIO(again)) as pdf:
+        assert pdf.check_pdf_syntax() == [] and str(pdf.Root.Lang) == "ja-JP" and len(pdf.pages) == 40
+
+
+def test_object_streams_another_zlib_wrote_are_compressed_again(source: Path) -> None:
+    """Streams whose text zlib here compresses to other bytes (another zlib, here another level)
+    are not taken: the save gives the bytes it gives from streams this zlib wrote."""
+    ours, other = _booklet(source), _booklet(source, level=1)
+    assert other != ours and _object_streams(other).keys() == _object_streams(ours).keys()
+    with pikepdf.open(io.BytesIO(other)) as pdf:
+        assert objstreams._last_streams(pdf) == {}
+    assert _resaved(other, last=True) == _resaved(ours, last=True)
+
