@@ -114,7 +114,7 @@ def _resaved(data: bytes, *, last: bool) -> bytes:
         if last:
             return objstreams.saved(pdf, min_version="1.7")
         plain = io.BytesIO()
-        pdf.save(plain, deterministic_id=True, min_version="1.7", object_stream_mode=pikepdf.ObjectStreamMode.disable)
+        pdf.save(plain, static_id=True, min_version="1.7", object_stream_mode=pikepdf.ObjectStreamMode.disable)
         return objstreams.packed(plain.getvalue())
 
 
@@ -145,3 +145,14 @@ def test_object_streams_another_zlib_wrote_are_compressed_again(source: Path) ->
         assert objstreams._last_streams(pdf) == {}
     assert _resaved(other, last=True) == _resaved(ours, last=True)
 
+
+def test_the_file_identifier_follows_what_the_file_holds(source: Path) -> None:
+    """/ID: its first part the PDF's own (the merge copies a batch's), its second a digest of the
+    file, not QPDF's fixed one (which planpress asks it for): another content, another digest."""
+    identifiers = []
+    for data in (_booklet(source), _resaved(_booklet(source), last=True)):
+        with pikepdf.open(io.BytesIO(data)) as pdf:
+            first, second = (bytes(part) for part in pdf.trailer.ID)
+        assert first == b"booklet" and len(second) == 16 and second.hex() != "31415926535897932384626433832795"
+        identifiers.append(second)
+    assert identifiers[0] != identifiers[1]
