@@ -319,8 +319,8 @@ def _logging_in_place(monkeypatch: pytest.MonkeyPatch, log: Path) -> None:
 
     real_in_place = merge._in_place
 
-    def in_place(merging: list[object]) -> str | None:
-        chosen = real_in_place(merging)  # type: ignore[arg-type]
+    def in_place(merging: list[object], drawn: object) -> str | None:
+        chosen = real_in_place(merging, drawn)  # type: ignore[arg-type]
         with log.open("a", encoding="utf-8") as out:
             out.write(f"{chosen}\n")
         return chosen

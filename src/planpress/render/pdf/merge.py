@@ -144,7 +144,8 @@ def merge_files(paths: dict[str, Path], parts: Sequence[MergePart], dates: dict[
     the caller to free when it chooses; by default they are freed before this returns.
     """
     sources: dict[str, _Source] = {}
-    into = _in_place(parts)
+    drawn = _drawn(parts)  # read once: the merge in place needs it known, the fonts keep only it
+    into = _in_place(parts, drawn)
     own = _opened(paths, into) if into is not None else None
     base = own.pdf if own is not None else pikepdf.new()
     shadings = SharedShadings(base)
@@ -188,7 +189,7 @@ def merge_files(paths: dict[str, Path], parts: Sequence[MergePart], dates: dict[
         _relink(fresh)
         _write_names(base, names)
         _write_outline(base, _nest(flat))
-        join_fonts(base, _drawn(parts))  # one program and one font dictionary per font, not one per batch
+        join_fonts(base, drawn)  # one program and one font dictionary per font, not one per batch
         return objstreams.saved(base, min_version=version)  # bytes that follow the objects, not their making
     except pikepdf.PdfError:  # a batch that opened but is damaged inside: which one is not known
         raise DamagedBatch(sorted(paths)) from None
@@ -206,10 +207,10 @@ def _opened(paths: dict[str, Path], batch: str) -> _Source:
         raise DamagedBatch([batch]) from None
 
 
-def _in_place(parts: Sequence[MergePart]) -> str | None:
+def _in_place(parts: Sequence[MergePart], drawn: dict[str, set[int]] | None) -> str | None:
     """The last merged PDF to merge in place: the one more than half the pages come from, if the
     sections taken from it keep its order (a section moved ahead of another: a new merge) and
-    every section's glyphs are known (the fonts are then written anew whatever they held).
+    every section's glyphs are known (``drawn``: the fonts are then written anew whatever they held).
 
     ×16 booklet after one commentary edited (778 of its 780 sections from there), the merge
     alone on its captured inputs, best of 3 in each of 3 processes alternating with a new merge:
@@ -218,7 +219,7 @@ def _in_place(parts: Sequence[MergePart]) -> str | None:
     for part in parts:
         if part.pages.batch.startswith(MERGED):
             counts[part.pages.batch] += part.pages.count
-    if not counts or _drawn(parts) is None:
+    if not counts or drawn is None:
         return None
     into, pages = counts.most_common(1)[0]
     if pages * 2 <= sum(part.pages.count for part in parts):
