@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import io
 import logging
 import os
 import shutil
@@ -388,6 +389,77 @@ def test_a_glyph_an_edit_removes_leaves_the_fonts(synthetic: tuple[Project, Docu
     assert parts.LAST_BUILDS[document.name].laid_out == [4]
     shutil.rmtree(project.root / ".planpress-cache")
     assert parts.render(with_commentary(document, 4, "改" + text[1:]), project) == data
+
+
+def _logging_kept_fonts(monkeypatch: pytest.MonkeyPatch, log: Path) -> None:
+    """Write down which fonts each merge in place kept as the last merge joined them (the merge
+    runs in a worker)."""
+    from planpress.render.pdf import fontmerge
+
+    real_keep = fontmerge.keep_joined
+
+    def keep_joined(*args: Any) -> set[str]:
+        kept = real_keep(*args)
+        with log.open("a", encoding="utf-8") as out:
+            out.write(" ".join(sorted(kept)) + "\n")
+        return kept
+
+    monkeypatch.setattr(fontmerge, "keep_joined", keep_joined)
+
+
+def _glyph_of(data: bytes, folder: Path, character: str) -> tuple[str, list[object]]:
+    """The font that draws ``character`` in a PDF, and the glyph's outline in its program."""
+    from fontTools.ttLib import TTFont
+
+    from test_fontmerge import _outline, _text, fonts_by_name
+
+    path = folder / "glyph.pdf"
+    path.write_bytes(data)
+    with pikepdf.open(path) as document:
+        for name, fonts in fonts_by_name(document).items():
+            for font in fonts.values():
+                gids = [gid for gid, text in _text(font).items() if text == character]
+                if gids:
+                    program = font.DescendantFonts[0].FontDescriptor.FontFile2.read_bytes()
+                    return name, _outline(TTFont(io.BytesIO(program)), gids[0])
+    raise AssertionError(f"no font draws {character}")
+
+
+def test_a_merge_in_place_keeps_a_font_only_while_its_glyphs_are_the_same(synthetic: tuple[Project, Document],
+                                                                            tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An edit that draws no glyph the pages did not draw: the merge in place keeps every font of
+    the last merged PDF as it is (fontmerge.keep_joined: the record of that merge says which glyphs
+    each was joined for), and the bytes are a cold build's. An edit that draws a glyph no page drew
+    (鬱): that font is joined anew, its program draws the glyph, the text reads, the bytes are a
+    cold build's. That glyph edited away: the font's glyphs are fewer than the last merge joined
+    it for (its program holds 鬱, which no page draws now, and the page laid out anew does not
+    tell), so it is joined anew again, to a cold build's bytes."""
+    project, document = synthetic
+    log = tmp_path / "kept"
+    _logging_kept_fonts(monkeypatch, log)
+    text = document.sections[4].blocks[1].text  # type: ignore[attr-defined]
+    assert "鬱" not in text
+    same = with_commentary(document, 4, text[1:] + text[0])  # the same characters: no glyph added
+    added = with_commentary(document, 4, "鬱" + text[1:])
+    undone = with_commentary(document, 4, text[2:] + text[:2])  # 鬱 gone: the font draws fewer glyphs
+    merged = {"same": parts.render(same, project)}
+    assert parts.LAST_BUILDS[document.name].laid_out == [4]
+    kept_same = log.read_text(encoding="utf-8").splitlines()
+    assert len(kept_same) == 1 and kept_same[0], kept_same  # merged in place, fonts kept
+    merged["added"] = parts.render(added, project)
+    assert parts.LAST_BUILDS[document.name].laid_out == [4]
+    font, outline = _glyph_of(merged["added"], tmp_path, "鬱")
+    kept_added = log.read_text(encoding="utf-8").splitlines()[1].split()
+    assert font in kept_same[0].split() and font not in kept_added  # that font joined anew, and only it
+    assert set(kept_added) == set(kept_same[0].split()) - {font}
+    assert outline  # the program draws the new glyph
+    assert "鬱" in squash("".join(read_back(merged["added"], tmp_path, "added")["pages"]))  # type: ignore[arg-type]
+    merged["undone"] = parts.render(undone, project)
+    assert parts.LAST_BUILDS[document.name].laid_out == [4]
+    assert log.read_text(encoding="utf-8").splitlines()[2].split() == kept_added
+    for name, edited in (("same", same), ("added", added), ("undone", undone)):
+        shutil.rmtree(project.root / ".planpress-cache")
+        assert parts.render(edited, project) == merged[name], name  # byte for byte what a build with no cache makes
 
 
 def test_the_bytes_do_not_depend_on_the_batches(first_render: FirstRender, tmp_path: Path,

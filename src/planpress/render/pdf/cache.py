@@ -16,7 +16,7 @@ import threading
 import time
 import weakref
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -52,6 +52,9 @@ class Placed:
 
     pdf: str
     first: dict[str, int]
+    #: by font (/BaseFont), a digest of the glyph ids its program and dictionary in ``pdf`` were
+    #: joined for (fontmerge.glyph_digests); empty if that merge did not know every page's glyphs
+    fonts: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -189,14 +192,15 @@ class PartCache:
         """Where ``document``'s last merge put each section variant's pages (``store_placed``)."""
         try:
             found = json.loads(_read_small(self._record(f"{document}.placed")))
-            return Placed(str(found["pdf"]), {str(variant): int(first) for variant, first in found["first"].items()})
+            fonts = {str(font): str(digest) for font, digest in found.get("fonts", {}).items()}
+            return Placed(str(found["pdf"]), {str(variant): int(first) for variant, first in found["first"].items()}, fonts)
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return None
 
     def store_placed(self, document: str, placed: Placed) -> None:
         """One record for the whole merge, not one per section (780 at ×16: 0.5 s of writes)."""
         _write_small(self.root / f"{document}.placed",
-                     json.dumps({"pdf": placed.pdf, "first": placed.first}, sort_keys=True).encode("utf-8"))
+                     json.dumps({"pdf": placed.pdf, "first": placed.first, "fonts": placed.fonts}, sort_keys=True).encode("utf-8"))
 
     def pages_in(self, variant: str, pdf: str, first: int) -> PageRange | None:
         """A section variant's pages from page ``first`` of the merged PDF ``pdf``: its page count

@@ -28,7 +28,7 @@ from planpress.render.pdf.cache import PageRange, PartCache, PartMeta, Placed, b
 from planpress.render.pdf.canonical import joined
 from planpress.document import Document
 from planpress.memo import checked, sealed
-from planpress.render.pdf.fontmerge import join_fonts
+from planpress.render.pdf.fontmerge import glyph_digests, join_fonts
 from planpress.render.pdf.shadings import SharedShadings
 from planpress.render.pdf.standards import sync_xmp_dates
 from planpress.render.pdf.tags import StructureMerge, copy_value
@@ -62,7 +62,7 @@ class MergePart:
 
 #: How a merge is run: ``merge_files`` itself, or a call that runs it elsewhere with the same
 #: arguments (a worker process: pool.Workers.merge).
-Merger = Callable[[dict[str, Path], Sequence[MergePart], dict[str, str]], bytes]
+Merger = Callable[[dict[str, Path], Sequence[MergePart], dict[str, str], Placed | None], bytes]
 
 
 def merged(document: Document, cache: PartCache, parts: Sequence[MergePart], dates: dict[str, str],
@@ -82,7 +82,8 @@ def merged(document: Document, cache: PartCache, parts: Sequence[MergePart], dat
             _rebase(cache, document.name, key, parts)
             return found, True
         cache.forget_pdf(key)  # damaged outside planpress (a copy of the project stopped halfway): merged again
-    data = (run or merge_files)({batch: cache.pdf_path(batch) for batch in sorted(batches)}, parts, dates)
+    last = cache.placed(document.name)  # what the last merged PDF's fonts were joined for (merge_files)
+    data = (run or merge_files)({batch: cache.pdf_path(batch) for batch in sorted(batches)}, parts, dates, last)
     cache.store_pdf(key, sealed(data))
     _rebase(cache, document.name, key, parts)
     return data, False
@@ -98,14 +99,16 @@ def _rebase(cache: PartCache, document: str, key: str, parts: Sequence[MergePart
     The merge gives the same bytes from either: a merged page is a batch page with the fonts
     joined (fontjoin keeps what the pages draw, whichever subsets it joins), the repeated shadings
     and images shared (shadings.py knows a merged PDF's by their text's digest, as a batch's), its
-    links resolved and its structure under one element (each kid with its page, as in a batch)."""
+    links resolved and its structure under one element (each kid with its page, as in a batch).
+    The record also says which glyphs each font of ``key`` was joined for: a merge in it keeps
+    a font whose glyphs are the same (fontmerge.keep_joined)."""
     first, offset = {}, 0
     for part in parts:
         first[part.variant] = offset
         offset += part.pages.count
-    placed = Placed(key, first)
-    if cache.placed(document) != placed:
-        cache.store_placed(document, placed)
+    known = cache.placed(document)
+    if known is None or known.pdf != key or known.first != first:  # else this very merge's: the same glyphs
+        cache.store_placed(document, Placed(key, first, glyph_digests(_drawn(parts))))
 
 
 class _Source:
@@ -131,7 +134,7 @@ class _Source:
             self.marks.setdefault(mark.page, []).append(mark)
 
 
-def merge_files(paths: dict[str, Path], parts: Sequence[MergePart], dates: dict[str, str],
+def merge_files(paths: dict[str, Path], parts: Sequence[MergePart], dates: dict[str, str], last: Placed | None = None,
                 keep: list[pikepdf.Pdf] | None = None) -> bytes:
     """The merged PDF of the parts, whose pages are in the batch PDFs ``paths`` (by batch name).
 
@@ -139,6 +142,9 @@ def merge_files(paths: dict[str, Path], parts: Sequence[MergePart], dates: dict[
     the merge is made in it (``_in_place``): the pages of the sections laid out anew are deleted
     and the new ones inserted, rather than every page copied into a new PDF. The bytes are the
     same either way (objstreams.py: they follow the objects, not the order they were made).
+
+    ``last``: the record of the last merge (cache.Placed); a merge in its PDF keeps the fonts
+    whose glyphs did not change as that merge joined them (fontmerge.keep_joined).
 
     ``keep``: takes the PDFs still open at the end (the merged one, the sources last used), for
     the caller to free when it chooses; by default they are freed before this returns.
@@ -189,7 +195,9 @@ def merge_files(paths: dict[str, Path], parts: Sequence[MergePart], dates: dict[
         _relink(fresh)
         _write_names(base, names)
         _write_outline(base, _nest(flat))
-        join_fonts(base, drawn)  # one program and one font dictionary per font, not one per batch
+        fonts = last.fonts if last is not None and own is not None and last.pdf == into else None  # joined for
+        gone = [kept[number] for number in _unkept(parts, into, len(kept))] if into is not None else []
+        join_fonts(base, drawn, joined=fonts, fresh=fresh, gone=gone)  # one program and one dictionary per font
         return objstreams.saved(base, min_version=version)  # bytes that follow the objects, not their making
     except pikepdf.PdfError:  # a batch that opened but is damaged inside: which one is not known
         raise DamagedBatch(sorted(paths)) from None
@@ -238,14 +246,18 @@ def _drop_unkept(base: pikepdf.Pdf, parts: Sequence[MergePart], into: str) -> li
     return its pages as they were, by their number then. What only they reached is no longer
     reached: QPDF writes what the trailer reaches."""
     pages = [page.obj for page in base.pages]
-    used = {number for part in parts if part.pages.batch == into
-            for number in range(part.pages.first, part.pages.first + part.pages.count)}
-    for number in reversed(range(len(pages))):
-        if number not in used:
-            del base.pages[number]
+    for number in reversed(_unkept(parts, into, len(pages))):
+        del base.pages[number]
     if "/Names" in base.Root:  # written anew (_write_names), as a merge of the batches writes it
         del base.Root["/Names"]
     return pages
+
+
+def _unkept(parts: Sequence[MergePart], into: str, count: int) -> list[int]:
+    """The numbers of the ``count`` pages of the merged PDF ``into`` that no section keeps."""
+    used = {number for part in parts if part.pages.batch == into
+            for number in range(part.pages.first, part.pages.first + part.pages.count)}
+    return [number for number in range(count) if number not in used]
 
 
 class DamagedBatch(Exception):

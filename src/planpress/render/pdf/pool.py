@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 
     import pikepdf
 
+    from planpress.render.pdf.cache import Placed
     from planpress.render.pdf.jobs import BatchJob, BatchResult
     from planpress.render.pdf.merge import MergePart
 
@@ -190,10 +191,10 @@ class Workers:
     def submit(self, job: BatchJob, context: Context) -> Future[BatchResult]:
         return self.executor.submit(work, job, context)
 
-    def merge(self, paths: dict[str, Path], parts: Sequence[MergePart], dates: dict[str, str]) -> bytes:
+    def merge(self, paths: dict[str, Path], parts: Sequence[MergePart], dates: dict[str, str], last: Placed | None) -> bytes:
         """``merge.merge_files`` run by a worker: the build's main process goes on with the Word
         files meanwhile (a merge holds Python's lock for seconds in a large document)."""
-        return self.executor.submit(_merge, paths, parts, dates).result()
+        return self.executor.submit(_merge, paths, parts, dates, last).result()
 
     def stop(self) -> None:
         """Kill the workers at once (a build stopped or failed): what they lay out or merge is
@@ -249,13 +250,13 @@ def start_worker() -> None:
     gc.freeze()
 
 
-def _merge(paths: dict[str, Path], parts: Sequence[MergePart], dates: dict[str, str]) -> bytes:
+def _merge(paths: dict[str, Path], parts: Sequence[MergePart], dates: dict[str, str], last: Placed | None) -> bytes:
     """A merge, in the worker. The PDFs it made and read are freed at the worker's next merge or
     end, after its bytes went back to the build: freeing the x16 booklet's objects took 0.2 s."""
     from planpress.render.pdf.merge import merge_files
 
     _KEPT.clear()  # the last merge's
-    return merge_files(paths, parts, dates, keep=_KEPT)
+    return merge_files(paths, parts, dates, last, keep=_KEPT)
 
 
 #: The PDFs of the worker's last merge (``_merge``); a worker ends without freeing them one by one.
