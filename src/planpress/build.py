@@ -35,6 +35,8 @@ class Job:
 
     spec: DocumentSpec
     format: Format
+    #: the key of the content the document is made from (Content.key; empty: not known)
+    content: str = ""
 
     def target(self, project: Project) -> Path:
         return project.output_dir / f"{self.spec.name}{self.format.suffix}"
@@ -125,6 +127,7 @@ def _checked_content(project: Project, *, keep: bool, reading: Callable[[], None
     cached = slot.get_object(key)
     if isinstance(cached, tuple) and len(cached) == 2:
         content, items = cached
+        content.key = key
         problems = Problems()
         problems.extend(items)
         return content, problems
@@ -143,6 +146,8 @@ def _checked_content(project: Project, *, keep: bool, reading: Callable[[], None
         check_print_css(project, problems)
     finally:
         KEPT_PARSES.reset(token)
+    if content is not None:
+        content.key = key
     if keep and not problems.errors:
         slot.put_object(key, (content, problems.items))
     return content, problems
@@ -173,7 +178,7 @@ def plan_jobs(content: Content, names: Sequence[str], formats: Sequence[str]) ->
         raise PlanpressError(f"文書「{'」「'.join(unknown)}」はありません（作成できる文書: {known}）")
     chosen = [by_name[name] for name in names] if names else specs
     kinds = [FORMATS[name] for name in formats] if formats else [f for f in FORMATS.values() if f.default]
-    return [Job(spec, kind) for spec in chosen for kind in kinds]
+    return [Job(spec, kind, content.key) for spec in chosen for kind in kinds]
 
 
 def build(
@@ -337,9 +342,11 @@ def _made(layouts: dict[str, Document], job: Job) -> Document | None:
     fails in its turn, with its message)."""
     if job.spec.name not in layouts:
         try:
-            layouts[job.spec.name] = job.spec.make()
+            layouts[job.spec.name] = document = job.spec.make()
         except Exception:  # noqa: BLE001 - reported when the job's turn comes
             return None
+        if job.content:  # its print (the output files' keys) kept by what made it: memo.document_print
+            memo.made_from(document, memo.fingerprint("document", job.content, job.spec.name))
     return layouts[job.spec.name]
 
 

@@ -166,19 +166,41 @@ def _other_tokens(value: Any, out: list[str]) -> bool:
 
 
 _PRINTS: dict[int, tuple[Any, str]] = {}
+#: Documents made from content of a known key (``made_from``), by id, with that key.
+_MADE: dict[int, tuple[Any, str]] = {}
 _PRINTS_LOCK = threading.Lock()
 
 
-def document_print(document: Any) -> str:
+def made_from(document: Any, key: str) -> None:
+    """Note that ``document`` is the model that what ``key`` names made (build.py: the checked
+    content's key and the document's name): ``document_print`` keeps its print by that key."""
+    with _PRINTS_LOCK:
+        while len(_MADE) >= 8:
+            _MADE.pop(next(iter(_MADE)))
+        _MADE[id(document)] = (document, key)
+
+
+def document_print(document: Any, project: Project | None = None) -> str:
     """``fingerprint(document)``, computed once per document object (a build asks for it per format).
 
-    The entry holds the object, so its id cannot be reused while it is remembered.
+    The entry holds the object, so its id cannot be reused while it is remembered. A document
+    ``made_from`` a known key has its print kept in the project's cache by that key: a build with
+    nothing changed takes it from there instead of walking the model (×16 booklet: 0.18 s of CPU,
+    a fifth of such a build). The key holds all the model is made from (Content.key).
     """
     with _PRINTS_LOCK:  # asked from the Word thread and the main thread at once
         found = _PRINTS.get(id(document))
         if found is not None and found[0] is document:
             return found[1]
-    digest = fingerprint(document)
+        made = _MADE.get(id(document))
+    if made is not None and made[0] is document and project is not None:
+        slot, key = Slot(project, f"{document.name}.print"), made[1]
+        kept = slot.get(key)
+        digest = kept.decode("ascii") if kept is not None else fingerprint(document)
+        if kept is None:
+            slot.put(key, digest.encode("ascii"))
+    else:
+        digest = fingerprint(document)
     with _PRINTS_LOCK:
         while len(_PRINTS) >= 8:
             _PRINTS.pop(next(iter(_PRINTS)))

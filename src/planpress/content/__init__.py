@@ -31,6 +31,10 @@ class Content:
     booklet: Booklet | None = None
     #: Why content/ has a booklet/ folder and no booklet is made (said where the plan is written).
     booklet_waiting: str | None = None
+    #: The key the checked content is kept by (build._checked_content): every file of content/,
+    #: the layouts, fonts, planpress's code and the reading libraries' versions. A document model
+    #: is made from the content alone, so it and the document's name key the model's print.
+    key: str = field(default="", compare=False)
     #: Plans of city.yaml that could not be read (their mistake reported): what they lack is not
     #: reported again (a ``tree:`` left empty is one mistake, not also a missing tree).
     unread_plans: set[str] = field(default_factory=set)

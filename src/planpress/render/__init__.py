@@ -106,7 +106,7 @@ def _output_key(kind: Format, document: Document, project: Project, profile: str
     contents), the profile and the document's date."""
     from planpress import memo
 
-    return memo.fingerprint("output", kind.name, profile, memo.document_print(document), memo.environment(project),
+    return memo.fingerprint("output", kind.name, profile, memo.document_print(document, project), memo.environment(project),
                             project.build_date(), memo.versions(*_LIBRARIES), memo.tool_identity("soffice"),
                             memo.tool_identity("pdftotext"))
 
