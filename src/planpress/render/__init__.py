@@ -3,6 +3,7 @@ for the web edition, the files of a folder by their paths in it)."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -100,15 +101,32 @@ def cached_output(kind: Format, document: Document, project: Project, *, profile
     return data
 
 
+#: Output keys made in this process, by format, profile, document and project object (those held,
+#: so that their ids are not reused): a build asks for a Word file's twice, ahead of its turn
+#: (``started``) and in it; each time read the layouts (reference.docx among them) and fonts anew.
+_KEYS: dict[tuple[str, str, int, int], tuple[Document, Project, str]] = {}
+_KEYS_LOCK = threading.Lock()
+
+
 def _output_key(kind: Format, document: Document, project: Project, profile: str) -> str:
     """The whole document model (with the bytes of every photo or icon it names), the layouts, the
     fonts, planpress's code, the libraries' versions, the LibreOffice installed (it numbers the Word
     contents), the profile and the document's date."""
     from planpress import memo
 
-    return memo.fingerprint("output", kind.name, profile, memo.document_print(document, project), memo.environment(project),
-                            project.build_date(), memo.versions(*_LIBRARIES), memo.tool_identity("soffice"),
-                            memo.tool_identity("pdftotext"))
+    asked = (kind.name, profile, id(document), id(project))
+    with _KEYS_LOCK:
+        found = _KEYS.get(asked)
+    if found is not None and found[0] is document and found[1] is project:
+        return found[2]
+    key = memo.fingerprint("output", kind.name, profile, memo.document_print(document, project), memo.environment(project),
+                           project.build_date(), memo.versions(*_LIBRARIES), memo.tool_identity("soffice"),
+                           memo.tool_identity("pdftotext"))
+    with _KEYS_LOCK:
+        while len(_KEYS) >= 16:
+            _KEYS.pop(next(iter(_KEYS)))
+        _KEYS[asked] = (document, project, key)
+    return key
 
 
 def _slot(kind: Format, document: Document, project: Project, profile: str) -> Any:
