@@ -104,6 +104,29 @@ def test_a_documents_print_is_kept_by_its_contents_key(project: Path, monkeypatc
         assert kept is not None and kept.decode("ascii") == real(job.spec.make())
 
 
+def test_an_unchanged_build_reads_each_kept_file_once(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With nothing changed every file comes from the output cache, each read and its digest checked
+    once: the Word booklet (50 MB at ×16) was read ahead of its turn, to find that LibreOffice need
+    not start early, and again in its turn; each PDF to find it need not be laid out, and again."""
+    from planpress import memo
+
+    pp = Project.at(project)
+    stages.build(pp, quiet=True)
+    real = memo.Slot.get
+    found: list[str] = []
+
+    def counting(self: memo.Slot, key: str) -> bytes | None:
+        value = real(self, key)
+        if value is not None and self.path.suffix in (".pdf", ".docx"):
+            found.append(self.path.name)
+        return value
+
+    monkeypatch.setattr(memo.Slot, "get", counting)
+    written = stages.build(pp, quiet=True)
+    assert sorted(found) == sorted(f"{path.stem}.web{path.suffix}" for path in written)
+    assert {path.suffix for path in written} == {".pdf", ".docx"}
+
+
 def test_an_unchanged_build_imports_no_renderer(project: Path) -> None:
     """With nothing changed every file comes from the cache: the command's process, as the office
     runs it, never imports the PDF engine, the HTML templates (Jinja) or python-docx (together

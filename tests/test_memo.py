@@ -82,6 +82,24 @@ def test_a_kept_digest_is_that_of_its_object_only() -> None:
     assert memo.fingerprint(other) != first  # an id freed and reused never brings back a digest
 
 
+def test_a_value_remembered_by_object_is_that_objects_only() -> None:
+    """memo.ByObject (a document's print, an output key, LibreOffice's early run): an equal but
+    other object, or another plain part of the key, finds nothing; past its limit the oldest goes."""
+    memory = memo.ByObject(2)
+    first, equal = _document(), _document()
+    assert first == equal
+    memory.put("pdf", first, value="a")
+    assert memory.get("pdf", first) == "a"
+    assert memory.get("pdf", equal) is None and memory.get("docx", first) is None
+    assert memory.get("pdf", first, take=True) == "a" and memory.get("pdf", first) is None
+    others = [_document(str(n)) for n in range(3)]
+    for n, document in enumerate(others):
+        memory.put("pdf", document, value=n)
+    assert [memory.get("pdf", document) for document in others] == [None, 1, 2]
+    memory.clear()
+    assert memory.get("pdf", others[2]) is None
+
+
 def test_a_file_replaced_under_its_name_changes_the_key_of_the_same_object(tmp_path: Path) -> None:
     """A Path's digest is never kept with its object: the photo is read each time the key is made."""
     photo = tmp_path / "photo.png"

@@ -21,7 +21,7 @@ from planpress.errors import ContentError, Location, PlanpressError, Problem, Pr
 from planpress.content import Content
 from planpress.output import WriteError, locked, write_reason, remove_leftovers, write_all
 from planpress.progress import Progress
-from planpress.render import FORMATS, Format, cached_output, rendered, started
+from planpress.render import FORMATS, Format, cached_output, held, let_go, rendered, started
 from planpress.cache import CACHE_DIR, WAITING, taking_turns
 from planpress.content.source import KEPT_PARSES
 from planpress.project import Project
@@ -127,10 +127,18 @@ def _checked_content(project: Project, *, keep: bool, reading: Callable[[], None
     cached = slot.get_object(key)
     if isinstance(cached, tuple) and len(cached) == 2:
         content, items = cached
-        content.key = key
         problems = Problems()
         problems.extend(items)
-        return content, problems
+    else:
+        content, problems = _read_and_check(project, keep=keep, reading=reading)
+        if keep and not problems.errors:
+            slot.put_object(key, (content, problems.items))
+    if content is not None:
+        content.key = key
+    return content, problems
+
+
+def _read_and_check(project: Project, *, keep: bool, reading: Callable[[], None]) -> tuple[Content | None, Problems]:
     reading()
     problems = Problems()
     from planpress.checks.glyphs import check_glyphs  # fontTools: only when the content is read anew
@@ -146,10 +154,6 @@ def _checked_content(project: Project, *, keep: bool, reading: Callable[[], None
         check_print_css(project, problems)
     finally:
         KEPT_PARSES.reset(token)
-    if content is not None:
-        content.key = key
-    if keep and not problems.errors:
-        slot.put_object(key, (content, problems.items))
     return content, problems
 
 
@@ -271,7 +275,7 @@ def _render_all(project: Project, jobs: Sequence[Job], progress: Progress, *, pr
                                     started(kind, document, project, profile=profile))
     pdfs = [job for job in jobs if job.format.name == "pdf" and _made(layouts, job) is not None]
     laying_out = [layouts[job.spec.name] for job in pdfs
-                  if cached_output(job.format, layouts[job.spec.name], project, profile=profile) is None]
+                  if not held(job.format, layouts[job.spec.name], project, profile=profile)]
     try:
         # The workers are forked before any thread of the build starts (a fork copies only the
         # thread that makes it; a lock another thread held would stay held in the worker).
@@ -307,6 +311,7 @@ def _render_all(project: Project, jobs: Sequence[Job], progress: Progress, *, pr
             # message ("terminate called without an active exception", exit status -6).
             for item in unfinished:
                 item.join(timeout=30)
+        let_go()  # the files found in the cache that no turn took (a layout problem stopped the Word files)
     if found:
         raise ContentError(found)
     return finished

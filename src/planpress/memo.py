@@ -165,46 +165,75 @@ def _other_tokens(value: Any, out: list[str]) -> bool:
     raise TypeError(f"cannot fingerprint {type(value).__name__}")
 
 
-_PRINTS: dict[int, tuple[Any, str]] = {}
-#: Documents made from content of a known key (``made_from``), by id, with that key.
-_MADE: dict[int, tuple[Any, str]] = {}
-_PRINTS_LOCK = threading.Lock()
+class ByObject:
+    """A few values remembered by the objects they were made for, the oldest forgotten first.
+
+    A key is a tuple of objects, taken by identity, and strings, taken by value. An entry holds
+    its objects, so that their ids are not reused while it is remembered. Safe across threads
+    (the Word thread and the main thread ask at once).
+    """
+
+    def __init__(self, limit: int) -> None:
+        self._limit = limit
+        self._entries: dict[tuple[Any, ...], tuple[tuple[Any, ...], Any]] = {}
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def _ids(key: tuple[Any, ...]) -> tuple[Any, ...]:
+        return tuple(part if isinstance(part, str) else id(part) for part in key)
+
+    def get(self, *key: Any, take: bool = False) -> Any:
+        """The value put under ``key``, or None; with ``take``, forgotten once given."""
+        with self._lock:
+            ids = self._ids(key)
+            found = self._entries.pop(ids, None) if take else self._entries.get(ids)
+        if found is None or any(held is not part for held, part in zip(found[0], key)):
+            return None
+        return found[1]
+
+    def put(self, *key: Any, value: Any) -> None:
+        with self._lock:
+            while len(self._entries) >= self._limit:
+                self._entries.pop(next(iter(self._entries)))
+            self._entries[self._ids(key)] = (key, value)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
+#: Each document's print, by the document object.
+_PRINTS = ByObject(8)
+#: Documents made from content of a known key (``made_from``), with that key.
+_MADE = ByObject(8)
 
 
 def made_from(document: Any, key: str) -> None:
     """Note that ``document`` is the model that what ``key`` names made (build.py: the checked
     content's key and the document's name): ``document_print`` keeps its print by that key."""
-    with _PRINTS_LOCK:
-        while len(_MADE) >= 8:
-            _MADE.pop(next(iter(_MADE)))
-        _MADE[id(document)] = (document, key)
+    _MADE.put(document, value=key)
 
 
 def document_print(document: Any, project: Project | None = None) -> str:
     """``fingerprint(document)``, computed once per document object (a build asks for it per format).
 
-    The entry holds the object, so its id cannot be reused while it is remembered. A document
-    ``made_from`` a known key has its print kept in the project's cache by that key: a build with
-    nothing changed takes it from there instead of walking the model (×16 booklet: 0.18 s of CPU,
-    a fifth of such a build). The key holds all the model is made from (Content.key).
+    A document ``made_from`` a known key has its print kept in the project's cache by that key: a
+    build with nothing changed takes it from there instead of walking the model (×16 booklet:
+    0.18 s of CPU, a fifth of such a build). The key holds all the model is made from (Content.key).
     """
-    with _PRINTS_LOCK:  # asked from the Word thread and the main thread at once
-        found = _PRINTS.get(id(document))
-        if found is not None and found[0] is document:
-            return found[1]
-        made = _MADE.get(id(document))
-    if made is not None and made[0] is document and project is not None:
-        slot, key = Slot(project, f"{document.name}.print"), made[1]
-        kept = slot.get(key)
+    digest = _PRINTS.get(document)
+    if digest is not None:
+        return digest
+    made = _MADE.get(document)
+    if made is not None and project is not None:
+        slot = Slot(project, f"{document.name}.print")
+        kept = slot.get(made)
         digest = kept.decode("ascii") if kept is not None else fingerprint(document)
         if kept is None:
-            slot.put(key, digest.encode("ascii"))
+            slot.put(made, digest.encode("ascii"))
     else:
         digest = fingerprint(document)
-    with _PRINTS_LOCK:
-        while len(_PRINTS) >= 8:
-            _PRINTS.pop(next(iter(_PRINTS)))
-        _PRINTS[id(document)] = (document, digest)
+    _PRINTS.put(document, value=digest)
     return digest
 
 

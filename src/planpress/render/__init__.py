@@ -3,11 +3,11 @@ for the web edition, the files of a folder by their paths in it)."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from planpress import memo
 from planpress.document import Document
 from planpress.project import Project
 
@@ -76,7 +76,9 @@ _LIBRARIES = ("weasyprint", "pydyf", "pikepdf", "python-docx", "pillow", "jinja2
 def rendered(kind: Format, document: Document, project: Project, *, profile: str = "web") -> Any:
     """The file's bytes, from the output cache when nothing that shapes them changed, else rendered
     and kept. Only a render that succeeded is kept, so a hit also means no layout problem was found."""
-    data = cached_output(kind, document, project, profile=profile)
+    data = _FOUND.get(kind.name, profile, document, project, take=True)
+    if data is None:
+        data = cached_output(kind, document, project, profile=profile)
     if data is None:
         data = kind.render(document, project, profile=profile)
         if isinstance(data, bytes):  # a file; the web edition (a folder of files) is made each time
@@ -87,8 +89,26 @@ def rendered(kind: Format, document: Document, project: Project, *, profile: str
 def started(kind: Format, document: Document, project: Project, *, profile: str = "web") -> None:
     """Start what the file's render will wait for (the Word booklet's LibreOffice run after an
     edit) before its turn comes; nothing for a file the cache holds (nothing is imported)."""
-    if kind.start is not None and cached_output(kind, document, project, profile=profile) is None:
+    if kind.start is not None and not held(kind, document, project, profile=profile):
         kind.start(document, project, profile=profile)
+
+
+#: Files found in the output cache before their turn (``held``), kept for ``rendered`` to take: not
+#: read and checked again (a ×16 Word booklet is 50 MB to read and hash).
+_FOUND = memo.ByObject(4)
+
+
+def held(kind: Format, document: Document, project: Project, *, profile: str = "web") -> bool:
+    """Whether the output cache holds the file; if so its bytes are kept until ``rendered`` takes
+    them, or ``let_go`` (the end of a build, whatever it took) drops them."""
+    data = cached_output(kind, document, project, profile=profile)
+    if data is not None:
+        _FOUND.put(kind.name, profile, document, project, value=data)
+    return data is not None
+
+
+def let_go() -> None:
+    _FOUND.clear()
 
 
 def cached_output(kind: Format, document: Document, project: Project, *, profile: str = "web") -> bytes | None:
@@ -101,35 +121,26 @@ def cached_output(kind: Format, document: Document, project: Project, *, profile
     return data
 
 
-#: Output keys made in this process, by format, profile, document and project object (those held,
-#: so that their ids are not reused): a build asks for a Word file's twice, ahead of its turn
-#: (``started``) and in it; each time read the layouts (reference.docx among them) and fonts anew.
-_KEYS: dict[tuple[str, str, int, int], tuple[Document, Project, str]] = {}
-_KEYS_LOCK = threading.Lock()
+#: Output keys made in this process, by format, profile, document and project (``_output_key``).
+_KEYS = memo.ByObject(16)
 
 
 def _output_key(kind: Format, document: Document, project: Project, profile: str) -> str:
     """The whole document model (with the bytes of every photo or icon it names), the layouts, the
     fonts, planpress's code, the libraries' versions, the LibreOffice installed (it numbers the Word
-    contents), the profile and the document's date."""
-    from planpress import memo
+    contents), the profile and the document's date.
 
-    asked = (kind.name, profile, id(document), id(project))
-    with _KEYS_LOCK:
-        found = _KEYS.get(asked)
-    if found is not None and found[0] is document and found[1] is project:
-        return found[2]
-    key = memo.fingerprint("output", kind.name, profile, memo.document_print(document, project), memo.environment(project),
-                           project.build_date(), memo.versions(*_LIBRARIES), memo.tool_identity("soffice"),
-                           memo.tool_identity("pdftotext"))
-    with _KEYS_LOCK:
-        while len(_KEYS) >= 16:
-            _KEYS.pop(next(iter(_KEYS)))
-        _KEYS[asked] = (document, project, key)
+    Made once a build per format, profile, document and project (``_KEYS``): a build asks for a
+    Word file's twice, ahead of its turn (``started``) and in it, and each time would read the
+    layouts (reference.docx among them) and fonts anew."""
+    key = _KEYS.get(kind.name, profile, document, project)
+    if key is None:
+        key = memo.fingerprint("output", kind.name, profile, memo.document_print(document, project),
+                               memo.environment(project), project.build_date(), memo.versions(*_LIBRARIES),
+                               memo.tool_identity("soffice"), memo.tool_identity("pdftotext"))
+        _KEYS.put(kind.name, profile, document, project, value=key)
     return key
 
 
 def _slot(kind: Format, document: Document, project: Project, profile: str) -> Any:
-    from planpress import memo
-
     return memo.Slot(project, f"{document.name}.{profile}{kind.suffix}")

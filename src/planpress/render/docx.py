@@ -44,7 +44,7 @@ def render(document: Document, project: Project) -> bytes:
 
 def _render(document: Document, project: Project) -> bytes:
     tocs = [block for section in document.sections for block in section.blocks if isinstance(block, Toc)]
-    keyed, missing, early = _take_started(document) or _contents_layouts(document, project, tocs)
+    keyed, missing, early = _STARTED.get(document, take=True) or _contents_layouts(document, project, tocs)
     try:
         # Kept sections as their text (docx_sections.SectionCache.take), unless LibreOffice lays
         # the whole file out from its elements (every section's layout missing: a cold build).
@@ -124,8 +124,7 @@ def _keyed(document: Document, project: Project, toc: Toc) -> Keyed | None:
 #: missing, and LibreOffice's run for them under way after an edit (``_early_layouts``).
 Started = tuple[Keyed | None, int, Future[Any] | None]
 #: Runs started ahead of their file's turn on the Word thread (``start``), by document.
-_STARTED: dict[int, tuple[Document, Started]] = {}
-_STARTED_LOCK = threading.Lock()
+_STARTED = memo.ByObject(4)  # more are left only by builds stopped before their turn (serve)
 
 
 def start(document: Document, project: Project) -> None:
@@ -139,16 +138,7 @@ def start(document: Document, project: Project) -> None:
         found = _contents_layouts(document, project, tocs)
     except Exception:  # noqa: BLE001 - met again, and reported, when the file is made
         return
-    with _STARTED_LOCK:
-        while len(_STARTED) >= 4:  # left by a build stopped before their turn (serve)
-            _STARTED.pop(next(iter(_STARTED)))
-        _STARTED[id(document)] = (document, found)
-
-
-def _take_started(document: Document) -> Started | None:
-    with _STARTED_LOCK:
-        found = _STARTED.pop(id(document), None)
-    return found[1] if found is not None and found[0] is document else None
+    _STARTED.put(document, value=found)
 
 
 def _contents_layouts(document: Document, project: Project, tocs: list[Toc]) -> Started:
