@@ -135,7 +135,7 @@ def read_html(path: Path) -> str:
 
     The layouts have no other spans; tests/test_typesetting.py checks what the spans do on the page.
     """
-    return re.sub(r'<span class="(?:nobr|latin)">|</span>', "", path.read_text(encoding="utf-8"))
+    return re.sub(r'<span class="(?:nobr|latin|tight)">|</span>', "", path.read_text(encoding="utf-8"))
 
 
 def docx_part(path: Path, name: str = "word/document.xml") -> str:

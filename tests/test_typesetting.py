@@ -53,6 +53,9 @@ class Laid:
     paragraphs: list[Paragraph]
     #: page index -> (text of a PDF line without spaces, its right edge)
     pdf_lines: dict[int, list[tuple[str, float]]]
+    #: each mark set closer to the next (typeset's ``tight``): (page, the pair, the mark's advance
+    #: to the next character in ems, less the justification's spacing after it)
+    tight: list[tuple[int, str, float]]
 
 
 def _line_text(box: boxes.Box) -> str:
@@ -81,6 +84,48 @@ def _paragraphs(box: boxes.Box, page: int) -> list[Paragraph]:
     return found
 
 
+def _tight_marks(box: boxes.Box, page: int) -> list[tuple[int, str, float]]:
+    """Every ``tight`` mark's advance to the character after it, in ems, less the spacing the
+    line's justification put between its characters. A face that sets its marks in half an em
+    already (the proportional BIZ UDP faces of headings and labels) must not be set closer: the
+    advance given for a mark in it is its letter spacing beyond the line's, 0 when untouched."""
+    found: list[tuple[int, str, float]] = []
+    for line in _line_boxes(box):
+        texts = _texts_in(line, tight=False)
+        spread = next((_spacing(text) for text, tight in texts if not tight), 0.0)
+        for (mark, tight), (after, _) in zip(texts, [*texts[1:], (None, False)]):
+            if not tight:
+                continue
+            if after is None:  # the line's last: its taken half em would leave the line short
+                found.append((page, f"{mark.text}|", float("inf")))
+                continue
+            size = mark.style["font_size"]
+            pair = mark.text + after.text[:1]
+            if "UDP" in mark.style["font_family"][0]:
+                found.append((page, f"{pair} (proportional)", (_spacing(mark) - spread) / size))
+            else:
+                found.append((page, pair, (after.position_x - mark.position_x - spread) / size))
+    return found
+
+
+def _spacing(box: boxes.TextBox) -> float:
+    spacing = box.style["letter_spacing"]
+    return 0.0 if spacing == "normal" else spacing
+
+
+def _line_boxes(box: boxes.Box) -> list[boxes.LineBox]:
+    if isinstance(box, boxes.LineBox):
+        return [box]
+    return [line for child in getattr(box, "children", ()) for line in _line_boxes(child)]
+
+
+def _texts_in(box: boxes.Box, *, tight: bool) -> list[tuple[boxes.TextBox, bool]]:
+    if isinstance(box, boxes.TextBox):
+        return [(box, tight)] if box.text else []
+    tight = tight or "tight" in (box.element.get("class") or "").split() if isinstance(box, boxes.InlineBox) else tight
+    return [found for child in getattr(box, "children", ()) if child.is_in_normal_flow() for found in _texts_in(child, tight=tight)]
+
+
 def _pdf_lines(data: bytes) -> dict[int, list[tuple[str, float]]]:
     out = subprocess.run(["pdftotext", "-bbox-layout", "-", "-"], input=data, capture_output=True, check=True).stdout
     text = re.sub(rb"<!DOCTYPE[^>]*>", b"", out).replace(b' xmlns="http://www.w3.org/1999/xhtml"', b"")
@@ -104,7 +149,8 @@ def _lay_out(name: str) -> Laid:
         made = replace(made, sections=kept)
     document = pdf.weasy_html(html.render(made, project), project).render(**pdf.write_options(made))
     paragraphs = [p for index, page in enumerate(document.pages) for p in _paragraphs(page._page_box, index)]
-    return Laid(paragraphs, _pdf_lines(document.write_pdf()))
+    tight = [mark for index, page in enumerate(document.pages) for mark in _tight_marks(page._page_box, index)]
+    return Laid(paragraphs, _pdf_lines(document.write_pdf()), tight)
 
 
 #: The booklet's policy pages laid out in make test: the 48 share one template, so three (a
@@ -143,6 +189,18 @@ def test_justified_lines_reach_the_right_edge_in_the_pdf(laid: Laid) -> None:
             measured += 1
             assert abs(drawn[0] - line.box_right) <= TOLERANCE, (line.page + 1, line.text, drawn[0], line.box_right)
     assert measured > 20
+
+
+def test_two_marks_meeting_are_set_half_an_em_closer(laid: Laid) -> None:
+    """JLREQ 3.1.4: 」、「 takes two ems, not three: the blank half em after a mark that meets
+    another goes (a closing mark before any mark, an opening bracket before another). Measured on
+    the layout: the mark's advance, less the justification's spacing after it, is half an em."""
+    fixed = [(page, pair, advance) for page, pair, advance in laid.tight if not pair.endswith("(proportional)")]
+    assert len(fixed) >= 2  # each document has such pairs (the booklet 」、, 、「, ）」; the report ）、)
+    wide = [(page + 1, pair, round(advance, 3)) for page, pair, advance in fixed if abs(advance - 0.5) > 0.01]
+    assert wide == []
+    closer = [(page + 1, pair, round(advance, 3)) for page, pair, advance in laid.tight if pair.endswith("(proportional)") and abs(advance) > 0.01]
+    assert closer == []
 
 
 def test_no_line_starts_with_a_glossary_mark(laid: Laid) -> None:
