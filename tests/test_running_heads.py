@@ -8,6 +8,8 @@ import subprocess
 from pathlib import Path
 from typing import NamedTuple
 
+from docx import Document
+
 from conftest import run_cli, squash
 from planpress import design
 
@@ -85,3 +87,14 @@ def test_a_header_too_long_for_its_line_prints_cut_short_inside_the_margin_and_c
         assert squash(header) in headers, header
     whole = [header for header in headers if header.startswith("施策ごとの計画基本施策16")]
     assert whole and not whole[0].endswith("…")  # a neighbour's name of the shipped length prints whole
+
+    # The Word booklet's headers print the same: cut short as the PDF's (whole, they wrapped onto a
+    # second line and pushed the page's text down), a name of the shipped length whole.
+    build = run_cli(project, "build", "booklet", "--format", "docx")
+    assert build.returncode == 0, build.stderr
+    word = {squash(paragraph.text) for section in Document(str(project / "output" / "booklet.docx")).sections
+            for paragraph in section.header.paragraphs if paragraph.text}
+    for header in printed.values():
+        assert squash(header) in word, header
+    assert not any(header.startswith(f"施策ごとの計画基本施策17{name[:10]}") and not header.endswith("…") for header in word)
+    assert whole[0] in word

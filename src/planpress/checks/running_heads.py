@@ -45,6 +45,12 @@ def shortened(text: str) -> str:
     return text[:end] + ELLIPSIS
 
 
+def as_printed(text: str) -> str:
+    """The header as the PDF prints it: whole, or cut short when too long for its line (Word's
+    header prints the same, where it would wrap onto a second line)."""
+    return shortened(text) if _too_long(text) else text
+
+
 def _too_long(text: str) -> bool:
     """Wider than the line. No character of the header's face is wider than its size (a full-width
     character is one em): a header of no more characters than the line holds of those fits

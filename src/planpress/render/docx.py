@@ -26,6 +26,7 @@ from planpress.document import (Bar, BarChart, Block, Cell, Document, Figure, He
 from planpress import memo
 from planpress.design import word_colour
 from planpress.cache import CACHE_DIR
+from planpress.checks.running_heads import as_printed
 from planpress.render import docx_parts, docx_sections, docx_svg, docx_toc, docx_widths, raster, wordxml
 from planpress.render.html import environment, template_error
 from planpress.project import Project
@@ -365,8 +366,9 @@ def _add_section(word: WordDocument, section: Section, *, first: bool,
     header = made if made is not None else current.header.paragraphs[0]
     if made is not None or not header.text:
         docx_parts.set_style(header, "Header")
-        # A cover carries no running header, as in the PDF.
-        docx_parts.add_text(header, "" if section.style == COVER else section.running_title or section.title)
+        # A cover carries no running header, as in the PDF; a header too long for its line is cut
+        # short with … as the PDF cuts it (wrapped, Word's would push the text down a line).
+        docx_parts.add_text(header, "" if section.style == COVER else as_printed(section.running_title or section.title))
     if cache is not None:
         key = cache.key(section, first)
         spliced = splice and not any(isinstance(block, Toc) for block in section.blocks)
