@@ -200,6 +200,18 @@ def test_policy_page_shows_projects_grade_and_empty_slots(built: Path) -> None:
     assert page.count('class="missing"') == 3
 
 
+def test_a_projects_name_in_a_policy_pages_table_takes_one_line(built: Path, booklet_pdf: Path) -> None:
+    """関連する重点プロジェクト's columns are worked out from their longest text (pages.column_shares),
+    the same on every policy page: the projects' names, the narrowest column, each print on one
+    line. Typed as 30 / 35 / 35, 「3　産業都市としてのさらなる飛躍」 broke before its last character."""
+    names = [f"{project['number']}{project['title']}" for project in _yaml(built / "content" / "booklet" / "projects.yaml")["projects"]]
+    lines = [squash(line) for page in pdf_pages(booklet_pdf, "-layout") if "関連する重点プロジェクト" in page
+             for line in page.splitlines()]
+    for name in names:
+        starts = [line for line in lines if name[:6] in line]
+        assert starts and all(name in line for line in starts), (name, [line for line in starts if name not in line])
+
+
 def test_unreviewed_definitions_print_as_drafts(built: Path, booklet_pdf: Path) -> None:
     """planpress's authors wrote the definitions: each prints （案） until the office reviews it."""
     terms = _yaml(built / "content" / "glossary.yaml")["terms"]

@@ -53,6 +53,9 @@ FONTS: dict[str, tuple[str, str]] = {
 #: header against that width (checks/running_heads.py).
 PAGE: tuple[float, float] = (210.0, 297.0)
 PAGE_MARGINS: tuple[float, float, float, float] = (22.0, 20.0, 20.0, 20.0)
+#: A table's text in points and its cells' padding on either side in mm (print.css table.data-table:
+#: var(--table-text-size), var(--cell-padding)), for column widths worked out from their text.
+TABLE_TEXT_PT, CELL_PADDING_MM = 9.0, 2.0
 RUNNING_HEAD_PT = 8.0
 
 #: A photo's frame in the booklet, (width, height) in mm: a photo is shown whole, as large as fits
@@ -110,7 +113,8 @@ def css_variables() -> str:
     lines += [f"  --photo-{side}: {length:g}mm;" for side, length in zip(("width", "height"), PHOTO_FRAME)]
     lines += [f"  --page-{side}: {length:g}mm;" for side, length in zip(("width", "height"), PAGE)]
     lines += [f"  --page-margins: {' '.join(f'{length:g}mm' for length in PAGE_MARGINS)};",
-              f"  --running-head-size: {RUNNING_HEAD_PT:g}pt;"]
+              f"  --running-head-size: {RUNNING_HEAD_PT:g}pt;",
+              f"  --table-text-size: {TABLE_TEXT_PT:g}pt;", f"  --cell-padding: {CELL_PADDING_MM:g}mm;"]
     return ":root {\n" + "\n".join(lines) + "\n}\n"
 
 

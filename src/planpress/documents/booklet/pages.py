@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from planpress import japanese
+import math
+
+from planpress import design, japanese
 from planpress.design import SDG_ICON_ROW
+from planpress.drawing import text_width
 from planpress.content.booklet import Booklet
 from planpress.documents.booklet import charts, diagrams
 from planpress.content.booklet import FigureTable, Goal, PolicyPage, PriorityProject
@@ -124,19 +127,51 @@ def related_goals(booklet: Booklet, policy: Policy) -> list[Goal]:
 
 
 def _citing_projects(booklet: Booklet, policy: Policy) -> list[Block]:
-    rows = []
-    for project in booklet.projects.projects:
-        for approach in project.approaches:
-            for example in booklet.examples.get((project.number, approach.number), []):
-                if example.policy is policy:
-                    rows.append((Cell((f"{project.number}　{project.title}",)),
-                                 Cell((f"{diagrams.circled(approach.number)} {approach.title}",)),
-                                 Cell((f"{example.code}　{example.name}",))))
+    rows = tuple(tuple(Cell((text,)) for text in row) for cited, row in _citations(booklet) if cited is policy)
     heading = Heading("関連する重点プロジェクト", 3)
     if not rows:
         return [heading, Paragraph("この項目を代表的な取組事例とする重点プロジェクトはありません", "note")]
-    columns = (Column("重点プロジェクト", 30), Column("アプローチ", 35), Column("代表的な取組事例", 35))
-    return [heading, Table(columns, tuple(rows))]
+    headers = ("重点プロジェクト", "アプローチ", "代表的な取組事例")
+    widths = column_shares([max(text_width(row[index], _TABLE_EM) for _, row in _citations(booklet))
+                            for index in range(len(headers))])
+    return [heading, Table(tuple(Column(header, width) for header, width in zip(headers, widths)), rows)]
+
+
+def _citations(booklet: Booklet) -> list[tuple[Policy, tuple[str, str, str]]]:
+    """Each 代表的な取組事例 with the policy it cites: its project, approach and policy as printed."""
+    return [(example.policy, (f"{project.number}　{project.title}", f"{diagrams.circled(approach.number)} {approach.title}",
+                              f"{example.code}　{example.name}"))
+            for project in booklet.projects.projects for approach in project.approaches
+            for example in booklet.examples.get((project.number, approach.number), [])]
+
+
+#: An em of table text in mm.
+_TABLE_EM = design.TABLE_TEXT_PT * 25.4 / 72
+
+
+def column_shares(longest: list[float]) -> list[int]:
+    """Shares (percent) of the text's width for a table's columns, from the width (mm) of each
+    column's longest text, so that every table of a kind has the same columns. The columns that
+    fit take what they need; if not all fit, the narrowest takes its line whole while the others
+    keep at least half of theirs (so no entry of theirs takes more than about two lines), and so on
+    from the narrowest; the rest share what is left by their longest text."""
+    whole = room = design.PAGE[0] - design.PAGE_MARGINS[1] - design.PAGE_MARGINS[3]
+    needs = [width + 2 * design.CELL_PADDING_MM + 1.0 for width in longest]  # 1 mm: rules and rounding
+    shares = [0] * len(needs)
+    rest = sorted(range(len(needs)), key=needs.__getitem__)
+    while len(rest) > 1 and sum(needs[index] for index in rest) > room:
+        others = sum(needs[index] for index in rest[1:])
+        if room - needs[rest[0]] < others / 2:
+            break
+        shares[rest[0]] = math.ceil(needs[rest[0]] * 100 / whole)  # its line whole: rounded up
+        room -= needs[rest.pop(0)]
+    total = sum(needs[index] for index in rest)
+    exact = {index: (100 - sum(shares)) * needs[index] / total for index in rest}
+    for index in rest:
+        shares[index] = math.floor(exact[index])
+    for index in sorted(rest, key=lambda index: exact[index] - shares[index], reverse=True)[:100 - sum(shares)]:
+        shares[index] += 1
+    return shares
 
 
 def _review(booklet: Booklet, policy: Policy) -> list[Block]:
