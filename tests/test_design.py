@@ -42,6 +42,10 @@ def test_the_pdf_styles_and_word_styles_take_the_same_values(built: Path) -> Non
     assert f'w:color w:val="{design.word_colour("navy")}"' in style("Heading1")
     assert f'w:fill="{design.word_colour("grade-a-bg")}"' in style("GradeA")
     assert f'w:eastAsia="{design.font("mincho")}"' in style("BodyText")
+    # 未入力 in a dashed box of the missing colour on every side, as booklet.css's .missing.
+    assert "1pt dashed var(--missing)" in (ROOT / "layouts" / "booklet.css").read_text(encoding="utf-8")
+    sides = re.findall(r'<w:(top|left|bottom|right) w:val="dashed" w:sz="8" [^>]*w:color="([0-9A-F]+)"/>', style("Missing"))
+    assert sorted(sides) == sorted((side, design.word_colour("missing")) for side in ("top", "left", "bottom", "right"))
     # The drawings draw in the same navy (the SVG pictures of the diagrams).
     drawings = "".join(base64.b64decode(data).decode("utf-8")
                        for data in re.findall(r'src="data:image/svg\+xml;base64,([^"]+)"', html))

@@ -41,6 +41,9 @@ NAVY = C("navy")
 BAR_EIGHTHS = 40  # the bar's width in eighths of a point
 BAR_GAP = 8  # points between the bar and the text
 
+#: A dashed box's side: 4 pt from the text and its 1 pt rule, in points (the "Missing" style).
+DASHED_SIDE = 5
+
 #: The widest paragraph border Word draws (eighths of a point: 12 pt) and its largest distance
 #: from the text (points; ECMA-376 ST_PointMeasure allows 0–31).
 WIDEST_BORDER, FARTHEST_BORDER = 96, 31
@@ -73,6 +76,8 @@ class ParagraphStyle:
     #: Padded above and below by borders in the shading's own colour, as wide and as far from the
     #: text as Word allows: a box with the text in its middle ("Photo Placeholder").
     padded: bool = False
+    #: A dashed box of 1 pt in this colour around the paragraph, as booklet.css draws .missing.
+    dashed: str | None = None
 
 
 STYLES = (
@@ -137,7 +142,8 @@ STYLES = (
     ParagraphStyle("Example Item", GOTHIC, 10.5, space_after=20),
     ParagraphStyle("List Item", GOTHIC, 10.5, space_after=20),
     ParagraphStyle("Note", GOTHIC, 9, color=C("grey"), space_after=80),
-    ParagraphStyle("Missing", GOTHIC, 10.5, bold=True, color=C("missing"), shading=C("missing-bg"), space_after=80),
+    ParagraphStyle("Missing", GOTHIC, 10.5, bold=True, color=C("missing"), shading=C("missing-bg"), space_after=80,
+                   dashed=C("missing")),
     ParagraphStyle("Figure", GOTHIC, 9, align="center", space_before=80, space_after=40, keep_next=True),
     ParagraphStyle("Table Icon", GOTHIC, 9, align="center"),
     ParagraphStyle("Icon Row", GOTHIC, 9, space_before=40, space_after=80),
@@ -212,8 +218,12 @@ def _paragraph_properties(spec: ParagraphStyle) -> OxmlElement:
     ppr = OxmlElement("w:pPr")
     if spec.keep_next:
         ppr.append(_element("w:keepNext"))
-    borders = OxmlElement("w:pBdr")  # schema order: top, left, bottom
+    borders = OxmlElement("w:pBdr")  # schema order: top, left, bottom, right
     padding = {"val": "single", "sz": str(WIDEST_BORDER), "space": str(FARTHEST_BORDER), "color": spec.shading or ""}
+    if spec.dashed:
+        for side in ("top", "left", "bottom", "right"):
+            borders.append(_element(f"w:{side}", val="dashed", sz="8", space="1" if side in ("top", "bottom") else str(DASHED_SIDE - 1),
+                                    color=spec.dashed))
     if spec.padded:
         borders.append(_element("w:top", **padding))
     if spec.border_left:
@@ -234,6 +244,8 @@ def _paragraph_properties(spec: ParagraphStyle) -> OxmlElement:
                         line=str(spec.lines), lineRule="auto"))
     if spec.border_left:
         ppr.append(_element("w:ind", left=str((BAR_EIGHTHS // 8 + BAR_GAP) * 20)))
+    if spec.dashed:  # the box's sides on the text's edges, as the PDF's: Word draws them outside the indents
+        ppr.append(_element("w:ind", left=str(DASHED_SIDE * 20), right=str(DASHED_SIDE * 20)))
     if spec.indent_chars:
         ppr.append(_element("w:ind", leftChars=str(spec.indent_chars), left="420"))
     if spec.first_line_chars:
