@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 import subprocess
 from pathlib import Path
@@ -269,6 +270,31 @@ def test_no_label_in_a_drawing_ends_with_a_line_of_one_character(printed: list[l
     lonely = [(index + 1, line) for index, page in enumerate(printed) for line in page
               if japanese.fullmatch(line.strip().rstrip("、。，．）」』】〕"))]
     assert lonely == []
+
+
+def test_a_label_breaks_between_words_where_its_box_allows(tree) -> None:  # noqa: ANN001
+    """Labels break between phrases (drawing.wrap, BudouX) where that takes no more lines, or one
+    more where the drawing has room (第8's approaches): 第8 printed 「④ 官民協働による再生可能エネ／
+    ルギー導入を促す仕組みづくり」 and 「③ デジタル化の推進と新しい働／き方の導入」. Read on the
+    drawings' labels, a box's lines one after another at one x: no katakana word is split, and
+    第8's approaches break only where a phrase ends."""
+    import budoux
+
+    phrases = budoux.load_default_japanese_parser()
+    katakana = re.compile("[\u30a1-\u30fa\u30fc]")
+    split, inside = [], []
+    for drawing in _tree_drawings(tree):
+        labels = [shape for shape in drawing.shapes if isinstance(shape, Label)]
+        for above, below in zip(labels, labels[1:]):
+            if above.x != below.x or not 0 < below.y - above.y < above.size * 1.6:
+                continue  # not the next line of one box
+            if katakana.fullmatch(above.text[-1]) and katakana.fullmatch(below.text[0]):
+                split.append((above.text, below.text))
+            ends = set(itertools.accumulate(len(phrase) for phrase in phrases.parse(above.text + below.text)))
+            if above.text[:1] in "①②③④⑤⑥⑦⑧⑨" and len(above.text) not in ends:
+                inside.append((above.text, below.text))
+    assert split == []
+    assert inside == []
 
 
 def test_no_line_of_a_drawing_starts_with_closing_punctuation_or_a_small_kana(printed: list[list[str]]) -> None:

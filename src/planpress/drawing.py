@@ -6,10 +6,11 @@ vector SVG (layouts/drawing.svg), Word gets a PNG painted from the same shapes.
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from planpress.design import colour
 from planpress.typeset import CLOSING  # 「を」 and 「を。」 are both a last line of one character
@@ -162,9 +163,45 @@ _NO_END = "（「『【"
 _SMALL_KANA = "ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ"
 
 
-def wrap(text: str, size: float, width: float) -> list[str]:
+def wrap(text: str, size: float, width: float, *, more_lines: int = 0) -> list[str]:
     """Break ``text`` into lines no wider than ``width``, keeping 、。）」 and small kana off a
-    line's start and the last line at two characters or more."""
+    line's start and the last line at two characters or more; between phrases (BudouX:
+    技術革新の／基盤を, not 技術革／新の) where that takes at most ``more_lines`` lines more than
+    breaking at any character: none by default, so that a label keeps the height its drawing
+    has room for (the policy tree's pages); a drawing with room to spare allows one."""
+    by_character = _wrap_characters(text, size, width)
+    by_phrase = _wrap_phrases(text, size, width)
+    return _no_lonely_last_line(by_phrase if len(by_phrase) <= len(by_character) + more_lines else by_character) or [""]
+
+
+@functools.cache
+def _phrases() -> Any:
+    import budoux  # its model is read once, when a label is first wrapped
+
+    return budoux.load_default_japanese_parser()
+
+
+def _wrap_phrases(text: str, size: float, width: float) -> list[str]:
+    """Whole phrases to a line; a phrase longer than a line is broken at its characters."""
+    lines: list[str] = []
+    current = ""
+    for phrase in _phrases().parse(text):
+        if not current or phrase[0] in _NO_START + _SMALL_KANA or current[-1] in _NO_END \
+                or text_width((current + phrase).rstrip(_NO_START), size) <= width:
+            current += phrase
+            continue
+        lines.append(current)
+        current = phrase
+    if current:
+        lines.append(current)
+    broken: list[str] = []
+    for line in lines:  # a line wider than the width holds a phrase longer than a line
+        too_long = text_width(line.rstrip(_NO_START), size) > width
+        broken += _no_lonely_last_line(_wrap_characters(line, size, width)) if too_long else [line]
+    return broken
+
+
+def _wrap_characters(text: str, size: float, width: float) -> list[str]:
     lines: list[str] = []
     current = ""
     taken = 0.0  # text_width(current), summed in the same order (the same float): not measured anew per character
@@ -179,7 +216,7 @@ def wrap(text: str, size: float, width: float) -> list[str]:
         taken += advance
     if current:
         lines.append(current)
-    return _no_lonely_last_line(lines) or [""]
+    return lines
 
 
 def _no_lonely_last_line(lines: list[str]) -> list[str]:

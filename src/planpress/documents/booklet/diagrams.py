@@ -165,7 +165,8 @@ def projects_overview(projects: Projects, width: float = 170.0) -> Drawing:
         y = top + 3
         ends: list[float] = []
         for approach in project.approaches:
-            lines = wrap(f"{circled(approach.number)} {approach.title}", 2.9, column - 9)
+            # The diagram has room below it (第8's first page): a line more where it keeps a word whole.
+            lines = wrap(f"{circled(approach.number)} {approach.title}", 2.9, column - 9, more_lines=1)
             box, h = _box(x + 5, y, column - 5, lines, fill=colour("white"), size=2.9, bold=False)
             shapes += box
             ends.append(y + h / 2)
