@@ -120,9 +120,11 @@ def _checked_content(project: Project, *, keep: bool, reading: Callable[[], None
     The key holds every file under content/ (name and bytes), the layouts (their fonts are checked
     against every character), the installed fonts, planpress's code and the reading libraries'
     versions; only content without errors is kept, so a failing check runs in full every time.
+    BudouX's too: the document models made from the content keep their prints by this key
+    (memo.document_print), and it breaks their drawings' labels (drawing.wrap).
     """
     key = memo.fingerprint("content", memo.tree_digest(project.content_dir), memo.environment(project),
-                           memo.versions("ruamel.yaml", "pillow", "fonttools"))
+                           memo.versions("ruamel.yaml", "pillow", "fonttools", "budoux"))
     slot = memo.Slot(project, "content.pickle")
     cached = slot.get_object(key)
     if isinstance(cached, tuple) and len(cached) == 2:
