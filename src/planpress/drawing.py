@@ -169,9 +169,16 @@ def wrap(text: str, size: float, width: float, *, more_lines: int = 0) -> list[s
     技術革新の／基盤を, not 技術革／新の) where that takes at most ``more_lines`` lines more than
     breaking at any character: none by default, so that a label keeps the height its drawing
     has room for (the policy tree's pages); a drawing with room to spare allows one."""
+    return list(_wrapped(text, size, width, more_lines))
+
+
+@functools.lru_cache(maxsize=4096)  # a policy's name is in 第9's structure and its branch's tree
+def _wrapped(text: str, size: float, width: float, more_lines: int) -> tuple[str, ...]:
     by_character = _wrap_characters(text, size, width)
+    if len(by_character) < 2:
+        return tuple(by_character) or ("",)  # one line (most labels): no phrase to keep whole
     by_phrase = _wrap_phrases(text, size, width)
-    return _no_lonely_last_line(by_phrase if len(by_phrase) <= len(by_character) + more_lines else by_character) or [""]
+    return tuple(_no_lonely_last_line(by_phrase if len(by_phrase) <= len(by_character) + more_lines else by_character)) or ("",)
 
 
 @functools.cache
