@@ -70,9 +70,10 @@ def policy_sections(booklet: Booklet) -> list[Section]:
     """One section per 運営方針 and 基本施策, in tree order; the first opens the chapter."""
     pages = {page.item.code: page for page in booklet.pages.pages}
     where = trails(booklet.tree)
+    citing = _citing_projects(booklet)
     sections = []
     for index, policy in enumerate(booklet.tree.policies()):
-        blocks = _policy_blocks(booklet, policy, pages.get(policy.code), where.get(policy.code, ()))
+        blocks = _policy_blocks(booklet, policy, pages.get(policy.code), where.get(policy.code, ()), citing.get(policy.code))
         if index == 0:
             blocks = (Heading("施策ごとの計画", 1, anchor="policies"), *blocks)
         sections.append(Section(policy.code, f"sec-policy-{anchor(policy)}", blocks, running_title=_policy_running_title(policy),
@@ -84,7 +85,8 @@ def anchor(policy: Policy) -> str:
     return f"{'m' if policy.kind == KINDS[0] else 'p'}{policy.number:02d}"
 
 
-def _policy_blocks(booklet: Booklet, policy: Policy, page: PolicyPage | None, trail: tuple[str, ...]) -> tuple[Block, ...]:
+def _policy_blocks(booklet: Booklet, policy: Policy, page: PolicyPage | None, trail: tuple[str, ...],
+                   citing: Table | None) -> tuple[Block, ...]:
     blocks: list[Block] = [Heading(f"{policy.code}　{policy.name}", 2, anchor=f"policy-{anchor(policy)}"),
                            Paragraph(position(trail), "tree-path"),
                            Heading("施策", 3),
@@ -94,7 +96,8 @@ def _policy_blocks(booklet: Booklet, policy: Policy, page: PolicyPage | None, tr
     blocks.append(Heading("関連するSDGs", 3))
     blocks.append(Figure(tuple(charts.sdg_icon(g, SDG_ICON_ROW, booklet.icons.get(g.number)) for g in goals), "", "icon-row") if goals
                   else Paragraph("関連するゴールはありません", "note"))
-    blocks += _citing_projects(booklet, policy)
+    blocks.append(Heading("関連する重点プロジェクト", 3))
+    blocks.append(citing or Paragraph("この項目を代表的な取組事例とする重点プロジェクトはありません", "note"))
     blocks += _review(booklet, policy)
     blocks += _slots(page)
     return tuple(blocks)
@@ -126,15 +129,19 @@ def related_goals(booklet: Booklet, policy: Policy) -> list[Goal]:
     return [g for g in sorted(booklet.goals.goals, key=lambda g: g.number) if policy.number in getattr(g, field)]
 
 
-def _citing_projects(booklet: Booklet, policy: Policy) -> list[Block]:
-    rows = tuple(tuple(Cell((text,)) for text in row) for cited, row in _citations(booklet) if cited is policy)
-    heading = Heading("関連する重点プロジェクト", 3)
-    if not rows:
-        return [heading, Paragraph("この項目を代表的な取組事例とする重点プロジェクトはありません", "note")]
+def _citing_projects(booklet: Booklet) -> dict[str, Table]:
+    """関連する重点プロジェクト for each policy a 代表的な取組事例 cites, by its code: the same
+    columns on every page, their widths from the longest entries of all (``column_shares``)."""
+    citations = _citations(booklet)
+    if not citations:
+        return {}
     headers = ("重点プロジェクト", "アプローチ", "代表的な取組事例")
-    widths = column_shares([max(text_width(row[index], _TABLE_EM) for _, row in _citations(booklet))
-                            for index in range(len(headers))])
-    return [heading, Table(tuple(Column(header, width) for header, width in zip(headers, widths)), rows)]
+    widths = column_shares([max(text_width(row[index], _TABLE_EM) for _, row in citations) for index in range(len(headers))])
+    columns = tuple(Column(header, width) for header, width in zip(headers, widths))
+    rows: dict[str, list[tuple[Cell, ...]]] = {}
+    for policy, row in citations:
+        rows.setdefault(policy.code, []).append(tuple(Cell((text,)) for text in row))
+    return {code: Table(columns, tuple(found)) for code, found in rows.items()}
 
 
 def _citations(booklet: Booklet) -> list[tuple[Policy, tuple[str, str, str]]]:
