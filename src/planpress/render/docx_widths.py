@@ -12,13 +12,13 @@ from __future__ import annotations
 import functools
 import math
 import re
-import threading
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from docx.document import Document as WordDocument
 from docx.shared import Pt
 
+from planpress import memo
 from planpress.errors import PlanpressError
 from planpress.render.raster import text_width_pt
 
@@ -122,9 +122,8 @@ def _spacing_of(style: Any, size: float) -> float:
 
 #: For the last Word documents rendered, what their styles set: python-docx finds a style by name
 #: by walking them all, and a booklet asks thousands of times (about a second of its Word file).
-#: Each entry holds its document, so an id is never another document's while it is here.
-_FACTS_LOCK = threading.Lock()
-_FACTS: dict[int, tuple[WordDocument, dict[tuple[str, str], Any]]] = {}
+#: The Word thread and the main thread (planpress sheets) may both ask, each of its own document.
+_FACTS = memo.ByObject(2)
 
 
 class MissingStyle(PlanpressError):
@@ -151,13 +150,10 @@ def has_style(word: WordDocument, name: str) -> bool:
 
 
 def _fact(word: WordDocument, key: tuple[str, str], compute: Callable[[], Any]) -> Any:
-    with _FACTS_LOCK:  # the Word thread and the main thread (planpress sheets) may both ask
-        entry = _FACTS.get(id(word))
-        if entry is None or entry[0] is not word:
-            while len(_FACTS) >= 2:
-                del _FACTS[next(iter(_FACTS))]
-            entry = _FACTS[id(word)] = (word, {})
-    facts = entry[1]
+    facts = _FACTS.get(word)
+    if facts is None:
+        facts = {}
+        _FACTS.put(word, value=facts)
     if key not in facts:
         facts[key] = compute()
     return facts[key]
